@@ -1,0 +1,48 @@
+# Helpers that keep each module a static library of its own, so one module and its tests
+# can be built without compiling the rest (swfvault_core groups them all).
+#
+#   swfvault_module(NAME SOURCES a.cc b.cc DEPS platform LIBS PkgConfig::CURL)
+#   swfvault_tests(NAME UNIT x_test.cc INTEGRATION y_itest.cc DEPS store)
+set(SWFVAULT_MODULES "" CACHE INTERNAL "")
+
+function(swfvault_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS;LIBS" ${ARGN})
+  add_library(swfvault_${name} STATIC ${M_SOURCES})
+  target_include_directories(swfvault_${name}
+    PUBLIC ${CMAKE_SOURCE_DIR}/include
+    PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_BINARY_DIR}/generated)
+  target_link_libraries(swfvault_${name} PUBLIC Threads::Threads)
+  foreach(dep ${M_DEPS})
+    target_link_libraries(swfvault_${name} PUBLIC swfvault_${dep})
+  endforeach()
+  if(M_LIBS)
+    target_link_libraries(swfvault_${name} PRIVATE ${M_LIBS})
+  endif()
+  set(SWFVAULT_MODULES ${SWFVAULT_MODULES} ${name} CACHE INTERNAL "")
+endfunction()
+
+function(swfvault_tests name)
+  if(NOT SWFVAULT_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "" "UNIT;INTEGRATION;DEPS;LIBS" ${ARGN})
+  set(deps swfvault_test_support)
+  foreach(dep ${T_DEPS})
+    list(APPEND deps swfvault_${dep})
+  endforeach()
+  if(T_UNIT)
+    add_executable(swfvault_${name}_tests ${T_UNIT})
+    target_include_directories(swfvault_${name}_tests PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_BINARY_DIR}/generated)
+    target_link_libraries(swfvault_${name}_tests PRIVATE ${deps} ${T_LIBS} GTest::gtest_main GTest::gmock)
+    gtest_discover_tests(swfvault_${name}_tests DISCOVERY_TIMEOUT 60
+      PROPERTIES LABELS unit FIXTURES_REQUIRED pki)
+  endif()
+  if(T_INTEGRATION)
+    add_executable(swfvault_${name}_itests ${T_INTEGRATION})
+    target_include_directories(swfvault_${name}_itests PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_BINARY_DIR}/generated)
+    target_link_libraries(swfvault_${name}_itests PRIVATE ${deps} ${T_LIBS} GTest::gtest_main GTest::gmock)
+    add_dependencies(swfvault_${name}_itests swfvault-emulator swfvault)
+    gtest_discover_tests(swfvault_${name}_itests DISCOVERY_TIMEOUT 60
+      PROPERTIES LABELS integration FIXTURES_REQUIRED pki TIMEOUT 900)
+  endif()
+endfunction()

@@ -1,0 +1,12 @@
+# Shared test support: temp dirs, the emulator process, a small mTLS HTTP client.
+add_library(swfvault_test_support STATIC
+  tests/support/temp_dir.cc
+)
+target_include_directories(swfvault_test_support PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests ${CMAKE_SOURCE_DIR}/include)
+target_link_libraries(swfvault_test_support PUBLIC GTest::gtest PkgConfig::NLOHMANN PkgConfig::CURL Threads::Threads)
+target_compile_definitions(swfvault_test_support PUBLIC
+  SWFVAULT_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+  SWFVAULT_BINARY_DIR="${CMAKE_BINARY_DIR}"
+  SWFVAULT_TEST_PKI_DIR="${CMAKE_BINARY_DIR}/test-pki"
+  SWFVAULT_EMULATOR_BIN="${CMAKE_BINARY_DIR}/swfvault-emulator"
+  SWFVAULT_CLI_BIN="${CMAKE_BINARY_DIR}/swfvault")
