@@ -1,0 +1,83 @@
+// swfvault configuration: a TOML file with defaults and named profiles, overridden by flags.
+//
+//   vault = "/var/lib/swfvault"            # top-level keys are defaults for every profile
+//   base_url = "https://.../behandelen/v5"
+//   ca = "/etc/swfvault/ca.crt"
+//   oin_header = "X-OIN"
+//   [profile.gemeente-a]
+//   oin = "00000001000000001000"
+//   cert = "/etc/swfvault/leverancier.crt"
+//   key = "/etc/swfvault/leverancier.key"
+//   max_level = "RV"
+//
+// A supplier acting for several organisations lists one profile per OIN, usually with the same
+// certificate. Plain values; LoadConfig is thread-safe (no shared state).
+#ifndef SWFVAULT_CONFIG_H_
+#define SWFVAULT_CONFIG_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "swfvault/model.h"
+#include "swfvault/status.h"
+
+namespace swfvault {
+
+// Connection and policy settings of one acting organisation.
+struct Profile {
+  std::string name;
+  std::string oin;
+  std::string base_url;
+  std::string cert;
+  std::string key;
+  std::string ca;
+  std::string oin_header = "X-OIN";
+  Confidentiality max_level = Confidentiality::kSV;
+  int transfers = 4;
+  double connect_timeout_seconds = 15;
+  double stall_timeout_seconds = 60;
+  double requests_per_second = 0;  // 0 = unlimited
+};
+
+struct MirrorTarget {
+  std::string path;
+  Confidentiality max_level = Confidentiality::kRV;
+};
+
+struct MdtoSettings {
+  std::string waardering;     // e.g. "V" (vernietigen) or "B" (blijvend bewaren)
+  std::string archiefvormer;  // naam of the archive-forming organisation
+  std::string bewaartermijn;  // ISO-8601 duration, e.g. "P20Y"
+  bool complete() const { return !waardering.empty() && !archiefvormer.empty() && !bewaartermijn.empty(); }
+};
+
+struct Config {
+  std::string path;   // the file it came from, "" when none
+  std::string vault;  // vault directory
+  std::vector<Profile> profiles;  // in file order
+  std::vector<MirrorTarget> mirrors;
+  MdtoSettings mdto;
+  double full_reconcile_hours = 24;
+  int mass_delete_percent = 50;  // refuse to mark more than this share of a dossier removed
+
+  // The profile named `name`, or the only one when `name` is empty. kNotFound / kInvalidArgument.
+  Result<Profile> FindProfile(const std::string& name) const;
+};
+
+// Reads and validates a config file. Errors name the file, the key and what was wrong
+// (kNotFound for a missing file, kInvalidArgument otherwise).
+Result<Config> LoadConfig(const std::string& path);
+// Parses config text (for tests); `origin` names it in messages.
+Result<Config> ParseConfig(const std::string& text, const std::string& origin);
+
+// Checks a profile is usable for talking to SWF: https URL, OIN of 20 digits, cert/key/ca set.
+Status ValidateProfile(const Profile& profile);
+
+// "RV"/"SV" (case-insensitive) -> level; anything else kInvalidArgument naming `what`.
+Result<Confidentiality> ParseLevelOption(const std::string& value, const std::string& what);
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_CONFIG_H_

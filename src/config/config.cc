@@ -1,0 +1,229 @@
+#include "swfvault/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace swfvault {
+namespace {
+
+std::string Where(const std::string& origin, const std::string& key) {
+  return origin + ": " + key;
+}
+
+Status ReadString(const toml::table& t, const char* key, const std::string& where,
+                  std::string* out) {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) return Status::Ok();
+  if (auto v = node->value<std::string>()) {
+    *out = *v;
+    return Status::Ok();
+  }
+  return InvalidArgument(where + "." + key + " must be a string");
+}
+
+Status ReadNumber(const toml::table& t, const char* key, const std::string& where, double* out) {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) return Status::Ok();
+  if (auto v = node->value<double>()) {
+    if (*v < 0) return InvalidArgument(where + "." + key + " must not be negative");
+    *out = *v;
+    return Status::Ok();
+  }
+  return InvalidArgument(where + "." + key + " must be a number");
+}
+
+Status ReadInt(const toml::table& t, const char* key, const std::string& where, int lo, int hi,
+               int* out) {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) return Status::Ok();
+  auto v = node->value<int64_t>();
+  if (!v) return InvalidArgument(where + "." + key + " must be an integer");
+  if (*v < lo || *v > hi) {
+    return InvalidArgument(where + "." + key + " must be between " + std::to_string(lo) +
+                           " and " + std::to_string(hi));
+  }
+  *out = static_cast<int>(*v);
+  return Status::Ok();
+}
+
+Status ReadLevel(const toml::table& t, const char* key, const std::string& where,
+                 Confidentiality* out) {
+  std::string text;
+  SWF_RETURN_IF_ERROR(ReadString(t, key, where, &text));
+  if (text.empty()) return Status::Ok();
+  SWF_ASSIGN_OR_RETURN(*out, ParseLevelOption(text, where + "." + key));
+  return Status::Ok();
+}
+
+// Reads the keys a profile may carry (also valid at top level as defaults).
+Status ReadProfileKeys(const toml::table& t, const std::string& where, Profile* p) {
+  SWF_RETURN_IF_ERROR(ReadString(t, "oin", where, &p->oin));
+  SWF_RETURN_IF_ERROR(ReadString(t, "base_url", where, &p->base_url));
+  SWF_RETURN_IF_ERROR(ReadString(t, "cert", where, &p->cert));
+  SWF_RETURN_IF_ERROR(ReadString(t, "key", where, &p->key));
+  SWF_RETURN_IF_ERROR(ReadString(t, "ca", where, &p->ca));
+  SWF_RETURN_IF_ERROR(ReadString(t, "oin_header", where, &p->oin_header));
+  SWF_RETURN_IF_ERROR(ReadLevel(t, "max_level", where, &p->max_level));
+  SWF_RETURN_IF_ERROR(ReadInt(t, "transfers", where, 1, 64, &p->transfers));
+  SWF_RETURN_IF_ERROR(ReadNumber(t, "connect_timeout", where, &p->connect_timeout_seconds));
+  SWF_RETURN_IF_ERROR(ReadNumber(t, "stall_timeout", where, &p->stall_timeout_seconds));
+  SWF_RETURN_IF_ERROR(ReadNumber(t, "requests_per_second", where, &p->requests_per_second));
+  return Status::Ok();
+}
+
+Status CheckKnownKeys(const toml::table& t, const std::string& where,
+                      const std::vector<std::string_view>& known) {
+  for (const auto& [key, node] : t) {
+    (void)node;
+    if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
+      return InvalidArgument(where + ": unknown key '" + std::string(key.str()) + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+const std::vector<std::string_view> kProfileKeys = {
+    "oin", "base_url", "cert", "key", "ca", "oin_header", "max_level", "transfers",
+    "connect_timeout", "stall_timeout", "requests_per_second"};
+
+Status ReadProfiles(const toml::table& root, const Profile& defaults, const std::string& origin,
+                    Config* config) {
+  const toml::node* node = root.get("profile");
+  if (node == nullptr) return Status::Ok();
+  const toml::table* profiles = node->as_table();
+  if (profiles == nullptr) return InvalidArgument(Where(origin, "profile") + " must be a table");
+  for (const auto& [name, value] : *profiles) {
+    std::string where = Where(origin, "profile." + std::string(name.str()));
+    const toml::table* t = value.as_table();
+    if (t == nullptr) return InvalidArgument(where + " must be a table");
+    SWF_RETURN_IF_ERROR(CheckKnownKeys(*t, where, kProfileKeys));
+    Profile p = defaults;
+    p.name = std::string(name.str());
+    SWF_RETURN_IF_ERROR(ReadProfileKeys(*t, where, &p));
+    config->profiles.push_back(std::move(p));
+  }
+  return Status::Ok();
+}
+
+Status ReadMirrors(const toml::table& root, const std::string& origin, Config* config) {
+  const toml::node* node = root.get("mirror");
+  if (node == nullptr) return Status::Ok();
+  const toml::array* mirrors = node->as_array();
+  if (mirrors == nullptr) return InvalidArgument(Where(origin, "mirror") + " must be [[mirror]] tables");
+  for (size_t i = 0; i < mirrors->size(); ++i) {
+    std::string where = Where(origin, "mirror[" + std::to_string(i) + "]");
+    const toml::table* t = (*mirrors)[i].as_table();
+    if (t == nullptr) return InvalidArgument(where + " must be a table");
+    SWF_RETURN_IF_ERROR(CheckKnownKeys(*t, where, {"path", "max_level"}));
+    MirrorTarget m;
+    SWF_RETURN_IF_ERROR(ReadString(*t, "path", where, &m.path));
+    if (m.path.empty()) return InvalidArgument(where + ".path is required");
+    SWF_RETURN_IF_ERROR(ReadLevel(*t, "max_level", where, &m.max_level));
+    config->mirrors.push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
+Status ReadMdto(const toml::table& root, const std::string& origin, Config* config) {
+  const toml::node* node = root.get("mdto");
+  if (node == nullptr) return Status::Ok();
+  const toml::table* t = node->as_table();
+  std::string where = Where(origin, "mdto");
+  if (t == nullptr) return InvalidArgument(where + " must be a table");
+  SWF_RETURN_IF_ERROR(CheckKnownKeys(*t, where, {"waardering", "archiefvormer", "bewaartermijn"}));
+  SWF_RETURN_IF_ERROR(ReadString(*t, "waardering", where, &config->mdto.waardering));
+  SWF_RETURN_IF_ERROR(ReadString(*t, "archiefvormer", where, &config->mdto.archiefvormer));
+  SWF_RETURN_IF_ERROR(ReadString(*t, "bewaartermijn", where, &config->mdto.bewaartermijn));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Confidentiality> ParseLevelOption(const std::string& value, const std::string& what) {
+  std::string upper = value;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (upper == "RV") return Confidentiality::kRV;
+  if (upper == "SV") return Confidentiality::kSV;
+  return InvalidArgument(what + ": '" + value + "' is not a confidentiality level (RV or SV)");
+}
+
+Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
+  // toml++ is built with exceptions here; they stop at this function.
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& err) {
+    std::ostringstream msg;
+    msg << origin << ":" << err.source().begin.line << ":" << err.source().begin.column << ": "
+        << err.description();
+    return InvalidArgument(msg.str());
+  }
+  std::vector<std::string_view> top = kProfileKeys;
+  for (std::string_view k : {"vault", "profile", "mirror", "mdto", "full_reconcile_hours",
+                             "mass_delete_percent"}) {
+    top.push_back(k);
+  }
+  for (const auto& [key, node] : root) {
+    (void)node;
+    if (std::find(top.begin(), top.end(), key.str()) == top.end()) {
+      return InvalidArgument(origin + ": unknown key '" + std::string(key.str()) + "'");
+    }
+  }
+  Config config;
+  config.path = origin;
+  Profile defaults;
+  SWF_RETURN_IF_ERROR(ReadProfileKeys(root, origin, &defaults));
+  SWF_RETURN_IF_ERROR(ReadString(root, "vault", origin, &config.vault));
+  SWF_RETURN_IF_ERROR(ReadNumber(root, "full_reconcile_hours", origin, &config.full_reconcile_hours));
+  SWF_RETURN_IF_ERROR(ReadInt(root, "mass_delete_percent", origin, 1, 100, &config.mass_delete_percent));
+  SWF_RETURN_IF_ERROR(ReadProfiles(root, defaults, origin, &config));
+  SWF_RETURN_IF_ERROR(ReadMirrors(root, origin, &config));
+  SWF_RETURN_IF_ERROR(ReadMdto(root, origin, &config));
+  if (config.profiles.empty() && !defaults.oin.empty()) {
+    defaults.name = "default";
+    config.profiles.push_back(defaults);
+  }
+  return config;
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("config file " + path + " cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+Result<Profile> Config::FindProfile(const std::string& name) const {
+  if (name.empty()) {
+    if (profiles.size() == 1) return profiles.front();
+    if (profiles.empty()) return NotFound("no profile configured (set --oin or a [profile.NAME])");
+    return InvalidArgument("several profiles configured; choose one with --profile");
+  }
+  for (const Profile& p : profiles) {
+    if (p.name == name) return p;
+  }
+  return NotFound("profile '" + name + "' is not in the config");
+}
+
+Status ValidateProfile(const Profile& p) {
+  std::string who = "profile '" + p.name + "'";
+  if (p.base_url.rfind("https://", 0) != 0) {
+    return InvalidArgument(who + ": base_url '" + p.base_url + "' must start with https://");
+  }
+  if (p.oin.size() != 20 ||
+      !std::all_of(p.oin.begin(), p.oin.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return InvalidArgument(who + ": oin '" + p.oin + "' must be 20 digits");
+  }
+  if (p.cert.empty()) return InvalidArgument(who + ": cert (client certificate) is required");
+  if (p.key.empty()) return InvalidArgument(who + ": key (private key) is required");
+  if (p.ca.empty()) return InvalidArgument(who + ": ca (CA bundle for the server) is required");
+  if (p.oin_header.empty()) return InvalidArgument(who + ": oin_header must not be empty");
+  return Status::Ok();
+}
+
+}  // namespace swfvault
