@@ -1,0 +1,136 @@
+#include "swfvault/sync_planner.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace swfvault {
+namespace {
+
+using Kind = SyncAction::Kind;
+using State = LocalDocument::State;
+
+Document Doc(const std::string& id, const std::string& hash, const std::string& label = "RV") {
+  Document d;
+  d.document_id = id;
+  d.samenwerking_id = "SAM-1";
+  d.document_hash = hash;
+  d.vertrouwelijkheid_label = label;
+  d.vertrouwelijkheid = ParseConfidentiality(label);
+  d.bestands_naam = id + ".pdf";
+  return d;
+}
+
+LocalDocument Held(const Document& d, State state = State::kPresent) {
+  return {d.document_id, d.document_hash, state, d.vertrouwelijkheid, MetadataFingerprint(d)};
+}
+
+std::vector<std::pair<Kind, std::string>> Summary(const SyncPlan& plan) {
+  std::vector<std::pair<Kind, std::string>> out;
+  for (const SyncAction& a : plan.actions) out.emplace_back(a.kind, a.document.document_id);
+  return out;
+}
+
+struct Case {
+  const char* name;
+  std::vector<Document> remote;
+  std::vector<LocalDocument> local;
+  std::set<std::string> objects;
+  Confidentiality ceiling;
+  std::vector<std::pair<Kind, std::string>> expected;
+  int unchanged;
+};
+
+TEST(SyncPlannerTest, Table) {
+  Document a = Doc("a", "h1"), b = Doc("b", "h2"), s = Doc("s", "h3", "SV");
+  Document a_renamed = a;
+  a_renamed.document_omschrijving = "nieuw";
+  Document a_raised = Doc("a", "h1", "SV");
+  Document odd = Doc("x", "h4", "GEHEIM");
+  Document twin = Doc("t", "h1");
+  const std::vector<Case> cases = {
+      {"empty vault fetches everything", {a, b}, {}, {}, Confidentiality::kSV,
+       {{Kind::kFetch, "a"}, {Kind::kFetch, "b"}}, 0},
+      {"unchanged documents do nothing", {a, b}, {Held(a), Held(b)}, {"h1", "h2"},
+       Confidentiality::kSV, {}, 2},
+      {"metadata change is recorded without refetch", {a_renamed}, {Held(a)}, {"h1"},
+       Confidentiality::kSV, {{Kind::kUpdateMetadata, "a"}}, 0},
+      {"SV above an RV ceiling is withheld", {a, s}, {}, {}, Confidentiality::kRV,
+       {{Kind::kFetch, "a"}, {Kind::kWithhold, "s"}}, 0},
+      {"withheld stays withheld without new action", {s}, {Held(s, State::kWithheld)}, {},
+       Confidentiality::kRV, {}, 1},
+      {"label raised to SV purges from an RV vault", {a_raised}, {Held(a)}, {"h1"},
+       Confidentiality::kRV, {{Kind::kWithhold, "a"}}, 0},
+      {"label lowered to RV fetches a withheld document", {a}, {Held(a_raised, State::kWithheld)},
+       {}, Confidentiality::kRV, {{Kind::kFetch, "a"}}, 0},
+      {"unknown label fails closed even under SV", {odd}, {}, {}, Confidentiality::kSV,
+       {{Kind::kWithhold, "x"}}, 0},
+      {"vanished document is marked removed", {a}, {Held(a), Held(b)}, {"h1", "h2"},
+       Confidentiality::kSV, {{Kind::kMarkRemoved, "b"}}, 1},
+      {"removed stays removed", {a}, {Held(a), Held(b, State::kRemovedRemotely)}, {"h1", "h2"},
+       Confidentiality::kSV, {}, 1},
+      {"object already stored is linked not fetched", {a}, {}, {"h1"}, Confidentiality::kSV,
+       {{Kind::kLink, "a"}}, 0},
+      {"same content twice is fetched once", {a, twin}, {}, {}, Confidentiality::kSV,
+       {{Kind::kFetch, "a"}, {Kind::kLink, "t"}}, 0},
+      {"quarantined document is fetched again", {a}, {Held(a, State::kQuarantined)}, {},
+       Confidentiality::kSV, {{Kind::kFetch, "a"}}, 0},
+      {"duplicate listing entries count once", {a, a}, {}, {}, Confidentiality::kSV,
+       {{Kind::kFetch, "a"}}, 0},
+  };
+  for (const Case& c : cases) {
+    PlannerOptions options;
+    options.ceiling = c.ceiling;
+    SyncPlan plan = PlanSync(c.remote, c.local, c.objects, options);
+    EXPECT_EQ(Summary(plan), c.expected) << c.name;
+    EXPECT_EQ(plan.unchanged, c.unchanged) << c.name;
+    EXPECT_FALSE(plan.blocked) << c.name;
+  }
+}
+
+TEST(SyncPlannerTest, PurgeFlagOnlyWhenObjectWasHeld) {
+  PlannerOptions rv;
+  rv.ceiling = Confidentiality::kRV;
+  Document raised = Doc("a", "h1", "SV");
+  SyncPlan held = PlanSync({raised}, {Held(Doc("a", "h1"))}, {"h1"}, rv);
+  ASSERT_EQ(held.actions.size(), 1u);
+  EXPECT_TRUE(held.actions[0].purge_object);
+  SyncPlan fresh = PlanSync({raised}, {}, {}, rv);
+  ASSERT_EQ(fresh.actions.size(), 1u);
+  EXPECT_FALSE(fresh.actions[0].purge_object);
+}
+
+TEST(SyncPlannerTest, MassDeleteGuardBlocksRemovalsButNotFetches) {
+  std::vector<LocalDocument> local;
+  for (int i = 0; i < 20; ++i) local.push_back(Held(Doc("d" + std::to_string(i), "h")));
+  Document fresh = Doc("new", "hn");
+  SyncPlan plan = PlanSync({fresh}, local, {"h"}, PlannerOptions{});
+  EXPECT_TRUE(plan.blocked);
+  EXPECT_NE(plan.blocked_reason.find("20 of 20"), std::string::npos) << plan.blocked_reason;
+  EXPECT_EQ(plan.Count(Kind::kMarkRemoved), 0);
+  EXPECT_EQ(plan.Count(Kind::kFetch), 1);
+}
+
+TEST(SyncPlannerTest, FewRemovalsPassTheGuard) {
+  std::vector<Document> remote;
+  std::vector<LocalDocument> local;
+  for (int i = 0; i < 20; ++i) {
+    Document d = Doc("d" + std::to_string(i), "h" + std::to_string(i));
+    local.push_back(Held(d));
+    if (i >= 3) remote.push_back(d);
+  }
+  SyncPlan plan = PlanSync(remote, local, {}, PlannerOptions{});
+  EXPECT_FALSE(plan.blocked);
+  EXPECT_EQ(plan.Count(Kind::kMarkRemoved), 3);
+}
+
+TEST(SyncPlannerTest, PlanIsIndependentOfListingOrder) {
+  Document a = Doc("a", "h1"), b = Doc("b", "h1"), c = Doc("c", "h2");
+  SyncPlan one = PlanSync({a, b, c}, {}, {}, PlannerOptions{});
+  SyncPlan two = PlanSync({c, b, a}, {}, {}, PlannerOptions{});
+  EXPECT_EQ(Summary(one), Summary(two));
+}
+
+}  // namespace
+}  // namespace swfvault
