@@ -1,0 +1,129 @@
+// FileSystem: every file and directory operation swfvault performs, behind one interface
+// (leveldb's Env shape) so tests can inject faults (FaultyFileSystem) or observe calls.
+//
+// PosixFileSystem is the real one. All paths are absolute or relative to the process's
+// working directory; nothing here follows a symlink where it creates a file (O_NOFOLLOW).
+// Errors carry errno translated by ErrnoStatus: ENOSPC/EDQUOT -> kResourceExhausted,
+// EACCES/EPERM/EROFS -> kPermissionDenied, ENOENT -> kNotFound, EEXIST -> kAlreadyExists,
+// anything else kIoError; messages name the path.
+//
+// Thread-safety: a FileSystem may be shared between threads; the file objects it returns
+// are owned by the caller and must not be used from two threads at once.
+#ifndef SWFVAULT_FILE_SYSTEM_H_
+#define SWFVAULT_FILE_SYSTEM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "swfvault/status.h"
+
+namespace swfvault {
+
+// A file open for sequential reading. Closed by the destructor.
+class ReadableFile {
+ public:
+  virtual ~ReadableFile() = default;
+  // Reads up to `n` bytes into `buf`; returns the count, 0 at end of file.
+  virtual Result<size_t> Read(char* buf, size_t n) = 0;
+};
+
+// A file open for appending. Closed by the destructor (without fsync).
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  // Writes all of `data` (short writes and EINTR are handled inside).
+  virtual Status Append(std::string_view data) = 0;
+  // fsync. After a failure the file's contents are unknown: discard it, never retry.
+  virtual Status Sync() = 0;
+  // Closes now and reports errors close() returns.
+  virtual Status Close() = 0;
+};
+
+// A lock held on a file (flock). Released by the destructor or when the process dies.
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
+struct FileStat {
+  uint64_t size = 0;
+  int64_t mtime_unix_seconds = 0;
+  uint32_t mode = 0;  // permission bits only (e.g. 0400)
+  bool is_directory = false;
+  bool is_regular = false;
+};
+
+// A freshly created temp file: its path and the open handle.
+struct TempFile {
+  std::string path;
+  std::unique_ptr<WritableFile> file;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  // Opens an existing regular file for reading (kNotFound when missing).
+  virtual Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path) = 0;
+  // Creates `path` exclusively (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600); kAlreadyExists if
+  // anything is there, symlinks included.
+  virtual Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path) = 0;
+  // Creates a uniquely named file `<dir>/<prefix><random>.tmp` exclusively, mode 0600.
+  virtual Result<TempFile> CreateTemp(const std::string& dir, std::string_view prefix) = 0;
+  // Opens an existing regular file for appending at its end (O_NOFOLLOW).
+  virtual Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) = 0;
+
+  // Renames without replacing: kAlreadyExists when `to` exists (renameat2 NOREPLACE, or
+  // link+unlink where the filesystem lacks it).
+  virtual Status RenameNoReplace(const std::string& from, const std::string& to) = 0;
+  // Renames, atomically replacing `to` when it exists.
+  virtual Status Rename(const std::string& from, const std::string& to) = 0;
+  // fsyncs a directory so renames and creations inside it are durable.
+  virtual Status SyncDir(const std::string& dir) = 0;
+
+  virtual Result<FileStat> Stat(const std::string& path) = 0;
+  // Names (not paths) of the entries of `dir`, without "." and "..", unsorted.
+  virtual Result<std::vector<std::string>> ListDir(const std::string& dir) = 0;
+  virtual Status RemoveFile(const std::string& path) = 0;
+  // Creates `dir` and missing parents with mode 0700; ok when it already exists.
+  virtual Status CreateDirs(const std::string& dir) = 0;
+  // chmod 0400.
+  virtual Status MakeReadOnly(const std::string& path) = 0;
+  // Bytes available to an unprivileged user on the filesystem holding `path`.
+  virtual Result<uint64_t> FreeSpace(const std::string& path) = 0;
+  // Takes an exclusive non-blocking flock on `path` (created 0600 if missing). kLocked when
+  // another open file description holds it.
+  virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
+};
+
+// The real thing, on POSIX syscalls. Stateless; one instance may serve the whole process.
+class PosixFileSystem : public FileSystem {
+ public:
+  Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path) override;
+  Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path) override;
+  Result<TempFile> CreateTemp(const std::string& dir, std::string_view prefix) override;
+  Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) override;
+  Status RenameNoReplace(const std::string& from, const std::string& to) override;
+  Status Rename(const std::string& from, const std::string& to) override;
+  Status SyncDir(const std::string& dir) override;
+  Result<FileStat> Stat(const std::string& path) override;
+  Result<std::vector<std::string>> ListDir(const std::string& dir) override;
+  Status RemoveFile(const std::string& path) override;
+  Status CreateDirs(const std::string& dir) override;
+  Status MakeReadOnly(const std::string& path) override;
+  Result<uint64_t> FreeSpace(const std::string& path) override;
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
+};
+
+// Joins two path parts with exactly one '/'.
+std::string JoinPath(std::string_view a, std::string_view b);
+// The directory part of `path` ("." when there is none).
+std::string DirName(std::string_view path);
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_FILE_SYSTEM_H_

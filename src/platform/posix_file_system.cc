@@ -1,0 +1,230 @@
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+
+#include "swfvault/file_system.h"
+
+namespace swfvault {
+namespace {
+
+Status Errno(std::string_view op, const std::string& path) {
+  int err = errno;
+  return ErrnoStatus(err, std::string(op) + " " + path);
+}
+
+class PosixReadableFile : public ReadableFile {
+ public:
+  PosixReadableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixReadableFile() override { ::close(fd_); }
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    while (true) {
+      ssize_t got = ::read(fd_, buf, n);
+      if (got >= 0) return static_cast<size_t>(got);
+      if (errno != EINTR) return Errno("read", path_);
+    }
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+class PosixWritableFile : public WritableFile {
+ public:
+  PosixWritableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  Status Append(std::string_view data) override {
+    while (!data.empty()) {
+      ssize_t put = ::write(fd_, data.data(), data.size());
+      if (put < 0) {
+        if (errno == EINTR) continue;
+        return Errno("write", path_);
+      }
+      data.remove_prefix(static_cast<size_t>(put));
+    }
+    return Status::Ok();
+  }
+
+  Status Sync() override {
+    if (::fsync(fd_) != 0) return Errno("fsync", path_);
+    return Status::Ok();
+  }
+
+  Status Close() override {
+    int fd = fd_;
+    fd_ = -1;
+    if (fd >= 0 && ::close(fd) != 0) return Errno("close", path_);
+    return Status::Ok();
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+class PosixFileLock : public FileLock {
+ public:
+  explicit PosixFileLock(int fd) : fd_(fd) {}
+  ~PosixFileLock() override { ::close(fd_); }  // closing drops the flock
+
+ private:
+  int fd_;
+};
+
+std::string RandomSuffix() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out(12, 'x');
+  for (char& c : out) c = kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ReadableFile>> PosixFileSystem::OpenForRead(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno("open", path);
+  return std::unique_ptr<ReadableFile>(new PosixReadableFile(fd, path));
+}
+
+Result<std::unique_ptr<WritableFile>> PosixFileSystem::CreateExclusive(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("create", path);
+  return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
+}
+
+Result<TempFile> PosixFileSystem::CreateTemp(const std::string& dir, std::string_view prefix) {
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    std::string path = JoinPath(dir, std::string(prefix) + RandomSuffix() + ".tmp");
+    auto file = CreateExclusive(path);
+    if (file.ok()) return TempFile{path, std::move(file).value()};
+    if (file.status().code() != StatusCode::kAlreadyExists) return file.status();
+  }
+  return IoError("no free temp name in " + dir);
+}
+
+Result<std::unique_ptr<WritableFile>> PosixFileSystem::OpenForAppend(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return Errno("open for append", path);
+  return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
+}
+
+Status PosixFileSystem::RenameNoReplace(const std::string& from, const std::string& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) {
+    return Status::Ok();
+  }
+  if (errno != EINVAL && errno != ENOSYS) return Errno("rename to", to);
+  // Filesystems without RENAME_NOREPLACE: link() refuses an existing target too.
+  if (::link(from.c_str(), to.c_str()) != 0) return Errno("link to", to);
+  if (::unlink(from.c_str()) != 0) return Errno("unlink", from);
+  return Status::Ok();
+}
+
+Status PosixFileSystem::Rename(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) return Errno("rename to", to);
+  return Status::Ok();
+}
+
+Status PosixFileSystem::SyncDir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Errno("open dir", dir);
+  int rc = ::fsync(fd);
+  Status st = rc == 0 ? Status::Ok() : Errno("fsync dir", dir);
+  ::close(fd);
+  return st;
+}
+
+Result<FileStat> PosixFileSystem::Stat(const std::string& path) {
+  struct stat sb;
+  if (::lstat(path.c_str(), &sb) != 0) return Errno("stat", path);
+  FileStat out;
+  out.size = static_cast<uint64_t>(sb.st_size);
+  out.mtime_unix_seconds = sb.st_mtim.tv_sec;
+  out.mode = sb.st_mode & 07777;
+  out.is_directory = S_ISDIR(sb.st_mode);
+  out.is_regular = S_ISREG(sb.st_mode);
+  return out;
+}
+
+Result<std::vector<std::string>> PosixFileSystem::ListDir(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return Errno("list", dir);
+  std::vector<std::string> names;
+  errno = 0;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string_view name(e->d_name);
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  Status st = errno != 0 ? Errno("readdir", dir) : Status::Ok();
+  ::closedir(d);
+  if (!st.ok()) return st;
+  return names;
+}
+
+Status PosixFileSystem::RemoveFile(const std::string& path) {
+  if (::unlink(path.c_str()) != 0) return Errno("remove", path);
+  return Status::Ok();
+}
+
+Status PosixFileSystem::CreateDirs(const std::string& dir) {
+  if (dir.empty() || dir == "/" || dir == ".") return Status::Ok();
+  struct stat sb;
+  if (::stat(dir.c_str(), &sb) == 0) {
+    return S_ISDIR(sb.st_mode) ? Status::Ok() : AlreadyExists(dir + " is not a directory");
+  }
+  SWF_RETURN_IF_ERROR(CreateDirs(DirName(dir)));
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return Errno("mkdir", dir);
+  return Status::Ok();
+}
+
+Status PosixFileSystem::MakeReadOnly(const std::string& path) {
+  if (::chmod(path.c_str(), 0400) != 0) return Errno("chmod", path);
+  return Status::Ok();
+}
+
+Result<uint64_t> PosixFileSystem::FreeSpace(const std::string& path) {
+  struct statvfs vfs;
+  if (::statvfs(path.c_str(), &vfs) != 0) return Errno("statvfs", path);
+  return static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+}
+
+Result<std::unique_ptr<FileLock>> PosixFileSystem::LockFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("open lock", path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    Status st = Errno("flock", path);
+    ::close(fd);
+    return st;
+  }
+  return std::unique_ptr<FileLock>(new PosixFileLock(fd));
+}
+
+std::string JoinPath(std::string_view a, std::string_view b) {
+  if (a.empty()) return std::string(b);
+  std::string out(a);
+  if (out.back() != '/') out += '/';
+  while (!b.empty() && b.front() == '/') b.remove_prefix(1);
+  out += b;
+  return out;
+}
+
+std::string DirName(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos) return ".";
+  if (slash == 0) return "/";
+  return std::string(path.substr(0, slash));
+}
+
+}  // namespace swfvault

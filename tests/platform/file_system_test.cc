@@ -1,0 +1,152 @@
+#include "swfvault/file_system.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "support/temp_dir.h"
+
+namespace swfvault::testing {
+namespace {
+
+namespace fsys = std::filesystem;
+
+std::string ReadAll(ReadableFile& file) {
+  std::string out;
+  char buf[7];  // deliberately small: exercises repeated reads
+  while (true) {
+    auto n = file.Read(buf, sizeof buf);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    if (!n.ok() || *n == 0) return out;
+    out.append(buf, *n);
+  }
+}
+
+class PosixFileSystemTest : public ::testing::Test {
+ protected:
+  std::string P(const std::string& name) { return (dir_ / name).string(); }
+  TempDir dir_;
+  PosixFileSystem fs_;
+};
+
+TEST_F(PosixFileSystemTest, CreateExclusiveWritesMode0600File) {
+  auto file = fs_.CreateExclusive(P("a"));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_TRUE((*file)->Append("hello").ok());
+  ASSERT_TRUE((*file)->Sync().ok());
+  ASSERT_TRUE((*file)->Close().ok());
+  EXPECT_EQ(ReadFile(P("a")), "hello");
+  EXPECT_EQ(fs_.Stat(P("a"))->mode, 0600u);
+}
+
+TEST_F(PosixFileSystemTest, CreateExclusiveRefusesExistingFile) {
+  WriteFile(P("a"), "x");
+  EXPECT_EQ(fs_.CreateExclusive(P("a")).status().code(), StatusCode::kAlreadyExists);
+}
+
+TEST_F(PosixFileSystemTest, CreateExclusiveRefusesDanglingSymlink) {
+  fsys::create_symlink(P("target"), P("link"));
+  EXPECT_FALSE(fs_.CreateExclusive(P("link")).ok());
+  EXPECT_FALSE(fsys::exists(P("target")));
+}
+
+TEST_F(PosixFileSystemTest, CreateTempMakesDistinctFilesInDirectory) {
+  auto a = fs_.CreateTemp(dir_.path().string(), "x-");
+  auto b = fs_.CreateTemp(dir_.path().string(), "x-");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(a->path, b->path);
+  EXPECT_EQ(DirName(a->path), dir_.path().string());
+  EXPECT_EQ(fs_.Stat(a->path)->mode, 0600u);
+}
+
+TEST_F(PosixFileSystemTest, OpenForReadStreamsContent) {
+  WriteFile(P("r"), "some bytes to read back");
+  auto file = fs_.OpenForRead(P("r"));
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(ReadAll(**file), "some bytes to read back");
+}
+
+TEST_F(PosixFileSystemTest, OpenForReadOfMissingFileIsNotFound) {
+  EXPECT_EQ(fs_.OpenForRead(P("missing")).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(PosixFileSystemTest, OpenForAppendContinuesAtEnd) {
+  WriteFile(P("p"), "abc");
+  auto file = fs_.OpenForAppend(P("p"));
+  ASSERT_TRUE(file.ok());
+  ASSERT_TRUE((*file)->Append("def").ok());
+  ASSERT_TRUE((*file)->Close().ok());
+  EXPECT_EQ(ReadFile(P("p")), "abcdef");
+}
+
+TEST_F(PosixFileSystemTest, RenameNoReplaceRefusesExistingTarget) {
+  WriteFile(P("from"), "new");
+  WriteFile(P("to"), "old");
+  EXPECT_EQ(fs_.RenameNoReplace(P("from"), P("to")).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(ReadFile(P("to")), "old");
+  EXPECT_TRUE(fsys::exists(P("from")));
+}
+
+TEST_F(PosixFileSystemTest, RenameNoReplaceMovesIntoFreeName) {
+  WriteFile(P("from"), "new");
+  ASSERT_TRUE(fs_.RenameNoReplace(P("from"), P("to")).ok());
+  EXPECT_EQ(ReadFile(P("to")), "new");
+  EXPECT_FALSE(fsys::exists(P("from")));
+}
+
+TEST_F(PosixFileSystemTest, RenameReplacesExistingTarget) {
+  WriteFile(P("from"), "new");
+  WriteFile(P("to"), "old");
+  ASSERT_TRUE(fs_.Rename(P("from"), P("to")).ok());
+  EXPECT_EQ(ReadFile(P("to")), "new");
+}
+
+TEST_F(PosixFileSystemTest, CreateDirsMakesNestedPrivateDirectories) {
+  ASSERT_TRUE(fs_.CreateDirs(P("a/b/c")).ok());
+  auto st = fs_.Stat(P("a/b/c"));
+  ASSERT_TRUE(st.ok());
+  EXPECT_TRUE(st->is_directory);
+  EXPECT_EQ(st->mode, 0700u);
+  EXPECT_TRUE(fs_.CreateDirs(P("a/b/c")).ok());
+  EXPECT_TRUE(fs_.SyncDir(P("a/b")).ok());
+}
+
+TEST_F(PosixFileSystemTest, ListDirNamesEntriesWithoutDots) {
+  WriteFile(P("one"), "1");
+  WriteFile(P("two"), "2");
+  auto names = fs_.ListDir(dir_.path().string());
+  ASSERT_TRUE(names.ok());
+  std::sort(names->begin(), names->end());
+  EXPECT_EQ(*names, (std::vector<std::string>{"one", "two"}));
+}
+
+TEST_F(PosixFileSystemTest, MakeReadOnlySetsMode0400) {
+  WriteFile(P("f"), "x");
+  ASSERT_TRUE(fs_.MakeReadOnly(P("f")).ok());
+  EXPECT_EQ(fs_.Stat(P("f"))->mode, 0400u);
+}
+
+TEST_F(PosixFileSystemTest, RemoveFileDeletesAndReportsMissing) {
+  WriteFile(P("f"), "x");
+  ASSERT_TRUE(fs_.RemoveFile(P("f")).ok());
+  EXPECT_EQ(fs_.RemoveFile(P("f")).code(), StatusCode::kNotFound);
+}
+
+TEST_F(PosixFileSystemTest, FreeSpaceIsPositive) {
+  auto free = fs_.FreeSpace(dir_.path().string());
+  ASSERT_TRUE(free.ok());
+  EXPECT_GT(*free, 0u);
+}
+
+TEST(PathTest, JoinAndDirName) {
+  EXPECT_EQ(JoinPath("/v", "objects"), "/v/objects");
+  EXPECT_EQ(JoinPath("/v/", "/objects"), "/v/objects");
+  EXPECT_EQ(DirName("/v/objects/ab"), "/v/objects");
+  EXPECT_EQ(DirName("/v"), "/");
+  EXPECT_EQ(DirName("file"), ".");
+}
+
+}  // namespace
+}  // namespace swfvault::testing
