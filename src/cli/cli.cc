@@ -1,14 +1,90 @@
 #include "swfvault/cli.h"
 
-#include <cstdio>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/command.h"
+#include "cli/commands.h"
+#include "swfvault/exit_codes.h"
+#include "swfvault_version.h"
 
 namespace swfvault {
+namespace {
+
+void AddGlobalOptions(CLI::App& app, GlobalOptions* o) {
+  app.add_option("--config", o->config_path, "TOML config file (default: $SWFVAULT_CONFIG)");
+  app.add_option("--profile", o->profile, "config profile to act as");
+  app.add_option("--vault", o->vault, "vault directory");
+  app.add_option("--base-url", o->base_url, "SWF API base URL (https://...)");
+  app.add_option("--cert", o->cert, "client certificate (PEM, PKIoverheid)");
+  app.add_option("--key", o->key, "client private key (PEM, mode 0600)");
+  app.add_option("--ca", o->ca, "CA bundle that signs the server certificate");
+  app.add_option("--oin", o->oin, "OIN of the organisation to act for (20 digits)");
+  app.add_option("--oin-header", o->oin_header, "HTTP header that carries the OIN (default X-OIN)");
+  app.add_flag("--json", o->json, "machine-readable output: one JSON object per line");
+  app.add_flag("-q,--quiet", o->quiet, "no progress output");
+  app.add_flag("-v,--verbose", o->verbose, "more detail (repeatable)");
+}
+
+// CLI11 messages already name the option; add the command whose --help explains it.
+int UsageError(const CLI::ParseError& e, const CLI::App& app, std::ostream& err) {
+  std::string where = "swfvault";
+  for (const CLI::App* sub : app.get_subcommands()) {
+    where += " " + sub->get_name();
+    for (const CLI::App* subsub : sub->get_subcommands()) where += " " + subsub->get_name();
+  }
+  err << "swfvault: usage error: " << e.what() << "\n"
+      << "Run '" << where << " --help' for usage.\n";
+  return kExitUsage;
+}
+
+}  // namespace
+
+int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+               bool interactive) {
+  CLI::App app{"swfvault: a trustworthy local vault for SWF samenwerkdossiers", "swfvault"};
+  app.fallthrough();  // global options may stand after the subcommand
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("swfvault ") + SWFVAULT_VERSION_STRING);
+  GlobalOptions options;
+  AddGlobalOptions(app, &options);
+
+  std::function<int(CommandContext&)> run;
+  for (const CommandSpec& spec : AllCommands()) {
+    CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
+    sub->fallthrough();
+    auto runner = spec.define(sub);
+    sub->callback([&run, runner] { run = runner; });
+  }
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::CallForVersion&) {
+    out << "swfvault " << SWFVAULT_VERSION_STRING << "\n";
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    // --help on a subcommand arrives as CallForHelp thrown from that subcommand.
+    return UsageError(e, app, err);
+  }
+  if (!run) return kExitUsage;
+  Output output(out, err, options.json, interactive && !options.quiet);
+  CommandContext ctx(options, &output);
+  return run(ctx);
+}
 
 int RunCli(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::fprintf(stderr, "swfvault: no commands yet\n");
-  return 64;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return RunCliWith(args, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
 }
 
 }  // namespace swfvault

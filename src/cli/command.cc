@@ -1,0 +1,94 @@
+#include "cli/command.h"
+
+#include <cstdlib>
+
+#include "swfvault/exit_codes.h"
+
+namespace swfvault {
+namespace {
+
+void Override(std::string* field, const std::string& flag) {
+  if (!flag.empty()) *field = flag;
+}
+
+void ApplyFlags(const GlobalOptions& o, Profile* p) {
+  Override(&p->base_url, o.base_url);
+  Override(&p->cert, o.cert);
+  Override(&p->key, o.key);
+  Override(&p->ca, o.ca);
+  Override(&p->oin, o.oin);
+  Override(&p->oin_header, o.oin_header);
+}
+
+}  // namespace
+
+Result<Config> CommandContext::LoadEffectiveConfig() const {
+  std::string path = options_.config_path;
+  if (path.empty()) {
+    const char* env = std::getenv("SWFVAULT_CONFIG");
+    if (env != nullptr) path = env;
+  }
+  Config config;
+  if (!path.empty()) {
+    SWF_ASSIGN_OR_RETURN(config, LoadConfig(path));
+  }
+  Override(&config.vault, options_.vault);
+  return config;
+}
+
+Result<Profile> CommandContext::ResolveProfile() const {
+  SWF_ASSIGN_OR_RETURN(Config config, LoadEffectiveConfig());
+  Profile profile;
+  if (config.profiles.empty() && options_.profile.empty()) {
+    profile.name = "command-line";
+  } else if (!options_.oin.empty() && options_.profile.empty()) {
+    // --oin picks the profile acting for that OIN when the config has one.
+    bool found = false;
+    for (const Profile& p : config.profiles) {
+      if (p.oin == options_.oin) {
+        profile = p;
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      SWF_ASSIGN_OR_RETURN(profile, config.FindProfile(""));
+    }
+  } else {
+    SWF_ASSIGN_OR_RETURN(profile, config.FindProfile(options_.profile));
+  }
+  ApplyFlags(options_, &profile);
+  SWF_RETURN_IF_ERROR(ValidateProfile(profile));
+  return profile;
+}
+
+Result<std::vector<Profile>> CommandContext::ResolveAllProfiles() const {
+  SWF_ASSIGN_OR_RETURN(Config config, LoadEffectiveConfig());
+  if (config.profiles.empty()) {
+    SWF_ASSIGN_OR_RETURN(Profile only, ResolveProfile());
+    return std::vector<Profile>{only};
+  }
+  std::vector<Profile> out;
+  for (Profile p : config.profiles) {
+    ApplyFlags(options_, &p);
+    if (!options_.oin.empty()) p.oin = config.FindProfile(p.name)->oin;  // --oin selects, never rewrites all
+    SWF_RETURN_IF_ERROR(ValidateProfile(p));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<std::string> CommandContext::VaultDir() const {
+  SWF_ASSIGN_OR_RETURN(Config config, LoadEffectiveConfig());
+  if (config.vault.empty()) {
+    return InvalidArgument("no vault given: use --vault DIR or set 'vault' in the config");
+  }
+  return config.vault;
+}
+
+int Fail(CommandContext& ctx, const Status& status) {
+  ctx.output().Error(status);
+  return ExitCodeFor(status);
+}
+
+}  // namespace swfvault

@@ -1,0 +1,71 @@
+// The pieces every swfvault command shares: the global options, the resolved connection
+// profile, the output, and the table entry that declares a command. Commands are defined in
+// src/cli/*_command.cc and listed once in cli.cc (ninja style: one table of subcommands).
+#ifndef SWFVAULT_CLI_COMMAND_H_
+#define SWFVAULT_CLI_COMMAND_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/output.h"
+#include "swfvault/config.h"
+#include "swfvault/status.h"
+
+namespace swfvault {
+
+// Options accepted before or after any subcommand.
+struct GlobalOptions {
+  std::string config_path;
+  std::string profile;
+  std::string vault;
+  std::string base_url;
+  std::string cert;
+  std::string key;
+  std::string ca;
+  std::string oin;
+  std::string oin_header;
+  bool json = false;
+  bool quiet = false;
+  int verbose = 0;
+};
+
+class CommandContext {
+ public:
+  CommandContext(GlobalOptions options, Output* output)
+      : options_(std::move(options)), output_(output) {}
+
+  const GlobalOptions& options() const { return options_; }
+  Output& output() { return *output_; }
+
+  // The config file (from --config, $SWFVAULT_CONFIG, or none) with flag overrides applied.
+  Result<Config> LoadEffectiveConfig() const;
+  // The acting profile: config profile selected by --profile (or the only one), overridden by
+  // --base-url/--cert/--key/--ca/--oin/--oin-header, and validated.
+  Result<Profile> ResolveProfile() const;
+  // Every profile in the config, each with the flag overrides applied and validated.
+  Result<std::vector<Profile>> ResolveAllProfiles() const;
+  // The vault directory: --vault, else the config's, else kInvalidArgument.
+  Result<std::string> VaultDir() const;
+
+ private:
+  GlobalOptions options_;
+  Output* output_;
+};
+
+// One row of the subcommand table. `define` adds the subcommand's own options to `app` and
+// returns the function that runs it once parsing succeeded.
+struct CommandSpec {
+  const char* name;
+  const char* summary;
+  std::function<std::function<int(CommandContext&)>(CLI::App* app)> define;
+};
+
+// Reports `status` through the output and returns its exit code.
+int Fail(CommandContext& ctx, const Status& status);
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_CLI_COMMAND_H_

@@ -1,0 +1,66 @@
+// swfvault config: shows the effective profiles (config file + flags) and checks them.
+#include <sys/stat.h>
+
+#include "cli/commands.h"
+#include "swfvault/exit_codes.h"
+
+namespace swfvault {
+namespace {
+
+nlohmann::json ProfileJson(const Profile& p) {
+  return {{"name", p.name},
+          {"oin", p.oin},
+          {"base_url", p.base_url},
+          {"cert", p.cert},
+          {"key", p.key},
+          {"ca", p.ca},
+          {"oin_header", p.oin_header},
+          {"max_level", std::string(ConfidentialityName(p.max_level))},
+          {"transfers", p.transfers}};
+}
+
+// Files a profile names must exist; the key must not be readable by group or others.
+Status CheckFiles(const Profile& p) {
+  for (const std::string* path : {&p.cert, &p.key, &p.ca}) {
+    struct stat st {};
+    if (::stat(path->c_str(), &st) != 0) return ErrnoStatus(errno, "profile '" + p.name + "': " + *path);
+  }
+  struct stat st {};
+  if (::stat(p.key.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    return PermissionDenied("profile '" + p.name + "': private key " + p.key +
+                            " is readable by group or others (chmod 600 it)");
+  }
+  return Status::Ok();
+}
+
+int RunConfig(CommandContext& ctx) {
+  Result<std::vector<Profile>> profiles = ctx.ResolveAllProfiles();
+  if (!profiles.ok()) return Fail(ctx, profiles.status());
+  Result<std::string> vault = ctx.VaultDir();
+  for (const Profile& p : *profiles) {
+    Status files = CheckFiles(p);
+    nlohmann::json j = ProfileJson(p);
+    j["type"] = "profile";
+    j["files_ok"] = files.ok();
+    if (!files.ok()) j["problem"] = files.message();
+    ctx.output().Event(j);
+    ctx.output().Line(p.name + "\t" + p.oin + "\t" + p.base_url + "\tmax " +
+                      std::string(ConfidentialityName(p.max_level)) +
+                      (files.ok() ? "" : "\tPROBLEM: " + files.message()));
+    if (!files.ok()) return Fail(ctx, files);
+  }
+  ctx.output().Event({{"type", "summary"},
+                      {"profiles", profiles->size()},
+                      {"vault", vault.ok() ? *vault : ""}});
+  if (vault.ok()) ctx.output().Line("vault\t" + *vault);
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandSpec ConfigCommand() {
+  return {"config", "show and check the effective connection profiles",
+          [](CLI::App*) -> std::function<int(CommandContext&)> { return RunConfig; }};
+}
+
+}  // namespace swfvault

@@ -1,0 +1,56 @@
+#include "cli/output.h"
+
+#include "swfvault/exit_codes.h"
+
+namespace swfvault {
+
+void Output::Event(const nlohmann::json& event) {
+  if (!json_) return;
+  out_ << event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  out_.flush();
+}
+
+void Output::Line(const std::string& text) {
+  if (json_) return;
+  EndProgress();
+  out_ << text << '\n';
+}
+
+void Output::Warn(const std::string& text) {
+  if (json_) {
+    Event({{"type", "warning"}, {"message", text}});
+    return;
+  }
+  EndProgress();
+  err_ << "swfvault: " << text << '\n';
+}
+
+void Output::Error(const Status& status) {
+  if (json_) {
+    Event({{"type", "error"},
+           {"code", std::string(StatusCodeName(status.code()))},
+           {"exit_code", static_cast<int>(ExitCodeFor(status))},
+           {"http_status", status.http_status()},
+           {"message", status.message()}});
+    return;
+  }
+  EndProgress();
+  err_ << "swfvault: error: " << status.message() << " [" << StatusCodeName(status.code())
+       << "]\n";
+}
+
+void Output::Progress(const std::string& text) {
+  if (!interactive()) return;
+  err_ << "\r\033[K" << text;
+  err_.flush();
+  progress_shown_ = true;
+}
+
+void Output::EndProgress() {
+  if (!progress_shown_) return;
+  err_ << "\r\033[K";
+  err_.flush();
+  progress_shown_ = false;
+}
+
+}  // namespace swfvault

@@ -1,0 +1,48 @@
+// Output: how a command reports. Human mode writes lines for people (stdout) and errors to
+// stderr; JSON mode (--json) writes one JSON object per line on stdout, every object with a
+// "type", so scripts can follow a run. Not thread-safe; one per command run.
+#ifndef SWFVAULT_CLI_OUTPUT_H_
+#define SWFVAULT_CLI_OUTPUT_H_
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+
+#include "swfvault/status.h"
+
+namespace swfvault {
+
+class Output {
+ public:
+  Output(std::ostream& out, std::ostream& err, bool json, bool interactive)
+      : out_(out), err_(err), json_(json), interactive_(interactive) {}
+
+  bool json() const { return json_; }
+  bool interactive() const { return interactive_ && !json_; }
+
+  // JSON mode: writes `event` as one line. Human mode: nothing.
+  void Event(const nlohmann::json& event);
+  // Human mode: writes `text` and a newline to stdout. JSON mode: nothing.
+  void Line(const std::string& text);
+  // Human mode: a note on stderr ("swfvault: ..."). JSON mode: {"type":"warning"} event.
+  void Warn(const std::string& text);
+  // Reports a failure: JSON {"type":"error","code":...,"message":...}; human to stderr.
+  void Error(const Status& status);
+  // A transient progress line on stderr, redrawn in place (interactive only).
+  void Progress(const std::string& text);
+  void EndProgress();
+
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+
+ private:
+  std::ostream& out_;
+  std::ostream& err_;
+  bool json_;
+  bool interactive_;
+  bool progress_shown_ = false;
+};
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_CLI_OUTPUT_H_

@@ -1,0 +1,97 @@
+#include "swfvault/cli.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "support/temp_dir.h"
+#include "swfvault/exit_codes.h"
+
+namespace swfvault {
+namespace {
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+CliRun Cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  int code = RunCliWith(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+TEST(CliTest, UnknownOptionIsUsageErrorNamingIt) {
+  CliRun r = Cli({"config", "--bogus-flag"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_NE(r.err.find("--bogus-flag"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("swfvault config --help"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, MissingSubcommandIsUsageError) {
+  EXPECT_EQ(Cli({}).code, kExitUsage);
+}
+
+TEST(CliTest, HelpOnSubcommandExitsZeroAndDescribesIt) {
+  CliRun r = Cli({"config", "--help"});
+  EXPECT_EQ(r.code, kExitOk);
+  EXPECT_NE(r.out.find("connection profiles"), std::string::npos) << r.out;
+}
+
+TEST(CliTest, GlobalOptionsWorkBeforeAndAfterSubcommand) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "a.crt", "x");
+  testing::WriteFile(dir / "a.key", "x");
+  ::chmod((dir / "a.key").c_str(), 0600);
+  testing::WriteFile(dir / "ca.crt", "x");
+  std::vector<std::string> flags = {"--base-url", "https://127.0.0.1:1/v5", "--oin",
+                                    "00000001000000001000", "--cert", (dir / "a.crt").string(),
+                                    "--key", (dir / "a.key").string(), "--ca",
+                                    (dir / "ca.crt").string(), "--json"};
+  std::vector<std::string> before = flags, after = {"config"};
+  before.push_back("config");
+  after.insert(after.end(), flags.begin(), flags.end());
+  CliRun b = Cli(before), a = Cli(after);
+  EXPECT_EQ(b.code, kExitOk) << b.err;
+  EXPECT_EQ(a.code, kExitOk) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_NE(a.out.find("\"type\":\"summary\""), std::string::npos) << a.out;
+}
+
+TEST(CliTest, GroupReadableKeyIsRefused) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "a.crt", "x");
+  testing::WriteFile(dir / "a.key", "x");
+  ::chmod((dir / "a.key").c_str(), 0640);
+  testing::WriteFile(dir / "ca.crt", "x");
+  CliRun r = Cli({"config", "--base-url", "https://h/v5", "--oin", "00000001000000001000", "--cert",
+               (dir / "a.crt").string(), "--key", (dir / "a.key").string(), "--ca",
+               (dir / "ca.crt").string()});
+  EXPECT_EQ(r.code, kExitAuth);
+  EXPECT_NE(r.err.find("chmod 600"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, BadConfigFileNamesFileAndKey) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "c.toml", "[profile.x]\nwhatever = 1\n");
+  CliRun r = Cli({"--config", (dir / "c.toml").string(), "config"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_NE(r.err.find("whatever"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("c.toml"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, ExitCodesAreDistinctPerFailureKind) {
+  EXPECT_EQ(ExitCodeFor(Unavailable("503")), kExitRetryable);
+  EXPECT_EQ(ExitCodeFor(Unauthenticated("tls")), kExitAuth);
+  EXPECT_EQ(ExitCodeFor(Corruption("hash")), kExitIntegrity);
+  EXPECT_EQ(ExitCodeFor(Locked("vault")), kExitLocked);
+  EXPECT_EQ(ExitCodeFor(ResourceExhausted("ENOSPC")), kExitDiskFull);
+  Status forbidden = PermissionDenied("not initiator");
+  forbidden.set_http_status(403);
+  EXPECT_EQ(ExitCodeFor(forbidden), kExitRefused);
+  EXPECT_EQ(ExitCodeFor(Conflict("GEREED is final")), kExitRefused);
+}
+
+}  // namespace
+}  // namespace swfvault
