@@ -1,0 +1,91 @@
+// RetryPolicy: when and how long to wait before repeating a failed SWF exchange
+// (RELIABILITY rule 7), and RetryingTransport, a Transport decorator that applies it.
+//
+// The policy is pure: Decide() looks at a Status, the attempt count and the time spent, and
+// returns whether to retry and after what delay. Only kUnavailable failures without an HTTP
+// status (timeouts, resets) or with 408, 429, 500, 502, 503, 504 are retried. A server's
+// Retry-After is honoured, clamped to [1 s, 15 min]; otherwise the delay is exponential
+// backoff with full jitter. Nothing is retried once the per-item budget would be exceeded.
+// Randomness and time come in through seams, so tests neither sleep nor guess.
+// RetryPolicy is immutable after construction and safe to share between threads when its
+// random source is.
+#ifndef SWFVAULT_RETRY_POLICY_H_
+#define SWFVAULT_RETRY_POLICY_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "swfvault/status.h"
+#include "swfvault/transport.h"
+
+namespace swfvault {
+
+struct RetryOptions {
+  int max_attempts = 6;             // total tries of one item, first one included
+  double base_delay_seconds = 0.5;  // backoff cap for the first retry, doubled each time
+  double max_delay_seconds = 60;    // backoff cap
+  double budget_seconds = 600;      // per item: elapsed time + next delay must stay within
+  double min_retry_after_seconds = 1;
+  double max_retry_after_seconds = 900;
+};
+
+struct RetryDecision {
+  bool retry = false;
+  double delay_seconds = 0;
+  std::string reason;  // why not, or where the delay came from; for logs
+};
+
+class RetryPolicy {
+ public:
+  // `uniform01` returns values in [0, 1); null = a default pseudo-random source.
+  explicit RetryPolicy(RetryOptions options = {}, std::function<double()> uniform01 = nullptr);
+
+  // True for the failures rule 7 allows to be retried at all.
+  static bool IsRetryable(const Status& status);
+
+  // `attempts` = tries made so far (>= 1), `elapsed_seconds` = time spent on the item so far.
+  RetryDecision Decide(const Status& failure, int attempts, double elapsed_seconds) const;
+
+  const RetryOptions& options() const { return options_; }
+
+ private:
+  RetryOptions options_;
+  std::function<double()> uniform01_;
+};
+
+// Time seam for code that waits: tests pass a fake that records sleeps and advances time.
+class Sleeper {
+ public:
+  virtual ~Sleeper() = default;
+  virtual double NowSeconds() = 0;  // monotonic
+  virtual void SleepFor(double seconds) = 0;
+};
+
+// The real Sleeper (steady_clock, std::this_thread::sleep_for). Process-wide, thread-safe.
+Sleeper& RealSleeper();
+
+// A Transport that retries what RetryPolicy allows. Send() retries a request only while it
+// can be replayed: no BodySource (in-memory and file-backed multipart bodies are fine) and no
+// byte yet delivered to its on_body sink. RunBatch() retries failed, replayable items in
+// rounds, waiting the longest delay wanted by any of them. Does not own `inner` or `sleeper`.
+// Same thread-safety as `inner`.
+class RetryingTransport : public Transport {
+ public:
+  RetryingTransport(Transport& inner, RetryPolicy policy, Sleeper& sleeper)
+      : inner_(inner), policy_(std::move(policy)), sleeper_(sleeper) {}
+
+  Result<HttpResponse> Send(HttpRequest request) override;
+  std::vector<Result<HttpResponse>> RunBatch(std::vector<HttpRequest> requests,
+                                             size_t max_parallel,
+                                             const CompletionCallback& on_done) override;
+
+ private:
+  Transport& inner_;
+  RetryPolicy policy_;
+  Sleeper& sleeper_;
+};
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_RETRY_POLICY_H_

@@ -1,0 +1,446 @@
+#include "api/curl_transport.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <string>
+#include <utility>
+
+namespace swfvault {
+namespace {
+
+constexpr size_t kMaxErrorBody = 64 * 1024;
+
+bool IsHttps(std::string_view url) {
+  constexpr std::string_view kScheme = "https://";
+  if (url.size() < kScheme.size()) return false;
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(url[i])) != kScheme[i]) return false;
+  }
+  return true;
+}
+
+Status CheckPemFile(const std::string& path, std::string_view role, bool is_private_key) {
+  if (path.empty()) return InvalidArgument(std::string(role) + " file is not configured");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return InvalidArgument(std::string(role) + " file " + path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+    return InvalidArgument(std::string(role) + " file " + path + " is empty or not a file");
+  }
+  if (is_private_key && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    return PermissionDenied(std::string(role) + " file " + path +
+                            " is accessible by group or others; chmod 600 it");
+  }
+  return Status::Ok();
+}
+
+std::once_flag curl_init_once;
+
+bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                        [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+  return it != haystack.end();
+}
+
+// Origin = scheme://host:port, with the default port filled in; empty when unparsable.
+std::string Origin(const std::string& url) {
+  CURLU* u = curl_url();
+  std::string origin;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    char* scheme = nullptr;
+    char* host = nullptr;
+    char* port = nullptr;
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+      origin = std::string(scheme) + "://" + host + ":" + port;
+      for (char& c : origin) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+  }
+  curl_url_cleanup(u);
+  return origin;
+}
+
+}  // namespace
+
+struct CurlTransport::Transfer {
+  size_t index = 0;
+  HttpRequest request;
+  std::string url;
+  int redirects = 0;
+  CURL* easy = nullptr;
+  curl_slist* header_list = nullptr;
+  curl_mime* mime = nullptr;
+  HttpResponse response;
+  bool head_seen = false;
+  bool success = false;
+  Status abort;  // set by a callback that stopped the transfer
+  std::string error_body;
+  char error_buffer[CURL_ERROR_SIZE] = {};
+
+  std::string What() const { return request.method + " " + url; }
+  Status OnHead();
+};
+
+Status CurlTransport::Transfer::OnHead() {
+  head_seen = true;
+  long code = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+  response.status = static_cast<int>(code);
+  success = code >= 200 && code <= 299;
+  if (success && request.on_head) return request.on_head(HttpResponseHead{response.status, response.headers});
+  return Status::Ok();
+}
+
+namespace {
+
+using Transfer = CurlTransport::Transfer;
+
+size_t HeaderCallback(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * count);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (line.rfind("HTTP/", 0) == 0) {
+    t->response.headers.clear();  // a new response (after 100 Continue or a redirect)
+  } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    t->response.headers.push_back({std::string(line.substr(0, colon)), std::string(value)});
+  }
+  return size * count;
+}
+
+size_t WriteCallback(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t n = size * count;
+  if (!t->head_seen) {
+    t->abort = t->OnHead();
+    if (!t->abort.ok()) return CURL_WRITEFUNC_ERROR;
+  }
+  if (!t->success) {
+    size_t room = kMaxErrorBody - std::min(kMaxErrorBody, t->error_body.size());
+    t->error_body.append(data, std::min(room, n));
+    return n;
+  }
+  t->response.body_bytes += static_cast<int64_t>(n);
+  if (t->request.on_body) {
+    t->abort = t->request.on_body(std::string_view(data, n));
+  } else if (t->response.body.size() + n > t->request.max_buffered_body) {
+    t->abort = Corruption(t->What() + ": response body exceeds the limit of " +
+                          std::to_string(t->request.max_buffered_body) + " bytes");
+  } else {
+    t->response.body.append(data, n);
+  }
+  return t->abort.ok() ? n : CURL_WRITEFUNC_ERROR;
+}
+
+size_t ReadCallback(char* buffer, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  Result<size_t> got = t->request.body_source(buffer, size * count);
+  if (!got.ok()) {
+    t->abort = got.status();
+    return CURL_READFUNC_ABORT;
+  }
+  return std::min(*got, size * count);
+}
+
+Status BuildMime(Transfer& t) {
+  t.mime = curl_mime_init(t.easy);
+  for (const auto& part : t.request.multipart) {
+    curl_mimepart* p = curl_mime_addpart(t.mime);
+    curl_mime_name(p, part.name.c_str());
+    if (part.file_path.empty()) {
+      curl_mime_data(p, part.value.data(), part.value.size());
+    } else {
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(part.file_path, ec)) {
+        return NotFound("upload file " + part.file_path + " does not exist or is not a file");
+      }
+      // Streams the file in chunks while sending; it is never read whole into memory.
+      if (curl_mime_filedata(p, part.file_path.c_str()) != CURLE_OK) {
+        return IoError("cannot read upload file " + part.file_path);
+      }
+      if (!part.filename.empty()) curl_mime_filename(p, part.filename.c_str());
+      curl_mime_type(p, part.content_type.empty() ? "application/octet-stream" : part.content_type.c_str());
+    }
+    if (part.file_path.empty() && !part.content_type.empty()) curl_mime_type(p, part.content_type.c_str());
+  }
+  curl_easy_setopt(t.easy, CURLOPT_MIMEPOST, t.mime);
+  return Status::Ok();
+}
+
+Status SetBody(Transfer& t) {
+  const HttpRequest& r = t.request;
+  if (!r.multipart.empty()) return BuildMime(t);
+  if (r.body_source) {
+    curl_easy_setopt(t.easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(t.easy, CURLOPT_READFUNCTION, &ReadCallback);
+    curl_easy_setopt(t.easy, CURLOPT_READDATA, &t);
+    curl_easy_setopt(t.easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body_size));
+    if (r.body_size < 0) t.header_list = curl_slist_append(t.header_list, "Transfer-Encoding: chunked");
+    return Status::Ok();
+  }
+  if (!r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
+    curl_easy_setopt(t.easy, CURLOPT_POSTFIELDS, r.body.data());
+    curl_easy_setopt(t.easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+  }
+  return Status::Ok();
+}
+
+void SetMethod(Transfer& t) {
+  const std::string& m = t.request.method;
+  if (m == "GET") {
+    curl_easy_setopt(t.easy, CURLOPT_HTTPGET, 1L);
+  } else if (m == "HEAD") {
+    curl_easy_setopt(t.easy, CURLOPT_NOBODY, 1L);
+  } else if (m != "POST") {
+    curl_easy_setopt(t.easy, CURLOPT_CUSTOMREQUEST, m.c_str());
+  }
+}
+
+}  // namespace
+
+Status CurlErrorStatus(CURLcode code, std::string_view detail, std::string_view what) {
+  std::string message = std::string(what) + ": " + curl_easy_strerror(code);
+  if (!detail.empty()) message += " (" + std::string(detail) + ")";
+  switch (code) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED:
+      return Unauthenticated(message);
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      // The server rejecting our certificate surfaces as a TLS alert on the first read.
+      if (ContainsIgnoreCase(detail, "alert")) return Unauthenticated(message);
+      return Unavailable(message);
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_AGAIN:
+      return Unavailable(message);
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return InvalidArgument(message);
+    case CURLE_READ_ERROR:
+    case CURLE_FILE_COULDNT_READ_FILE:
+      return IoError(message);
+    default:
+      return Internal(message);
+  }
+}
+
+Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(const CurlTransportOptions& options) {
+  SWF_RETURN_IF_ERROR(CheckPemFile(options.ca_bundle_file, "CA bundle", false));
+  SWF_RETURN_IF_ERROR(CheckPemFile(options.client_cert_file, "client certificate", false));
+  SWF_RETURN_IF_ERROR(CheckPemFile(options.client_key_file, "client private key", true));
+  std::call_once(curl_init_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::unique_ptr<CurlTransport> transport(new CurlTransport(options));
+  transport->multi_ = curl_multi_init();
+  transport->share_ = curl_share_init();
+  if (transport->multi_ == nullptr || transport->share_ == nullptr) {
+    return Internal("libcurl could not be initialised");
+  }
+  curl_share_setopt(transport->share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(transport->share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  curl_multi_setopt(transport->multi_, CURLMOPT_MAXCONNECTS, options.max_cached_connections);
+  return transport;
+}
+
+Result<std::unique_ptr<Transport>> NewCurlTransport(const CurlTransportOptions& options) {
+  SWF_ASSIGN_OR_RETURN(auto transport, CurlTransport::Create(options));
+  return std::unique_ptr<Transport>(std::move(transport));
+}
+
+CurlTransport::CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {}
+
+CurlTransport::~CurlTransport() {
+  if (multi_ != nullptr) curl_multi_cleanup(multi_);
+  if (share_ != nullptr) curl_share_cleanup(share_);
+}
+
+Status CurlTransport::Start(Transfer& t) {
+  if (!IsHttps(t.url)) return InvalidArgument("only https URLs are allowed: " + t.url);
+  t.easy = curl_easy_init();
+  if (t.easy == nullptr) return Internal("curl_easy_init failed");
+  CURL* e = t.easy;
+  curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+  curl_easy_setopt(e, CURLOPT_URL, t.url.c_str());
+  curl_easy_setopt(e, CURLOPT_SHARE, share_);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer);
+  curl_easy_setopt(e, CURLOPT_SSLCERT, options_.client_cert_file.c_str());
+  curl_easy_setopt(e, CURLOPT_SSLKEY, options_.client_key_file.c_str());
+  curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_bundle_file.c_str());
+  curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);  // never the system store
+  curl_easy_setopt(e, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  auto timeout = t.request.timeout.count() > 0 ? t.request.timeout : options_.request_timeout;
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time.count()));
+  curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 128L * 1024);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &HeaderCallback);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &WriteCallback);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  SetMethod(t);
+  SWF_RETURN_IF_ERROR(SetBody(t));
+  t.header_list = curl_slist_append(t.header_list, "Expect:");
+  for (const auto& h : t.request.headers) {
+    t.header_list = curl_slist_append(t.header_list, (h.name + ": " + h.value).c_str());
+  }
+  if (!options_.oin.empty() && !FindHeader(t.request.headers, options_.oin_header)) {
+    t.header_list = curl_slist_append(t.header_list, (options_.oin_header + ": " + options_.oin).c_str());
+  }
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.header_list);
+  if (curl_multi_add_handle(multi_, e) != CURLM_OK) return Internal("curl_multi_add_handle failed");
+  return Status::Ok();
+}
+
+void CurlTransport::Detach(Transfer& t) {
+  if (t.easy != nullptr) {
+    curl_multi_remove_handle(multi_, t.easy);
+    curl_easy_cleanup(t.easy);
+    t.easy = nullptr;
+  }
+  if (t.mime != nullptr) curl_mime_free(t.mime);
+  if (t.header_list != nullptr) curl_slist_free_all(t.header_list);
+  t.mime = nullptr;
+  t.header_list = nullptr;
+}
+
+std::optional<Result<HttpResponse>> CurlTransport::Complete(Transfer& t, CURLcode code) {
+  if (!t.abort.ok()) return Result<HttpResponse>(t.abort);
+  if (code != CURLE_OK) return Result<HttpResponse>(CurlErrorStatus(code, t.error_buffer, t.What()));
+  if (!t.head_seen) {
+    Status head = t.OnHead();  // empty body: the write callback never ran
+    if (!head.ok()) return Result<HttpResponse>(head);
+  }
+  int status = t.response.status;
+  if (t.success) return Result<HttpResponse>(std::move(t.response));
+  if (status >= 300 && status <= 399 && FindHeader(t.response.headers, "Location")) {
+    return FollowRedirect(t);
+  }
+  return Result<HttpResponse>(HttpErrorStatus(status, t.response.headers, t.error_body, t.What()));
+}
+
+std::optional<Result<HttpResponse>> CurlTransport::FollowRedirect(Transfer& t) {
+  char* target_c = nullptr;
+  curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_URL, &target_c);
+  std::string target = target_c != nullptr ? target_c : "";
+  int status = t.response.status;
+  if (target.empty() || Origin(target).empty() || Origin(target) != Origin(t.url)) {
+    Status s = PermissionDenied(t.What() + ": refusing redirect to another host: " + target);
+    return Result<HttpResponse>(s.set_http_status(status));
+  }
+  bool streamed = t.request.body_source || !t.request.multipart.empty();
+  if (t.redirects >= options_.max_redirects || streamed) {
+    Status s = InvalidArgument(t.What() + ": HTTP " + std::to_string(status) + " redirect to " +
+                               target + " not followed");
+    return Result<HttpResponse>(s.set_http_status(status));
+  }
+  Detach(t);
+  t.url = target;
+  ++t.redirects;
+  if (status == 303) {
+    t.request.method = "GET";
+    t.request.body.clear();
+  }
+  t.response = HttpResponse{};
+  t.head_seen = t.success = false;
+  t.error_body.clear();
+  Status started = Start(t);
+  if (!started.ok()) return Result<HttpResponse>(started);
+  return std::nullopt;
+}
+
+Result<HttpResponse> CurlTransport::Send(HttpRequest request) {
+  std::vector<HttpRequest> one;
+  one.push_back(std::move(request));
+  auto results = RunBatch(std::move(one), 1, nullptr);
+  return std::move(results.front());
+}
+
+std::vector<Result<HttpResponse>> CurlTransport::RunBatch(std::vector<HttpRequest> requests,
+                                                          size_t max_parallel,
+                                                          const CompletionCallback& on_done) {
+  std::lock_guard<std::mutex> lock(mu_);
+  max_parallel = std::max<size_t>(1, max_parallel);
+  std::vector<std::unique_ptr<Transfer>> transfers(requests.size());
+  std::vector<std::optional<Result<HttpResponse>>> outcomes(requests.size());
+  auto finish = [&](Transfer& t, Result<HttpResponse> r) {
+    Detach(t);
+    if (on_done) on_done(t.index, r);
+    outcomes[t.index] = std::move(r);
+    transfers[t.index].reset();
+  };
+  size_t next = 0;
+  size_t active = 0;
+  while (next < requests.size() || active > 0) {
+    while (active < max_parallel && next < requests.size()) {
+      auto t = std::make_unique<Transfer>();
+      t->index = next;
+      t->request = std::move(requests[next]);
+      t->url = t->request.url;
+      Transfer& ref = *t;
+      transfers[next++] = std::move(t);
+      Status started = Start(ref);
+      if (started.ok()) {
+        ++active;
+      } else {
+        finish(ref, started);
+      }
+    }
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+      CURLcode code = msg->data.result;
+      auto outcome = Complete(*t, code);
+      if (!outcome) continue;  // restarted after a redirect; still active
+      --active;
+      finish(*t, std::move(*outcome));
+    }
+    if (active > 0) curl_multi_poll(multi_, nullptr, 0, 100, nullptr);
+  }
+  std::vector<Result<HttpResponse>> results;
+  results.reserve(outcomes.size());
+  for (auto& o : outcomes) results.push_back(std::move(*o));
+  return results;
+}
+
+}  // namespace swfvault

@@ -1,0 +1,498 @@
+#include "swfvault/swf_client.h"
+
+#include <charconv>
+#include <cctype>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "api/swf_json.h"
+
+namespace swfvault {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr char kAcceptJson[] = "application/hal+json, application/json, application/problem+json";
+
+// An id becomes one path segment: everything but unreserved characters is escaped, and dots
+// too, so "." or ".." can never walk the path.
+std::string Seg(const std::string& id) {
+  std::string out;
+  for (char c : UrlEncode(id)) {
+    if (c == '.') {
+      out += "%2E";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+Status CheckId(const std::string& id, const char* what) {
+  if (id.empty()) return InvalidArgument(std::string(what) + " must not be empty");
+  return Status::Ok();
+}
+
+// Filter keys keep their operator brackets ("laatstAangepastDatumTijd[gt]").
+std::string KeyEncode(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '[' || c == ']') {
+      out += c;
+    } else {
+      out += UrlEncode(std::string_view(&c, 1));
+    }
+  }
+  return out;
+}
+
+void AddParam(std::string& query, std::string_view key, std::string_view value) {
+  query += query.empty() ? "?" : "&";
+  query += KeyEncode(key) + "=" + UrlEncode(value);
+}
+
+std::string QueryString(const ListQuery& q) {
+  std::string query;
+  for (const auto& [k, v] : q.filters) AddParam(query, k, v);
+  if (!q.sort.empty()) AddParam(query, "_sort", q.sort);
+  return query;
+}
+
+void PutIfSet(json& body, const char* key, const std::string& value) {
+  if (!value.empty()) body[key] = value;
+}
+
+int64_t IntOr(const json& obj, const char* key, int64_t fallback) {
+  auto it = obj.find(key);
+  return (it != obj.end() && it->is_number_integer()) ? it->get<int64_t>() : fallback;
+}
+
+// "bytes 100-199/1000" -> start 100, total 1000 ("*" total -> -1).
+bool ParseContentRange(std::string_view v, int64_t* start, int64_t* total) {
+  if (v.rfind("bytes ", 0) != 0) return false;
+  v.remove_prefix(6);
+  size_t dash = v.find('-');
+  size_t slash = v.find('/');
+  if (dash == std::string_view::npos || slash == std::string_view::npos || dash > slash) return false;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + dash, *start);
+  if (ec != std::errc() || p != v.data() + dash) return false;
+  std::string_view t = v.substr(slash + 1);
+  if (t == "*") {
+    *total = -1;
+    return true;
+  }
+  auto [p2, ec2] = std::from_chars(t.data(), t.data() + t.size(), *total);
+  return ec2 == std::errc() && p2 == t.data() + t.size();
+}
+
+int64_t HeaderInt(const HttpHeaders& headers, std::string_view name) {
+  auto v = FindHeader(headers, name);
+  int64_t n = -1;
+  if (!v || std::from_chars(v->data(), v->data() + v->size(), n).ec != std::errc()) return -1;
+  return n;
+}
+
+Status OnDownloadHead(const HttpResponseHead& head, int64_t offset, const std::string& what,
+                      DownloadResult& r) {
+  r.http_status = head.status;
+  r.etag = std::string(FindHeader(head.headers, "ETag").value_or(""));
+  r.content_type = std::string(FindHeader(head.headers, "Content-Type").value_or(""));
+  r.content_disposition = std::string(FindHeader(head.headers, "Content-Disposition").value_or(""));
+  r.content_length = HeaderInt(head.headers, "Content-Length");
+  if (head.status == 200) return Status::Ok();
+  if (head.status != 206) return Corruption(what + ": unexpected HTTP " + std::to_string(head.status));
+  auto range = FindHeader(head.headers, "Content-Range");
+  if (!range || !ParseContentRange(*range, &r.content_range_start, &r.content_range_total)) {
+    return Corruption(what + ": 206 without a valid Content-Range");
+  }
+  if (r.content_range_start != offset) {
+    return Corruption(what + ": 206 starts at " + std::to_string(r.content_range_start) +
+                      ", asked for " + std::to_string(offset));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view TargetStatus(ActieverzoekTransition transition) {
+  switch (transition) {
+    case ActieverzoekTransition::kBehandelen: return "IN_BEHANDELING";
+    case ActieverzoekTransition::kWeigeren: return "GEWEIGERD";
+    case ActieverzoekTransition::kGereedmelden: return "GEREEDGEMELD";
+    case ActieverzoekTransition::kAccepteren: return "GEREED";
+    case ActieverzoekTransition::kIntrekken: return "INGETROKKEN";
+  }
+  return "";
+}
+
+struct SwfClient::Call {
+  Call(std::string m, std::string p, std::string b = "", std::string type = "application/json",
+       std::string refetch = "")
+      : method(std::move(m)), path(std::move(p)), body(std::move(b)), content_type(std::move(type)),
+        refetch_path(std::move(refetch)) {}
+  std::string method;
+  std::string path;  // relative to base_url, with query
+  std::string body;  // JSON
+  std::string content_type;
+  std::vector<MultipartPart> parts;
+  std::string refetch_path;  // GET this when a mutation answers without a body
+};
+
+SwfClient::SwfClient(Transport& transport, SwfClientOptions options)
+    : transport_(transport), options_(std::move(options)) {
+  while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+  if (options_.page_size < 1) options_.page_size = 1;
+}
+
+std::string SwfClient::Url(const std::string& path) const { return options_.base_url + path; }
+
+Result<std::string> SwfClient::Exchange(Call call) {
+  HttpRequest request;
+  request.method = call.method;
+  request.url = Url(call.path);
+  request.headers.push_back({"Accept", kAcceptJson});
+  request.max_buffered_body = options_.max_json_bytes;
+  request.timeout = call.parts.empty() ? options_.json_timeout : std::chrono::milliseconds(0);
+  if (!call.parts.empty()) {
+    request.multipart = std::move(call.parts);
+  } else if (!call.body.empty()) {
+    request.body = std::move(call.body);
+    request.headers.push_back({"Content-Type", call.content_type});
+  }
+  SWF_ASSIGN_OR_RETURN(HttpResponse response, transport_.Send(std::move(request)));
+  if (response.body.empty() && !call.refetch_path.empty()) {
+    return Exchange(Call{"GET", call.refetch_path, "", ""});
+  }
+  return std::move(response.body);
+}
+
+template <typename T>
+Result<T> SwfClient::SendAndParse(Call call, const char* what) {
+  std::string label = call.method + " " + call.path;
+  SWF_ASSIGN_OR_RETURN(std::string body, Exchange(std::move(call)));
+  JsonLimits limits{options_.max_json_bytes, options_.max_json_depth};
+  SWF_ASSIGN_OR_RETURN(json doc, ParseBoundedJson(body, limits, label));
+  Result<T> parsed = ParseResource(doc, what, static_cast<T*>(nullptr));
+  if (!parsed.ok()) return parsed.status().WithContext(label);
+  return parsed;
+}
+
+template <typename T>
+Result<Page<T>> SwfClient::FetchPage(const std::string& path, const ListQuery& query,
+                                     const char* plural, int64_t pagina) {
+  std::string q = QueryString(query);
+  AddParam(q, "pagina", std::to_string(pagina));
+  AddParam(q, "aantal", std::to_string(options_.page_size));
+  if (path == "/notificaties") AddParam(q, "page", std::to_string(pagina));  // see docs/api.md
+  std::string label = "GET " + path + q;
+  SWF_ASSIGN_OR_RETURN(std::string body, Exchange(Call{"GET", path + q, "", ""}));
+  SWF_ASSIGN_OR_RETURN(json doc, ParseBoundedJson(body, {options_.max_json_bytes, options_.max_json_depth}, label));
+  const json* items = nullptr;
+  std::string items_path = std::string("$._embedded.") + plural;
+  if (doc.is_array()) {
+    items = &doc;
+    items_path = "$";
+  } else if (!doc.is_object()) {
+    return Corruption(label + ": $: expected a HAL collection, got " + doc.type_name());
+  } else if (auto emb = doc.find("_embedded"); emb != doc.end() && !emb->is_null()) {
+    if (!emb->is_object()) return Corruption(label + ": $._embedded: expected an object");
+    if (auto it = emb->find(plural); it != emb->end()) items = &*it;
+    if (items != nullptr && !items->is_array()) return Corruption(label + ": " + items_path + ": expected an array");
+  }
+  Page<T> page;
+  if (items != nullptr) {
+    for (size_t i = 0; i < items->size(); ++i) {
+      auto parsed = ParseResource((*items)[i], items_path + "[" + std::to_string(i) + "]", static_cast<T*>(nullptr));
+      if (!parsed.ok()) return parsed.status().WithContext(label);
+      page.items.push_back(std::move(*parsed));
+    }
+  }
+  page.page.number = pagina;
+  page.page.size = static_cast<int64_t>(page.items.size());
+  auto info = doc.is_object() ? doc.find("page") : doc.end();
+  if (doc.is_object() && info != doc.end() && info->is_object()) {
+    page.page.number = IntOr(*info, "number", pagina);
+    page.page.size = IntOr(*info, "size", page.page.size);
+    page.page.total_elements = IntOr(*info, "totalElements", -1);
+    page.page.total_pages = IntOr(*info, "totalPages", -1);
+    if (page.page.number != pagina) {
+      return Corruption(label + ": $.page.number is " + std::to_string(page.page.number) +
+                        ", asked for page " + std::to_string(pagina));
+    }
+    page.page.has_next = page.page.number + 1 < page.page.total_pages;
+  } else if (doc.is_object()) {
+    auto links = doc.find("_links");
+    page.page.has_next = links != doc.end() && links->is_object() && links->contains("next");
+  }
+  return page;
+}
+
+template <typename T>
+Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, const char* plural,
+                            const std::function<Status(Page<T>&)>& on_page) {
+  for (int64_t pagina = 0;; ++pagina) {
+    if (pagina >= options_.max_pages) {
+      return Corruption("GET " + path + ": listing did not end within " +
+                        std::to_string(options_.max_pages) + " pages");
+    }
+    SWF_ASSIGN_OR_RETURN(Page<T> page, FetchPage<T>(path, query, plural, pagina));
+    bool more = page.page.has_next && !page.items.empty();
+    SWF_RETURN_IF_ERROR(on_page(page));
+    if (!more) return Status::Ok();
+  }
+}
+
+template <typename T>
+Result<std::vector<T>> SwfClient::ListAll(const std::string& path, const ListQuery& query,
+                                          const char* plural) {
+  std::vector<T> all;
+  std::function<Status(Page<T>&)> collect = [&all](Page<T>& page) {
+    for (auto& item : page.items) all.push_back(std::move(item));
+    return Status::Ok();
+  };
+  SWF_RETURN_IF_ERROR(WalkPages<T>(path, query, plural, collect));
+  return all;
+}
+
+// --- samenwerkingen ---
+
+Result<std::vector<Samenwerking>> SwfClient::ListSamenwerkingen(const ListQuery& query) {
+  return ListAll<Samenwerking>("/samenwerkingen", query, "samenwerkingen");
+}
+
+Result<Samenwerking> SwfClient::GetSamenwerking(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  return SendAndParse<Samenwerking>(Call{"GET", "/samenwerkingen/" + Seg(id)}, "samenwerking");
+}
+
+Result<Samenwerking> SwfClient::StartSamenwerking(const NewSamenwerking& r) {
+  if (r.verzoeknummer.empty()) return InvalidArgument("a samenwerking needs a verzoeknummer");
+  json body = json::object();
+  PutIfSet(body, "titel", r.titel);
+  PutIfSet(body, "beschrijving", r.beschrijving);
+  PutIfSet(body, "verzoeknummer", r.verzoeknummer);
+  PutIfSet(body, "samenwerkVorm", r.samenwerk_vorm);
+  PutIfSet(body, "samenwerkDoel", r.samenwerk_doel);
+  PutIfSet(body, "kenmerkSysteem", r.kenmerk_systeem);
+  PutIfSet(body, "nummerBinnenSysteem", r.nummer_binnen_systeem);
+  body["documentenUitVerzoekLaden"] = r.documenten_uit_verzoek_laden;
+  return SendAndParse<Samenwerking>(Call{"POST", "/samenwerkingen", body.dump()}, "samenwerking");
+}
+
+Result<Samenwerking> SwfClient::CloseSamenwerking(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  std::string path = "/samenwerkingen/" + Seg(id);
+  return SendAndParse<Samenwerking>(
+      Call{"PATCH", path, R"({"status":"GESLOTEN"})", "application/merge-patch+json", path},
+      "samenwerking");
+}
+
+Status SwfClient::DeleteSamenwerking(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  return Exchange(Call{"DELETE", "/samenwerkingen/" + Seg(id)}).status();
+}
+
+Status SwfClient::LoadVerzoekdocumenten(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  return Exchange(Call{"POST", "/samenwerkingen/" + Seg(id) + "/verzoekdocumenten"}).status();
+}
+
+// --- deelnemers ---
+
+Result<std::vector<Deelnemer>> SwfClient::ListDeelnemers(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  return ListAll<Deelnemer>("/samenwerkingen/" + Seg(id) + "/deelnemers", {}, "deelnemers");
+}
+
+Result<Deelnemer> SwfClient::InviteDeelnemer(const std::string& id, const NewDeelnemer& who) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  SWF_RETURN_IF_ERROR(CheckId(who.oin, "oin"));
+  json body = {{"oin", who.oin}, {"privilege", who.privilege}};
+  PutIfSet(body, "naam", who.naam);
+  return SendAndParse<Deelnemer>(Call{"POST", "/samenwerkingen/" + Seg(id) + "/deelnemers", body.dump()},
+                                 "deelnemer");
+}
+
+Result<Deelnemer> SwfClient::ChangePrivilege(const std::string& id, const std::string& oin,
+                                             const std::string& privilege) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  SWF_RETURN_IF_ERROR(CheckId(oin, "oin"));
+  std::string path = "/samenwerkingen/" + Seg(id) + "/deelnemers/" + Seg(oin);
+  json body = {{"privilege", privilege}};
+  return SendAndParse<Deelnemer>(
+      Call{"PATCH", path, body.dump(), "application/merge-patch+json"}, "deelnemer");
+}
+
+Status SwfClient::RemoveDeelnemer(const std::string& id, const std::string& oin) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  SWF_RETURN_IF_ERROR(CheckId(oin, "oin"));
+  return Exchange(Call{"DELETE", "/samenwerkingen/" + Seg(id) + "/deelnemers/" + Seg(oin)}).status();
+}
+
+// --- documenten ---
+
+Result<std::vector<Document>> SwfClient::ListDocumenten(const std::string& id, const ListQuery& query) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  return ListAll<Document>("/samenwerkingen/" + Seg(id) + "/documenten", query, "documenten");
+}
+
+Status SwfClient::ForEachDocumentenPage(const std::string& id, const ListQuery& query,
+                                        const std::function<Status(Page<Document>&)>& on_page) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  return WalkPages<Document>("/samenwerkingen/" + Seg(id) + "/documenten", query, "documenten", on_page);
+}
+
+Result<Page<Document>> SwfClient::GetDocumentenPage(const std::string& id, const ListQuery& query,
+                                                    int64_t pagina) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  return FetchPage<Document>("/samenwerkingen/" + Seg(id) + "/documenten", query, "documenten", pagina);
+}
+
+Result<Document> SwfClient::GetDocument(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "documentId"));
+  return SendAndParse<Document>(Call{"GET", "/documenten/" + Seg(id)}, "document");
+}
+
+Result<Document> SwfClient::ChangeDocument(const std::string& id, const DocumentChange& change) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "documentId"));
+  json body = json::object();
+  if (change.vertrouwelijkheids_aanduiding) body["vertrouwelijkheidsAanduiding"] = *change.vertrouwelijkheids_aanduiding;
+  if (change.document_omschrijving) body["documentOmschrijving"] = *change.document_omschrijving;
+  if (body.empty()) return InvalidArgument("document " + id + ": nothing to change");
+  std::string path = "/documenten/" + Seg(id);
+  return SendAndParse<Document>(Call{"PATCH", path, body.dump(), "application/merge-patch+json", path},
+                                "document");
+}
+
+Status SwfClient::DeleteDocument(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "documentId"));
+  return Exchange(Call{"DELETE", "/documenten/" + Seg(id)}).status();
+}
+
+Result<Document> SwfClient::UploadDocument(const std::string& id, const DocumentUpload& up) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(up.file_path, ec)) {
+    return NotFound("upload file " + up.file_path + " does not exist or is not a file");
+  }
+  MultipartPart file{"file", "", up.file_path, up.filename, up.content_type};
+  if (file.filename.empty()) file.filename = std::filesystem::path(up.file_path).filename().string();
+  const std::pair<const char*, const std::string*> metadata[] = {
+      {"documentOmschrijving", &up.document_omschrijving},
+      {"nummerBinnenSysteem", &up.nummer_binnen_systeem},
+      {"kenmerkSysteem", &up.kenmerk_systeem},
+      {"vertrouwelijkheidsAanduiding", &up.vertrouwelijkheids_aanduiding},
+      {"taal", &up.taal}};
+  Call call{"POST", "/samenwerkingen/" + Seg(id) + "/documenten"};
+  std::string query;
+  for (const auto& [key, value] : metadata) {
+    if (value->empty()) continue;
+    if (options_.upload_metadata_as_parts) {
+      call.parts.push_back(MultipartPart{key, *value, "", "", ""});
+    } else {
+      AddParam(query, key, *value);
+    }
+  }
+  call.path += query;
+  call.parts.insert(call.parts.begin(), std::move(file));
+  return SendAndParse<Document>(std::move(call), "document");
+}
+
+HttpRequest SwfClient::MakeDownloadRequest(const std::string& id, const DownloadOptions& options,
+                                           BodySink sink, std::shared_ptr<DownloadResult> result) const {
+  HttpRequest request;
+  request.url = Url("/documenten/" + Seg(id) + "/content");
+  request.headers.push_back({"Accept", "*/*"});
+  if (options.offset > 0) request.headers.push_back({"Range", "bytes=" + std::to_string(options.offset) + "-"});
+  if (!options.if_range.empty()) request.headers.push_back({"If-Range", options.if_range});
+  request.timeout = options.timeout;
+  std::string what = "GET /documenten/" + id + "/content";
+  request.on_head = [result, offset = options.offset, what](const HttpResponseHead& head) {
+    return OnDownloadHead(head, offset, what, *result);
+  };
+  request.on_body = [result, sink = std::move(sink)](std::string_view chunk) {
+    result->bytes_received += static_cast<int64_t>(chunk.size());
+    return sink(chunk);
+  };
+  return request;
+}
+
+Result<DownloadResult> SwfClient::DownloadContent(const std::string& id, const DownloadOptions& options,
+                                                  BodySink sink) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "documentId"));
+  if (options.offset < 0) return InvalidArgument("download offset must not be negative");
+  auto result = std::make_shared<DownloadResult>();
+  SWF_RETURN_IF_ERROR(transport_.Send(MakeDownloadRequest(id, options, std::move(sink), result)).status());
+  return *result;
+}
+
+// --- actieverzoeken and berichten ---
+
+Result<std::vector<Actieverzoek>> SwfClient::ListActieverzoeken(const std::string& samenwerking_id,
+                                                                const std::string& organisatie) {
+  ListQuery query;
+  if (!samenwerking_id.empty()) query.Where("samenwerkingId", samenwerking_id);
+  if (!organisatie.empty()) query.Where("organisatie", organisatie);
+  return ListAll<Actieverzoek>("/actieverzoeken", query, "actieverzoeken");
+}
+
+Result<Actieverzoek> SwfClient::CreateActieverzoek(const std::string& id, const NewActieverzoek& r) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  SWF_RETURN_IF_ERROR(CheckId(r.ontvanger, "ontvanger"));
+  json body = {{"ontvanger", r.ontvanger}, {"documenten", r.documenten}};
+  PutIfSet(body, "titel", r.titel);
+  PutIfSet(body, "omschrijving", r.omschrijving);
+  PutIfSet(body, "productId", r.product_id);
+  return SendAndParse<Actieverzoek>(
+      Call{"POST", "/samenwerkingen/" + Seg(id) + "/actieverzoeken", body.dump()}, "actieverzoek");
+}
+
+Result<Actieverzoek> SwfClient::GetActieverzoek(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "actieverzoekId"));
+  return SendAndParse<Actieverzoek>(Call{"GET", "/actieverzoeken/" + Seg(id)}, "actieverzoek");
+}
+
+Result<Actieverzoek> SwfClient::TransitionActieverzoek(const std::string& id,
+                                                       ActieverzoekTransition transition,
+                                                       const std::string& melding) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "actieverzoekId"));
+  json body = {{"status", std::string(TargetStatus(transition))}};
+  PutIfSet(body, "melding", melding);
+  std::string path = "/actieverzoeken/" + Seg(id);
+  return SendAndParse<Actieverzoek>(Call{"PATCH", path, body.dump(), "application/merge-patch+json", path},
+                                    "actieverzoek");
+}
+
+Result<std::vector<Bericht>> SwfClient::ListBerichten(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "actieverzoekId"));
+  return ListAll<Bericht>("/actieverzoeken/" + Seg(id) + "/berichten", {}, "berichten");
+}
+
+Result<Bericht> SwfClient::SendBericht(const std::string& id, const std::string& inhoud) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "actieverzoekId"));
+  if (inhoud.empty()) return InvalidArgument("a bericht needs text");
+  json body = {{"bericht", inhoud}};
+  return SendAndParse<Bericht>(Call{"POST", "/actieverzoeken/" + Seg(id) + "/berichten", body.dump()},
+                               "bericht");
+}
+
+// --- notificaties ---
+
+Result<std::vector<Notificatie>> SwfClient::ListNotificaties(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  return ListAll<Notificatie>("/samenwerkingen/" + Seg(id) + "/notificaties", {}, "notificaties");
+}
+
+Result<std::vector<Notificatie>> SwfClient::ListAllNotificaties(const NotificatieWindow& window) {
+  ListQuery query;
+  if (!window.after.empty()) query.Where("eventDatumTijd[gt]", window.after);
+  if (!window.up_to.empty()) query.Where("eventDatumTijd[lte]", window.up_to);
+  return ListAll<Notificatie>("/notificaties", query, "notificaties");
+}
+
+Status SwfClient::DeleteNotificatie(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "notificatieId"));
+  return Exchange(Call{"DELETE", "/notificaties/" + Seg(id)}).status();
+}
+
+}  // namespace swfvault
