@@ -1,0 +1,172 @@
+// BlobStore: the vault's content-addressed object store. Every object lives at
+// `<vault>/objects/<first two hex>/<sha256>`, read-only, named by a SHA-256 the store
+// computed itself while the bytes streamed in (RELIABILITY rules 1, 2 and 4).
+//
+// Writing: BeginWrite() (fresh temp file in `tmp/`) or OpenPartial() (a resumable download
+// in `partial/`, named after document id + ETag) returns a BlobWriter; Append() streams
+// chunks through SHA-256 and XXH3-128; Commit(expected_sha256, expected_size) checks both,
+// fsyncs, makes the file read-only, renames it into place without replacing, and fsyncs the
+// directory. Nothing is visible under `objects/` before that rename. A mismatch is never
+// published: the bytes move to `quarantine/` for the report and Commit returns kCorruption.
+//
+// Layout and naming are documented in docs/on-disk-format.md. Memory use is bounded: data
+// is streamed with fixed 64 KiB buffers. Thread-safety: BlobStore methods may be called
+// from several threads (they share only the FileSystem); a BlobWriter belongs to one thread.
+#ifndef SWFVAULT_BLOB_STORE_H_
+#define SWFVAULT_BLOB_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "swfvault/clock.h"
+#include "swfvault/file_system.h"
+#include "swfvault/hashing.h"
+#include "swfvault/status.h"
+
+namespace swfvault {
+
+// What the catalog records about an object.
+struct BlobRecord {
+  std::string sha256;  // 64 lowercase hex: the object's name
+  std::string xxh3;    // 32 lowercase hex XXH3-128, for fast re-checks
+  uint64_t size = 0;
+};
+
+struct CommitResult {
+  BlobRecord blob;
+  bool deduplicated = false;  // the object already existed (verified) and was kept
+  bool repaired = false;      // an existing object failed verification and was replaced
+};
+
+enum class VerifyMode {
+  kFast,  // size + XXH3-128 against the recorded value
+  kFull,  // size + SHA-256 recomputed against the object's name
+};
+
+struct GcOptions {
+  int64_t temp_grace_seconds = 24 * 3600;  // temps younger than this may belong to a writer
+  int64_t partial_max_age_seconds = -1;    // < 0: keep partials whatever their age
+  int64_t quarantine_max_age_seconds = -1; // < 0: keep quarantined files
+};
+
+struct GcReport {
+  int temps_removed = 0;
+  int partials_removed = 0;
+  int quarantined_removed = 0;
+  uint64_t bytes_freed = 0;
+};
+
+class BlobStore;
+
+// One object being written. Not thread-safe. Destroying an uncommitted writer removes a
+// `tmp/` file but keeps a partial (so the next run can resume it); Discard() removes either.
+class BlobWriter {
+ public:
+  ~BlobWriter();
+  BlobWriter(const BlobWriter&) = delete;
+  BlobWriter& operator=(const BlobWriter&) = delete;
+
+  // Appends a chunk. On failure the file is removed and the writer is dead; the code is
+  // kResourceExhausted for ENOSPC/EDQUOT, kPermissionDenied for EACCES, else kIoError.
+  Status Append(std::string_view chunk);
+
+  // Publishes the object. Codes: kCorruption (size or SHA-256 differs from what was
+  // promised; see quarantine_path()), kInvalidArgument (expected_sha256 is not 64 lowercase
+  // hex; nothing kept), kIoError (fsync failed: the bytes were discarded, write them again;
+  // never retry the fsync), kResourceExhausted, kPermissionDenied, kInternal (dead writer).
+  Result<CommitResult> Commit(std::string_view expected_sha256, uint64_t expected_size);
+
+  // Removes the file being written. Ok when already gone.
+  Status Discard();
+
+  // Bytes in the object so far (after a resume: including the re-hashed prefix).
+  uint64_t size() const { return size_; }
+  // Bytes found on disk when a partial was reopened (0 for fresh writes).
+  uint64_t resumed_from() const { return resumed_from_; }
+  const std::string& path() const { return path_; }
+  // Where a mismatching download was moved by Commit ("" when none).
+  const std::string& quarantine_path() const { return quarantine_path_; }
+
+ private:
+  friend class BlobStore;
+  BlobWriter(BlobStore* store, std::string path, std::unique_ptr<WritableFile> file,
+             bool is_partial);
+
+  Status Fail(Status st);
+  Result<CommitResult> Quarantine(std::string_view expected_sha256, uint64_t expected_size,
+                                  const BlobRecord& actual);
+  Status MakeDurable();
+  Result<CommitResult> Publish(const BlobRecord& blob);
+
+  BlobStore* store_;
+  std::string path_;
+  std::unique_ptr<WritableFile> file_;
+  bool is_partial_;
+  bool done_ = false;  // committed, discarded or failed: nothing left to clean up
+  uint64_t size_ = 0;
+  uint64_t resumed_from_ = 0;
+  Sha256Hasher sha_;
+  Xxh3Hasher xxh_;
+  std::string quarantine_path_;
+};
+
+class BlobStore {
+ public:
+  // `fs` and `clock` are not owned and must outlive the store and its writers.
+  BlobStore(FileSystem* fs, Clock* clock, std::string vault_dir);
+
+  // Creates objects/, tmp/, partial/ and quarantine/ (mode 0700) when missing.
+  Status Init();
+
+  // A new object written to a fresh temp file in tmp/.
+  Result<std::unique_ptr<BlobWriter>> BeginWrite();
+  // The resumable download of (document_id, etag): created empty when absent, otherwise
+  // reopened for appending after re-hashing the bytes already there (writer->size()).
+  Result<std::unique_ptr<BlobWriter>> OpenPartial(std::string_view document_id,
+                                                  std::string_view etag);
+  // Removes that partial (ok when absent), e.g. after a 416 or a changed ETag.
+  Status DiscardPartial(std::string_view document_id, std::string_view etag);
+  // Bytes already in that partial (0 when absent).
+  Result<uint64_t> PartialSize(std::string_view document_id, std::string_view etag);
+
+  // Whether the object exists. kInvalidArgument for a malformed name.
+  Result<bool> Has(std::string_view sha256);
+  // Opens the object for streaming out. kNotFound when absent.
+  Result<std::unique_ptr<ReadableFile>> Open(std::string_view sha256);
+  // Re-checks an object. Ok, kCorruption (names the object), kNotFound.
+  Status Verify(const BlobRecord& recorded, VerifyMode mode);
+  // SHA-256 names of every object, sorted.
+  Result<std::vector<std::string>> ListObjects();
+  // Deletes an object (a document withheld after its label was raised). Ok when absent.
+  Status RemoveObject(std::string_view sha256);
+  // Removes old orphans: temps past the grace period, and partials / quarantined files
+  // past their max age when one is set.
+  Result<GcReport> CollectGarbage(const GcOptions& options);
+
+  std::string ObjectPath(std::string_view sha256) const;
+  std::string PartialPath(std::string_view document_id, std::string_view etag) const;
+  // Stable file name of a partial: hex SHA-256 of document id, NUL, ETag, plus ".part".
+  static std::string PartialName(std::string_view document_id, std::string_view etag);
+
+  const std::string& vault_dir() const { return vault_dir_; }
+  std::string objects_dir() const { return JoinPath(vault_dir_, "objects"); }
+  std::string tmp_dir() const { return JoinPath(vault_dir_, "tmp"); }
+  std::string partial_dir() const { return JoinPath(vault_dir_, "partial"); }
+  std::string quarantine_dir() const { return JoinPath(vault_dir_, "quarantine"); }
+
+ private:
+  friend class BlobWriter;
+  Status EnsureShardDir(std::string_view sha256);
+  Result<int> RemoveOlderThan(const std::string& dir, int64_t max_age_seconds, GcReport* report);
+
+  FileSystem* fs_;
+  Clock* clock_;
+  std::string vault_dir_;
+};
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_BLOB_STORE_H_

@@ -1,0 +1,317 @@
+#include "swfvault/blob_store.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace swfvault {
+namespace {
+
+constexpr size_t kBufferSize = 64 * 1024;
+
+struct StreamDigest {
+  std::string hex;
+  uint64_t size = 0;
+};
+
+// Streams a file through one hasher: SHA-256 when `full`, XXH3-128 otherwise.
+Result<StreamDigest> HashFile(FileSystem& fs, const std::string& path, bool full) {
+  SWF_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
+  Sha256Hasher sha;
+  Xxh3Hasher xxh;
+  std::vector<char> buf(kBufferSize);
+  StreamDigest out;
+  while (true) {
+    SWF_ASSIGN_OR_RETURN(size_t n, file->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    if (full) {
+      sha.Update({buf.data(), n});
+    } else {
+      xxh.Update({buf.data(), n});
+    }
+    out.size += n;
+  }
+  out.hex = full ? sha.FinishHex() : xxh.FinishHex();
+  return out;
+}
+
+Status CheckName(std::string_view sha256) {
+  if (IsSha256Hex(sha256)) return Status::Ok();
+  return InvalidArgument("not a lowercase hex SHA-256: '" + std::string(sha256.substr(0, 80)) +
+                         "'");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// BlobWriter
+
+BlobWriter::BlobWriter(BlobStore* store, std::string path, std::unique_ptr<WritableFile> file,
+                       bool is_partial)
+    : store_(store), path_(std::move(path)), file_(std::move(file)), is_partial_(is_partial) {}
+
+BlobWriter::~BlobWriter() {
+  file_.reset();
+  if (!done_ && !is_partial_) (void)store_->fs_->RemoveFile(path_);
+}
+
+Status BlobWriter::Fail(Status st) {
+  file_.reset();
+  if (!done_) (void)store_->fs_->RemoveFile(path_);  // the original error is what matters
+  done_ = true;
+  return st;
+}
+
+Status BlobWriter::Append(std::string_view chunk) {
+  if (done_) return Internal("append to finished writer " + path_);
+  Status st = file_->Append(chunk);
+  if (!st.ok()) return Fail(st);
+  sha_.Update(chunk);
+  xxh_.Update(chunk);
+  size_ += chunk.size();
+  return Status::Ok();
+}
+
+Status BlobWriter::Discard() {
+  file_.reset();
+  if (done_) return Status::Ok();
+  done_ = true;
+  Status st = store_->fs_->RemoveFile(path_);
+  return st.code() == StatusCode::kNotFound ? Status::Ok() : st;
+}
+
+Result<CommitResult> BlobWriter::Commit(std::string_view expected_sha256, uint64_t expected_size) {
+  if (done_) return Internal("commit of finished writer " + path_);
+  if (Status st = CheckName(expected_sha256); !st.ok()) return Fail(st);
+  BlobRecord actual{sha_.FinishHex(), xxh_.FinishHex(), size_};
+  if (actual.sha256 != expected_sha256 || actual.size != expected_size) {
+    return Quarantine(expected_sha256, expected_size, actual);
+  }
+  SWF_RETURN_IF_ERROR(MakeDurable());
+  return Publish(actual);
+}
+
+Result<CommitResult> BlobWriter::Quarantine(std::string_view expected_sha256,
+                                            uint64_t expected_size, const BlobRecord& actual) {
+  file_.reset();
+  std::string target = JoinPath(store_->quarantine_dir(),
+                                std::string(expected_sha256) + "-" +
+                                    std::to_string(store_->clock_->NowUnixMicros()) + ".bad");
+  std::string what = "expected sha256 " + std::string(expected_sha256) + " (" +
+                     std::to_string(expected_size) + " bytes), got " + actual.sha256 + " (" +
+                     std::to_string(actual.size) + " bytes)";
+  Status moved = store_->fs_->RenameNoReplace(path_, target);
+  if (!moved.ok()) return Fail(Corruption(what + "; not published, discarded"));
+  (void)store_->fs_->MakeReadOnly(target);
+  done_ = true;
+  quarantine_path_ = target;
+  return Corruption(what + "; not published, quarantined at " + target);
+}
+
+Status BlobWriter::MakeDurable() {
+  // After a failed fsync the page cache may already have dropped the dirty pages, so a
+  // second fsync could "succeed" over lost data: discard and let the caller rewrite.
+  Status st = file_->Sync();
+  if (!st.ok()) return Fail(st.WithContext("fsync failed, bytes discarded; write them again"));
+  st = file_->Close();
+  if (!st.ok()) return Fail(st);
+  file_.reset();
+  st = store_->fs_->MakeReadOnly(path_);
+  if (!st.ok()) return Fail(st);
+  return Status::Ok();
+}
+
+Result<CommitResult> BlobWriter::Publish(const BlobRecord& blob) {
+  FileSystem& fs = *store_->fs_;
+  if (Status st = store_->EnsureShardDir(blob.sha256); !st.ok()) return Fail(st);
+  std::string target = store_->ObjectPath(blob.sha256);
+  Status st = fs.RenameNoReplace(path_, target);
+  if (st.code() == StatusCode::kAlreadyExists) {
+    auto existing = HashFile(fs, target, /*full=*/true);
+    if (existing.ok() && existing->hex == blob.sha256 && existing->size == blob.size) {
+      (void)Fail(Status::Ok());  // removes our redundant copy
+      return CommitResult{blob, /*deduplicated=*/true, /*repaired=*/false};
+    }
+    // The stored copy is damaged (or unreadable): our verified bytes replace it.
+    st = fs.Rename(path_, target);
+    if (!st.ok()) return Fail(st);
+    done_ = true;
+    SWF_RETURN_IF_ERROR(fs.SyncDir(DirName(target)));
+    return CommitResult{blob, false, /*repaired=*/true};
+  }
+  if (!st.ok()) return Fail(st);
+  done_ = true;
+  st = fs.SyncDir(DirName(target));
+  if (!st.ok()) {
+    // Not durable, and nothing recorded it yet: unpublish so the caller rewrites.
+    (void)fs.RemoveFile(target);
+    return st.WithContext("fsync of object directory failed, object discarded");
+  }
+  return CommitResult{blob, false, false};
+}
+
+// ---------------------------------------------------------------------------------------
+// BlobStore
+
+BlobStore::BlobStore(FileSystem* fs, Clock* clock, std::string vault_dir)
+    : fs_(fs), clock_(clock), vault_dir_(std::move(vault_dir)) {}
+
+Status BlobStore::Init() {
+  for (const std::string& dir : {objects_dir(), tmp_dir(), partial_dir(), quarantine_dir()}) {
+    SWF_RETURN_IF_ERROR(fs_->CreateDirs(dir));
+  }
+  return fs_->SyncDir(vault_dir_);
+}
+
+std::string BlobStore::ObjectPath(std::string_view sha256) const {
+  return JoinPath(JoinPath(objects_dir(), sha256.substr(0, 2)), sha256);
+}
+
+std::string BlobStore::PartialName(std::string_view document_id, std::string_view etag) {
+  std::string key(document_id);
+  key.push_back('\0');
+  key.append(etag);
+  return Sha256Hex(key) + ".part";
+}
+
+std::string BlobStore::PartialPath(std::string_view document_id, std::string_view etag) const {
+  return JoinPath(partial_dir(), PartialName(document_id, etag));
+}
+
+Status BlobStore::EnsureShardDir(std::string_view sha256) {
+  std::string shard = DirName(ObjectPath(sha256));
+  auto st = fs_->Stat(shard);
+  if (st.ok()) return Status::Ok();
+  if (st.status().code() != StatusCode::kNotFound) return st.status();
+  SWF_RETURN_IF_ERROR(fs_->CreateDirs(shard));
+  return fs_->SyncDir(objects_dir());
+}
+
+Result<std::unique_ptr<BlobWriter>> BlobStore::BeginWrite() {
+  SWF_ASSIGN_OR_RETURN(TempFile temp, fs_->CreateTemp(tmp_dir(), "blob-"));
+  return std::unique_ptr<BlobWriter>(
+      new BlobWriter(this, std::move(temp.path), std::move(temp.file), /*is_partial=*/false));
+}
+
+Result<std::unique_ptr<BlobWriter>> BlobStore::OpenPartial(std::string_view document_id,
+                                                           std::string_view etag) {
+  std::string path = PartialPath(document_id, etag);
+  auto created = fs_->CreateExclusive(path);
+  if (created.ok()) {
+    return std::unique_ptr<BlobWriter>(
+        new BlobWriter(this, path, std::move(created).value(), /*is_partial=*/true));
+  }
+  if (created.status().code() != StatusCode::kAlreadyExists) return created.status();
+  std::unique_ptr<BlobWriter> writer(new BlobWriter(this, path, nullptr, /*is_partial=*/true));
+  // Re-hash the prefix: the hashers must cover every byte that ends up in the object.
+  SWF_ASSIGN_OR_RETURN(auto in, fs_->OpenForRead(path));
+  std::vector<char> buf(kBufferSize);
+  while (true) {
+    SWF_ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    writer->sha_.Update({buf.data(), n});
+    writer->xxh_.Update({buf.data(), n});
+    writer->size_ += n;
+  }
+  writer->resumed_from_ = writer->size_;
+  SWF_ASSIGN_OR_RETURN(writer->file_, fs_->OpenForAppend(path));
+  return writer;
+}
+
+Status BlobStore::DiscardPartial(std::string_view document_id, std::string_view etag) {
+  Status st = fs_->RemoveFile(PartialPath(document_id, etag));
+  return st.code() == StatusCode::kNotFound ? Status::Ok() : st;
+}
+
+Result<uint64_t> BlobStore::PartialSize(std::string_view document_id, std::string_view etag) {
+  auto st = fs_->Stat(PartialPath(document_id, etag));
+  if (st.ok()) return st->size;
+  if (st.status().code() == StatusCode::kNotFound) return uint64_t{0};
+  return st.status();
+}
+
+Result<bool> BlobStore::Has(std::string_view sha256) {
+  SWF_RETURN_IF_ERROR(CheckName(sha256));
+  auto st = fs_->Stat(ObjectPath(sha256));
+  if (st.ok()) return st->is_regular;
+  if (st.status().code() == StatusCode::kNotFound) return false;
+  return st.status();
+}
+
+Result<std::unique_ptr<ReadableFile>> BlobStore::Open(std::string_view sha256) {
+  SWF_RETURN_IF_ERROR(CheckName(sha256));
+  return fs_->OpenForRead(ObjectPath(sha256));
+}
+
+Status BlobStore::Verify(const BlobRecord& recorded, VerifyMode mode) {
+  SWF_RETURN_IF_ERROR(CheckName(recorded.sha256));
+  bool full = mode == VerifyMode::kFull;
+  SWF_ASSIGN_OR_RETURN(StreamDigest got, HashFile(*fs_, ObjectPath(recorded.sha256), full));
+  const std::string& want = full ? recorded.sha256 : recorded.xxh3;
+  if (got.size != recorded.size) {
+    return Corruption("object " + recorded.sha256 + " has " + std::to_string(got.size) +
+                      " bytes, catalog says " + std::to_string(recorded.size));
+  }
+  if (got.hex != want) {
+    return Corruption("object " + recorded.sha256 + " fails " + (full ? "SHA-256" : "XXH3-128") +
+                      " check (computed " + got.hex + ")");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> BlobStore::ListObjects() {
+  SWF_ASSIGN_OR_RETURN(std::vector<std::string> shards, fs_->ListDir(objects_dir()));
+  std::vector<std::string> out;
+  for (const std::string& shard : shards) {
+    if (shard.size() != 2) continue;
+    SWF_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                         fs_->ListDir(JoinPath(objects_dir(), shard)));
+    for (std::string& name : names) {
+      if (IsSha256Hex(name) && name.compare(0, 2, shard) == 0) out.push_back(std::move(name));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status BlobStore::RemoveObject(std::string_view sha256) {
+  SWF_RETURN_IF_ERROR(CheckName(sha256));
+  std::string path = ObjectPath(sha256);
+  Status st = fs_->RemoveFile(path);
+  if (st.code() == StatusCode::kNotFound) return Status::Ok();
+  SWF_RETURN_IF_ERROR(st);
+  return fs_->SyncDir(DirName(path));
+}
+
+Result<int> BlobStore::RemoveOlderThan(const std::string& dir, int64_t max_age_seconds,
+                                       GcReport* report) {
+  SWF_ASSIGN_OR_RETURN(std::vector<std::string> names, fs_->ListDir(dir));
+  int64_t now = clock_->NowUnixSeconds();
+  int removed = 0;
+  for (const std::string& name : names) {
+    std::string path = JoinPath(dir, name);
+    auto st = fs_->Stat(path);
+    if (!st.ok() || !st->is_regular || now - st->mtime_unix_seconds <= max_age_seconds) continue;
+    SWF_RETURN_IF_ERROR(fs_->RemoveFile(path));
+    report->bytes_freed += st->size;
+    ++removed;
+  }
+  return removed;
+}
+
+Result<GcReport> BlobStore::CollectGarbage(const GcOptions& options) {
+  GcReport report;
+  SWF_ASSIGN_OR_RETURN(report.temps_removed,
+                       RemoveOlderThan(tmp_dir(), options.temp_grace_seconds, &report));
+  if (options.partial_max_age_seconds >= 0) {
+    SWF_ASSIGN_OR_RETURN(report.partials_removed,
+                         RemoveOlderThan(partial_dir(), options.partial_max_age_seconds, &report));
+  }
+  if (options.quarantine_max_age_seconds >= 0) {
+    SWF_ASSIGN_OR_RETURN(
+        report.quarantined_removed,
+        RemoveOlderThan(quarantine_dir(), options.quarantine_max_age_seconds, &report));
+  }
+  return report;
+}
+
+}  // namespace swfvault

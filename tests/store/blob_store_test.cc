@@ -1,0 +1,234 @@
+#include "swfvault/blob_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/blob_store_test_util.h"
+
+namespace swfvault::testing {
+namespace {
+
+namespace fsys = std::filesystem;
+
+using BlobStoreTest = BlobStoreFixture;
+
+std::string ReadObject(BlobStore& store, const std::string& sha) {
+  auto file = store.Open(sha);
+  EXPECT_TRUE(file.ok()) << file.status().ToString();
+  if (!file.ok()) return "";
+  std::string out;
+  char buf[1000];
+  while (true) {
+    auto n = (*file)->Read(buf, sizeof buf);
+    if (!n.ok() || *n == 0) break;
+    out.append(buf, *n);
+  }
+  return out;
+}
+
+TEST_F(BlobStoreTest, CommitPublishesReadOnlyObjectNamedBySha256) {
+  std::string data = Content(100'000);
+  auto r = Put(data);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::string sha = Sha256Hex(data);
+  EXPECT_EQ(r->blob.sha256, sha);
+  EXPECT_EQ(r->blob.xxh3, Xxh3Hex(data));
+  EXPECT_EQ(r->blob.size, data.size());
+  EXPECT_FALSE(r->deduplicated);
+  std::string path = store_.ObjectPath(sha);
+  EXPECT_EQ(path, (Vault() / "objects" / sha.substr(0, 2) / sha).string());
+  EXPECT_EQ(ReadObject(store_, sha), data);
+  EXPECT_EQ(fs_.Stat(path)->mode, 0400u);
+  EXPECT_TRUE(FilesUnder(Vault() / "tmp").empty());
+}
+
+TEST_F(BlobStoreTest, NothingIsVisibleUnderObjectsBeforeCommit) {
+  std::string data = Content(50'000);
+  auto writer = store_.BeginWrite();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append(data).ok());
+  EXPECT_TRUE(FilesUnder(Vault() / "objects").empty());
+  EXPECT_EQ(*store_.Has(Sha256Hex(data)), false);
+  EXPECT_EQ(FilesUnder(Vault() / "tmp").size(), 1u);
+  EXPECT_EQ(fs_.Stat((*writer)->path())->mode, 0600u);
+}
+
+TEST_F(BlobStoreTest, AbandonedWriterLeavesNoTemp) {
+  {
+    auto writer = store_.BeginWrite();
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Append("abandoned").ok());
+  }
+  EXPECT_TRUE(FilesUnder(Vault()).empty());
+}
+
+TEST_F(BlobStoreTest, HashMismatchIsQuarantinedAndNeverPublished) {
+  std::string data = Content(10'000);
+  std::string promised = Sha256Hex("something else");
+  auto writer = store_.BeginWrite();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append(data).ok());
+  auto r = (*writer)->Commit(promised, data.size());
+  ASSERT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find(promised), std::string::npos);
+  EXPECT_TRUE(FilesUnder(Vault() / "objects").empty());
+  EXPECT_TRUE(FilesUnder(Vault() / "tmp").empty());
+  ASSERT_EQ(FilesUnder(Vault() / "quarantine").size(), 1u);
+  EXPECT_EQ((*writer)->quarantine_path(), FilesUnder(Vault() / "quarantine")[0]);
+  EXPECT_EQ(ReadFile((*writer)->quarantine_path()), data);
+  EXPECT_EQ(fs_.Stat((*writer)->quarantine_path())->mode, 0400u);
+}
+
+TEST_F(BlobStoreTest, SizeMismatchIsCorruptionEvenWithRightHash) {
+  std::string data = Content(10'000);
+  auto writer = store_.BeginWrite();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append(data).ok());
+  auto r = (*writer)->Commit(Sha256Hex(data), data.size() + 1);
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_TRUE(FilesUnder(Vault() / "objects").empty());
+}
+
+TEST_F(BlobStoreTest, MalformedExpectedHashIsInvalidArgumentAndKeepsNothing) {
+  auto writer = store_.BeginWrite();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append("abc").ok());
+  std::string upper = Sha256Hex("abc");
+  for (char& c : upper) c = static_cast<char>(toupper(c));
+  EXPECT_EQ((*writer)->Commit(upper, 3).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(FilesUnder(Vault()).empty());
+}
+
+TEST_F(BlobStoreTest, SecondCommitOfSameContentDeduplicates) {
+  std::string data = Content(20'000);
+  ASSERT_TRUE(Put(data).ok());
+  auto again = Put(data, 777);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->deduplicated);
+  EXPECT_EQ(FilesUnder(Vault()).size(), 1u);
+}
+
+TEST_F(BlobStoreTest, CommitOverDamagedObjectRepairsIt) {
+  std::string data = Content(20'000);
+  ASSERT_TRUE(Put(data).ok());
+  std::string sha = Sha256Hex(data);
+  FlipByte(store_.ObjectPath(sha), 123);
+  auto again = Put(data);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->repaired);
+  EXPECT_TRUE(store_.Verify(again->blob, VerifyMode::kFull).ok());
+  EXPECT_EQ(fs_.Stat(store_.ObjectPath(sha))->mode, 0400u);
+}
+
+TEST_F(BlobStoreTest, VerifyFullCatchesFlippedByte) {
+  auto r = Put(Content(30'000));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(store_.Verify(r->blob, VerifyMode::kFull).ok());
+  FlipByte(store_.ObjectPath(r->blob.sha256), 29'999);
+  Status st = store_.Verify(r->blob, VerifyMode::kFull);
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find(r->blob.sha256), std::string::npos);
+}
+
+TEST_F(BlobStoreTest, VerifyFastCatchesFlippedByte) {
+  auto r = Put(Content(30'000));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(store_.Verify(r->blob, VerifyMode::kFast).ok());
+  FlipByte(store_.ObjectPath(r->blob.sha256), 0);
+  EXPECT_EQ(store_.Verify(r->blob, VerifyMode::kFast).code(), StatusCode::kCorruption);
+}
+
+TEST_F(BlobStoreTest, VerifyFastComparesAgainstRecordedXxh3) {
+  auto r = Put(Content(1000));
+  ASSERT_TRUE(r.ok());
+  BlobRecord wrong = r->blob;
+  wrong.xxh3 = Xxh3Hex("other");
+  EXPECT_EQ(store_.Verify(wrong, VerifyMode::kFast).code(), StatusCode::kCorruption);
+}
+
+TEST_F(BlobStoreTest, VerifyCatchesTruncatedObject) {
+  auto r = Put(Content(1000));
+  ASSERT_TRUE(r.ok());
+  std::string path = store_.ObjectPath(r->blob.sha256);
+  fsys::permissions(path, fsys::perms::owner_write, fsys::perm_options::add);
+  fsys::resize_file(path, 999);
+  EXPECT_EQ(store_.Verify(r->blob, VerifyMode::kFast).code(), StatusCode::kCorruption);
+}
+
+TEST_F(BlobStoreTest, VerifyOfMissingObjectIsNotFound) {
+  BlobRecord missing{Sha256Hex("nope"), Xxh3Hex("nope"), 4};
+  EXPECT_EQ(store_.Verify(missing, VerifyMode::kFull).code(), StatusCode::kNotFound);
+}
+
+TEST_F(BlobStoreTest, ListObjectsAndRemoveObject) {
+  auto a = Put("alpha");
+  auto b = Put("beta");
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto list = store_.ListObjects();
+  ASSERT_TRUE(list.ok());
+  std::vector<std::string> want{a->blob.sha256, b->blob.sha256};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(*list, want);
+  ASSERT_TRUE(store_.RemoveObject(a->blob.sha256).ok());
+  EXPECT_FALSE(*store_.Has(a->blob.sha256));
+  EXPECT_TRUE(store_.RemoveObject(a->blob.sha256).ok());
+}
+
+TEST_F(BlobStoreTest, HasRejectsMalformedName) {
+  EXPECT_EQ(store_.Has("../../etc/passwd").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(BlobStoreTest, EmptyObjectIsStorable) {
+  auto r = Put("");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->blob.size, 0u);
+  EXPECT_TRUE(store_.Verify(r->blob, VerifyMode::kFull).ok());
+}
+
+// --- gc ---
+
+void SetAge(const std::string& path, std::chrono::hours age) {
+  fsys::last_write_time(path, fsys::file_time_type::clock::now() - age);
+}
+
+TEST_F(BlobStoreTest, GcRemovesOnlyTempsPastGracePeriod) {
+  WriteFile(Vault() / "tmp" / "blob-old.tmp", "old");
+  WriteFile(Vault() / "tmp" / "blob-new.tmp", "new");
+  SetAge((Vault() / "tmp" / "blob-old.tmp").string(), std::chrono::hours(48));
+  auto obj = Put("published");
+  ASSERT_TRUE(obj.ok());
+  auto report = store_.CollectGarbage(GcOptions{});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->temps_removed, 1);
+  EXPECT_EQ(report->bytes_freed, 3u);
+  EXPECT_FALSE(fsys::exists(Vault() / "tmp" / "blob-old.tmp"));
+  EXPECT_TRUE(fsys::exists(Vault() / "tmp" / "blob-new.tmp"));
+  EXPECT_TRUE(*store_.Has(obj->blob.sha256));
+}
+
+TEST_F(BlobStoreTest, GcKeepsPartialsUnlessAMaxAgeIsGiven) {
+  std::string partial = store_.PartialPath("doc-1", "\"etag\"");
+  WriteFile(partial, "prefix");
+  SetAge(partial, std::chrono::hours(24 * 30));
+  auto kept = store_.CollectGarbage(GcOptions{});
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->partials_removed, 0);
+  EXPECT_TRUE(fsys::exists(partial));
+  GcOptions options;
+  options.partial_max_age_seconds = 7 * 24 * 3600;
+  auto removed = store_.CollectGarbage(options);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(removed->partials_removed, 1);
+  EXPECT_FALSE(fsys::exists(partial));
+}
+
+TEST_F(BlobStoreTest, GcUsesTheInjectedClock) {
+  WriteFile(Vault() / "tmp" / "blob-x.tmp", "x");
+  ASSERT_EQ(store_.CollectGarbage(GcOptions{})->temps_removed, 0);
+  clock_.AdvanceSeconds(GcOptions{}.temp_grace_seconds + 10);
+  EXPECT_EQ(store_.CollectGarbage(GcOptions{})->temps_removed, 1);
+}
+
+}  // namespace
+}  // namespace swfvault::testing
