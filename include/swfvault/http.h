@@ -23,8 +23,8 @@
 namespace swfvault {
 
 struct HttpHeader {
-  std::string name;
-  std::string value;
+  std::string name{};
+  std::string value{};
 };
 using HttpHeaders = std::vector<HttpHeader>;
 
@@ -34,7 +34,7 @@ std::optional<std::string_view> FindHeader(const HttpHeaders& headers, std::stri
 // Status line and headers of a response, delivered before any body byte.
 struct HttpResponseHead {
   int status = 0;
-  HttpHeaders headers;
+  HttpHeaders headers{};
 };
 
 // Receives the next body chunk of a 2xx response. A non-ok Status aborts the transfer and
@@ -48,33 +48,33 @@ using BodySource = std::function<Result<size_t>(char* buffer, size_t capacity)>;
 // One part of a multipart/form-data body. A part with `file_path` streams that file (it is
 // never read whole into memory); otherwise `value` is sent as a text part.
 struct MultipartPart {
-  std::string name;
-  std::string value;
-  std::string file_path;
-  std::string filename;      // filename= of a file part (defaults to the path's base name)
-  std::string content_type;  // empty: application/octet-stream for files, none for text
+  std::string name{};
+  std::string value{};
+  std::string file_path{};
+  std::string filename{};      // filename= of a file part (defaults to the path's base name)
+  std::string content_type{};  // empty: application/octet-stream for files, none for text
 };
 
 inline constexpr size_t kDefaultMaxBufferedBody = 16u << 20;  // 16 MiB
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;  // absolute; only https is accepted by CurlTransport
-  HttpHeaders headers;
-  std::string body;          // in-memory body (JSON); ignored when a source or parts are set
-  BodySource body_source;    // streamed body; `body_size` bytes, or chunked when -1
+  std::string url{};  // absolute; only https is accepted by CurlTransport
+  HttpHeaders headers{};
+  std::string body{};          // in-memory body (JSON); ignored when a source or parts are set
+  BodySource body_source{};    // streamed body; `body_size` bytes, or chunked when -1
   int64_t body_size = -1;
-  std::vector<MultipartPart> multipart;  // non-empty: multipart/form-data body
-  HeadCallback on_head;      // optional, 2xx responses only
-  BodySink on_body;          // null: buffer the body into HttpResponse::body
+  std::vector<MultipartPart> multipart{};  // non-empty: multipart/form-data body
+  HeadCallback on_head{};      // optional, 2xx responses only
+  BodySink on_body{};          // null: buffer the body into HttpResponse::body
   std::chrono::milliseconds timeout{0};  // whole exchange; 0 = the transport's default
   size_t max_buffered_body = kDefaultMaxBufferedBody;  // over this: kCorruption
 };
 
 struct HttpResponse {
   int status = 0;
-  HttpHeaders headers;
-  std::string body;        // buffered body (empty when streamed to on_body)
+  HttpHeaders headers{};
+  std::string body{};        // buffered body (empty when streamed to on_body)
   int64_t body_bytes = 0;  // body bytes received (buffered or streamed)
   std::optional<std::string_view> Header(std::string_view name) const {
     return FindHeader(headers, name);

@@ -33,7 +33,7 @@ struct RetryOptions {
 struct RetryDecision {
   bool retry = false;
   double delay_seconds = 0;
-  std::string reason;  // why not, or where the delay came from; for logs
+  std::string reason{};  // why not, or where the delay came from; for logs
 };
 
 class RetryPolicy {

@@ -47,10 +47,10 @@ class Transport {
 // Settings of the real transport. Files are PEM. Every https exchange uses them; there is no
 // fallback to the system trust store.
 struct CurlTransportOptions {
-  std::string client_cert_file;  // client certificate (chain allowed)
-  std::string client_key_file;   // private key; refused when group/others have any access
-  std::string ca_bundle_file;    // trust anchors for the server; required, non-empty
-  std::string oin;               // sent on every request when non-empty
+  std::string client_cert_file{};  // client certificate (chain allowed)
+  std::string client_key_file{};   // private key; refused when group/others have any access
+  std::string ca_bundle_file{};    // trust anchors for the server; required, non-empty
+  std::string oin{};               // sent on every request when non-empty
   std::string oin_header = "X-OIN";
   std::string user_agent = "swfvault";
   std::chrono::milliseconds connect_timeout{15000};

@@ -16,9 +16,9 @@ namespace swfvault::testing {
 
 struct FakeResponse {
   int status = 200;
-  HttpHeaders headers;
-  std::string body;
-  Status failure;  // non-ok: a transport failure (timeout, TLS) instead of a response
+  HttpHeaders headers{};
+  std::string body{};
+  Status failure{};  // non-ok: a transport failure (timeout, TLS) instead of a response
 };
 
 class FakeTransport : public Transport {
@@ -45,7 +45,7 @@ class FakeTransport : public Transport {
 
   std::vector<Result<HttpResponse>> RunBatch(std::vector<HttpRequest> requests_in, size_t,
                                              const CompletionCallback& on_done) override {
-    std::vector<Result<HttpResponse>> out;
+    std::vector<Result<HttpResponse>> out{};
     for (size_t i = 0; i < requests_in.size(); ++i) {
       out.push_back(Send(std::move(requests_in[i])));
       if (on_done) on_done(i, out.back());
@@ -54,7 +54,7 @@ class FakeTransport : public Transport {
   }
 
   size_t chunk_size = 7;  // small, so sinks see several chunks
-  std::vector<HttpRequest> requests;
+  std::vector<HttpRequest> requests{};
 
  private:
   Result<HttpResponse> Deliver(const HttpRequest& request, const FakeResponse& r) {

@@ -1,0 +1,190 @@
+#include "swfvault/retry_policy.h"
+
+#include <gtest/gtest.h>
+
+#include "api/fake_transport.h"
+
+namespace swfvault::testing {
+namespace {
+
+Status Http(int status) { return HttpErrorStatus(status, {}, "", "GET /x"); }
+
+class FakeSleeper : public Sleeper {
+ public:
+  double NowSeconds() override { return now; }
+  void SleepFor(double seconds) override {
+    sleeps.push_back(seconds);
+    now += seconds;
+  }
+  double now = 1000;
+  std::vector<double> sleeps;
+};
+
+RetryPolicy FixedJitter(double u, RetryOptions options = {}) {
+  return RetryPolicy(options, [u] { return u; });
+}
+
+struct RetryableCase {
+  const char* name;
+  Status status;
+  bool retryable;
+};
+
+TEST(RetryPolicyTest, RetriesOnlyTransientFailures) {
+  Status enospc = ErrnoStatus(ENOSPC, "/vault/tmp");
+  const RetryableCase cases[] = {
+      {"timeout", Unavailable("GET /x: Timeout was reached"), true},
+      {"408", Http(408), true},
+      {"429", Http(429), true},
+      {"500", Http(500), true},
+      {"502", Http(502), true},
+      {"503", Http(503), true},
+      {"504", Http(504), true},
+      {"501", Http(501), false},
+      {"505", Http(505), false},
+      {"400", Http(400), false},
+      {"401", Http(401), false},
+      {"403", Http(403), false},
+      {"404", Http(404), false},
+      {"409", Http(409), false},
+      {"413", Http(413), false},
+      {"tls", Unauthenticated("SSL certificate problem"), false},
+      {"enospc", enospc, false},
+      {"corruption", Corruption("hash mismatch"), false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(RetryPolicy::IsRetryable(c.status), c.retryable) << c.name;
+}
+
+TEST(RetryPolicyTest, HonoursRetryAfter) {
+  Status s = Http(503);
+  s.set_retry_after_seconds(42);
+  RetryDecision d = FixedJitter(0.5).Decide(s, 1, 0);
+  EXPECT_TRUE(d.retry);
+  EXPECT_EQ(d.delay_seconds, 42);
+}
+
+TEST(RetryPolicyTest, ClampsRetryAfterToOneSecondAndFifteenMinutes) {
+  RetryOptions options;
+  options.budget_seconds = 10000;
+  Status low = Http(429);
+  low.set_retry_after_seconds(0);
+  Status high = Http(429);
+  high.set_retry_after_seconds(86400);
+  EXPECT_EQ(FixedJitter(0.5, options).Decide(low, 1, 0).delay_seconds, 1);
+  EXPECT_EQ(FixedJitter(0.5, options).Decide(high, 1, 0).delay_seconds, 900);
+}
+
+TEST(RetryPolicyTest, BackoffDoublesWithFullJitter) {
+  RetryOptions options;
+  options.base_delay_seconds = 1;
+  options.max_delay_seconds = 100;
+  options.max_attempts = 10;
+  struct Case {
+    int attempts;
+    double jitter;
+    double delay;
+  } cases[] = {{1, 0.5, 0.5}, {2, 0.5, 1}, {3, 0.5, 2}, {4, 0.25, 2}, {5, 0.0, 0}, {9, 0.999, 99.9}};
+  for (const auto& c : cases) {
+    RetryDecision d = FixedJitter(c.jitter, options).Decide(Http(503), c.attempts, 0);
+    EXPECT_TRUE(d.retry) << c.attempts;
+    EXPECT_NEAR(d.delay_seconds, c.delay, 1e-9) << c.attempts;
+  }
+}
+
+TEST(RetryPolicyTest, StopsAfterMaxAttempts) {
+  RetryOptions options;
+  options.max_attempts = 3;
+  EXPECT_TRUE(FixedJitter(0.5, options).Decide(Http(503), 2, 0).retry);
+  EXPECT_FALSE(FixedJitter(0.5, options).Decide(Http(503), 3, 0).retry);
+}
+
+TEST(RetryPolicyTest, StopsWhenTheDelayWouldExceedTheBudget) {
+  RetryOptions options;
+  options.budget_seconds = 60;
+  Status s = Http(429);
+  s.set_retry_after_seconds(30);
+  EXPECT_TRUE(FixedJitter(0.5, options).Decide(s, 1, 29).retry);
+  EXPECT_FALSE(FixedJitter(0.5, options).Decide(s, 1, 31).retry);
+}
+
+TEST(RetryingTransportTest, RetriesA503ThenSucceedsWithoutRealSleeping) {
+  FakeTransport inner;
+  FakeResponse busy{503, {{"Retry-After", "2"}}, "", Status::Ok()};
+  inner.Enqueue(busy);
+  inner.Enqueue(busy);
+  inner.Enqueue(FakeResponse{200, {}, "ok", Status::Ok()});
+  FakeSleeper sleeper;
+  RetryingTransport transport(inner, FixedJitter(0.5), sleeper);
+  auto r = transport.Send(HttpRequest{.url = "https://h/x"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "ok");
+  EXPECT_EQ(inner.requests.size(), 3u);
+  EXPECT_EQ(sleeper.sleeps, (std::vector<double>{2, 2}));
+}
+
+TEST(RetryingTransportTest, DoesNotRetryA404) {
+  FakeTransport inner;
+  inner.Enqueue(FakeResponse{404, {}, "", Status::Ok()});
+  FakeSleeper sleeper;
+  RetryingTransport transport(inner, FixedJitter(0.5), sleeper);
+  auto r = transport.Send(HttpRequest{.url = "https://h/x"});
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(inner.requests.size(), 1u);
+  EXPECT_TRUE(sleeper.sleeps.empty());
+}
+
+TEST(RetryingTransportTest, DoesNotRetryTlsFailures) {
+  FakeTransport inner;
+  inner.Enqueue(FakeResponse{0, {}, "", Unauthenticated("certificate verify failed")});
+  FakeSleeper sleeper;
+  RetryingTransport transport(inner, FixedJitter(0.5), sleeper);
+  EXPECT_EQ(transport.Send(HttpRequest{.url = "https://h/x"}).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(inner.requests.size(), 1u);
+}
+
+TEST(RetryingTransportTest, DoesNotReplayOnceTheSinkGotBytes) {
+  // A transport whose transfer breaks after streaming part of the body.
+  class BreaksMidBody : public FakeTransport {
+   public:
+    Result<HttpResponse> Send(HttpRequest request) override {
+      ++calls;
+      SWF_RETURN_IF_ERROR(request.on_body("partial"));
+      return Unavailable("connection reset");
+    }
+    int calls = 0;
+  } inner;
+  FakeSleeper sleeper;
+  RetryingTransport transport(inner, FixedJitter(0.5), sleeper);
+  std::string got;
+  HttpRequest request{.url = "https://h/x"};
+  request.on_body = [&got](std::string_view c) {
+    got += c;
+    return Status::Ok();
+  };
+  EXPECT_EQ(transport.Send(request).status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(inner.calls, 1);
+  EXPECT_EQ(got, "partial");
+}
+
+TEST(RetryingTransportTest, BatchRetriesOnlyTheFailedItems) {
+  FakeTransport inner;
+  inner.Expect("GET", "https://h/a", FakeResponse{200, {}, "a", Status::Ok()});
+  inner.Expect("GET", "https://h/b", FakeResponse{502, {}, "", Status::Ok()});
+  inner.Expect("GET", "https://h/b", FakeResponse{200, {}, "b", Status::Ok()});
+  inner.Expect("GET", "https://h/c", FakeResponse{403, {}, "", Status::Ok()});
+  FakeSleeper sleeper;
+  RetryingTransport transport(inner, FixedJitter(0.5), sleeper);
+  std::vector<HttpRequest> batch = {{.url = "https://h/a"}, {.url = "https://h/b"}, {.url = "https://h/c"}};
+  std::vector<size_t> done;
+  auto results = transport.RunBatch(batch, 2, [&](size_t i, const Result<HttpResponse>&) { done.push_back(i); });
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]->body, "a");
+  EXPECT_EQ(results[1]->body, "b");
+  EXPECT_EQ(results[2].status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(inner.requests.size(), 4u);
+  EXPECT_EQ(sleeper.sleeps.size(), 1u);
+  EXPECT_EQ(done, (std::vector<size_t>{0, 2, 1}));
+}
+
+}  // namespace
+}  // namespace swfvault::testing

@@ -1,0 +1,363 @@
+#include "swfvault/swf_client.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/fake_transport.h"
+#include "support/temp_dir.h"
+
+namespace swfvault::testing {
+namespace {
+
+using json = nlohmann::json;
+constexpr char kBase[] = "https://swf.test/api/v5";
+
+FakeResponse Ok(const std::string& body, int status = 200) { return FakeResponse{status, {}, body, Status::Ok()}; }
+
+std::string DocumentenPage(int number, int total_pages, std::vector<std::string> ids) {
+  json items = json::array();
+  for (const auto& id : ids) items.push_back({{"documentId", id}, {"samenwerkingId", "SAM-1"}});
+  json page = {{"_links", {{"self", {{"href", "x"}}}}},
+               {"page", {{"number", number}, {"size", 2}, {"totalElements", 5}, {"totalPages", total_pages}}}};
+  if (!ids.empty()) page["_embedded"] = {{"documenten", items}};
+  return page.dump();
+}
+
+class SwfClientTest : public ::testing::Test {
+ protected:
+  SwfClientTest() : client_(transport_, SwfClientOptions{.base_url = std::string(kBase) + "/", .page_size = 2}) {}
+  std::string Url(const std::string& path) { return kBase + path; }
+  json LastBody() { return json::parse(transport_.requests.back().body); }
+
+  FakeTransport transport_;
+  SwfClient client_;
+};
+
+TEST_F(SwfClientTest, FollowsPagingToTheEnd) {
+  std::string path = "/samenwerkingen/SAM-1/documenten?pagina=";
+  transport_.Expect("GET", Url(path + "0&aantal=2"), Ok(DocumentenPage(0, 3, {"d1", "d2"})));
+  transport_.Expect("GET", Url(path + "1&aantal=2"), Ok(DocumentenPage(1, 3, {"d3", "d4"})));
+  transport_.Expect("GET", Url(path + "2&aantal=2"), Ok(DocumentenPage(2, 3, {"d5"})));
+  auto docs = client_.ListDocumenten("SAM-1");
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  ASSERT_EQ(docs->size(), 5u);
+  EXPECT_EQ((*docs)[4].document_id, "d5");
+  EXPECT_EQ(transport_.requests.size(), 3u);
+}
+
+TEST_F(SwfClientTest, EmptyCollectionWithoutEmbeddedIsAnEmptyList) {
+  transport_.Enqueue(Ok(DocumentenPage(0, 0, {})));
+  auto docs = client_.ListDocumenten("SAM-1");
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  EXPECT_TRUE(docs->empty());
+}
+
+TEST_F(SwfClientTest, PageAtATimeVisitsEachPageAndCanStopEarly) {
+  transport_.Enqueue(Ok(DocumentenPage(0, 3, {"d1", "d2"})));
+  transport_.Enqueue(Ok(DocumentenPage(1, 3, {"d3", "d4"})));
+  int pages = 0;
+  Status s = client_.ForEachDocumentenPage("SAM-1", {}, [&](Page<Document>& page) {
+    ++pages;
+    EXPECT_EQ(page.page.total_elements, 5);
+    return pages == 2 ? Cancelled("enough") : Status::Ok();
+  });
+  EXPECT_EQ(s.code(), StatusCode::kCancelled);
+  EXPECT_EQ(pages, 2);
+}
+
+TEST_F(SwfClientTest, GetsOneDocumentenPage) {
+  transport_.Expect("GET", Url("/samenwerkingen/SAM-1/documenten?pagina=1&aantal=2"),
+                    Ok(DocumentenPage(1, 3, {"d3", "d4"})));
+  auto page = client_.GetDocumentenPage("SAM-1", {}, 1);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_TRUE(page->page.has_next);
+  EXPECT_EQ(page->items[0].document_id, "d3");
+}
+
+TEST_F(SwfClientTest, ServerIgnoringThePageParameterIsCorruption) {
+  transport_.Enqueue(Ok(DocumentenPage(0, 3, {"d1", "d2"})));
+  transport_.Enqueue(Ok(DocumentenPage(0, 3, {"d1", "d2"})));
+  auto docs = client_.ListDocumenten("SAM-1");
+  EXPECT_EQ(docs.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(docs.status().message().find("$.page.number"), std::string::npos);
+}
+
+TEST_F(SwfClientTest, FollowsNextLinkWhenThereIsNoPageObject) {
+  json first = {{"_embedded", {{"berichten", {{{"berichtId", "b1"}}}}}}, {"_links", {{"next", {{"href", "https://evil.test/x"}}}}}};
+  json last = {{"_embedded", {{"berichten", {{{"berichtId", "b2"}}}}}}};
+  transport_.Enqueue(Ok(first.dump()));
+  transport_.Enqueue(Ok(last.dump()));
+  auto berichten = client_.ListBerichten("av-1");
+  ASSERT_TRUE(berichten.ok()) << berichten.status().ToString();
+  EXPECT_EQ(berichten->size(), 2u);
+  // The href is never followed: the OIN header must not reach another host.
+  EXPECT_EQ(transport_.requests[1].url, Url("/actieverzoeken/av-1/berichten?pagina=1&aantal=2"));
+}
+
+TEST_F(SwfClientTest, FiltersAreEncodedWithOperatorsIntact) {
+  transport_.Enqueue(Ok(DocumentenPage(0, 1, {"d1"})));
+  ListQuery q;
+  q.Where("laatstAangepastDatumTijd[gt]", "2026-06-04T10:45:01.933+02:00").sort = "-creatieDatumTijd";
+  ASSERT_TRUE(client_.ListDocumenten("SAM-1", q).ok());
+  EXPECT_EQ(transport_.requests[0].url,
+            Url("/samenwerkingen/SAM-1/documenten?laatstAangepastDatumTijd[gt]=2026-06-04T10%3A45%3A01.933%2B02%3A00"
+                "&_sort=-creatieDatumTijd&pagina=0&aantal=2"));
+}
+
+TEST_F(SwfClientTest, GlobalNotificatiesSendTheWindowAndBothPageNames) {
+  transport_.Enqueue(Ok(R"({"_embedded":{"notificaties":[{"notificatieId":"n1"}]},"page":{"number":0,"totalPages":1}})"));
+  auto n = client_.ListAllNotificaties({.after = "2026-01-01T00:00:00.000+01:00", .up_to = "2026-02-01T00:00:00.000+01:00"});
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  const std::string& url = transport_.requests[0].url;
+  EXPECT_NE(url.find("eventDatumTijd[gt]=2026-01-01T00%3A00%3A00.000%2B01%3A00"), std::string::npos) << url;
+  EXPECT_NE(url.find("eventDatumTijd[lte]=2026-02-01"), std::string::npos) << url;
+  EXPECT_NE(url.find("&page=0"), std::string::npos) << url;
+}
+
+TEST_F(SwfClientTest, MalformedListItemNamesItsPath) {
+  transport_.Enqueue(Ok(R"({"_embedded":{"documenten":[{"documentId":"d1"},{"documentId":"d2","taal":{}}]}})"));
+  auto docs = client_.ListDocumenten("SAM-1");
+  ASSERT_EQ(docs.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(docs.status().message().find("$._embedded.documenten[1].taal"), std::string::npos)
+      << docs.status().message();
+}
+
+TEST_F(SwfClientTest, OversizedBodyIsRejected) {
+  SwfClient small(transport_, SwfClientOptions{.base_url = kBase, .max_json_bytes = 64});
+  transport_.Enqueue(Ok(R"({"samenwerkingId":"SAM-1","titel":")" + std::string(100, 'x') + "\"}"));
+  EXPECT_EQ(small.GetSamenwerking("SAM-1").status().code(), StatusCode::kCorruption);
+}
+
+TEST_F(SwfClientTest, ServerRefusalCarriesTheProblemDetail) {
+  transport_.Enqueue(FakeResponse{403, {{"Content-Type", "application/problem+json"}},
+                                  R"({"status":403,"detail":"Alleen de initiator mag deelnemers uitnodigen"})",
+                                  Status::Ok()});
+  auto r = client_.InviteDeelnemer("SAM-1", {.oin = "00000009000000004000", .naam = "", .privilege = "BEPERKTE_TOEGANG"});
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(r.status().message().find("Alleen de initiator"), std::string::npos);
+}
+
+TEST_F(SwfClientTest, StartSamenwerkingPostsTheVerzoek) {
+  transport_.Expect("POST", Url("/samenwerkingen"), Ok(R"({"samenwerkingId":"SAM-9","status":"OPEN"})", 201));
+  NewSamenwerking n{.titel = "Dakkapel", .verzoeknummer = "V-1", .documenten_uit_verzoek_laden = true};
+  auto s = client_.StartSamenwerking(n);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->samenwerking_id, "SAM-9");
+  json body = LastBody();
+  EXPECT_EQ(body["verzoeknummer"], "V-1");
+  EXPECT_EQ(body["documentenUitVerzoekLaden"], true);
+  EXPECT_EQ(body["samenwerkVorm"], "SAMENWERKEN_AAN_BEHANDELEN");
+  EXPECT_FALSE(body.contains("beschrijving"));
+}
+
+TEST_F(SwfClientTest, StartWithoutVerzoeknummerIsRefusedLocally) {
+  EXPECT_EQ(client_.StartSamenwerking({.titel = "x"}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(transport_.requests.empty());
+}
+
+TEST_F(SwfClientTest, CloseIsAMergePatchAndRefetchesWhenTheAnswerIsEmpty) {
+  transport_.Expect("PATCH", Url("/samenwerkingen/SAM-1"), Ok("", 204));
+  transport_.Expect("GET", Url("/samenwerkingen/SAM-1"), Ok(R"({"samenwerkingId":"SAM-1","status":"GESLOTEN"})"));
+  auto s = client_.CloseSamenwerking("SAM-1");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->status, "GESLOTEN");
+  EXPECT_EQ(transport_.requests[0].body, R"({"status":"GESLOTEN"})");
+  EXPECT_EQ(FindHeader(transport_.requests[0].headers, "Content-Type"), "application/merge-patch+json");
+}
+
+TEST_F(SwfClientTest, TransitionsPatchTheTargetStatusWithMelding) {
+  struct Case {
+    ActieverzoekTransition t;
+    const char* status;
+  } cases[] = {{ActieverzoekTransition::kBehandelen, "IN_BEHANDELING"},
+               {ActieverzoekTransition::kWeigeren, "GEWEIGERD"},
+               {ActieverzoekTransition::kGereedmelden, "GEREEDGEMELD"},
+               {ActieverzoekTransition::kAccepteren, "GEREED"},
+               {ActieverzoekTransition::kIntrekken, "INGETROKKEN"}};
+  for (const auto& c : cases) {
+    transport_.Enqueue(Ok(std::string(R"({"actieverzoekId":"a1","status":")") + c.status + "\"}"));
+    auto a = client_.TransitionActieverzoek("a1", c.t, "zie bijlage");
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    EXPECT_EQ(a->status, c.status);
+    EXPECT_EQ(LastBody()["status"], c.status);
+    EXPECT_EQ(LastBody()["melding"], "zie bijlage");
+    EXPECT_EQ(transport_.requests.back().method, "PATCH");
+  }
+}
+
+TEST_F(SwfClientTest, IllegalTransitionIsConflict) {
+  transport_.Enqueue(FakeResponse{409, {}, R"({"detail":"GEREED is een eindstatus"})", Status::Ok()});
+  auto a = client_.TransitionActieverzoek("a1", ActieverzoekTransition::kIntrekken);
+  EXPECT_EQ(a.status().code(), StatusCode::kConflict);
+  EXPECT_NE(a.status().message().find("eindstatus"), std::string::npos);
+  EXPECT_FALSE(LastBody().contains("melding"));
+}
+
+TEST_F(SwfClientTest, IdsCannotWalkThePath) {
+  transport_.Enqueue(Ok(R"({"documentId":"x"})"));
+  (void)client_.GetDocument("../samenwerkingen/SAM-1");
+  EXPECT_EQ(transport_.requests[0].url, Url("/documenten/%2E%2E%2Fsamenwerkingen%2FSAM-1"));
+  EXPECT_EQ(client_.GetDocument("").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SwfClientTest, UploadStreamsTheFileWithMetadataAsQuery) {
+  TempDir dir;
+  WriteFile(dir / "plan.pdf", "%PDF-1.7 data");
+  transport_.Enqueue(Ok(R"({"documentId":"d9","bestandsNaam":"plan.pdf"})", 201));
+  DocumentUpload up{.file_path = (dir / "plan.pdf").string(), .content_type = "application/pdf",
+                    .document_omschrijving = "Bouwtekening", .kenmerk_systeem = "zaak 1",
+                    .nummer_binnen_systeem = "42", .vertrouwelijkheids_aanduiding = "SV"};
+  auto d = client_.UploadDocument("SAM-1", up);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  const HttpRequest& r = transport_.requests[0];
+  EXPECT_EQ(r.url, Url("/samenwerkingen/SAM-1/documenten?documentOmschrijving=Bouwtekening"
+                       "&nummerBinnenSysteem=42&kenmerkSysteem=zaak%201&vertrouwelijkheidsAanduiding=SV"));
+  ASSERT_EQ(r.multipart.size(), 1u);
+  EXPECT_EQ(r.multipart[0].name, "file");
+  EXPECT_EQ(r.multipart[0].file_path, up.file_path);  // streamed by the transport, not loaded
+  EXPECT_EQ(r.multipart[0].filename, "plan.pdf");
+  EXPECT_TRUE(r.body.empty());
+}
+
+TEST_F(SwfClientTest, UploadCanSendMetadataAsParts) {
+  TempDir dir;
+  WriteFile(dir / "a.txt", "x");
+  SwfClient parts(transport_, SwfClientOptions{.base_url = kBase, .upload_metadata_as_parts = true});
+  transport_.Enqueue(Ok(R"({"documentId":"d9"})", 201));
+  ASSERT_TRUE(parts.UploadDocument("SAM-1", {.file_path = (dir / "a.txt").string(), .taal = "nld"}).ok());
+  const HttpRequest& r = transport_.requests[0];
+  EXPECT_EQ(r.url, Url("/samenwerkingen/SAM-1/documenten"));
+  ASSERT_EQ(r.multipart.size(), 2u);
+  EXPECT_EQ(r.multipart[1].name, "taal");
+  EXPECT_EQ(r.multipart[1].value, "nld");
+}
+
+TEST_F(SwfClientTest, UploadOfAMissingFileIsNotFound) {
+  EXPECT_EQ(client_.UploadDocument("SAM-1", {.file_path = "/nonexistent/x.pdf"}).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_TRUE(transport_.requests.empty());
+}
+
+TEST_F(SwfClientTest, DownloadStreamsAWholeDocument) {
+  transport_.Enqueue(FakeResponse{200, {{"ETag", "\"abc\""}, {"Content-Length", "20"}},
+                                  "0123456789abcdefghij", Status::Ok()});
+  std::string got;
+  auto r = client_.DownloadContent("d1", {}, [&](std::string_view c) {
+    got += c;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(got, "0123456789abcdefghij");
+  EXPECT_EQ(r->http_status, 200);
+  EXPECT_EQ(r->etag, "\"abc\"");
+  EXPECT_EQ(r->content_length, 20);
+  EXPECT_EQ(r->bytes_received, 20);
+  EXPECT_FALSE(FindHeader(transport_.requests[0].headers, "Range").has_value());
+}
+
+TEST_F(SwfClientTest, ResumeSendsRangeAndIfRangeAndAcceptsAMatching206) {
+  transport_.Enqueue(FakeResponse{206, {{"ETag", "\"abc\""}, {"Content-Range", "bytes 10-19/20"}},
+                                  "abcdefghij", Status::Ok()});
+  std::string got;
+  auto r = client_.DownloadContent("d1", {.offset = 10, .if_range = "\"abc\""}, [&](std::string_view c) {
+    got += c;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->http_status, 206);
+  EXPECT_EQ(r->content_range_start, 10);
+  EXPECT_EQ(r->content_range_total, 20);
+  EXPECT_EQ(got, "abcdefghij");
+  EXPECT_EQ(FindHeader(transport_.requests[0].headers, "Range"), "bytes=10-");
+  EXPECT_EQ(FindHeader(transport_.requests[0].headers, "If-Range"), "\"abc\"");
+}
+
+TEST_F(SwfClientTest, A206AtTheWrongOffsetNeverReachesTheSink) {
+  transport_.Enqueue(FakeResponse{206, {{"Content-Range", "bytes 0-19/20"}}, "whole", Status::Ok()});
+  bool touched = false;
+  auto r = client_.DownloadContent("d1", {.offset = 10}, [&](std::string_view) {
+    touched = true;
+    return Status::Ok();
+  });
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_FALSE(touched);
+}
+
+TEST_F(SwfClientTest, A206WithoutContentRangeIsRefused) {
+  transport_.Enqueue(FakeResponse{206, {}, "x", Status::Ok()});
+  auto r = client_.DownloadContent("d1", {.offset = 1}, [](std::string_view) { return Status::Ok(); });
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+}
+
+TEST_F(SwfClientTest, A416TellsTheCallerToDiscardThePartial) {
+  transport_.Enqueue(FakeResponse{416, {{"Content-Range", "bytes */20"}}, "", Status::Ok()});
+  auto r = client_.DownloadContent("d1", {.offset = 30}, [](std::string_view) { return Status::Ok(); });
+  EXPECT_EQ(r.status().http_status(), 416);
+}
+
+TEST_F(SwfClientTest, ASinkErrorAbortsTheDownload) {
+  transport_.Enqueue(Ok(std::string(100, 'x')));
+  auto r = client_.DownloadContent("d1", {}, [](std::string_view) { return ResourceExhausted("disk full"); });
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+}
+
+TEST_F(SwfClientTest, ActieverzoekenListFiltersBySamenwerkingAndOrganisatie) {
+  transport_.Enqueue(Ok(R"({"_embedded":{"actieverzoeken":[{"actieverzoekId":"a1","documenten":["d1"]}]}})"));
+  auto a = client_.ListActieverzoeken("SAM-1", "00000001000000001000");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(transport_.requests[0].url,
+            Url("/actieverzoeken?samenwerkingId=SAM-1&organisatie=00000001000000001000&pagina=0&aantal=2"));
+}
+
+TEST_F(SwfClientTest, CreateActieverzoekSendsDocumentIds) {
+  transport_.Enqueue(Ok(R"({"actieverzoekId":"a1","status":"OPEN"})", 201));
+  NewActieverzoek n{.titel = "Advies", .ontvanger = "00000009000000004000", .documenten = {"d1", "d2"}};
+  ASSERT_TRUE(client_.CreateActieverzoek("SAM-1", n).ok());
+  EXPECT_EQ(transport_.requests[0].url, Url("/samenwerkingen/SAM-1/actieverzoeken"));
+  EXPECT_EQ(LastBody()["documenten"], json({"d1", "d2"}));
+  EXPECT_EQ(LastBody()["ontvanger"], "00000009000000004000");
+}
+
+TEST_F(SwfClientTest, SendBerichtPostsTheText) {
+  transport_.Enqueue(Ok(R"({"berichtId":"b1","inhoud":"Hallo"})", 201));
+  auto b = client_.SendBericht("a1", "Hallo");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(LastBody(), json({{"bericht", "Hallo"}}));
+}
+
+TEST_F(SwfClientTest, DeletesUseTheRightPaths) {
+  for (int i = 0; i < 4; ++i) transport_.Enqueue(Ok("", 204));
+  EXPECT_TRUE(client_.DeleteDocument("d1").ok());
+  EXPECT_TRUE(client_.DeleteNotificatie("n1").ok());
+  EXPECT_TRUE(client_.RemoveDeelnemer("SAM-1", "00000009000000004000").ok());
+  EXPECT_TRUE(client_.DeleteSamenwerking("SAM-1").ok());
+  EXPECT_EQ(transport_.requests[0].url, Url("/documenten/d1"));
+  EXPECT_EQ(transport_.requests[1].url, Url("/notificaties/n1"));
+  EXPECT_EQ(transport_.requests[2].url, Url("/samenwerkingen/SAM-1/deelnemers/00000009000000004000"));
+  EXPECT_EQ(transport_.requests[3].url, Url("/samenwerkingen/SAM-1"));
+  for (const auto& r : transport_.requests) EXPECT_EQ(r.method, "DELETE");
+}
+
+TEST_F(SwfClientTest, ChangeDocumentPatchesOnlyGivenFields) {
+  transport_.Enqueue(Ok(R"({"documentId":"d1","vertrouwelijkheidsAanduiding":"SV"})"));
+  auto d = client_.ChangeDocument("d1", {.vertrouwelijkheids_aanduiding = "SV"});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->vertrouwelijkheid, Confidentiality::kSV);
+  EXPECT_EQ(LastBody(), json({{"vertrouwelijkheidsAanduiding", "SV"}}));
+  EXPECT_EQ(client_.ChangeDocument("d1", {}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SwfClientTest, ChangePrivilegeAndLoadVerzoekdocumenten) {
+  transport_.Enqueue(Ok(R"({"oin":"00000009000000004000","privilege":"VOLLEDIGE_TOEGANG"})"));
+  transport_.Enqueue(Ok("", 202));
+  auto d = client_.ChangePrivilege("SAM-1", "00000009000000004000", "VOLLEDIGE_TOEGANG");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->privilege, "VOLLEDIGE_TOEGANG");
+  EXPECT_TRUE(client_.LoadVerzoekdocumenten("SAM-1").ok());
+  EXPECT_EQ(transport_.requests[1].url, Url("/samenwerkingen/SAM-1/verzoekdocumenten"));
+  EXPECT_EQ(transport_.requests[1].method, "POST");
+}
+
+}  // namespace
+}  // namespace swfvault::testing
