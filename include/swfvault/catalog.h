@@ -1,0 +1,145 @@
+// Catalog: the vault's SQLite database (`<vault>/catalog.db`): what the vault holds, what
+// the server said about it, and what happened (RELIABILITY rule 3). WAL journal,
+// synchronous=FULL (every commit is durable before it returns), foreign_keys=ON, a busy
+// timeout, prepared statements with bound parameters only. The schema is versioned and
+// migrated forward on Open (docs/on-disk-format.md lists the tables).
+//
+// Every mutating call is atomic on its own; wrap several in a Transaction to make them one
+// unit (the sync executor records an object and its document together). Codes common to all
+// calls: kConflict (a constraint: unknown samenwerking, missing blob, illegal transition,
+// append-only history), kUnavailable (database busy), kResourceExhausted (disk full),
+// kCorruption, kIoError. Lookups of one row return kNotFound when absent.
+//
+// Thread-safety: none. A Catalog is one connection; use it from one thread at a time.
+#ifndef SWFVAULT_CATALOG_H_
+#define SWFVAULT_CATALOG_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "swfvault/blob_store.h"
+#include "swfvault/catalog_records.h"
+#include "swfvault/clock.h"
+#include "swfvault/model.h"
+#include "swfvault/status.h"
+
+namespace swfvault {
+
+class SqliteDb;
+
+class Catalog {
+ public:
+  // Opens or creates the catalog at `path` (file mode 0600) and migrates it to the latest
+  // schema. `clock` (not owned) stamps rows. kConflict when the file is from a newer build.
+  static Result<std::unique_ptr<Catalog>> Open(const std::string& path, Clock* clock);
+  // Same, but migrates no further than `version` (for migration tests and tools).
+  static Result<std::unique_ptr<Catalog>> OpenAtVersion(const std::string& path, Clock* clock,
+                                                        int version);
+  static int LatestVersion();
+  ~Catalog();
+
+  // A unit of work: BEGIN IMMEDIATE now, COMMIT on Commit(), ROLLBACK if destroyed first.
+  // Only one may be open at a time.
+  class Transaction {
+   public:
+    Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+    Transaction& operator=(Transaction&&) = delete;
+    ~Transaction();
+    Status Commit();
+
+   private:
+    friend class Catalog;
+    explicit Transaction(SqliteDb* db) : db_(db) {}
+    SqliteDb* db_;
+  };
+  Result<Transaction> Begin();
+
+  Result<int> SchemaVersion();
+  // PRAGMA integrity_check plus foreign_key_check. kCorruption listing the first problems.
+  Status IntegrityCheck();
+
+  // Profiles, keyed by name. Returns the profile_id.
+  Result<int64_t> UpsertProfile(const Profile& profile);
+  Result<Profile> GetProfile(std::string_view name);
+
+  // Samenwerkingen and their participants (ReplaceDeelnemers swaps the whole list).
+  Status UpsertSamenwerking(const Samenwerking& samenwerking);
+  Result<Samenwerking> GetSamenwerking(std::string_view samenwerking_id);
+  Result<std::vector<Samenwerking>> ListSamenwerkingen();
+  Status ReplaceDeelnemers(std::string_view samenwerking_id, const std::vector<Deelnemer>& list);
+  Result<std::vector<Deelnemer>> ListDeelnemers(std::string_view samenwerking_id);
+
+  // Objects. RecordBlob is idempotent; kCorruption when the sha256 is known with another
+  // xxh3 or size.
+  Status RecordBlob(const BlobRecord& blob);
+  Result<BlobRecord> GetBlob(std::string_view sha256);
+  Result<std::vector<BlobRecord>> ListBlobs();
+
+  // Documents. UpsertDocument stores every field and raw_json; `blob_sha256` ("" for none)
+  // must be a recorded blob. RecordWithheld keeps id, samenwerking and level only and erases
+  // anything stored before (a label raised above the ceiling).
+  Status UpsertDocument(const Document& document, DocumentState state,
+                        std::string_view blob_sha256);
+  Status RecordWithheld(std::string_view document_id, std::string_view samenwerking_id,
+                        Confidentiality level);
+  // kNotFound for an unknown document; kInvalidArgument for kWithheld (use RecordWithheld).
+  Status SetDocumentState(std::string_view document_id, DocumentState state);
+  Result<CatalogDocument> GetDocument(std::string_view document_id);
+  // Ordered by document_id; "" lists every samenwerking.
+  Result<std::vector<CatalogDocument>> ListDocuments(std::string_view samenwerking_id);
+
+  // The partial-download journal, one row per document.
+  Status RecordPartial(const PartialDownload& partial);
+  Result<std::optional<PartialDownload>> GetPartial(std::string_view document_id);
+  Status RemovePartial(std::string_view document_id);
+  Result<std::vector<PartialDownload>> ListPartials();
+
+  // Actieverzoeken, berichten and notificaties, kept as rows for export.
+  Status UpsertActieverzoek(const Actieverzoek& actieverzoek);
+  Result<std::vector<Actieverzoek>> ListActieverzoeken(std::string_view samenwerking_id);
+  Status UpsertBericht(const Bericht& bericht);
+  Result<std::vector<Bericht>> ListBerichten(std::string_view actieverzoek_id);
+  Status UpsertNotificatie(const Notificatie& notificatie);
+  Result<std::vector<Notificatie>> ListNotificaties(std::string_view samenwerking_id);
+
+  // Sync runs: BeginSyncRun returns the run_id (profile_id 0 for none).
+  Result<int64_t> BeginSyncRun(int64_t profile_id);
+  Status FinishSyncRun(int64_t run_id, std::string_view outcome, const SyncCounts& counts);
+  Result<SyncRun> GetSyncRun(int64_t run_id);
+  Result<std::vector<SyncRun>> ListSyncRuns();
+
+  // The append-only history. Returns the new event_id. No call updates or deletes events.
+  Result<int64_t> AppendEvent(const Event& event);
+  // Oldest first; "" = all documents.
+  Result<std::vector<Event>> ListEvents(std::string_view document_id);
+
+  // Upload outbox. EnqueueUpload returns the existing entry for the same key (idempotent).
+  // Transitions pending -> sent -> confirmed only; anything else is kConflict.
+  Result<OutboxEntry> EnqueueUpload(std::string_view samenwerking_id,
+                                    std::string_view content_sha256, std::string_view upload_key,
+                                    std::string_view local_path);
+  Status MarkUploadSent(int64_t outbox_id);
+  Status MarkUploadConfirmed(int64_t outbox_id, std::string_view document_id);
+  // All entries (or those in `state`), oldest first.
+  Result<std::vector<OutboxEntry>> ListOutbox(std::optional<OutboxState> state);
+
+  // Per-profile notification high-water mark (an eventDatumTijd as the server sent it).
+  Status SetNotificationHighWater(int64_t profile_id, std::string_view event_datum_tijd);
+  Result<std::optional<std::string>> GetNotificationHighWater(int64_t profile_id);
+
+ private:
+  Catalog(std::unique_ptr<SqliteDb> db, Clock* clock);
+  std::string Now();
+  template <typename Fn>
+  Status Atomically(Fn&& fn);
+
+  std::unique_ptr<SqliteDb> db_;
+  Clock* clock_;
+};
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_CATALOG_H_

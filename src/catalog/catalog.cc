@@ -1,0 +1,401 @@
+// Catalog: opening, transactions, integrity, and the vault's contents (profiles,
+// samenwerkingen, deelnemers, blobs, documents). History tables live in catalog_history.cc.
+#include "swfvault/catalog.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "catalog/catalog_internal.h"
+#include "catalog/catalog_schema.h"
+
+namespace swfvault {
+namespace {
+
+constexpr int kBusyTimeoutMillis = 10'000;
+
+Status ConfigureConnection(SqliteDb& db, const std::string& path) {
+  sqlite3_busy_timeout(db.raw(), kBusyTimeoutMillis);
+  SWF_ASSIGN_OR_RETURN(std::string mode, db.QueryText("PRAGMA journal_mode=WAL"));
+  if (mode != "wal") return IoError("catalog " + path + " cannot use WAL (journal_mode=" + mode + ")");
+  SWF_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=FULL"));
+  SWF_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
+  return db.Exec("PRAGMA trusted_schema=OFF");
+}
+
+// SQLite gives its -wal and -shm files the main file's mode, so creating the file 0600
+// first keeps the whole catalog private.
+Status CreatePrivateFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoStatus(errno, "create catalog " + path);
+  ::close(fd);
+  return Status::Ok();
+}
+
+std::string LevelOf(const Document& d) {
+  // Fail closed: the higher of what the caller parsed and what the label says.
+  Confidentiality parsed = ParseConfidentiality(d.vertrouwelijkheid_label);
+  Confidentiality level = static_cast<int>(parsed) > static_cast<int>(d.vertrouwelijkheid)
+                              ? parsed
+                              : d.vertrouwelijkheid;
+  return std::string(ConfidentialityName(level));
+}
+
+Result<DocumentState> ParseState(const std::string& name) {
+  for (DocumentState s : {DocumentState::kPresent, DocumentState::kRemovedRemotely,
+                          DocumentState::kWithheld, DocumentState::kQuarantined}) {
+    if (DocumentStateName(s) == name) return s;
+  }
+  return Corruption("unknown document state '" + name + "' in catalog");
+}
+
+constexpr char kDocumentColumns[] =
+    "document_id, samenwerking_id, bestands_naam, document_omschrijving, "
+    "vertrouwelijkheid_label, vertrouwelijkheid, taal, formaat, document_hash, "
+    "bestands_grootte, kenmerk_systeem, nummer_binnen_systeem, aangemaakt_door, "
+    "aangemaakt_door_naam, creatie_datum_tijd, laatst_aangepast_datum_tijd, raw_json, "
+    "blob_sha256, state, first_seen, last_seen, state_changed_at";
+
+Result<CatalogDocument> ReadDocument(const SqliteStatement& s) {
+  CatalogDocument out;
+  Document& d = out.document;
+  d.document_id = s.Text(0);
+  d.samenwerking_id = s.Text(1);
+  d.bestands_naam = s.Text(2);
+  d.document_omschrijving = s.Text(3);
+  d.vertrouwelijkheid_label = s.Text(4);
+  d.vertrouwelijkheid = ParseConfidentiality(s.Text(5));
+  d.taal = s.Text(6);
+  d.formaat = s.Text(7);
+  d.document_hash = s.Text(8);
+  if (!s.IsNull(9)) d.bestands_grootte = s.Int(9);
+  d.kenmerk_systeem = s.Text(10);
+  d.nummer_binnen_systeem = s.Text(11);
+  d.aangemaakt_door = s.Text(12);
+  d.aangemaakt_door_naam = s.Text(13);
+  d.creatie_datum_tijd = s.Text(14);
+  d.laatst_aangepast_datum_tijd = s.Text(15);
+  d.raw_json = s.Text(16);
+  out.blob_sha256 = s.Text(17);
+  SWF_ASSIGN_OR_RETURN(out.state, ParseState(s.Text(18)));
+  out.first_seen = s.Text(19);
+  out.last_seen = s.Text(20);
+  out.state_changed_at = s.Text(21);
+  return out;
+}
+
+Samenwerking ReadSamenwerking(const SqliteStatement& s) {
+  Samenwerking w;
+  w.samenwerking_id = s.Text(0);
+  w.titel = s.Text(1);
+  w.beschrijving = s.Text(2);
+  w.status = s.Text(3);
+  w.verzoeknummer = s.Text(4);
+  w.aangemaakt_door = s.Text(5);
+  w.creatie_datum_tijd = s.Text(6);
+  w.laatst_aangepast_datum_tijd = s.Text(7);
+  w.raw_json = s.Text(8);
+  return w;
+}
+
+}  // namespace
+
+std::string_view DocumentStateName(DocumentState state) {
+  switch (state) {
+    case DocumentState::kPresent: return "present";
+    case DocumentState::kRemovedRemotely: return "removed_remotely";
+    case DocumentState::kWithheld: return "withheld";
+    case DocumentState::kQuarantined: return "quarantined";
+  }
+  return "unknown";
+}
+
+// --- opening --------------------------------------------------------------------------
+
+Catalog::Catalog(std::unique_ptr<SqliteDb> db, Clock* clock) : db_(std::move(db)), clock_(clock) {}
+Catalog::~Catalog() = default;
+
+int Catalog::LatestVersion() { return LatestSchemaVersion(); }
+
+std::string Catalog::Now() { return FormatUtcMillis(clock_->NowUnixMicros()); }
+
+Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, Clock* clock) {
+  return OpenAtVersion(path, clock, LatestSchemaVersion());
+}
+
+Result<std::unique_ptr<Catalog>> Catalog::OpenAtVersion(const std::string& path, Clock* clock,
+                                                        int version) {
+  if (version < 1 || version > LatestSchemaVersion()) {
+    return InvalidArgument("no catalog schema version " + std::to_string(version));
+  }
+  SWF_RETURN_IF_ERROR(CreatePrivateFile(path));
+  SWF_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path));
+  SWF_RETURN_IF_ERROR(ConfigureConnection(*db, path));
+  SWF_RETURN_IF_ERROR(MigrateSchema(*db, version, FormatUtcMillis(clock->NowUnixMicros())));
+  return std::unique_ptr<Catalog>(new Catalog(std::move(db), clock));
+}
+
+Result<int> Catalog::SchemaVersion() { return CurrentSchemaVersion(*db_); }
+
+Catalog::Transaction::~Transaction() {
+  if (db_ != nullptr) (void)db_->Exec("ROLLBACK");
+}
+
+Status Catalog::Transaction::Commit() {
+  if (db_ == nullptr) return Internal("transaction already finished");
+  SqliteDb* db = db_;
+  db_ = nullptr;
+  Status st = db->Exec("COMMIT");
+  if (!st.ok()) (void)db->Exec("ROLLBACK");
+  return st;
+}
+
+Result<Catalog::Transaction> Catalog::Begin() {
+  SWF_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  return Transaction(db_.get());
+}
+
+Status Catalog::IntegrityCheck() {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement check, db_->Prepare("PRAGMA integrity_check"));
+  std::string problems;
+  for (int n = 0; n < 10; ++n) {
+    SWF_ASSIGN_OR_RETURN(bool row, check.Step());
+    if (!row || check.Text(0) == "ok") break;
+    problems += (problems.empty() ? "" : "; ") + check.Text(0);
+  }
+  SWF_ASSIGN_OR_RETURN(SqliteStatement fk, db_->Prepare("PRAGMA foreign_key_check"));
+  SWF_ASSIGN_OR_RETURN(bool fk_row, fk.Step());
+  if (fk_row) {
+    problems += (problems.empty() ? "" : "; ") + std::string("foreign key violation in ") +
+                fk.Text(0) + " row " + std::to_string(fk.Int(1));
+  }
+  if (!problems.empty()) return Corruption("catalog integrity check failed: " + problems);
+  return Status::Ok();
+}
+
+// --- profiles -------------------------------------------------------------------------
+
+Result<int64_t> Catalog::UpsertProfile(const Profile& p) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "INSERT INTO profiles(name, oin, base_url, created_at) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT(name) DO UPDATE SET oin = excluded.oin, base_url = excluded.base_url "
+      "RETURNING profile_id"));
+  s.Bind(1, p.name).Bind(2, p.oin).Bind(3, p.base_url).Bind(4, Now());
+  SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return Internal("upsert of profile " + p.name + " returned no id");
+  return s.Int(0);
+}
+
+Result<Profile> Catalog::GetProfile(std::string_view name) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "SELECT profile_id, name, oin, base_url FROM profiles WHERE name = ?1"));
+  s.Bind(1, name);
+  SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return NotFound("profile " + std::string(name));
+  return Profile{s.Int(0), s.Text(1), s.Text(2), s.Text(3)};
+}
+
+// --- samenwerkingen and deelnemers ------------------------------------------------------
+
+Status Catalog::UpsertSamenwerking(const Samenwerking& w) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "INSERT INTO samenwerkingen(samenwerking_id, titel, beschrijving, status, verzoeknummer,"
+      " aangemaakt_door, creatie_datum_tijd, laatst_aangepast_datum_tijd, raw_json, first_seen,"
+      " last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
+      "ON CONFLICT(samenwerking_id) DO UPDATE SET titel = excluded.titel,"
+      " beschrijving = excluded.beschrijving, status = excluded.status,"
+      " verzoeknummer = excluded.verzoeknummer, aangemaakt_door = excluded.aangemaakt_door,"
+      " creatie_datum_tijd = excluded.creatie_datum_tijd,"
+      " laatst_aangepast_datum_tijd = excluded.laatst_aangepast_datum_tijd,"
+      " raw_json = excluded.raw_json, last_seen = excluded.last_seen"));
+  s.Bind(1, w.samenwerking_id).Bind(2, w.titel).Bind(3, w.beschrijving).Bind(4, w.status);
+  s.Bind(5, w.verzoeknummer).Bind(6, w.aangemaakt_door).Bind(7, w.creatie_datum_tijd);
+  s.Bind(8, w.laatst_aangepast_datum_tijd).Bind(9, w.raw_json).Bind(10, Now());
+  return s.Run();
+}
+
+constexpr char kSamenwerkingSelect[] =
+    "SELECT samenwerking_id, titel, beschrijving, status, verzoeknummer, aangemaakt_door,"
+    " creatie_datum_tijd, laatst_aangepast_datum_tijd, raw_json FROM samenwerkingen";
+
+Result<Samenwerking> Catalog::GetSamenwerking(std::string_view id) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(std::string(kSamenwerkingSelect) +
+                                                       " WHERE samenwerking_id = ?1"));
+  s.Bind(1, id);
+  SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return NotFound("samenwerking " + std::string(id));
+  return ReadSamenwerking(s);
+}
+
+Result<std::vector<Samenwerking>> Catalog::ListSamenwerkingen() {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(std::string(kSamenwerkingSelect) +
+                                                       " ORDER BY samenwerking_id"));
+  std::vector<Samenwerking> out;
+  while (true) {
+    SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    out.push_back(ReadSamenwerking(s));
+  }
+}
+
+Status Catalog::ReplaceDeelnemers(std::string_view samenwerking_id,
+                                  const std::vector<Deelnemer>& list) {
+  return Atomically([&]() -> Status {
+    SWF_ASSIGN_OR_RETURN(SqliteStatement del,
+                         db_->Prepare("DELETE FROM deelnemers WHERE samenwerking_id = ?1"));
+    SWF_RETURN_IF_ERROR(del.Bind(1, samenwerking_id).Run());
+    for (const Deelnemer& d : list) {
+      SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+          "INSERT INTO deelnemers(samenwerking_id, oin, naam, rol, privilege,"
+          " uitgenodigd_datum_tijd, raw_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+      s.Bind(1, samenwerking_id).Bind(2, d.oin).Bind(3, d.naam).Bind(4, d.rol);
+      s.Bind(5, d.privilege).Bind(6, d.uitgenodigd_datum_tijd).Bind(7, d.raw_json);
+      SWF_RETURN_IF_ERROR(s.Run().WithContext("deelnemer " + d.oin));
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Deelnemer>> Catalog::ListDeelnemers(std::string_view samenwerking_id) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "SELECT oin, naam, rol, privilege, uitgenodigd_datum_tijd, raw_json FROM deelnemers"
+      " WHERE samenwerking_id = ?1 ORDER BY oin"));
+  s.Bind(1, samenwerking_id);
+  std::vector<Deelnemer> out;
+  while (true) {
+    SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    out.push_back(Deelnemer{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+  }
+}
+
+// --- blobs ----------------------------------------------------------------------------
+
+Status Catalog::RecordBlob(const BlobRecord& blob) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "INSERT INTO blobs(sha256, xxh3, size, created_at) VALUES (?1, ?2, ?3, ?4)"
+      " ON CONFLICT(sha256) DO NOTHING"));
+  s.Bind(1, blob.sha256).Bind(2, blob.xxh3).Bind(3, static_cast<int64_t>(blob.size)).Bind(4, Now());
+  SWF_RETURN_IF_ERROR(s.Run());
+  SWF_ASSIGN_OR_RETURN(BlobRecord known, GetBlob(blob.sha256));
+  if (known.xxh3 != blob.xxh3 || known.size != blob.size) {
+    return Corruption("blob " + blob.sha256 + " is recorded with xxh3 " + known.xxh3 + " and " +
+                      std::to_string(known.size) + " bytes, not " + blob.xxh3 + " and " +
+                      std::to_string(blob.size));
+  }
+  return Status::Ok();
+}
+
+Result<BlobRecord> Catalog::GetBlob(std::string_view sha256) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s,
+                       db_->Prepare("SELECT sha256, xxh3, size FROM blobs WHERE sha256 = ?1"));
+  s.Bind(1, sha256);
+  SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return NotFound("blob " + std::string(sha256));
+  return BlobRecord{s.Text(0), s.Text(1), static_cast<uint64_t>(s.Int(2))};
+}
+
+Result<std::vector<BlobRecord>> Catalog::ListBlobs() {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s,
+                       db_->Prepare("SELECT sha256, xxh3, size FROM blobs ORDER BY sha256"));
+  std::vector<BlobRecord> out;
+  while (true) {
+    SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    out.push_back(BlobRecord{s.Text(0), s.Text(1), static_cast<uint64_t>(s.Int(2))});
+  }
+}
+
+// --- documents ------------------------------------------------------------------------
+
+Status Catalog::UpsertDocument(const Document& d, DocumentState state,
+                               std::string_view blob_sha256) {
+  if (state == DocumentState::kWithheld) {
+    return InvalidArgument("document " + d.document_id + ": use RecordWithheld for withheld");
+  }
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "INSERT INTO documents(" + std::string(kDocumentColumns) + ") VALUES (?1, ?2, ?3, ?4,"
+      " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?20)"
+      " ON CONFLICT(document_id) DO UPDATE SET samenwerking_id = excluded.samenwerking_id,"
+      " bestands_naam = excluded.bestands_naam,"
+      " document_omschrijving = excluded.document_omschrijving,"
+      " vertrouwelijkheid_label = excluded.vertrouwelijkheid_label,"
+      " vertrouwelijkheid = excluded.vertrouwelijkheid, taal = excluded.taal,"
+      " formaat = excluded.formaat, document_hash = excluded.document_hash,"
+      " bestands_grootte = excluded.bestands_grootte,"
+      " kenmerk_systeem = excluded.kenmerk_systeem,"
+      " nummer_binnen_systeem = excluded.nummer_binnen_systeem,"
+      " aangemaakt_door = excluded.aangemaakt_door,"
+      " aangemaakt_door_naam = excluded.aangemaakt_door_naam,"
+      " creatie_datum_tijd = excluded.creatie_datum_tijd,"
+      " laatst_aangepast_datum_tijd = excluded.laatst_aangepast_datum_tijd,"
+      " raw_json = excluded.raw_json, blob_sha256 = excluded.blob_sha256,"
+      " state_changed_at = CASE WHEN state = excluded.state THEN state_changed_at"
+      "   ELSE excluded.state_changed_at END,"
+      " state = excluded.state, last_seen = excluded.last_seen"));
+  s.Bind(1, d.document_id).Bind(2, d.samenwerking_id).Bind(3, d.bestands_naam);
+  s.Bind(4, d.document_omschrijving).Bind(5, d.vertrouwelijkheid_label).Bind(6, LevelOf(d));
+  s.Bind(7, d.taal).Bind(8, d.formaat).Bind(9, d.document_hash).Bind(10, d.bestands_grootte);
+  s.Bind(11, d.kenmerk_systeem).Bind(12, d.nummer_binnen_systeem).Bind(13, d.aangemaakt_door);
+  s.Bind(14, d.aangemaakt_door_naam).Bind(15, d.creatie_datum_tijd);
+  s.Bind(16, d.laatst_aangepast_datum_tijd).Bind(17, d.raw_json).BindOrNull(18, blob_sha256);
+  s.Bind(19, DocumentStateName(state)).Bind(20, Now());
+  return s.Run().WithContext("document " + d.document_id);
+}
+
+Status Catalog::RecordWithheld(std::string_view document_id, std::string_view samenwerking_id,
+                               Confidentiality level) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "INSERT INTO documents(document_id, samenwerking_id, vertrouwelijkheid, state,"
+      " first_seen, last_seen, state_changed_at) VALUES (?1, ?2, ?3, 'withheld', ?4, ?4, ?4)"
+      " ON CONFLICT(document_id) DO UPDATE SET samenwerking_id = excluded.samenwerking_id,"
+      " bestands_naam = NULL, document_omschrijving = NULL, vertrouwelijkheid_label = NULL,"
+      " vertrouwelijkheid = excluded.vertrouwelijkheid, taal = NULL, formaat = NULL,"
+      " document_hash = NULL, bestands_grootte = NULL, kenmerk_systeem = NULL,"
+      " nummer_binnen_systeem = NULL, aangemaakt_door = NULL, aangemaakt_door_naam = NULL,"
+      " creatie_datum_tijd = NULL, laatst_aangepast_datum_tijd = NULL, raw_json = NULL,"
+      " blob_sha256 = NULL,"
+      " state_changed_at = CASE WHEN state = 'withheld' THEN state_changed_at"
+      "   ELSE excluded.state_changed_at END,"
+      " state = 'withheld', last_seen = excluded.last_seen"));
+  s.Bind(1, document_id).Bind(2, samenwerking_id).Bind(3, ConfidentialityName(level)).Bind(4, Now());
+  return s.Run().WithContext("withheld document " + std::string(document_id));
+}
+
+Status Catalog::SetDocumentState(std::string_view document_id, DocumentState state) {
+  if (state == DocumentState::kWithheld) {
+    return InvalidArgument("document " + std::string(document_id) + ": use RecordWithheld");
+  }
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "UPDATE documents SET state = ?2, state_changed_at = ?3 WHERE document_id = ?1"
+      " AND state <> ?2"));
+  SWF_RETURN_IF_ERROR(s.Bind(1, document_id).Bind(2, DocumentStateName(state)).Bind(3, Now()).Run());
+  if (db_->Changes() > 0) return Status::Ok();
+  return GetDocument(document_id).status();  // unchanged (ok) or kNotFound
+}
+
+Result<CatalogDocument> Catalog::GetDocument(std::string_view document_id) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE document_id = ?1"));
+  s.Bind(1, document_id);
+  SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return NotFound("document " + std::string(document_id));
+  return ReadDocument(s);
+}
+
+Result<std::vector<CatalogDocument>> Catalog::ListDocuments(std::string_view samenwerking_id) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "SELECT " + std::string(kDocumentColumns) + " FROM documents"
+      " WHERE ?1 = '' OR samenwerking_id = ?1 ORDER BY document_id"));
+  s.Bind(1, samenwerking_id);
+  std::vector<CatalogDocument> out;
+  while (true) {
+    SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    SWF_ASSIGN_OR_RETURN(CatalogDocument doc, ReadDocument(s));
+    out.push_back(std::move(doc));
+  }
+}
+
+}  // namespace swfvault

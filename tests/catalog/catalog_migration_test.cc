@@ -1,0 +1,144 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "catalog/catalog_test_util.h"
+
+namespace swfvault::testing {
+namespace {
+
+// Runs one statement on a separate raw connection (no foreign_keys, as a foreign tool would).
+int RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  return rc;
+}
+
+std::string RawQuery(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      const unsigned char* t = sqlite3_column_text(stmt, 0);
+      out += (out.empty() ? "" : ",") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
+    }
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+class CatalogMigrationTest : public ::testing::Test {
+ protected:
+  std::string Path() const { return (dir_.path() / "catalog.db").string(); }
+  TempDir dir_;
+  FakeClock clock_;
+};
+
+TEST_F(CatalogMigrationTest, EmptyDatabaseIsMigratedThroughEveryStep) {
+  auto catalog = Catalog::Open(Path(), &clock_);
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  EXPECT_EQ(*(*catalog)->SchemaVersion(), Catalog::LatestVersion());
+  EXPECT_EQ(RawQuery(Path(), "SELECT version FROM schema_version ORDER BY version"), "1,2");
+  EXPECT_TRUE((*catalog)->IntegrityCheck().ok());
+}
+
+TEST_F(CatalogMigrationTest, Version1CatalogIsUpgradedKeepingItsData) {
+  {
+    auto v1 = Catalog::OpenAtVersion(Path(), &clock_, 1);
+    ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+    EXPECT_EQ(*(*v1)->SchemaVersion(), 1);
+    ASSERT_TRUE((*v1)->UpsertSamenwerking(SampleSamenwerking()).ok());
+    ASSERT_TRUE((*v1)->RecordBlob(SampleBlob()).ok());
+    ASSERT_TRUE((*v1)->UpsertDocument(SampleDocument("d1"), DocumentState::kPresent,
+                                      SampleBlob().sha256).ok());
+    // Tables of step 2 do not exist yet.
+    EXPECT_FALSE((*v1)->EnqueueUpload("SAM-1001", SampleBlob().sha256, "k", "/x").ok());
+  }
+  auto latest = Catalog::Open(Path(), &clock_);
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(*(*latest)->SchemaVersion(), 2);
+  auto doc = (*latest)->GetDocument("d1");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->blob_sha256, SampleBlob().sha256);
+  EXPECT_TRUE((*latest)->EnqueueUpload("SAM-1001", SampleBlob().sha256, "k", "/x").ok());
+  EXPECT_TRUE((*latest)->IntegrityCheck().ok());
+}
+
+TEST_F(CatalogMigrationTest, ReopeningALatestCatalogAppliesNothing) {
+  { ASSERT_TRUE(Catalog::Open(Path(), &clock_).ok()); }
+  clock_.AdvanceSeconds(60);
+  ASSERT_TRUE(Catalog::Open(Path(), &clock_).ok());
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM schema_version"), "2");
+}
+
+TEST_F(CatalogMigrationTest, CatalogFromNewerBuildIsRefused) {
+  { ASSERT_TRUE(Catalog::Open(Path(), &clock_).ok()); }
+  ASSERT_EQ(RawExec(Path(), "INSERT INTO schema_version VALUES (99, 'future')"), SQLITE_OK);
+  EXPECT_EQ(Catalog::Open(Path(), &clock_).status().code(), StatusCode::kConflict);
+}
+
+TEST_F(CatalogMigrationTest, UnknownTargetVersionIsInvalidArgument) {
+  EXPECT_EQ(Catalog::OpenAtVersion(Path(), &clock_, 0).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(Catalog::OpenAtVersion(Path(), &clock_, 3).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(CatalogMigrationTest, CatalogUsesWalAndIsPrivate) {
+  auto catalog = Catalog::Open(Path(), &clock_);
+  ASSERT_TRUE(catalog.ok());
+  ASSERT_TRUE((*catalog)->UpsertSamenwerking(SampleSamenwerking()).ok());
+  EXPECT_EQ(RawQuery(Path(), "PRAGMA journal_mode"), "wal");
+  struct stat sb;
+  ASSERT_EQ(stat(Path().c_str(), &sb), 0);
+  EXPECT_EQ(sb.st_mode & 0777, 0600u);
+}
+
+TEST_F(CatalogMigrationTest, IntegrityCheckReportsForeignKeyViolation) {
+  auto catalog = Catalog::Open(Path(), &clock_);
+  ASSERT_TRUE(catalog.ok());
+  // A foreign tool without foreign_keys=ON slips in a dangling document.
+  ASSERT_EQ(RawExec(Path(),
+                    "INSERT INTO documents(document_id, samenwerking_id, vertrouwelijkheid, state,"
+                    " first_seen, last_seen, state_changed_at) VALUES"
+                    " ('dangling', 'SAM-404', 'RV', 'present', 't', 't', 't')"),
+            SQLITE_OK);
+  Status st = (*catalog)->IntegrityCheck();
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("documents"), std::string::npos);
+}
+
+TEST_F(CatalogMigrationTest, DamagedPagesAreReportedAsCorruption) {
+  {
+    auto catalog = Catalog::Open(Path(), &clock_);
+    ASSERT_TRUE(catalog.ok());
+    ASSERT_TRUE((*catalog)->UpsertSamenwerking(SampleSamenwerking()).ok());
+    for (int i = 0; i < 300; ++i) {
+      ASSERT_TRUE((*catalog)->AppendEvent(Event{0, "", 0, EventKind::kFetched,
+                                                "doc-" + std::to_string(i), "SAM-1001",
+                                                Sha256Hex(std::to_string(i)), ""}).ok());
+    }
+  }  // last connection closed: WAL checkpointed into the main file
+  auto size = std::filesystem::file_size(Path());
+  ASSERT_GT(size, 8 * 4096u);
+  {
+    std::fstream f(Path(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    std::string garbage(4096, '\x5a');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  auto reopened = Catalog::Open(Path(), &clock_);
+  Status st = reopened.ok() ? (*reopened)->IntegrityCheck() : reopened.status();
+  EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
+}
+
+}  // namespace
+}  // namespace swfvault::testing
