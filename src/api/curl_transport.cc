@@ -1,5 +1,7 @@
 #include "api/curl_transport.h"
 
+#include "api/client_certificate.h"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -258,6 +260,7 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(const CurlTransport
   SWF_RETURN_IF_ERROR(CheckPemFile(options.ca_bundle_file, "CA bundle", false));
   SWF_RETURN_IF_ERROR(CheckPemFile(options.client_cert_file, "client certificate", false));
   SWF_RETURN_IF_ERROR(CheckPemFile(options.client_key_file, "client private key", true));
+  SWF_RETURN_IF_ERROR(CheckClientCertificate(options.client_cert_file, options.client_key_file, std::time(nullptr)));
   std::call_once(curl_init_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   std::unique_ptr<CurlTransport> transport(new CurlTransport(options));
   transport->multi_ = curl_multi_init();
@@ -266,7 +269,6 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(const CurlTransport
     return Internal("libcurl could not be initialised");
   }
   curl_share_setopt(transport->share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt(transport->share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   curl_multi_setopt(transport->multi_, CURLMOPT_MAXCONNECTS, options.max_cached_connections);
   return transport;
 }
@@ -303,6 +305,10 @@ Status CurlTransport::Start(Transfer& t) {
   curl_easy_setopt(e, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  // No TLS session resumption: servers that verify client certificates but set no session id
+  // context (cpp-httplib's default) fail resumed handshakes with "internal error". Connections
+  // are reused instead, so the saving would be small anyway.
+  curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   auto timeout = t.request.timeout.count() > 0 ? t.request.timeout : options_.request_timeout;
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
@@ -340,9 +346,31 @@ void CurlTransport::Detach(Transfer& t) {
   t.header_list = nullptr;
 }
 
+// With TLS 1.3 a server that refuses our certificate closes the connection right after the
+// handshake, so the first send fails without a TLS alert in sight. A failure on a connection
+// made for this transfer before a single request byte went out is reported as that refusal
+// (kUnauthenticated, not retried) rather than as a transient reset.
+static Status TransferError(const CurlTransport::Transfer& t, CURLcode code) {
+  Status status = CurlErrorStatus(code, t.error_buffer, t.What());
+  bool reset = code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING;
+  long new_connections = 0;
+  long request_bytes = 0;
+  long header_bytes = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_NUM_CONNECTS, &new_connections);
+  curl_easy_getinfo(t.easy, CURLINFO_REQUEST_SIZE, &request_bytes);
+  curl_easy_getinfo(t.easy, CURLINFO_HEADER_SIZE, &header_bytes);
+  if (status.code() == StatusCode::kUnavailable && reset && new_connections > 0 && request_bytes == 0 &&
+      header_bytes == 0) {
+    return Unauthenticated(status.message() +
+                           "; the server closed the new TLS connection before the request: it most "
+                           "likely refused the client certificate");
+  }
+  return status;
+}
+
 std::optional<Result<HttpResponse>> CurlTransport::Complete(Transfer& t, CURLcode code) {
   if (!t.abort.ok()) return Result<HttpResponse>(t.abort);
-  if (code != CURLE_OK) return Result<HttpResponse>(CurlErrorStatus(code, t.error_buffer, t.What()));
+  if (code != CURLE_OK) return Result<HttpResponse>(TransferError(t, code));
   if (!t.head_seen) {
     Status head = t.OnHead();  // empty body: the write callback never ran
     if (!head.ok()) return Result<HttpResponse>(head);
