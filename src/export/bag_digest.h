@@ -1,0 +1,39 @@
+// BagDigest: SHA-256 and SHA-512 of one stream at once (the two BagIt manifests), via
+// OpenSSL EVP. Feed bytes in any chunking, then call Finish() once. Not thread-safe.
+#ifndef SWFVAULT_EXPORT_BAG_DIGEST_H_
+#define SWFVAULT_EXPORT_BAG_DIGEST_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace swfvault {
+
+struct DigestPair {
+  std::string sha256;  // lowercase hex
+  std::string sha512;  // lowercase hex
+};
+
+class BagDigest {
+ public:
+  BagDigest();
+  ~BagDigest();
+  BagDigest(const BagDigest&) = delete;
+  BagDigest& operator=(const BagDigest&) = delete;
+
+  void Update(std::string_view data);
+  // Returns both digests; the object is spent afterwards.
+  DigestPair Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// One-shot helpers.
+DigestPair DigestOf(std::string_view data);
+std::string Sha512HexOf(std::string_view data);
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_EXPORT_BAG_DIGEST_H_
