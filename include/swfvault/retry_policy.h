@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "swfvault/clock.h"
 #include "swfvault/status.h"
 #include "swfvault/transport.h"
 
@@ -64,6 +65,20 @@ class Sleeper {
 
 // The real Sleeper (steady_clock, std::this_thread::sleep_for). Process-wide, thread-safe.
 Sleeper& RealSleeper();
+
+// A Sleeper over the platform Clock (a FakeClock advances instead of sleeping). Does not own
+// `clock`; as thread-safe as the clock.
+class ClockSleeper : public Sleeper {
+ public:
+  explicit ClockSleeper(Clock& clock) : clock_(clock) {}
+  double NowSeconds() override { return static_cast<double>(clock_.MonotonicMicros()) / 1e6; }
+  void SleepFor(double seconds) override {
+    if (seconds > 0) clock_.SleepForMicros(static_cast<int64_t>(seconds * 1e6));
+  }
+
+ private:
+  Clock& clock_;
+};
 
 // A Transport that retries what RetryPolicy allows. Send() retries a request only while it
 // can be replayed: no BodySource (in-memory and file-backed multipart bodies are fine) and no

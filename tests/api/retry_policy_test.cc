@@ -122,6 +122,18 @@ TEST(RetryingTransportTest, RetriesA503ThenSucceedsWithoutRealSleeping) {
   EXPECT_EQ(sleeper.sleeps, (std::vector<double>{2, 2}));
 }
 
+TEST(RetryingTransportTest, ClockSleeperAdvancesAFakeClock) {
+  FakeTransport inner;
+  inner.Enqueue(FakeResponse{429, {{"Retry-After", "30"}}, "", Status::Ok()});
+  inner.Enqueue(FakeResponse{200, {}, "ok", Status::Ok()});
+  FakeClock clock;
+  int64_t start = clock.MonotonicMicros();
+  ClockSleeper sleeper(clock);
+  RetryingTransport transport(inner, FixedJitter(0.5), sleeper);
+  ASSERT_TRUE(transport.Send(HttpRequest{.url = "https://h/x"}).ok());
+  EXPECT_EQ(clock.MonotonicMicros() - start, 30'000'000);
+}
+
 TEST(RetryingTransportTest, DoesNotRetryA404) {
   FakeTransport inner;
   inner.Enqueue(FakeResponse{404, {}, "", Status::Ok()});
