@@ -1,1 +1,199 @@
+#include "swfvault/archive_verifier.h"
 
+#include <algorithm>
+
+#include "export/export_test_support.h"
+#include "support/temp_dir.h"
+
+namespace swfvault::testing {
+namespace {
+
+ArchiveEntry FileEntry(const std::string& path, const std::string& content) {
+  ArchiveEntry e;
+  e.path = path;
+  e.content = content;
+  e.type = AE_IFREG;
+  e.perm = 0644;
+  return e;
+}
+
+// Writes `entries` as a pax tar (the way a tamperer would repack an archive).
+void WriteTar(const std::string& path, const std::vector<ArchiveEntry>& entries) {
+  ScopedUtf8Locale utf8;
+  struct archive* a = archive_write_new();
+  archive_write_set_format_pax_restricted(a);
+  ASSERT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
+  for (const auto& e : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname_utf8(entry, e.path.c_str());
+    archive_entry_set_filetype(entry, static_cast<unsigned>(e.type));
+    archive_entry_set_perm(entry, static_cast<mode_t>(e.perm));
+    archive_entry_set_size(entry, static_cast<la_int64_t>(e.content.size()));
+    ASSERT_EQ(archive_write_header(a, entry), ARCHIVE_OK) << e.path;
+    if (!e.content.empty()) archive_write_data(a, e.content.data(), e.content.size());
+    archive_entry_free(entry);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+}
+
+class ArchiveVerifierTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Export("good.tar", ExportFormat::kTar); }
+
+  void Export(const std::string& name, ExportFormat format) {
+    ArchiveExporter exporter(posix_, blobs_);
+    ExportOptions o = DefaultOptions();
+    o.format = format;
+    ASSERT_TRUE(exporter.Export(snapshot_, o, Path(name)).ok());
+  }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  std::vector<ArchiveFinding> Verify(const std::string& name) {
+    auto report = VerifyArchive(posix_, Path(name));
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? report->findings : std::vector<ArchiveFinding>{};
+  }
+
+  // Repacks good.tar as bad.tar after `edit` changed its entries, and verifies it.
+  std::vector<ArchiveFinding> VerifyEdited(const std::function<void(std::vector<ArchiveEntry>&)>& edit) {
+    auto entries = ReadArchive(Path("good.tar"));
+    edit(entries);
+    WriteTar(Path("bad.tar"), entries);
+    return Verify("bad.tar");
+  }
+
+  ArchiveEntry& Find(std::vector<ArchiveEntry>& entries, const std::string& suffix) {
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.path.ends_with(suffix); });
+    EXPECT_NE(it, entries.end()) << suffix;
+    return *it;
+  }
+
+  static bool Has(const std::vector<ArchiveFinding>& findings, const std::string& path, const std::string& problem) {
+    return std::any_of(findings.begin(), findings.end(), [&](const ArchiveFinding& f) {
+      return f.path == path && f.problem.find(problem) != std::string::npos;
+    });
+  }
+
+  TempDir dir_;
+  PosixFileSystem posix_;
+  FakeBlobSource blobs_;
+  DossierSnapshot snapshot_ = MakeSnapshot(blobs_);
+};
+
+TEST_F(ArchiveVerifierTest, FreshExportHasNoFindings) { EXPECT_TRUE(Verify("good.tar").empty()); }
+
+TEST_F(ArchiveVerifierTest, UnchangedRepackIsStillValid) {
+  EXPECT_TRUE(VerifyEdited([](auto&) {}).empty());
+}
+
+TEST_F(ArchiveVerifierTest, FlippedBitInADocumentIsFound) {
+  std::string bytes = ReadFile(Path("good.tar"));
+  size_t at = bytes.find("rapport twee");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 3] ^= 0x01;
+  WriteFile(Path("flipped.tar"), bytes);
+  auto findings = Verify("flipped.tar");
+  EXPECT_TRUE(Has(findings, "data/documenten/RAPPORT (33333333).PDF", "SHA-256 does not match"));
+  EXPECT_TRUE(Has(findings, "data/documenten/RAPPORT (33333333).PDF", "SHA-512 does not match"));
+}
+
+TEST_F(ArchiveVerifierTest, FlippedBitInEveryCompressedFormatIsFound) {
+  for (ExportFormat f : {ExportFormat::kTarGz, ExportFormat::kTarZst, ExportFormat::kZip}) {
+    const std::string name = "c." + std::string(ExportFormatName(f));
+    Export(name, f);
+    std::string bytes = ReadFile(Path(name));
+    bytes[bytes.size() / 2] ^= 0x10;
+    WriteFile(Path(name), bytes);
+    EXPECT_FALSE(Verify(name).empty()) << ExportFormatName(f);
+  }
+}
+
+TEST_F(ArchiveVerifierTest, RemovedPayloadFileIsFound) {
+  auto findings = VerifyEdited([](auto& entries) {
+    entries.erase(std::find_if(entries.begin(), entries.end(),
+                               [](const auto& e) { return e.path.ends_with("_CON.txt"); }));
+  });
+  EXPECT_TRUE(Has(findings, "data/documenten/_CON.txt", "listed in manifest-sha256.txt but missing"));
+  EXPECT_TRUE(Has(findings, "bag-info.txt", "Payload-Oxum does not match"));
+}
+
+TEST_F(ArchiveVerifierTest, AddedPayloadFileIsFound) {
+  auto findings = VerifyEdited([](auto& entries) {
+    entries.push_back(FileEntry("SAM-1001/data/documenten/extra.pdf", "smuggled"));
+  });
+  EXPECT_TRUE(Has(findings, "data/documenten/extra.pdf", "payload file not listed in manifest-sha256.txt"));
+  EXPECT_TRUE(Has(findings, "data/documenten/extra.pdf", "payload file not listed in manifest-sha512.txt"));
+}
+
+TEST_F(ArchiveVerifierTest, AddedTagFileIsFound) {
+  auto findings = VerifyEdited([](auto& entries) {
+    entries.push_back(FileEntry("SAM-1001/readme.txt", "hello"));
+  });
+  EXPECT_TRUE(Has(findings, "readme.txt", "tag file not listed"));
+}
+
+TEST_F(ArchiveVerifierTest, EditedManifestIsFound) {
+  auto findings = VerifyEdited([this](auto& entries) {
+    std::string& m = Find(entries, "/manifest-sha256.txt").content;
+    size_t at = m.find("  data/documenten/etc_passwd");
+    ASSERT_NE(at, std::string::npos);
+    m[at - 1] = m[at - 1] == '0' ? '1' : '0';
+  });
+  EXPECT_TRUE(Has(findings, "data/documenten/etc_passwd", "SHA-256 does not match manifest-sha256.txt"));
+  EXPECT_TRUE(Has(findings, "manifest-sha256.txt", "SHA-256 does not match tagmanifest-sha256.txt"));
+}
+
+TEST_F(ArchiveVerifierTest, ManifestLineRemovedLeavesPayloadUnlisted) {
+  auto findings = VerifyEdited([this](auto& entries) {
+    std::string& m = Find(entries, "/manifest-sha512.txt").content;
+    size_t at = m.find("  data/documenten/etc_passwd\n");
+    size_t start = m.rfind('\n', at);
+    m.erase(start + 1, at + 28 - start);
+  });
+  EXPECT_TRUE(Has(findings, "data/documenten/etc_passwd", "payload file not listed in manifest-sha512.txt"));
+}
+
+TEST_F(ArchiveVerifierTest, EditedHistoryBreaksTheChain) {
+  auto findings = VerifyEdited([this](auto& entries) {
+    std::string& h = Find(entries, "geschiedenis.jsonl").content;
+    size_t at = h.find("\"added\"");
+    ASSERT_NE(at, std::string::npos);
+    h.replace(at, 7, "\"adder\"");
+  });
+  EXPECT_TRUE(Has(findings, "data/metadata/geschiedenis.jsonl", "line 2 does not chain to line 1"));
+}
+
+TEST_F(ArchiveVerifierTest, MalformedMdtoXmlIsFound) {
+  auto findings = VerifyEdited([this](auto& entries) {
+    std::string& x = Find(entries, "dossier.mdto.xml").content;
+    x.resize(x.size() - 9);  // cut "</MDTO>\n" and one more byte
+  });
+  EXPECT_TRUE(Has(findings, "data/mdto/dossier.mdto.xml", "not well-formed"));
+}
+
+TEST_F(ArchiveVerifierTest, EntryOutsideTheRootIsFound) {
+  auto findings = VerifyEdited([](auto& entries) {
+    entries.push_back(FileEntry("SAM-1001/../escape.txt", "x"));
+    entries.push_back(FileEntry("other/file.txt", "x"));
+  });
+  EXPECT_TRUE(Has(findings, "SAM-1001/../escape.txt", "'..'"));
+  EXPECT_TRUE(Has(findings, "other/file.txt", "outside the bag root"));
+}
+
+TEST_F(ArchiveVerifierTest, BagitDeclarationIsChecked) {
+  auto findings = VerifyEdited([this](auto& entries) { Find(entries, "/bagit.txt").content = "BagIt-Version: 0.97\n"; });
+  EXPECT_TRUE(Has(findings, "bagit.txt", "not a BagIt 1.0 declaration"));
+}
+
+TEST_F(ArchiveVerifierTest, GarbageIsAFindingNotAnError) {
+  WriteFile(Path("garbage.tar"), std::string(5000, 'z'));
+  EXPECT_FALSE(Verify("garbage.tar").empty());
+}
+
+TEST_F(ArchiveVerifierTest, MissingArchiveIsNotFound) {
+  EXPECT_EQ(VerifyArchive(posix_, Path("nope.tar")).status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace swfvault::testing
