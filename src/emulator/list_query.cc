@@ -1,0 +1,127 @@
+#include "emulator/list_query.h"
+
+#include <charconv>
+
+namespace swfvault {
+namespace {
+
+const std::set<std::string> kNumericFields = {"bestandsGrootte", "aantalActieverzoeken",
+                                              "aantalNotificaties", "aantalBerichten"};
+
+bool ParseInt(const std::string& s, int64_t* out) {
+  if (s.empty()) return false;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+std::optional<FilterOp> OpFromName(const std::string& name) {
+  static const std::map<std::string, FilterOp> kOps = {
+      {"not", FilterOp::kNot}, {"gt", FilterOp::kGt},   {"gte", FilterOp::kGte},
+      {"lt", FilterOp::kLt},   {"lte", FilterOp::kLte}};
+  auto it = kOps.find(name);
+  if (it == kOps.end()) return std::nullopt;
+  return it->second;
+}
+
+Status ParsePaging(const std::string& key, const std::string& value, ListQuery* q) {
+  int64_t n = 0;
+  if (key == "aantal") {
+    if (!ParseInt(value, &n) || n < 1 || n > kMaxPageSize) {
+      return InvalidArgument("aantal: must be a whole number from 1 to 100");
+    }
+    q->size = n;
+    return Status::Ok();
+  }
+  if (!ParseInt(value, &n) || n < 0) return InvalidArgument(key + ": must be a whole number >= 0");
+  q->page = n;
+  return Status::Ok();
+}
+
+Status ParseSort(const std::string& value, const std::set<std::string>& fields, ListQuery* q) {
+  SortKey key;
+  key.descending = !value.empty() && value[0] == '-';
+  key.field = key.descending ? value.substr(1) : value;
+  if (!fields.count(key.field)) return InvalidArgument("_sort: cannot sort on '" + key.field + "'");
+  q->sort = key;
+  return Status::Ok();
+}
+
+std::string Column(const std::string&) { return "json_extract(body, ?)"; }
+
+bool IsInstant(const std::string& field) {
+  return field.size() >= 9 && field.compare(field.size() - 9, 9, "DatumTijd") == 0;
+}
+
+std::string PageLink(const std::string& base, const std::string& kept, int64_t page,
+                     int64_t size) {
+  std::string url = base + "?";
+  if (!kept.empty()) url += kept + "&";
+  return url + "pagina=" + std::to_string(page) + "&aantal=" + std::to_string(size);
+}
+
+}  // namespace
+
+Result<ListQuery> ParseListQuery(const std::multimap<std::string, std::string>& params,
+                                 const std::set<std::string>& fields,
+                                 const std::set<std::string>& ignored) {
+  ListQuery q;
+  for (const auto& [key, value] : params) {
+    if (key == "pagina" || key == "page" || key == "aantal") {
+      SWF_RETURN_IF_ERROR(ParsePaging(key, value, &q));
+    } else if (key == "_sort") {
+      SWF_RETURN_IF_ERROR(ParseSort(value, fields, &q));
+    } else if (ignored.count(key)) {
+      continue;
+    } else if (auto open = key.find('['); open != std::string::npos && key.back() == ']') {
+      std::string field = key.substr(0, open);
+      auto op = OpFromName(key.substr(open + 1, key.size() - open - 2));
+      if (!op) return InvalidArgument(key + ": unknown filter operator");
+      if (!fields.count(field)) return InvalidArgument(key + ": cannot filter on '" + field + "'");
+      q.filters.push_back({field, *op, value});
+    } else if (fields.count(key)) {
+      q.filters.push_back({key, FilterOp::kEq, value});
+    }
+  }
+  return q;
+}
+
+SqlCondition FilterCondition(const Filter& f) {
+  static const std::map<FilterOp, std::string> kSql = {
+      {FilterOp::kEq, "="}, {FilterOp::kNot, "IS NOT"}, {FilterOp::kGt, ">"},
+      {FilterOp::kGte, ">="}, {FilterOp::kLt, "<"},     {FilterOp::kLte, "<="}};
+  const std::string path = "$." + f.field;
+  const std::string& op = kSql.at(f.op);
+  int64_t n = 0;
+  if (kNumericFields.count(f.field) && ParseInt(f.value, &n)) {
+    return {Column(f.field) + " " + op + " ?", {path, n}};
+  }
+  if (IsInstant(f.field) && f.op != FilterOp::kEq && f.op != FilterOp::kNot) {
+    return {"julianday(" + Column(f.field) + ") " + op + " julianday(?)", {path, f.value}};
+  }
+  return {Column(f.field) + " " + op + " ?", {path, f.value}};
+}
+
+SqlCondition SortCondition(const SortKey& sort) {
+  const std::string dir = sort.descending ? " DESC" : " ASC";
+  if (IsInstant(sort.field)) return {"julianday(json_extract(body, ?))" + dir, {"$." + sort.field}};
+  return {"json_extract(body, ?)" + dir, {"$." + sort.field}};
+}
+
+nlohmann::json HalPage(const std::string& rel, std::vector<nlohmann::json> items, int64_t total,
+                       const ListQuery& q, const std::string& base, const std::string& kept) {
+  nlohmann::json page = nlohmann::json::object();
+  int64_t pages = (total + q.size - 1) / q.size;
+  if (!items.empty()) page["_embedded"][rel] = std::move(items);
+  nlohmann::json links;
+  links["self"]["href"] = PageLink(base, kept, q.page, q.size);
+  links["first"]["href"] = PageLink(base, kept, 0, q.size);
+  if (pages > 0) links["last"]["href"] = PageLink(base, kept, pages - 1, q.size);
+  if (q.page > 0) links["prev"]["href"] = PageLink(base, kept, std::min(q.page, pages) - 1, q.size);
+  if (q.page + 1 < pages) links["next"]["href"] = PageLink(base, kept, q.page + 1, q.size);
+  page["_links"] = std::move(links);
+  page["page"] = {{"number", q.page}, {"size", q.size}, {"totalElements", total},
+                  {"totalPages", pages}};
+  return page;
+}
+
+}  // namespace swfvault

@@ -1,0 +1,227 @@
+// Actieverzoeken, berichten and notificaties.
+#include <ctime>
+
+#include "emulator/actieverzoek_machine.h"
+#include "emulator/swf_api.h"
+#include "emulator/tls_identity.h"
+
+namespace swfvault {
+namespace {
+
+const std::set<std::string> kActieverzoekFields = {
+    "actieverzoekId", "samenwerkingId", "status", "zender", "ontvanger", "productId",
+    "creatieDatumTijd", "laatstAangepastDatumTijd"};
+const std::set<std::string> kNotificatieFields = {"notificatieType", "samenwerkingId",
+                                                  "eventDatumTijd", "eventInitiator"};
+
+std::string HttpDateIn(int seconds) {
+  std::time_t t = std::time(nullptr) + seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+bool IsParty(const nlohmann::json& av, const std::string& oin) {
+  return av["zender"] == oin || av["ontvanger"] == oin;
+}
+
+}  // namespace
+
+nlohmann::json SwfApi::RenderActieverzoek(const httplib::Request& req, const Caller& caller,
+                                          const nlohmann::json& av) {
+  nlohmann::json out = PublicView(av);
+  const std::string self = Base(req) + "/actieverzoeken/" + av["actieverzoekId"].get<std::string>();
+  out["_links"] = {{"self", {{"href", self}}}, {"berichten", {{"href", self + "/berichten"}}}};
+  const std::string status = av["status"];
+  for (const auto& t : ActieverzoekTransitions()) {
+    bool mine = t.party == ActieverzoekParty::kZender ? av["zender"] == caller.oin
+                                                     : av["ontvanger"] == caller.oin;
+    if (t.from == status && mine) out["_links"][t.link] = {{"href", self}};
+  }
+  if (!IsFinalActieverzoekStatus(status) && IsParty(av, caller.oin)) {
+    out["_links"]["berichtVerzenden"] = {{"href", self + "/berichten"}};
+  }
+  return out;
+}
+
+Status SwfApi::ListActieverzoeken(Call& c) {
+  ListSpec spec{"actieverzoek", std::nullopt, {}, {}, 0, -1};
+  spec.where.push_back({"json_extract(body,'$.zender') = ? OR json_extract(body,'$.ontvanger') = ?",
+                        {c.caller.oin, c.caller.oin}});
+  if (c.req.has_param("organisatie")) {
+    std::string org = c.req.get_param_value("organisatie");
+    if (!IsOin(org)) return InvalidArgument("organisatie: must be a 20-digit OIN");
+    spec.where.push_back({"json_extract(body,'$.zender') = ? OR json_extract(body,'$.ontvanger') = ?",
+                          {org, org}});
+  }
+  return SendPage(c, "actieverzoeken", spec, kActieverzoekFields, {"organisatie"},
+                  [&](const nlohmann::json& av) { return RenderActieverzoek(c.req, c.caller, av); });
+}
+
+Status SwfApi::CreateActieverzoek(Call& c) {
+  SWF_ASSIGN_OR_RETURN(Membership m, Member(c.caller, c.arg(1)));
+  SWF_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(c.req.body));
+  for (const char* f : {"titel", "omschrijving", "ontvanger", "productId"}) {
+    if (body.contains(f) && !body[f].is_null() && !body[f].is_string()) {
+      return InvalidArgument(std::string(f) + ": must be a string");
+    }
+  }
+  std::string titel = body.value("titel", ""), ontvanger = body.value("ontvanger", "");
+  if (titel.empty()) return InvalidArgument("titel: is required");
+  if (!IsOin(ontvanger)) return InvalidArgument("ontvanger: must be a 20-digit OIN");
+  if (ontvanger == c.caller.oin) return InvalidArgument("ontvanger: cannot be the sender");
+  Result<nlohmann::json> receiver = state_->Get("deelnemer", c.arg(1) + "/" + ontvanger);
+  if (!receiver.ok()) return InvalidArgument("ontvanger: is not a deelnemer of " + c.arg(1));
+  nlohmann::json documenten = body.value("documenten", nlohmann::json::array());
+  if (!documenten.is_array()) return InvalidArgument("documenten: must be an array of document ids");
+  for (const auto& d : documenten) {
+    Membership ignored;
+    if (!d.is_string() || !VisibleDocument(c.caller, d, &ignored).ok() ||
+        state_->Get("document", d)->value("samenwerkingId", "") != c.arg(1)) {
+      return InvalidArgument("documenten: unknown document " + d.dump());
+    }
+  }
+  if (m.samenwerking["status"] != "OPEN") return Conflict("samenwerking " + c.arg(1) + " is not OPEN");
+  const std::string id = NewUuid(), now = NowTimestamp();
+  nlohmann::json av = {
+      {"actieverzoekId", id}, {"samenwerkingId", c.arg(1)}, {"titel", titel},
+      {"omschrijving", body.value("omschrijving", "")}, {"melding", nullptr},
+      {"productId", body.value("productId", "")}, {"status", "OPEN"}, {"zender", c.caller.oin},
+      {"zenderNaam", c.caller.naam}, {"ontvanger", ontvanger},
+      {"ontvangerNaam", receiver->value("naam", ontvanger)}, {"aantalBerichten", 0},
+      {"documenten", documenten}, {"creatieDatumTijd", now}, {"laatstAangepastDatumTijd", now},
+      {"laatstAangepastDoor", c.caller.oin}, {"laatstAangepastDoorNaam", c.caller.naam}};
+  SWF_RETURN_IF_ERROR(state_->Put("actieverzoek", id, c.arg(1), av));
+  SWF_RETURN_IF_ERROR(Notify(c.caller, m.samenwerking, "ACTIEVERZOEK_ONTVANGEN", "Actieverzoek ontvangen",
+                             false, {{"actieverzoekId", id}}, ontvanger));
+  SWF_RETURN_IF_ERROR(Touch(m.samenwerking, c.caller));
+  c.res.set_header("Location", Base(c.req) + "/actieverzoeken/" + id);
+  SendJson(c.res, 201, RenderActieverzoek(c.req, c.caller, av));
+  return Status::Ok();
+}
+
+Status SwfApi::GetActieverzoek(Call& c) {
+  Result<nlohmann::json> av = state_->Get("actieverzoek", c.arg(1));
+  if (!av.ok() || !IsParty(*av, c.caller.oin)) return NotFound("actieverzoek " + c.arg(1) + " not found");
+  SendJson(c.res, 200, RenderActieverzoek(c.req, c.caller, *av));
+  return Status::Ok();
+}
+
+Status SwfApi::PatchActieverzoek(Call& c) {
+  Result<nlohmann::json> found = state_->Get("actieverzoek", c.arg(1));
+  if (!found.ok() || !IsParty(*found, c.caller.oin)) return NotFound("actieverzoek " + c.arg(1) + " not found");
+  nlohmann::json av = std::move(*found);
+  SWF_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(c.req.body));
+  if (!body.contains("status") || !body["status"].is_string()) return InvalidArgument("status: is required");
+  const std::string to = body["status"], from = av["status"];
+  if (!IsActieverzoekStatus(to)) return InvalidArgument("status: unknown value '" + to + "'");
+  if (body.contains("melding") && !body["melding"].is_string() && !body["melding"].is_null()) {
+    return InvalidArgument("melding: must be a string");
+  }
+  SWF_ASSIGN_OR_RETURN(nlohmann::json sam, state_->Get("samenwerking", av["samenwerkingId"]));
+  if (sam["status"] == "GESLOTEN") return Conflict("samenwerking is closed");
+  auto party = av["zender"] == c.caller.oin ? ActieverzoekParty::kZender : ActieverzoekParty::kOntvanger;
+  if (!MayTransition(from, to, party)) return Conflict("actieverzoek cannot go from " + from + " to " + to + " by this party");
+  av["status"] = to;
+  if (body.contains("melding")) av["melding"] = body["melding"];
+  av["laatstAangepastDatumTijd"] = NowTimestamp();
+  av["laatstAangepastDoor"] = c.caller.oin;
+  av["laatstAangepastDoorNaam"] = c.caller.naam;
+  SWF_RETURN_IF_ERROR(state_->Put("actieverzoek", c.arg(1), av["samenwerkingId"], av));
+  const std::string other = party == ActieverzoekParty::kZender ? av["ontvanger"] : av["zender"];
+  SWF_RETURN_IF_ERROR(Notify(c.caller, sam, "STATUS_ACTIEVERZOEK_GEWIJZIGD", "Status actieverzoek gewijzigd", false,
+                             {{"actieverzoekId", c.arg(1)}, {"actieverzoekStatusOud", from},
+                              {"actieverzoekStatusNieuw", to}}, other));
+  SWF_RETURN_IF_ERROR(Touch(sam, c.caller));
+  SendJson(c.res, 200, RenderActieverzoek(c.req, c.caller, av));
+  return Status::Ok();
+}
+
+Status SwfApi::ListBerichten(Call& c) {
+  Result<nlohmann::json> av = state_->Get("actieverzoek", c.arg(1));
+  if (!av.ok() || !IsParty(*av, c.caller.oin)) return NotFound("actieverzoek " + c.arg(1) + " not found");
+  return SendPage(c, "berichten", {"bericht", c.arg(1), {}, {}, 0, -1}, {"creatieDatumTijd", "zender"}, {},
+                  [](const nlohmann::json& b) { return PublicView(b); });
+}
+
+Status SwfApi::PostBericht(Call& c) {
+  Result<nlohmann::json> found = state_->Get("actieverzoek", c.arg(1));
+  if (!found.ok() || !IsParty(*found, c.caller.oin)) return NotFound("actieverzoek " + c.arg(1) + " not found");
+  nlohmann::json av = std::move(*found);
+  SWF_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(c.req.body));
+  if (!body.contains("bericht") || !body["bericht"].is_string() || body["bericht"].get<std::string>().empty()) {
+    return InvalidArgument("bericht: is required (non-empty string)");
+  }
+  if (IsFinalActieverzoekStatus(av["status"])) return Conflict("actieverzoek is " + av["status"].get<std::string>());
+  SWF_ASSIGN_OR_RETURN(nlohmann::json sam, state_->Get("samenwerking", av["samenwerkingId"]));
+  if (sam["status"] == "GESLOTEN") return Conflict("samenwerking is closed");
+  const bool zender = av["zender"] == c.caller.oin;
+  const std::string other = zender ? av["ontvanger"] : av["zender"];
+  const std::string id = NewUuid();
+  nlohmann::json b = {{"berichtId", id}, {"actieverzoekId", c.arg(1)}, {"samenwerkingId", av["samenwerkingId"]},
+                      {"inhoud", body["bericht"]}, {"zender", c.caller.oin}, {"zenderNaam", c.caller.naam},
+                      {"ontvanger", other}, {"ontvangerNaam", zender ? av["ontvangerNaam"] : av["zenderNaam"]},
+                      {"creatieDatumTijd", NowTimestamp()}};
+  SWF_RETURN_IF_ERROR(state_->Put("bericht", id, c.arg(1), b));
+  av["aantalBerichten"] = av.value("aantalBerichten", 0) + 1;
+  av["laatstAangepastDatumTijd"] = b["creatieDatumTijd"];
+  SWF_RETURN_IF_ERROR(state_->Put("actieverzoek", c.arg(1), av["samenwerkingId"], av));
+  SWF_RETURN_IF_ERROR(Notify(c.caller, sam, "NIEUW_BERICHT", "Nieuw bericht", false,
+                             {{"actieverzoekId", c.arg(1)}, {"berichtId", id}}, other));
+  c.res.set_header("Location", Base(c.req) + "/actieverzoeken/" + c.arg(1) + "/berichten");
+  SendJson(c.res, 201, PublicView(b));
+  return Status::Ok();
+}
+
+Status SwfApi::ListNotificaties(Call& c, bool one_samenwerking) {
+  ListSpec spec{"notificatie", std::nullopt, {}, {}, 0, -1};
+  if (one_samenwerking) {
+    SWF_ASSIGN_OR_RETURN(Membership m, Member(c.caller, c.arg(1)));
+    spec.parent = c.arg(1);
+  }
+  spec.where.push_back({"json_extract(body,'$.deelnemer') = ?", {c.caller.oin}});
+  // A privilege lowered after the event still hides SV subjects.
+  spec.where.push_back(
+      {"json_extract(body,'$._sv') = 0 OR parent IN (SELECT d.parent FROM objects d WHERE "
+       "d.kind='deelnemer' AND json_extract(d.body,'$.oin') = ? AND "
+       "(json_extract(d.body,'$.rol') = 'INITIATOR' OR json_extract(d.body,'$.privilege') = 'VOLLEDIGE_TOEGANG'))",
+       {c.caller.oin}});
+  const std::string base = Base(c.req) + "/notificaties/";
+  return SendPage(c, "notificaties", spec, kNotificatieFields, {}, [&](const nlohmann::json& n) {
+    nlohmann::json out = PublicView(n);
+    out["_links"]["self"]["href"] = base + n["notificatieId"].get<std::string>();
+    return out;
+  });
+}
+
+Status SwfApi::DeleteNotificatie(Call& c) {
+  Result<nlohmann::json> n = state_->Get("notificatie", c.arg(1));
+  if (!n.ok() || (*n)["deelnemer"] != c.caller.oin) return NotFound("notificatie " + c.arg(1) + " not found");
+  SWF_RETURN_IF_ERROR(state_->Delete("notificatie", c.arg(1)));
+  c.res.status = 204;
+  return Status::Ok();
+}
+
+void SwfApi::RegisterHooks(httplib::Server& server) {
+  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Fault> f = faults_->Take({FaultKind::kStatus, FaultKind::kRetryAfter}, req.path, "");
+    if (!f) return httplib::Server::HandlerResponse::Unhandled;
+    if (f->kind == FaultKind::kRetryAfter) {
+      std::string value = f->retry_after;
+      if (value == "date") value = HttpDateIn(2);
+      res.set_header("Retry-After", value);
+      WriteProblem(req, res, Status(StatusCode::kUnavailable, "throttled (injected)").set_http_status(429));
+    } else {
+      WriteProblem(req, res, Status(StatusCode::kUnavailable, "injected fault").set_http_status(f->status));
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    stats_->Record(TrafficStats::RouteTemplate(req.path, options_.prefix), res.status,
+                   res.body.size(), req.body.size());
+  });
+}
+
+}  // namespace swfvault
