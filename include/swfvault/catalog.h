@@ -77,6 +77,9 @@ class Catalog {
   Status RecordBlob(const BlobRecord& blob);
   Result<BlobRecord> GetBlob(std::string_view sha256);
   Result<std::vector<BlobRecord>> ListBlobs();
+  // Forgets an object (purged after its document's label was raised above the ceiling).
+  // Ok when unknown; kConflict while a document still refers to it.
+  Status RemoveBlob(std::string_view sha256);
 
   // Documents. UpsertDocument stores every field and raw_json; `blob_sha256` ("" for none)
   // must be a recorded blob. RecordWithheld keeps id, samenwerking and level only and erases

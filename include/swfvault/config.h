@@ -26,7 +26,7 @@
 namespace swfvault {
 
 // Connection and policy settings of one acting organisation.
-struct Profile {
+struct ConnectionProfile {
   std::string name;
   std::string oin;
   std::string base_url;
@@ -56,14 +56,14 @@ struct MdtoSettings {
 struct Config {
   std::string path;   // the file it came from, "" when none
   std::string vault;  // vault directory
-  std::vector<Profile> profiles;  // in file order
+  std::vector<ConnectionProfile> profiles;  // in file order
   std::vector<MirrorTarget> mirrors;
   MdtoSettings mdto;
   double full_reconcile_hours = 24;
   int mass_delete_percent = 50;  // refuse to mark more than this share of a dossier removed
 
   // The profile named `name`, or the only one when `name` is empty. kNotFound / kInvalidArgument.
-  Result<Profile> FindProfile(const std::string& name) const;
+  Result<ConnectionProfile> FindProfile(const std::string& name) const;
 };
 
 // Reads and validates a config file. Errors name the file, the key and what was wrong
@@ -73,7 +73,7 @@ Result<Config> LoadConfig(const std::string& path);
 Result<Config> ParseConfig(const std::string& text, const std::string& origin);
 
 // Checks a profile is usable for talking to SWF: https URL, OIN of 20 digits, cert/key/ca set.
-Status ValidateProfile(const Profile& profile);
+Status ValidateProfile(const ConnectionProfile& profile);
 
 // "RV"/"SV" (case-insensitive) -> level; anything else kInvalidArgument naming `what`.
 Result<Confidentiality> ParseLevelOption(const std::string& value, const std::string& what);

@@ -307,6 +307,12 @@ Result<std::vector<BlobRecord>> Catalog::ListBlobs() {
   }
 }
 
+Status Catalog::RemoveBlob(std::string_view sha256) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare("DELETE FROM blobs WHERE sha256 = ?1"));
+  s.Bind(1, sha256);
+  return s.Run();
+}
+
 // --- documents ------------------------------------------------------------------------
 
 Status Catalog::UpsertDocument(const Document& d, DocumentState state,

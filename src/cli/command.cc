@@ -11,7 +11,7 @@ void Override(std::string* field, const std::string& flag) {
   if (!flag.empty()) *field = flag;
 }
 
-void ApplyFlags(const GlobalOptions& o, Profile* p) {
+void ApplyFlags(const GlobalOptions& o, ConnectionProfile* p) {
   Override(&p->base_url, o.base_url);
   Override(&p->cert, o.cert);
   Override(&p->key, o.key);
@@ -36,15 +36,15 @@ Result<Config> CommandContext::LoadEffectiveConfig() const {
   return config;
 }
 
-Result<Profile> CommandContext::ResolveProfile() const {
+Result<ConnectionProfile> CommandContext::ResolveProfile() const {
   SWF_ASSIGN_OR_RETURN(Config config, LoadEffectiveConfig());
-  Profile profile;
+  ConnectionProfile profile;
   if (config.profiles.empty() && options_.profile.empty()) {
     profile.name = "command-line";
   } else if (!options_.oin.empty() && options_.profile.empty()) {
     // --oin picks the profile acting for that OIN when the config has one.
     bool found = false;
-    for (const Profile& p : config.profiles) {
+    for (const ConnectionProfile& p : config.profiles) {
       if (p.oin == options_.oin) {
         profile = p;
         found = true;
@@ -62,14 +62,14 @@ Result<Profile> CommandContext::ResolveProfile() const {
   return profile;
 }
 
-Result<std::vector<Profile>> CommandContext::ResolveAllProfiles() const {
+Result<std::vector<ConnectionProfile>> CommandContext::ResolveAllProfiles() const {
   SWF_ASSIGN_OR_RETURN(Config config, LoadEffectiveConfig());
   if (config.profiles.empty()) {
-    SWF_ASSIGN_OR_RETURN(Profile only, ResolveProfile());
-    return std::vector<Profile>{only};
+    SWF_ASSIGN_OR_RETURN(ConnectionProfile only, ResolveProfile());
+    return std::vector<ConnectionProfile>{only};
   }
-  std::vector<Profile> out;
-  for (Profile p : config.profiles) {
+  std::vector<ConnectionProfile> out;
+  for (ConnectionProfile p : config.profiles) {
     ApplyFlags(options_, &p);
     if (!options_.oin.empty()) p.oin = config.FindProfile(p.name)->oin;  // --oin selects, never rewrites all
     SWF_RETURN_IF_ERROR(ValidateProfile(p));

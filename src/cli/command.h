@@ -44,9 +44,9 @@ class CommandContext {
   Result<Config> LoadEffectiveConfig() const;
   // The acting profile: config profile selected by --profile (or the only one), overridden by
   // --base-url/--cert/--key/--ca/--oin/--oin-header, and validated.
-  Result<Profile> ResolveProfile() const;
+  Result<ConnectionProfile> ResolveProfile() const;
   // Every profile in the config, each with the flag overrides applied and validated.
-  Result<std::vector<Profile>> ResolveAllProfiles() const;
+  Result<std::vector<ConnectionProfile>> ResolveAllProfiles() const;
   // The vault directory: --vault, else the config's, else kInvalidArgument.
   Result<std::string> VaultDir() const;
 

@@ -4,7 +4,8 @@ namespace swfvault {
 
 const std::vector<CommandSpec>& AllCommands() {
   static const std::vector<CommandSpec> commands = {
-      ConfigCommand(),
+      InitCommand(),   SyncCommand(),   StatusCommand(), LsCommand(), ShowCommand(),
+      GetCommand(),    VerifyCommand(), GcCommand(),     ConfigCommand(),
   };
   return commands;
 }

@@ -12,6 +12,14 @@ namespace swfvault {
 const std::vector<CommandSpec>& AllCommands();
 
 CommandSpec ConfigCommand();
+CommandSpec InitCommand();
+CommandSpec SyncCommand();
+CommandSpec StatusCommand();
+CommandSpec LsCommand();
+CommandSpec ShowCommand();
+CommandSpec GetCommand();
+CommandSpec VerifyCommand();
+CommandSpec GcCommand();
 
 }  // namespace swfvault
 

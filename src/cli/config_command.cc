@@ -7,7 +7,7 @@
 namespace swfvault {
 namespace {
 
-nlohmann::json ProfileJson(const Profile& p) {
+nlohmann::json ProfileJson(const ConnectionProfile& p) {
   return {{"name", p.name},
           {"oin", p.oin},
           {"base_url", p.base_url},
@@ -20,7 +20,7 @@ nlohmann::json ProfileJson(const Profile& p) {
 }
 
 // Files a profile names must exist; the key must not be readable by group or others.
-Status CheckFiles(const Profile& p) {
+Status CheckFiles(const ConnectionProfile& p) {
   for (const std::string* path : {&p.cert, &p.key, &p.ca}) {
     struct stat st {};
     if (::stat(path->c_str(), &st) != 0) return ErrnoStatus(errno, "profile '" + p.name + "': " + *path);
@@ -34,10 +34,10 @@ Status CheckFiles(const Profile& p) {
 }
 
 int RunConfig(CommandContext& ctx) {
-  Result<std::vector<Profile>> profiles = ctx.ResolveAllProfiles();
+  Result<std::vector<ConnectionProfile>> profiles = ctx.ResolveAllProfiles();
   if (!profiles.ok()) return Fail(ctx, profiles.status());
   Result<std::string> vault = ctx.VaultDir();
-  for (const Profile& p : *profiles) {
+  for (const ConnectionProfile& p : *profiles) {
     Status files = CheckFiles(p);
     nlohmann::json j = ProfileJson(p);
     j["type"] = "profile";

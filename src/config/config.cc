@@ -59,7 +59,7 @@ Status ReadLevel(const toml::table& t, const char* key, const std::string& where
 }
 
 // Reads the keys a profile may carry (also valid at top level as defaults).
-Status ReadProfileKeys(const toml::table& t, const std::string& where, Profile* p) {
+Status ReadProfileKeys(const toml::table& t, const std::string& where, ConnectionProfile* p) {
   SWF_RETURN_IF_ERROR(ReadString(t, "oin", where, &p->oin));
   SWF_RETURN_IF_ERROR(ReadString(t, "base_url", where, &p->base_url));
   SWF_RETURN_IF_ERROR(ReadString(t, "cert", where, &p->cert));
@@ -89,7 +89,7 @@ const std::vector<std::string_view> kProfileKeys = {
     "oin", "base_url", "cert", "key", "ca", "oin_header", "max_level", "transfers",
     "connect_timeout", "stall_timeout", "requests_per_second"};
 
-Status ReadProfiles(const toml::table& root, const Profile& defaults, const std::string& origin,
+Status ReadProfiles(const toml::table& root, const ConnectionProfile& defaults, const std::string& origin,
                     Config* config) {
   const toml::node* node = root.get("profile");
   if (node == nullptr) return Status::Ok();
@@ -100,7 +100,7 @@ Status ReadProfiles(const toml::table& root, const Profile& defaults, const std:
     const toml::table* t = value.as_table();
     if (t == nullptr) return InvalidArgument(where + " must be a table");
     SWF_RETURN_IF_ERROR(CheckKnownKeys(*t, where, kProfileKeys));
-    Profile p = defaults;
+    ConnectionProfile p = defaults;
     p.name = std::string(name.str());
     SWF_RETURN_IF_ERROR(ReadProfileKeys(*t, where, &p));
     config->profiles.push_back(std::move(p));
@@ -175,7 +175,7 @@ Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
   }
   Config config;
   config.path = origin;
-  Profile defaults;
+  ConnectionProfile defaults;
   SWF_RETURN_IF_ERROR(ReadProfileKeys(root, origin, &defaults));
   SWF_RETURN_IF_ERROR(ReadString(root, "vault", origin, &config.vault));
   SWF_RETURN_IF_ERROR(ReadNumber(root, "full_reconcile_hours", origin, &config.full_reconcile_hours));
@@ -198,19 +198,19 @@ Result<Config> LoadConfig(const std::string& path) {
   return ParseConfig(text.str(), path);
 }
 
-Result<Profile> Config::FindProfile(const std::string& name) const {
+Result<ConnectionProfile> Config::FindProfile(const std::string& name) const {
   if (name.empty()) {
     if (profiles.size() == 1) return profiles.front();
     if (profiles.empty()) return NotFound("no profile configured (set --oin or a [profile.NAME])");
     return InvalidArgument("several profiles configured; choose one with --profile");
   }
-  for (const Profile& p : profiles) {
+  for (const ConnectionProfile& p : profiles) {
     if (p.name == name) return p;
   }
   return NotFound("profile '" + name + "' is not in the config");
 }
 
-Status ValidateProfile(const Profile& p) {
+Status ValidateProfile(const ConnectionProfile& p) {
   std::string who = "profile '" + p.name + "'";
   if (p.base_url.rfind("https://", 0) != 0) {
     return InvalidArgument(who + ": base_url '" + p.base_url + "' must start with https://");

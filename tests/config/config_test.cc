@@ -86,7 +86,7 @@ TEST(ConfigTest, TopLevelOinMakesADefaultProfile) {
 }
 
 TEST(ConfigTest, ValidateProfileRefusesPlainHttpAndBadOin) {
-  Profile p;
+  ConnectionProfile p;
   p.name = "x";
   p.base_url = "http://host/v5";
   p.oin = "00000001000000001000";

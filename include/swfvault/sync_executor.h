@@ -1,0 +1,120 @@
+// SyncExecutor: the effectful half of the sync engine (ninja's Builder). For each samenwerking
+// it reads the remote listing through SwfClient, asks SyncPlanner what to do, and carries the
+// plan out against the BlobStore and the Catalog: resumable parallel downloads (RELIABILITY
+// rule 6), hash check before publishing, quarantine on mismatch, retries per rule 7, and one
+// catalog transaction per published document. It is the only sync code with effects.
+//
+// Progress and per-document outcomes go to a SyncObserver; the executor never prints.
+// Single-threaded: parallel transfers run on the calling thread through Transport::RunBatch.
+#ifndef SWFVAULT_SYNC_EXECUTOR_H_
+#define SWFVAULT_SYNC_EXECUTOR_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "swfvault/blob_store.h"
+#include "swfvault/catalog.h"
+#include "swfvault/retry_policy.h"
+#include "swfvault/swf_client.h"
+#include "swfvault/sync_planner.h"
+#include "swfvault/transport.h"
+
+namespace swfvault {
+
+struct SyncOptions {
+  std::string profile_name;
+  std::string oin;  // the acting organisation: its own privilege lowers the ceiling per dossier
+  std::string base_url;
+  Confidentiality ceiling = Confidentiality::kSV;
+  int transfers = 4;
+  bool dry_run = false;
+  std::vector<std::string> samenwerking_ids;  // empty: every samenwerking the profile sees
+  int mass_delete_percent = 50;
+  bool with_activity = true;  // also keep deelnemers, actieverzoeken, berichten, notificaties
+  RetryOptions retry;
+};
+
+// What one run did. `counts` mirrors the catalog's sync_runs row.
+struct SyncReport {
+  int64_t run_id = 0;
+  SyncCounts counts;
+  int samenwerkingen = 0;
+  int unchanged = 0;
+  int planned_fetches = 0;
+  int64_t resumed_bytes = 0;  // bytes already on disk from earlier runs
+  std::vector<std::string> blocked;   // mass-delete guard messages
+  std::vector<Status> failures;       // per item, with ids in the messages
+  Status fatal;                       // a failure that stopped the run
+};
+
+// Receives what happens, in order. Default implementations ignore everything.
+class SyncObserver {
+ public:
+  virtual ~SyncObserver() = default;
+  virtual void OnPlan(const Samenwerking& samenwerking, const SyncPlan& plan) {
+    (void)samenwerking;
+    (void)plan;
+  }
+  // action: "fetched", "linked", "metadata", "withheld", "removed", "quarantined", "failed",
+  // "planned-..." in a dry run. Never carries titles: ids, hashes and levels only.
+  virtual void OnDocument(std::string_view action, const Document& document, int64_t bytes,
+                          const Status& status) {
+    (void)action;
+    (void)document;
+    (void)bytes;
+    (void)status;
+  }
+  virtual void OnProgress(int64_t bytes_done, int64_t bytes_total, int docs_done, int docs_total) {
+    (void)bytes_done;
+    (void)bytes_total;
+    (void)docs_done;
+    (void)docs_total;
+  }
+  virtual void OnWarning(const std::string& message) { (void)message; }
+};
+
+class SyncExecutor {
+ public:
+  // None of the arguments is owned; all must outlive the executor. `client` should sit on a
+  // RetryingTransport for its JSON calls; downloads go through `transport` (the raw one) so
+  // that retries resume from the partial instead of starting over.
+  SyncExecutor(SwfClient& client, Transport& transport, BlobStore& store, Catalog& catalog,
+               Sleeper& sleeper, SyncObserver& observer);
+
+  // Runs one sync. Never throws; failures are in the report.
+  SyncReport Run(const SyncOptions& options);
+
+ private:
+  struct FetchItem;
+  Status SyncSamenwerking(const Samenwerking& samenwerking, const SyncOptions& options,
+                          SyncReport* report);
+  Confidentiality CeilingFor(const std::string& samenwerking_id, const SyncOptions& options);
+  Status KeepActivity(const Samenwerking& samenwerking);
+  Status ApplyNonFetch(const SyncAction& action, SyncReport* report);
+  void FetchAll(std::vector<SyncAction> fetches, const SyncOptions& options, SyncReport* report);
+  HttpRequest BuildRequest(FetchItem& item);
+  Status OpenWriter(FetchItem& item);
+  Status PurgeIfUnreferenced(const std::string& sha256);
+  void Finish(FetchItem& item, const Result<HttpResponse>& result, SyncReport* report);
+  Status Publish(FetchItem& item, SyncReport* report);
+  Status RecordEvent(EventKind kind, const Document& document, const std::string& sha256,
+                     const std::string& detail);
+
+  SwfClient& client_;
+  Transport& transport_;
+  BlobStore& store_;
+  Catalog& catalog_;
+  Sleeper& sleeper_;
+  SyncObserver& observer_;
+  int64_t run_id_ = 0;
+  std::vector<Deelnemer> deelnemers_;
+  int64_t bytes_done_ = 0;
+  int64_t bytes_total_ = 0;
+  int docs_done_ = 0;
+  int docs_total_ = 0;
+};
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_SYNC_EXECUTOR_H_

@@ -1,0 +1,208 @@
+// swfvault sync: mirror samenwerkdossiers into the vault.
+#include <chrono>
+
+#include "cli/commands.h"
+#include "cli/wiring.h"
+#include "swfvault/exit_codes.h"
+#include "swfvault/sync_executor.h"
+
+namespace swfvault {
+namespace {
+
+struct SyncFlags {
+  std::vector<std::string> ids;
+  std::string max_level;
+  int transfers = 0;
+  bool dry_run = false;
+  bool all = false;
+};
+
+std::string HumanBytes(int64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+// Turns executor callbacks into JSON lines, human lines and a progress bar.
+class CliSyncObserver : public SyncObserver {
+ public:
+  CliSyncObserver(Output& out, int verbose) : out_(out), verbose_(verbose) {}
+
+  void OnPlan(const Samenwerking& s, const SyncPlan& plan) override {
+    out_.Event({{"type", "plan"},
+                {"samenwerkingId", s.samenwerking_id},
+                {"fetch", plan.Count(SyncAction::Kind::kFetch)},
+                {"link", plan.Count(SyncAction::Kind::kLink)},
+                {"metadata", plan.Count(SyncAction::Kind::kUpdateMetadata)},
+                {"withhold", plan.Count(SyncAction::Kind::kWithhold)},
+                {"remove", plan.Count(SyncAction::Kind::kMarkRemoved)},
+                {"unchanged", plan.unchanged},
+                {"blocked", plan.blocked}});
+  }
+
+  void OnDocument(std::string_view action, const Document& d, int64_t bytes,
+                  const Status& status) override {
+    nlohmann::json j = {{"type", "document"},
+                        {"action", std::string(action)},
+                        {"documentId", d.document_id},
+                        {"samenwerkingId", d.samenwerking_id},
+                        {"level", std::string(ConfidentialityName(d.vertrouwelijkheid))},
+                        {"sha256", d.document_hash},
+                        {"bytes", bytes}};
+    if (!status.ok()) j["error"] = status.ToString();
+    out_.Event(j);
+    if (!status.ok()) {
+      out_.Warn(std::string(action) + " " + d.document_id + ": " + status.message());
+    } else if (verbose_ > 0 || action.rfind("planned-", 0) == 0) {
+      out_.Line(std::string(action) + "\t" + d.samenwerking_id + "\t" + d.document_id);
+    }
+  }
+
+  void OnProgress(int64_t done, int64_t total, int docs_done, int docs_total) override {
+    std::string line = "  " + std::to_string(docs_done) + "/" + std::to_string(docs_total) +
+                       " documents, " + HumanBytes(done);
+    if (total > 0) line += " of " + HumanBytes(total);
+    out_.Progress(line);
+  }
+
+  void OnWarning(const std::string& message) override { out_.Warn(message); }
+
+ private:
+  Output& out_;
+  int verbose_;
+};
+
+int ExitFor(const SyncReport& r) {
+  if (!r.fatal.ok()) return ExitCodeFor(r.fatal);
+  if (r.counts.quarantined > 0) return kExitIntegrity;
+  if (!r.failures.empty()) {
+    bool all_retryable = true;
+    for (const Status& f : r.failures) {
+      if (f.code() != StatusCode::kUnavailable) all_retryable = false;
+    }
+    return all_retryable ? kExitRetryable : kExitPartial;
+  }
+  if (!r.blocked.empty()) return kExitPartial;
+  return kExitOk;
+}
+
+nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, double seconds,
+                           int exit_code) {
+  return {{"type", "summary"},
+          {"profile", profile},
+          {"runId", r.run_id},
+          {"samenwerkingen", r.samenwerkingen},
+          {"fetched", r.counts.fetched},
+          {"linked", r.counts.linked},
+          {"metadataUpdated", r.counts.metadata_updated},
+          {"withheld", r.counts.withheld},
+          {"removed", r.counts.removed},
+          {"quarantined", r.counts.quarantined},
+          {"failed", r.counts.failed},
+          {"unchanged", r.unchanged},
+          {"bytesDownloaded", r.counts.bytes},
+          {"bytesResumed", r.resumed_bytes},
+          {"blocked", r.blocked},
+          {"seconds", seconds},
+          {"exitCode", exit_code}};
+}
+
+int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionProfile& profile,
+                Vault& vault, const Config& config) {
+  auto started = std::chrono::steady_clock::now();
+  Result<std::unique_ptr<Connection>> connection = Connect(profile);
+  if (!connection.ok()) return Fail(ctx, connection.status());
+  SyncOptions options;
+  options.profile_name = profile.name;
+  options.oin = profile.oin;
+  options.base_url = profile.base_url;
+  options.ceiling = profile.max_level;
+  if (!flags.max_level.empty()) {
+    Result<Confidentiality> level = ParseLevelOption(flags.max_level, "--max-level");
+    if (!level.ok()) return Fail(ctx, level.status());
+    options.ceiling = *level;
+  }
+  options.transfers = flags.transfers > 0 ? flags.transfers : profile.transfers;
+  options.dry_run = flags.dry_run;
+  options.samenwerking_ids = flags.ids;
+  options.mass_delete_percent = config.mass_delete_percent;
+  CliSyncObserver observer(ctx.output(), ctx.options().verbose);
+  SyncExecutor executor(*(*connection)->client, *(*connection)->raw, vault.store(),
+                        vault.catalog(), RealSleeper(), observer);
+  SyncReport report = executor.Run(options);
+  ctx.output().EndProgress();
+  int code = ExitFor(report);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!report.fatal.ok()) ctx.output().Error(report.fatal);
+  ctx.output().Event(SummaryJson(report, profile.name, seconds, code));
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "%s: %d samenwerkingen, %lld fetched (%s), %lld linked, %lld metadata, "
+                "%lld withheld, %lld removed, %d unchanged, %lld quarantined, %lld failed "
+                "in %.1f s",
+                profile.name.c_str(), report.samenwerkingen,
+                static_cast<long long>(report.counts.fetched), HumanBytes(report.counts.bytes).c_str(),
+                static_cast<long long>(report.counts.linked),
+                static_cast<long long>(report.counts.metadata_updated),
+                static_cast<long long>(report.counts.withheld),
+                static_cast<long long>(report.counts.removed), report.unchanged,
+                static_cast<long long>(report.counts.quarantined),
+                static_cast<long long>(report.counts.failed), seconds);
+  if (!ctx.options().quiet) ctx.output().Line(line);
+  for (const std::string& b : report.blocked) ctx.output().Warn("mass-delete guard: " + b);
+  return code;
+}
+
+int RunSync(CommandContext& ctx, const SyncFlags& flags) {
+  Result<Config> config = ctx.LoadEffectiveConfig();
+  if (!config.ok()) return Fail(ctx, config.status());
+  Result<std::string> dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(ctx, dir.status());
+  std::vector<ConnectionProfile> profiles;
+  if (flags.all) {
+    Result<std::vector<ConnectionProfile>> all = ctx.ResolveAllProfiles();
+    if (!all.ok()) return Fail(ctx, all.status());
+    profiles = std::move(*all);
+  } else {
+    Result<ConnectionProfile> one = ctx.ResolveProfile();
+    if (!one.ok()) return Fail(ctx, one.status());
+    profiles.push_back(std::move(*one));
+  }
+  Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
+  if (!vault.ok()) return Fail(ctx, vault.status());
+  int worst = kExitOk;
+  for (const ConnectionProfile& p : profiles) {
+    int code = SyncProfile(ctx, flags, p, **vault, *config);
+    if (worst == kExitOk) worst = code;
+  }
+  return worst;
+}
+
+}  // namespace
+
+CommandSpec SyncCommand() {
+  return {"sync", "mirror samenwerkdossiers into the vault",
+          [](CLI::App* app) -> std::function<int(CommandContext&)> {
+            auto flags = std::make_shared<SyncFlags>();
+            app->add_option("samenwerking", flags->ids,
+                            "samenwerkingIds to sync (default: every one the profile takes part in)");
+            app->add_option("--max-level", flags->max_level,
+                            "highest confidentiality the vault may hold: RV or SV")
+                ->check(CLI::IsMember({"RV", "SV", "rv", "sv"}));
+            app->add_option("--transfers", flags->transfers, "parallel downloads")
+                ->check(CLI::Range(1, 64));
+            app->add_flag("--dry-run", flags->dry_run, "show the plan, change nothing");
+            app->add_flag("--all", flags->all, "every profile in the config");
+            return [flags](CommandContext& ctx) { return RunSync(ctx, *flags); };
+          }};
+}
+
+}  // namespace swfvault

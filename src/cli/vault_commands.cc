@@ -1,0 +1,383 @@
+// swfvault init | status | ls | show | get | verify | gc: commands on the local vault that
+// need no connection to SWF.
+#include <algorithm>
+#include <map>
+#include <random>
+
+#include "cli/commands.h"
+#include "cli/wiring.h"
+#include "swfvault/atomic_file.h"
+#include "swfvault/exit_codes.h"
+#include "swfvault/hashing.h"
+
+namespace swfvault {
+namespace {
+
+using Runner = std::function<int(CommandContext&)>;
+
+Result<std::unique_ptr<Vault>> OpenFromContext(CommandContext& ctx, Vault::Access access) {
+  SWF_ASSIGN_OR_RETURN(std::string dir, ctx.VaultDir());
+  return OpenVault(dir, access);
+}
+
+nlohmann::json DocumentJson(const CatalogDocument& c) {
+  nlohmann::json j = {{"documentId", c.document.document_id},
+                      {"samenwerkingId", c.document.samenwerking_id},
+                      {"state", std::string(DocumentStateName(c.state))},
+                      {"level", std::string(ConfidentialityName(c.document.vertrouwelijkheid))},
+                      {"sha256", c.blob_sha256},
+                      {"firstSeen", c.first_seen},
+                      {"lastSeen", c.last_seen}};
+  if (c.state != DocumentState::kWithheld) {
+    j["bestandsNaam"] = c.document.bestands_naam;
+    j["formaat"] = c.document.formaat;
+    if (c.document.bestands_grootte) j["bestandsGrootte"] = *c.document.bestands_grootte;
+  }
+  return j;
+}
+
+// --- init ---
+int RunInit(CommandContext& ctx) {
+  Result<std::string> dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(ctx, dir.status());
+  Status st = Vault::Init(RealFileSystem(), RealClock(), *dir);
+  if (!st.ok()) return Fail(ctx, st);
+  ctx.output().Event({{"type", "summary"}, {"vault", *dir}, {"initialized", true}});
+  ctx.output().Line("vault ready at " + *dir);
+  return kExitOk;
+}
+
+// --- status ---
+int RunStatus(CommandContext& ctx) {
+  Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kReadOnly);
+  if (!vault.ok()) return Fail(ctx, vault.status());
+  Catalog& catalog = (*vault)->catalog();
+  Result<std::vector<Samenwerking>> sams = catalog.ListSamenwerkingen();
+  Result<std::vector<CatalogDocument>> docs = catalog.ListDocuments("");
+  Result<std::vector<BlobRecord>> blobs = catalog.ListBlobs();
+  Result<std::vector<SyncRun>> runs = catalog.ListSyncRuns();
+  Result<std::vector<PartialDownload>> partials = catalog.ListPartials();
+  for (const Status& st : {sams.status(), docs.status(), blobs.status(), runs.status(),
+                           partials.status()}) {
+    if (!st.ok()) return Fail(ctx, st);
+  }
+  std::map<std::string, int> by_state;
+  for (const CatalogDocument& c : *docs) ++by_state[std::string(DocumentStateName(c.state))];
+  uint64_t bytes = 0;
+  for (const BlobRecord& b : *blobs) bytes += b.size;
+  nlohmann::json last = nullptr;
+  if (!runs->empty()) {
+    const SyncRun& r = runs->back();
+    last = {{"runId", r.run_id}, {"startedAt", r.started_at}, {"endedAt", r.ended_at},
+            {"outcome", r.outcome}, {"fetched", r.counts.fetched}, {"failed", r.counts.failed}};
+  }
+  ctx.output().Event({{"type", "summary"},
+                      {"vault", (*vault)->dir()},
+                      {"samenwerkingen", sams->size()},
+                      {"documents", by_state},
+                      {"objects", blobs->size()},
+                      {"objectBytes", bytes},
+                      {"partialDownloads", partials->size()},
+                      {"lastRun", last}});
+  ctx.output().Line("vault          " + (*vault)->dir());
+  ctx.output().Line("samenwerkingen " + std::to_string(sams->size()));
+  for (const auto& [state, n] : by_state) {
+    ctx.output().Line("documents      " + std::to_string(n) + " " + state);
+  }
+  ctx.output().Line("objects        " + std::to_string(blobs->size()) + " (" +
+                    std::to_string(bytes) + " bytes)");
+  if (!partials->empty()) {
+    ctx.output().Line("resumable      " + std::to_string(partials->size()) + " partial downloads");
+  }
+  if (!runs->empty()) {
+    const SyncRun& r = runs->back();
+    ctx.output().Line("last sync      run " + std::to_string(r.run_id) + " " + r.started_at + " " +
+                      (r.outcome.empty() ? "interrupted or running" : r.outcome));
+  }
+  return kExitOk;
+}
+
+// --- ls ---
+int RunLs(CommandContext& ctx, const std::string& id) {
+  Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kReadOnly);
+  if (!vault.ok()) return Fail(ctx, vault.status());
+  Catalog& catalog = (*vault)->catalog();
+  if (id.empty()) {
+    Result<std::vector<Samenwerking>> sams = catalog.ListSamenwerkingen();
+    if (!sams.ok()) return Fail(ctx, sams.status());
+    for (const Samenwerking& s : *sams) {
+      ctx.output().Event({{"type", "samenwerking"}, {"samenwerkingId", s.samenwerking_id},
+                          {"titel", s.titel}, {"status", s.status}});
+      ctx.output().Line(s.samenwerking_id + "\t" + s.status + "\t" + s.titel);
+    }
+    ctx.output().Event({{"type", "summary"}, {"samenwerkingen", sams->size()}});
+    return kExitOk;
+  }
+  Result<Samenwerking> sam = catalog.GetSamenwerking(id);
+  if (!sam.ok()) return Fail(ctx, sam.status().WithContext("samenwerking " + id));
+  Result<std::vector<CatalogDocument>> docs = catalog.ListDocuments(id);
+  if (!docs.ok()) return Fail(ctx, docs.status());
+  for (const CatalogDocument& c : *docs) {
+    nlohmann::json j = DocumentJson(c);
+    j["type"] = "document";
+    ctx.output().Event(j);
+    std::string size = c.document.bestands_grootte ? std::to_string(*c.document.bestands_grootte) : "-";
+    std::string name = c.state == DocumentState::kWithheld ? "(withheld)" : c.document.bestands_naam;
+    ctx.output().Line(c.document.document_id + "\t" + std::string(DocumentStateName(c.state)) +
+                      "\t" + std::string(ConfidentialityName(c.document.vertrouwelijkheid)) +
+                      "\t" + size + "\t" + name);
+  }
+  ctx.output().Event({{"type", "summary"}, {"samenwerkingId", id}, {"documents", docs->size()}});
+  return kExitOk;
+}
+
+// --- show ---
+int RunShow(CommandContext& ctx, const std::string& id) {
+  Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kReadOnly);
+  if (!vault.ok()) return Fail(ctx, vault.status());
+  Result<CatalogDocument> doc = (*vault)->catalog().GetDocument(id);
+  if (!doc.ok()) return Fail(ctx, doc.status().WithContext("document " + id));
+  Result<std::vector<Event>> events = (*vault)->catalog().ListEvents(id);
+  if (!events.ok()) return Fail(ctx, events.status());
+  nlohmann::json j = DocumentJson(*doc);
+  j["type"] = "document";
+  if (doc->state != DocumentState::kWithheld && !doc->document.raw_json.empty()) {
+    j["remote"] = nlohmann::json::parse(doc->document.raw_json, nullptr, false);
+  }
+  nlohmann::json history = nlohmann::json::array();
+  for (const Event& e : *events) {
+    history.push_back({{"at", e.at}, {"kind", std::string(EventKindName(e.kind))},
+                       {"runId", e.run_id}, {"sha256", e.sha256}, {"detail", e.detail}});
+  }
+  j["history"] = history;
+  ctx.output().Event(j);
+  if (!ctx.output().json()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key() == "history" || it.key() == "remote" || it.key() == "type") continue;
+      ctx.output().Line(it.key() + ": " + (it->is_string() ? it->get<std::string>() : it->dump()));
+    }
+    if (doc->state != DocumentState::kWithheld) {
+      ctx.output().Line("omschrijving: " + doc->document.document_omschrijving);
+    }
+    for (const Event& e : *events) {
+      ctx.output().Line("  " + e.at + " " + std::string(EventKindName(e.kind)) + " " + e.detail);
+    }
+  }
+  return kExitOk;
+}
+
+// --- get ---
+// Streams the object to `out_path` ("-" = stdout), re-hashing it on the way.
+int RunGet(CommandContext& ctx, const std::string& id, const std::string& out_path) {
+  Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kReadOnly);
+  if (!vault.ok()) return Fail(ctx, vault.status());
+  Result<CatalogDocument> doc = (*vault)->catalog().GetDocument(id);
+  if (!doc.ok()) return Fail(ctx, doc.status().WithContext("document " + id));
+  if (doc->blob_sha256.empty()) {
+    return Fail(ctx, NotFound("document " + id + " has no content in this vault (state " +
+                              std::string(DocumentStateName(doc->state)) + ")"));
+  }
+  Result<std::unique_ptr<ReadableFile>> in = (*vault)->store().Open(doc->blob_sha256);
+  if (!in.ok()) return Fail(ctx, in.status());
+  FileSystem& fs = RealFileSystem();
+  std::unique_ptr<WritableFile> file;
+  std::string temp_path;
+  if (out_path != "-") {
+    Result<TempFile> temp = fs.CreateTemp(DirName(out_path), ".swfvault-get-");
+    if (!temp.ok()) return Fail(ctx, temp.status());
+    temp_path = temp->path;
+    file = std::move(temp->file);
+  }
+  Sha256Hasher sha;
+  std::vector<char> buf(1 << 16);
+  uint64_t total = 0;
+  Status st;
+  while (st.ok()) {
+    Result<size_t> n = (*in)->Read(buf.data(), buf.size());
+    if (!n.ok()) st = n.status();
+    if (!st.ok() || *n == 0) break;
+    std::string_view chunk(buf.data(), *n);
+    sha.Update(chunk);
+    total += *n;
+    if (file) st = file->Append(chunk);
+    else ctx.output().out().write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+  }
+  if (st.ok() && sha.FinishHex() != doc->blob_sha256) {
+    st = Corruption("object " + doc->blob_sha256 + " does not match its hash (run 'swfvault verify')");
+  }
+  if (file) {
+    if (st.ok()) st = file->Sync();
+    if (st.ok()) st = file->Close();
+    if (st.ok()) st = fs.Rename(temp_path, out_path);
+    if (!st.ok()) (void)fs.RemoveFile(temp_path);
+  }
+  if (!st.ok()) return Fail(ctx, st);
+  ctx.output().Event({{"type", "summary"}, {"documentId", id}, {"sha256", doc->blob_sha256},
+                      {"bytes", total}, {"output", out_path}});
+  if (out_path != "-") ctx.output().Line(out_path + ": " + std::to_string(total) + " bytes, sha256 " + doc->blob_sha256);
+  return kExitOk;
+}
+
+// --- verify ---
+struct VerifyFlags {
+  bool fast = false;
+  double sample = 100;
+};
+
+int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
+  Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kExclusive);
+  if (!vault.ok()) return Fail(ctx, vault.status());
+  Catalog& catalog = (*vault)->catalog();
+  Result<std::vector<BlobRecord>> blobs = catalog.ListBlobs();
+  if (!blobs.ok()) return Fail(ctx, blobs.status());
+  std::vector<BlobRecord> chosen;
+  std::mt19937_64 rng(std::random_device{}());
+  std::uniform_real_distribution<double> pick(0, 100);
+  for (const BlobRecord& b : *blobs) {
+    if (flags.sample >= 100 || pick(rng) < flags.sample) chosen.push_back(b);
+  }
+  VerifyMode mode = flags.fast ? VerifyMode::kFast : VerifyMode::kFull;
+  int good = 0, bad = 0;
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const BlobRecord& b = chosen[i];
+    Status st = (*vault)->store().Verify(b, mode);
+    Event e;
+    e.kind = st.ok() ? EventKind::kVerified : EventKind::kVerifyFailed;
+    e.sha256 = b.sha256;
+    e.detail = std::string(flags.fast ? "mode=fast" : "mode=full") + (st.ok() ? "" : " " + st.ToString());
+    (void)catalog.AppendEvent(e);
+    bytes += b.size;
+    if (st.ok()) {
+      ++good;
+    } else {
+      ++bad;
+      ctx.output().Event({{"type", "object"}, {"sha256", b.sha256}, {"ok", false},
+                          {"error", st.ToString()}});
+      ctx.output().Warn("BAD " + b.sha256 + ": " + st.message());
+    }
+    ctx.output().Progress("verified " + std::to_string(i + 1) + "/" + std::to_string(chosen.size()));
+  }
+  // Every present document must have its object recorded.
+  Result<std::vector<CatalogDocument>> docs = catalog.ListDocuments("");
+  if (!docs.ok()) return Fail(ctx, docs.status());
+  int missing = 0;
+  for (const CatalogDocument& c : *docs) {
+    if (c.state != DocumentState::kPresent) continue;
+    Result<bool> has = (*vault)->store().Has(c.blob_sha256);
+    if (!has.ok() || !*has) {
+      ++missing;
+      ctx.output().Warn("document " + c.document.document_id + ": object " + c.blob_sha256 + " is missing");
+    }
+  }
+  ctx.output().EndProgress();
+  int code = (bad > 0 || missing > 0) ? kExitIntegrity : kExitOk;
+  ctx.output().Event({{"type", "summary"}, {"mode", flags.fast ? "fast" : "full"},
+                      {"objects", blobs->size()}, {"checked", chosen.size()}, {"good", good},
+                      {"bad", bad}, {"missingObjects", missing}, {"bytes", bytes},
+                      {"exitCode", code}});
+  ctx.output().Line("verified " + std::to_string(chosen.size()) + " of " +
+                    std::to_string(blobs->size()) + " objects (" + (flags.fast ? "fast" : "full") +
+                    "): " + std::to_string(good) + " good, " + std::to_string(bad) + " bad, " +
+                    std::to_string(missing) + " missing");
+  return code;
+}
+
+// --- gc ---
+int RunGc(CommandContext& ctx, double grace_hours) {
+  Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kExclusive);
+  if (!vault.ok()) return Fail(ctx, vault.status());
+  GcOptions options;
+  options.temp_grace_seconds = static_cast<int64_t>(grace_hours * 3600);
+  Result<GcReport> gc = (*vault)->store().CollectGarbage(options);
+  if (!gc.ok()) return Fail(ctx, gc.status());
+  // Objects the catalog never recorded (a crash between rename and commit) are orphans.
+  Result<std::vector<std::string>> objects = (*vault)->store().ListObjects();
+  Result<std::vector<BlobRecord>> blobs = (*vault)->catalog().ListBlobs();
+  if (!objects.ok()) return Fail(ctx, objects.status());
+  if (!blobs.ok()) return Fail(ctx, blobs.status());
+  std::set<std::string> known;
+  for (const BlobRecord& b : *blobs) known.insert(b.sha256);
+  int orphans = 0;
+  int64_t now = RealClock().NowUnixSeconds();
+  for (const std::string& sha : *objects) {
+    if (known.count(sha) != 0) continue;
+    std::string path = (*vault)->store().ObjectPath(sha);
+    Result<FileStat> st = RealFileSystem().Stat(path);
+    if (!st.ok() || now - st->mtime_unix_seconds < options.temp_grace_seconds) continue;
+    if ((*vault)->store().RemoveObject(sha).ok()) {
+      ++orphans;
+      gc->bytes_freed += st->size;
+    }
+  }
+  ctx.output().Event({{"type", "summary"}, {"tempsRemoved", gc->temps_removed},
+                      {"partialsRemoved", gc->partials_removed},
+                      {"orphanObjectsRemoved", orphans}, {"bytesFreed", gc->bytes_freed}});
+  ctx.output().Line("removed " + std::to_string(gc->temps_removed) + " temp files, " +
+                    std::to_string(orphans) + " orphan objects, freed " +
+                    std::to_string(gc->bytes_freed) + " bytes");
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandSpec InitCommand() {
+  return {"init", "create a vault (idempotent)", [](CLI::App*) -> Runner { return RunInit; }};
+}
+
+CommandSpec StatusCommand() {
+  return {"status", "summary of the vault and its last sync",
+          [](CLI::App*) -> Runner { return RunStatus; }};
+}
+
+CommandSpec LsCommand() {
+  return {"ls", "list samenwerkingen, or the documents of one",
+          [](CLI::App* app) -> Runner {
+            auto id = std::make_shared<std::string>();
+            app->add_option("samenwerking", *id, "samenwerkingId");
+            return [id](CommandContext& ctx) { return RunLs(ctx, *id); };
+          }};
+}
+
+CommandSpec ShowCommand() {
+  return {"show", "a document's metadata, state and history",
+          [](CLI::App* app) -> Runner {
+            auto id = std::make_shared<std::string>();
+            app->add_option("document", *id, "documentId")->required();
+            return [id](CommandContext& ctx) { return RunShow(ctx, *id); };
+          }};
+}
+
+CommandSpec GetCommand() {
+  return {"get", "copy a document's content out of the vault (hash-checked)",
+          [](CLI::App* app) -> Runner {
+            auto id = std::make_shared<std::string>();
+            auto out = std::make_shared<std::string>();
+            app->add_option("document", *id, "documentId")->required();
+            app->add_option("-o,--output", *out, "output file, - for stdout")->required();
+            return [id, out](CommandContext& ctx) { return RunGet(ctx, *id, *out); };
+          }};
+}
+
+CommandSpec VerifyCommand() {
+  return {"verify", "re-check stored objects (full SHA-256 by default)",
+          [](CLI::App* app) -> Runner {
+            auto flags = std::make_shared<VerifyFlags>();
+            app->add_flag("--fast", flags->fast, "compare XXH3-128 instead of SHA-256");
+            app->add_option("--sample", flags->sample, "check a random PCT of the objects")
+                ->check(CLI::Range(0.0, 100.0));
+            return [flags](CommandContext& ctx) { return RunVerify(ctx, *flags); };
+          }};
+}
+
+CommandSpec GcCommand() {
+  return {"gc", "remove orphaned temp files and unrecorded objects after a grace period",
+          [](CLI::App* app) -> Runner {
+            auto grace = std::make_shared<double>(24);
+            app->add_option("--grace-hours", *grace, "minimum age of what is removed")
+                ->check(CLI::Range(0.0, 1e6));
+            return [grace](CommandContext& ctx) { return RunGc(ctx, *grace); };
+          }};
+}
+
+}  // namespace swfvault

@@ -1,0 +1,42 @@
+#include "cli/wiring.h"
+
+#include <chrono>
+
+namespace swfvault {
+
+Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile) {
+  CurlTransportOptions options;
+  options.client_cert_file = profile.cert;
+  options.client_key_file = profile.key;
+  options.ca_bundle_file = profile.ca;
+  options.oin = profile.oin;
+  options.oin_header = profile.oin_header;
+  options.connect_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(profile.connect_timeout_seconds * 1000));
+  options.low_speed_time =
+      std::chrono::seconds(static_cast<int64_t>(std::max(1.0, profile.stall_timeout_seconds)));
+  auto connection = std::make_unique<Connection>();
+  SWF_ASSIGN_OR_RETURN(connection->raw, NewCurlTransport(options));
+  connection->retrying =
+      std::make_unique<RetryingTransport>(*connection->raw, RetryPolicy(), RealSleeper());
+  SwfClientOptions client_options;
+  client_options.base_url = profile.base_url;
+  connection->client = std::make_unique<SwfClient>(*connection->retrying, client_options);
+  return connection;
+}
+
+FileSystem& RealFileSystem() {
+  static PosixFileSystem fs;
+  return fs;
+}
+
+Clock& RealClock() {
+  static SystemClock clock;
+  return clock;
+}
+
+Result<std::unique_ptr<Vault>> OpenVault(const std::string& dir, Vault::Access access) {
+  return Vault::Open(RealFileSystem(), RealClock(), dir, access);
+}
+
+}  // namespace swfvault

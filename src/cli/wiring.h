@@ -1,0 +1,36 @@
+// The CLI's choice of real implementations: one place that turns a ConnectionProfile into a
+// connected SwfClient and a vault directory into an open Vault.
+#ifndef SWFVAULT_CLI_WIRING_H_
+#define SWFVAULT_CLI_WIRING_H_
+
+#include <memory>
+
+#include "swfvault/clock.h"
+#include "swfvault/config.h"
+#include "swfvault/file_system.h"
+#include "swfvault/retry_policy.h"
+#include "swfvault/swf_client.h"
+#include "swfvault/transport.h"
+#include "swfvault/vault.h"
+
+namespace swfvault {
+
+// A live connection: the raw transport (for resumable downloads), a retrying one on top (for
+// JSON calls), and the typed client over the retrying one.
+struct Connection {
+  std::unique_ptr<Transport> raw;
+  std::unique_ptr<RetryingTransport> retrying;
+  std::unique_ptr<SwfClient> client;
+};
+
+Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile);
+
+// Process-wide real file system and clock.
+FileSystem& RealFileSystem();
+Clock& RealClock();
+
+Result<std::unique_ptr<Vault>> OpenVault(const std::string& dir, Vault::Access access);
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_CLI_WIRING_H_

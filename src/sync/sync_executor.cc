@@ -1,0 +1,481 @@
+#include "swfvault/sync_executor.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace swfvault {
+namespace {
+
+using Kind = SyncAction::Kind;
+
+LocalDocument::State ToPlannerState(DocumentState state) {
+  switch (state) {
+    case DocumentState::kPresent: return LocalDocument::State::kPresent;
+    case DocumentState::kRemovedRemotely: return LocalDocument::State::kRemovedRemotely;
+    case DocumentState::kWithheld: return LocalDocument::State::kWithheld;
+    case DocumentState::kQuarantined: return LocalDocument::State::kQuarantined;
+  }
+  return LocalDocument::State::kQuarantined;
+}
+
+LocalDocument ToLocal(const CatalogDocument& c) {
+  LocalDocument l;
+  l.document_id = c.document.document_id;
+  l.document_hash = c.blob_sha256;
+  l.state = ToPlannerState(c.state);
+  l.level = c.document.vertrouwelijkheid;
+  l.metadata_fingerprint = MetadataFingerprint(c.document);
+  return l;
+}
+
+std::string ExpectedEtag(const Document& d) { return "\"" + d.document_hash + "\""; }
+
+}  // namespace
+
+// One download in flight, from request to publication. Lives across retry rounds.
+struct SyncExecutor::FetchItem {
+  Document doc;
+  int attempts = 0;
+  double started = 0;
+  int64_t offset = 0;  // where this attempt's body starts
+  std::shared_ptr<DownloadResult> result;
+  std::unique_ptr<BlobWriter> writer;
+  Status sink_status;  // why the sink aborted, if it did
+  Status last;         // outcome of the last attempt
+  bool done = false;
+};
+
+SyncExecutor::SyncExecutor(SwfClient& client, Transport& transport, BlobStore& store,
+                           Catalog& catalog, Sleeper& sleeper, SyncObserver& observer)
+    : client_(client), transport_(transport), store_(store), catalog_(catalog),
+      sleeper_(sleeper), observer_(observer) {}
+
+SyncReport SyncExecutor::Run(const SyncOptions& options) {
+  SyncReport report;
+  Profile record;
+  record.name = options.profile_name;
+  record.oin = options.oin;
+  record.base_url = options.base_url;
+  Result<int64_t> profile_id = catalog_.UpsertProfile(record);
+  if (!profile_id.ok()) {
+    report.fatal = profile_id.status();
+    return report;
+  }
+  if (!options.dry_run) {
+    Result<int64_t> run = catalog_.BeginSyncRun(*profile_id);
+    if (!run.ok()) {
+      report.fatal = run.status();
+      return report;
+    }
+    run_id_ = report.run_id = *run;
+  }
+
+  std::vector<Samenwerking> targets;
+  if (options.samenwerking_ids.empty()) {
+    Result<std::vector<Samenwerking>> all = client_.ListSamenwerkingen();
+    if (all.ok()) targets = std::move(*all);
+    else report.fatal = all.status().WithContext("listing samenwerkingen");
+  } else {
+    for (const std::string& id : options.samenwerking_ids) {
+      Result<Samenwerking> one = client_.GetSamenwerking(id);
+      if (!one.ok()) {
+        report.fatal = one.status().WithContext("samenwerking " + id);
+        break;
+      }
+      targets.push_back(std::move(*one));
+    }
+  }
+  for (const Samenwerking& s : targets) {
+    if (!report.fatal.ok()) break;
+    Status st = SyncSamenwerking(s, options, &report);
+    if (!st.ok()) {
+      // Retryable trouble and refusals stop this dossier; the run goes on with the next one.
+      if (st.code() == StatusCode::kResourceExhausted || st.code() == StatusCode::kUnauthenticated ||
+          st.code() == StatusCode::kIoError || st.code() == StatusCode::kCorruption) {
+        report.fatal = st;
+      } else {
+        report.failures.push_back(st);
+      }
+    }
+  }
+
+  if (!options.dry_run) {
+    std::string outcome = !report.fatal.ok()           ? "failed"
+                          : !report.failures.empty()   ? "partial"
+                          : report.counts.quarantined  ? "integrity"
+                                                       : "success";
+    Status st = catalog_.FinishSyncRun(run_id_, outcome, report.counts);
+    if (!st.ok() && report.fatal.ok()) report.fatal = st;
+  }
+  return report;
+}
+
+Confidentiality SyncExecutor::CeilingFor(const std::string& samenwerking_id,
+                                         const SyncOptions& options) {
+  (void)samenwerking_id;
+  // Defence in depth: a beperkte-toegang deelnemer keeps RV only, whatever the server sends.
+  for (const Deelnemer& d : deelnemers_) {
+    if (d.oin == options.oin && d.privilege == "BEPERKTE_TOEGANG") return Confidentiality::kRV;
+  }
+  return options.ceiling;
+}
+
+Status SyncExecutor::KeepActivity(const Samenwerking& s) {
+  SWF_RETURN_IF_ERROR(catalog_.ReplaceDeelnemers(s.samenwerking_id, deelnemers_));
+  SWF_ASSIGN_OR_RETURN(std::vector<Actieverzoek> verzoeken,
+                       client_.ListActieverzoeken(s.samenwerking_id));
+  for (const Actieverzoek& a : verzoeken) {
+    SWF_RETURN_IF_ERROR(catalog_.UpsertActieverzoek(a));
+    SWF_ASSIGN_OR_RETURN(std::vector<Bericht> berichten, client_.ListBerichten(a.actieverzoek_id));
+    for (const Bericht& b : berichten) SWF_RETURN_IF_ERROR(catalog_.UpsertBericht(b));
+  }
+  SWF_ASSIGN_OR_RETURN(std::vector<Notificatie> notificaties,
+                       client_.ListNotificaties(s.samenwerking_id));
+  for (const Notificatie& n : notificaties) SWF_RETURN_IF_ERROR(catalog_.UpsertNotificatie(n));
+  return Status::Ok();
+}
+
+Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& options,
+                                      SyncReport* report) {
+  const std::string& id = s.samenwerking_id;
+  ++report->samenwerkingen;
+  Result<std::vector<Deelnemer>> deelnemers = client_.ListDeelnemers(id);
+  if (!deelnemers.ok()) return deelnemers.status().WithContext("deelnemers of " + id);
+  deelnemers_ = std::move(*deelnemers);
+  SWF_ASSIGN_OR_RETURN(std::vector<Document> remote, client_.ListDocumenten(id));
+  SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> held, catalog_.ListDocuments(id));
+  std::vector<LocalDocument> local;
+  local.reserve(held.size());
+  for (const CatalogDocument& c : held) local.push_back(ToLocal(c));
+  held.clear();
+  SWF_ASSIGN_OR_RETURN(std::vector<BlobRecord> blobs, catalog_.ListBlobs());
+  std::set<std::string> objects;
+  for (const BlobRecord& b : blobs) objects.insert(b.sha256);
+
+  PlannerOptions planner;
+  planner.ceiling = CeilingFor(id, options);
+  planner.mass_delete_percent = options.mass_delete_percent;
+  SyncPlan plan = PlanSync(remote, local, objects, planner);
+  remote.clear();
+  observer_.OnPlan(s, plan);
+  report->unchanged += plan.unchanged;
+  report->planned_fetches += plan.Count(Kind::kFetch);
+  if (plan.blocked) {
+    report->blocked.push_back(id + ": " + plan.blocked_reason);
+    observer_.OnWarning(id + ": " + plan.blocked_reason);
+  }
+  if (options.dry_run) {
+    for (const SyncAction& a : plan.actions) {
+      static const char* kNames[] = {"planned-fetch", "planned-link", "planned-metadata",
+                                     "planned-withhold", "planned-remove"};
+      observer_.OnDocument(kNames[static_cast<int>(a.kind)], a.document,
+                           a.document.bestands_grootte.value_or(0), Status::Ok());
+    }
+    return Status::Ok();
+  }
+
+  SWF_RETURN_IF_ERROR(catalog_.UpsertSamenwerking(s));
+  if (options.with_activity) SWF_RETURN_IF_ERROR(KeepActivity(s));
+
+  std::vector<SyncAction> fetches;
+  std::vector<SyncAction> links;
+  for (SyncAction& a : plan.actions) {
+    if (a.kind == Kind::kFetch) fetches.push_back(std::move(a));
+    else if (a.kind == Kind::kLink) links.push_back(std::move(a));
+    else SWF_RETURN_IF_ERROR(ApplyNonFetch(a, report));
+  }
+  FetchAll(std::move(fetches), options, report);
+  for (const SyncAction& a : links) {
+    Status st = ApplyNonFetch(a, report);
+    if (!st.ok()) report->failures.push_back(st);
+  }
+  return Status::Ok();
+}
+
+Status SyncExecutor::RecordEvent(EventKind kind, const Document& d, const std::string& sha256,
+                                 const std::string& detail) {
+  Event e;
+  e.run_id = run_id_;
+  e.kind = kind;
+  e.document_id = d.document_id;
+  e.samenwerking_id = d.samenwerking_id;
+  e.sha256 = sha256;
+  e.detail = detail;
+  return catalog_.AppendEvent(e).status();
+}
+
+Status SyncExecutor::ApplyNonFetch(const SyncAction& a, SyncReport* report) {
+  const Document& d = a.document;
+  switch (a.kind) {
+    case Kind::kLink: {
+      // The object may have been published by a fetch earlier in this run, or be missing
+      // if that fetch failed: then the next run fetches it.
+      Result<bool> has = store_.Has(d.document_hash);
+      if (!has.ok()) return has.status();
+      if (!*has) return Unavailable("document " + d.document_id + ": object " + d.document_hash +
+                                    " not available yet");
+      SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
+      SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kPresent, d.document_hash));
+      SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kLinked, d, d.document_hash, ""));
+      SWF_RETURN_IF_ERROR(txn.Commit());
+      ++report->counts.linked;
+      observer_.OnDocument("linked", d, 0, Status::Ok());
+      return Status::Ok();
+    }
+    case Kind::kUpdateMetadata: {
+      SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
+      SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kPresent, d.document_hash));
+      SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kMetadataChanged, d, d.document_hash, ""));
+      SWF_RETURN_IF_ERROR(txn.Commit());
+      ++report->counts.metadata_updated;
+      observer_.OnDocument("metadata", d, 0, Status::Ok());
+      return Status::Ok();
+    }
+    case Kind::kWithhold: {
+      std::string level(ConfidentialityName(d.vertrouwelijkheid));
+      SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
+      SWF_RETURN_IF_ERROR(catalog_.RecordWithheld(d.document_id, d.samenwerking_id,
+                                                  d.vertrouwelijkheid));
+      SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kWithheld, d, "", "level=" + level));
+      SWF_RETURN_IF_ERROR(txn.Commit());
+      if (a.purge_object) {
+        SWF_RETURN_IF_ERROR(PurgeIfUnreferenced(d.document_hash));
+      }
+      ++report->counts.withheld;
+      observer_.OnDocument("withheld", d, 0, Status::Ok());
+      return Status::Ok();
+    }
+    case Kind::kMarkRemoved: {
+      SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
+      SWF_RETURN_IF_ERROR(catalog_.SetDocumentState(d.document_id, DocumentState::kRemovedRemotely));
+      SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kRemovedRemotely, d, d.document_hash, ""));
+      SWF_RETURN_IF_ERROR(txn.Commit());
+      ++report->counts.removed;
+      observer_.OnDocument("removed", d, 0, Status::Ok());
+      return Status::Ok();
+    }
+    case Kind::kFetch: break;
+  }
+  return Internal("fetch handed to ApplyNonFetch");
+}
+
+Status SyncExecutor::PurgeIfUnreferenced(const std::string& sha256) {
+  if (sha256.empty()) return Status::Ok();
+  SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> all, catalog_.ListDocuments(""));
+  for (const CatalogDocument& c : all) {
+    if (c.blob_sha256 == sha256 && c.state != DocumentState::kWithheld) return Status::Ok();
+  }
+  SWF_RETURN_IF_ERROR(catalog_.RemoveBlob(sha256));
+  return store_.RemoveObject(sha256);
+}
+
+HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
+  const Document& d = item.doc;
+  DownloadOptions options;
+  Result<uint64_t> partial = store_.PartialSize(d.document_id, d.document_hash);
+  Result<std::optional<PartialDownload>> journal = catalog_.GetPartial(d.document_id);
+  std::string etag = ExpectedEtag(d);
+  if (journal.ok() && journal->has_value() && !(*journal)->etag.empty()) etag = (*journal)->etag;
+  if (partial.ok() && *partial > 0) {
+    options.offset = static_cast<int64_t>(*partial);
+    options.if_range = etag;  // a changed document answers 200 and we start over
+  }
+  item.offset = options.offset;
+  item.result = std::make_shared<DownloadResult>();
+  item.sink_status = Status::Ok();
+  item.writer.reset();
+  FetchItem* self = &item;
+  BlobStore* store = &store_;
+  Catalog* catalog = &catalog_;
+  SyncExecutor* executor = this;
+  return client_.MakeDownloadRequest(
+      d.document_id, options,
+      [self, store, catalog, executor](std::string_view chunk) -> Status {
+        if (self->writer == nullptr) {
+          Status opened = executor->OpenWriter(*self);
+          if (!opened.ok()) return self->sink_status = opened;
+        }
+        Status st = self->writer->Append(chunk);
+        if (!st.ok()) return self->sink_status = st;
+        executor->bytes_done_ += static_cast<int64_t>(chunk.size());
+        (void)store;
+        (void)catalog;
+        return Status::Ok();
+      },
+      item.result);
+}
+
+Status SyncExecutor::OpenWriter(FetchItem& item) {
+  const Document& d = item.doc;
+  if (item.result->http_status != 206) {
+    // A full answer: whatever partial existed is stale (or there was none).
+    SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, d.document_hash));
+    item.offset = 0;
+  }
+  SWF_ASSIGN_OR_RETURN(item.writer, store_.OpenPartial(d.document_id, d.document_hash));
+  if (static_cast<int64_t>(item.writer->size()) != item.offset) {
+    Status bad = Corruption("partial of document " + d.document_id + " holds " +
+                            std::to_string(item.writer->size()) + " bytes, expected " +
+                            std::to_string(item.offset));
+    (void)item.writer->Discard();
+    item.writer.reset();
+    return bad;
+  }
+  PartialDownload journal;
+  journal.document_id = d.document_id;
+  journal.etag = item.result->etag.empty() ? ExpectedEtag(d) : item.result->etag;
+  journal.partial_path = item.writer->path();
+  journal.bytes = item.writer->size();
+  return catalog_.RecordPartial(journal);
+}
+
+void SyncExecutor::FetchAll(std::vector<SyncAction> fetches, const SyncOptions& options,
+                            SyncReport* report) {
+  if (fetches.empty()) return;
+  std::vector<std::unique_ptr<FetchItem>> items;
+  for (SyncAction& a : fetches) {
+    auto item = std::make_unique<FetchItem>();
+    bytes_total_ += a.document.bestands_grootte.value_or(0);
+    item->doc = std::move(a.document);
+    item->started = sleeper_.NowSeconds();
+    items.push_back(std::move(item));
+  }
+  docs_total_ += static_cast<int>(items.size());
+  RetryPolicy policy(options.retry);
+  int rounds_without_progress = 0;
+  std::vector<FetchItem*> pending;
+  for (auto& item : items) pending.push_back(item.get());
+  while (!pending.empty()) {
+    std::vector<HttpRequest> requests;
+    for (FetchItem* item : pending) {
+      ++item->attempts;
+      if (item->attempts == 1) {
+        Result<uint64_t> prior = store_.PartialSize(item->doc.document_id, item->doc.document_hash);
+        if (prior.ok()) report->resumed_bytes += static_cast<int64_t>(*prior);
+      }
+      requests.push_back(BuildRequest(*item));
+    }
+    int succeeded = 0;
+    transport_.RunBatch(std::move(requests), static_cast<size_t>(std::max(1, options.transfers)),
+                        [&](size_t index, const Result<HttpResponse>& result) {
+                          Finish(*pending[index], result, report);
+                          if (pending[index]->done && pending[index]->last.ok()) ++succeeded;
+                          observer_.OnProgress(bytes_done_, bytes_total_, docs_done_, docs_total_);
+                        });
+    std::vector<FetchItem*> again;
+    double wait = 0;
+    for (FetchItem* item : pending) {
+      if (item->done) continue;
+      double elapsed = sleeper_.NowSeconds() - item->started;
+      RetryDecision decision = policy.Decide(item->last, item->attempts, elapsed);
+      if (!decision.retry) {
+        item->done = true;
+        ++report->counts.failed;
+        report->failures.push_back(item->last);
+        observer_.OnDocument("failed", item->doc, 0, item->last);
+        continue;
+      }
+      wait = std::max(wait, decision.delay_seconds);
+      again.push_back(item);
+    }
+    rounds_without_progress = succeeded == 0 ? rounds_without_progress + 1 : 0;
+    if (!again.empty() && rounds_without_progress >= 3) {
+      // Most requests fail: stop early rather than hammer a struggling server.
+      for (FetchItem* item : again) {
+        ++report->counts.failed;
+        report->failures.push_back(item->last.WithContext("gave up after " +
+                                                          std::to_string(item->attempts) +
+                                                          " attempts without progress"));
+        observer_.OnDocument("failed", item->doc, 0, item->last);
+      }
+      break;
+    }
+    if (!again.empty() && wait > 0) {
+      observer_.OnWarning("retrying " + std::to_string(again.size()) + " downloads in " +
+                          std::to_string(static_cast<int>(wait + 0.5)) + " s");
+      sleeper_.SleepFor(wait);
+    }
+    pending = std::move(again);
+  }
+}
+
+void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
+                          SyncReport* report) {
+  Status st = result.ok() ? Status::Ok() : result.status();
+  if (!item.sink_status.ok()) st = item.sink_status;
+  if (st.ok()) st = Publish(item, report);
+  item.last = st;
+  if (st.ok()) {
+    item.done = true;
+    return;
+  }
+  if (item.writer != nullptr) {
+    // Keep what arrived: the partial file stays for the next attempt or run.
+    PartialDownload journal;
+    journal.document_id = item.doc.document_id;
+    journal.etag = item.result->etag.empty() ? ExpectedEtag(item.doc) : item.result->etag;
+    journal.partial_path = item.writer->path();
+    journal.bytes = item.writer->size();
+    (void)catalog_.RecordPartial(journal);
+    item.writer.reset();
+  }
+  if (st.http_status() == 416) {
+    // The partial is longer than the document: it can only be wrong.
+    (void)store_.DiscardPartial(item.doc.document_id, item.doc.document_hash);
+    (void)catalog_.RemovePartial(item.doc.document_id);
+    item.last = Unavailable("document " + item.doc.document_id + ": range not satisfiable, restarting");
+    return;
+  }
+  if (st.code() == StatusCode::kCorruption && !RetryPolicy::IsRetryable(st)) {
+    // A lying Content-Range or a bad partial: start over from zero next attempt.
+    (void)store_.DiscardPartial(item.doc.document_id, item.doc.document_hash);
+    (void)catalog_.RemovePartial(item.doc.document_id);
+    item.last = Unavailable(st.message());
+  }
+}
+
+Status SyncExecutor::Publish(FetchItem& item, SyncReport* report) {
+  const Document& d = item.doc;
+  if (item.writer == nullptr) {
+    // An empty body never reached the sink.
+    Status opened = OpenWriter(item);
+    if (!opened.ok()) return opened;
+  }
+  uint64_t expected_size = d.bestands_grootte.has_value()
+                               ? static_cast<uint64_t>(*d.bestands_grootte)
+                               : item.writer->size();
+  Result<CommitResult> committed = item.writer->Commit(d.document_hash, expected_size);
+  std::string quarantine = item.writer->quarantine_path();
+  item.writer.reset();
+  (void)catalog_.RemovePartial(d.document_id);
+  if (!committed.ok()) {
+    if (committed.status().code() != StatusCode::kCorruption) return committed.status();
+    SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
+    SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kQuarantined, ""));
+    SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kQuarantined, d, "",
+                                    "expected=" + d.document_hash + " kept=" + quarantine));
+    SWF_RETURN_IF_ERROR(txn.Commit());
+    ++report->counts.quarantined;
+    ++docs_done_;
+    item.done = true;
+    report->failures.push_back(committed.status().WithContext("document " + d.document_id));
+    observer_.OnDocument("quarantined", d, 0, committed.status());
+    return Status::Ok();  // handled: never retried within this run
+  }
+  const BlobRecord& blob = committed->blob;
+  SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
+  SWF_RETURN_IF_ERROR(catalog_.RecordBlob(blob));
+  SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kPresent, blob.sha256));
+  SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kFetched, d, blob.sha256,
+                                  "size=" + std::to_string(blob.size)));
+  SWF_RETURN_IF_ERROR(txn.Commit());
+  ++report->counts.fetched;
+  report->counts.bytes += item.result->bytes_received;
+  ++docs_done_;
+  observer_.OnDocument("fetched", d, static_cast<int64_t>(blob.size), Status::Ok());
+  return Status::Ok();
+}
+
+}  // namespace swfvault
