@@ -21,6 +21,7 @@
 // DossierSnapshot and hands in a BlobSource. It never reads the wall clock: every time in the
 // archive comes from DossierSnapshot::as_of_unix. Not thread-safe: one Export at a time per
 // exporter (zip export also switches the process's TZ to UTC for its duration, see Export).
+// While streaming, SHA-512 runs on one helper thread the exporter owns.
 #ifndef SWFVAULT_ARCHIVE_EXPORTER_H_
 #define SWFVAULT_ARCHIVE_EXPORTER_H_
 
@@ -105,8 +106,7 @@ struct ExportSummary {
   size_t documents_withheld = 0;
   size_t payload_files = 0;   // Payload-Oxum stream count
   uint64_t payload_bytes = 0;  // Payload-Oxum octet count
-  uint64_t archive_bytes = 0;
-  std::string archive_sha256;  // of the published file
+  uint64_t archive_bytes = 0;  // size of the published file
 };
 
 class ArchiveExporter {
@@ -115,8 +115,10 @@ class ArchiveExporter {
   ArchiveExporter(FileSystem& fs, BlobSource& blobs) : fs_(fs), blobs_(blobs) {}
 
   // Writes the archive to a temp file beside `output_path`, fsyncs it and renames it over
-  // `output_path` (then fsyncs the directory); on any failure the temp file is removed and
-  // `output_path` is untouched. Each object is re-hashed while it streams.
+  // `output_path` (then fsyncs the directory); on any failure before the rename the temp file
+  // is removed and `output_path` is untouched (if only the final directory fsync fails, the new
+  // archive is in place but the error is still returned). Each object is re-hashed while it
+  // streams.
   // Codes: kInvalidArgument (no format, missing/invalid MDTO values without no_mdto, bad
   // snapshot such as as_of before 1980 or a malformed hash), kNotFound (object missing),
   // kCorruption (an object's size or SHA-256 differs; the message names document and object),

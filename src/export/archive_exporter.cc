@@ -10,6 +10,7 @@
 #include "export/bag_digest.h"
 #include "export/bag_files.h"
 #include "export/bag_plan.h"
+#include "swfvault/hashing.h"
 
 namespace swfvault {
 namespace {
@@ -45,7 +46,7 @@ using Digests = std::vector<std::pair<std::string, DigestPair>>;  // bag path ->
 class BagWriter {
  public:
   BagWriter(const BagPlan& plan, ArchiveSink& sink, BlobSource& blobs)
-      : plan_(plan), sink_(sink), blobs_(blobs), buffer_(kChunkBytes) {}
+      : plan_(plan), sink_(sink), blobs_(blobs) {}
 
   Status Write() {
     SWF_RETURN_IF_ERROR(sink_.AddDirectory(plan_.root));
@@ -91,28 +92,42 @@ class BagWriter {
     return sink_.AddFile(plan_.root + "/" + path, content);
   }
 
-  // Streams one object into the archive, hashing it on the way; the object must be exactly
-  // the size and SHA-256 the snapshot promised.
+  // Streams one object into the archive, hashing it on the way (SHA-512 on a helper thread,
+  // two buffers so it overlaps the next read); the object must be exactly the size and
+  // SHA-256 the snapshot promised.
   Status StreamDocument(const PlannedDocument& p) {
     const ExportDocument& d = *p.doc;
     const std::string what = "document " + d.document.document_id + " (object " + d.sha256 + ")";
     SWF_ASSIGN_OR_RETURN(auto reader, blobs_.Open(d.sha256));
     SWF_RETURN_IF_ERROR(sink_.BeginFile(plan_.root + "/" + p.path, d.size));
-    BagDigest digest;
+    Sha256Hasher sha256;
     uint64_t total = 0;
-    for (;;) {
-      SWF_ASSIGN_OR_RETURN(size_t n, reader->Read(buffer_.data(), buffer_.size()));
-      if (n == 0) break;
-      total += n;
-      if (total > d.size) return Corruption(what + " is larger than its recorded " + std::to_string(d.size) + " bytes");
-      std::string_view chunk(buffer_.data(), n);
-      digest.Update(chunk);
-      SWF_RETURN_IF_ERROR(sink_.Write(chunk));
+    for (int k = 0;; k ^= 1) {
+      std::vector<char>& buf = buffers_[k];
+      Result<size_t> n = reader->Read(buf.data(), buf.size());
+      if (!n.ok() || *n == 0) {
+        sha512_.Wait();
+        if (!n.ok()) return n.status();
+        break;
+      }
+      total += *n;
+      if (total > d.size) {
+        sha512_.Finish();
+        return Corruption(what + " is larger than its recorded " + std::to_string(d.size) + " bytes");
+      }
+      std::string_view chunk(buf.data(), *n);
+      sha256.Update(chunk);
+      Status written = sink_.Write(chunk);
+      sha512_.Submit(chunk);
+      if (!written.ok()) {
+        sha512_.Finish();
+        return written;
+      }
     }
+    DigestPair got{sha256.FinishHex(), sha512_.Finish()};
     if (total != d.size) {
       return Corruption(what + " has " + std::to_string(total) + " bytes, expected " + std::to_string(d.size));
     }
-    DigestPair got = digest.Finish();
     if (got.sha256 != d.sha256) return Corruption(what + " content hashes to " + got.sha256);
     payload_.emplace_back(p.path, std::move(got));
     return sink_.EndFile();
@@ -121,7 +136,8 @@ class BagWriter {
   const BagPlan& plan_;
   ArchiveSink& sink_;
   BlobSource& blobs_;
-  std::vector<char> buffer_;
+  std::vector<char> buffers_[2] = {std::vector<char>(kChunkBytes), std::vector<char>(kChunkBytes)};
+  Sha512Pipeline sha512_;
   Digests payload_;
   std::vector<std::pair<std::string, std::string>> tag_sha256_;
 };
@@ -178,7 +194,6 @@ Result<ExportSummary> ArchiveExporter::Export(const DossierSnapshot& snapshot, c
     SWF_RETURN_IF_ERROR(BagWriter(plan, *sink, blobs_).Write());
     SWF_RETURN_IF_ERROR(sink->Close());
     summary.archive_bytes = sink->bytes_written();
-    summary.archive_sha256 = sink->FinishSha256();
     SWF_RETURN_IF_ERROR(temp.file->Sync());
     SWF_RETURN_IF_ERROR(temp.file->Close());
     SWF_RETURN_IF_ERROR(fs_.Rename(temp.path, output_path));

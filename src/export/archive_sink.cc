@@ -65,7 +65,6 @@ bool ArchiveSink::AcceptBytes(std::string_view data) {
     write_status_ = s;
     return false;
   }
-  hasher_.Update(data);
   bytes_written_ += data.size();
   return true;
 }

@@ -2,7 +2,7 @@
 // from stat): the given path, a fixed mtime, uid/gid 0, no user or group names, mode 0644 for
 // files and 0755 for directories. tar is pax-restricted (no atime/ctime), gzip carries no
 // timestamp or file name, zstd has none, zip times come out in UTC. Bytes go to a
-// WritableFile the caller owns; the sink also counts and SHA-256-hashes them.
+// WritableFile the caller owns; the sink counts them.
 // Not thread-safe; while a sink exists its thread runs in the C.UTF-8 locale (uselocale), so
 // names are encoded the same whatever LC_ALL says.
 #ifndef SWFVAULT_EXPORT_ARCHIVE_SINK_H_
@@ -16,7 +16,6 @@
 #include "export/utf8_locale.h"
 #include "swfvault/archive_exporter.h"
 #include "swfvault/file_system.h"
-#include "swfvault/hashing.h"
 #include "swfvault/status.h"
 
 struct archive;
@@ -44,10 +43,7 @@ class ArchiveSink {
   Status Close();
 
   uint64_t bytes_written() const { return bytes_written_; }
-  // SHA-256 of everything written; call once, after Close().
-  std::string FinishSha256() { return hasher_.FinishHex(); }
-
-  // libarchive's write callback lands here: appends to the file, counts and hashes.
+  // libarchive's write callback lands here: appends to the file and counts.
   // Returns false (and remembers why) when the file refuses the bytes.
   bool AcceptBytes(std::string_view data);
 
@@ -63,7 +59,6 @@ class ArchiveSink {
   int64_t mtime_;
   Status write_status_;
   uint64_t bytes_written_ = 0;
-  Sha256Hasher hasher_;
   bool closed_ = false;
 };
 

@@ -2,6 +2,10 @@
 
 #include <openssl/evp.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 namespace swfvault {
 namespace {
 
@@ -46,6 +50,65 @@ void BagDigest::Update(std::string_view data) {
 }
 
 DigestPair BagDigest::Finish() { return {FinishHex(state_->sha256), FinishHex(state_->sha512)}; }
+
+struct Sha512Pipeline::State {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::string_view pending;
+  bool busy = false;
+  bool stop = false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  std::thread worker;
+
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      cv.wait(lock, [this] { return busy || stop; });
+      if (!busy) return;
+      std::string_view chunk = pending;
+      lock.unlock();
+      EVP_DigestUpdate(ctx, chunk.data(), chunk.size());
+      lock.lock();
+      busy = false;
+      cv.notify_all();
+    }
+  }
+};
+
+Sha512Pipeline::Sha512Pipeline() : state_(std::make_unique<State>()) {
+  EVP_DigestInit_ex(state_->ctx, EVP_sha512(), nullptr);
+  state_->worker = std::thread([s = state_.get()] { s->Loop(); });
+}
+
+Sha512Pipeline::~Sha512Pipeline() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->stop = true;
+  }
+  state_->cv.notify_all();
+  state_->worker.join();
+  EVP_MD_CTX_free(state_->ctx);
+}
+
+void Sha512Pipeline::Wait() {
+  std::unique_lock<std::mutex> lock(state_->mu);
+  state_->cv.wait(lock, [this] { return !state_->busy; });
+}
+
+void Sha512Pipeline::Submit(std::string_view chunk) {
+  std::unique_lock<std::mutex> lock(state_->mu);
+  state_->cv.wait(lock, [this] { return !state_->busy; });
+  state_->pending = chunk;
+  state_->busy = true;
+  state_->cv.notify_all();
+}
+
+std::string Sha512Pipeline::Finish() {
+  Wait();
+  std::string hex = FinishHex(state_->ctx);
+  EVP_DigestInit_ex(state_->ctx, EVP_sha512(), nullptr);
+  return hex;
+}
 
 DigestPair DigestOf(std::string_view data) {
   BagDigest d;

@@ -30,6 +30,28 @@ class BagDigest {
   std::unique_ptr<State> state_;
 };
 
+// SHA-512 of a stream computed on a helper thread, so it overlaps with the caller's own
+// reading, SHA-256 and writing. Submit() hands over a chunk the caller must leave untouched
+// until the next Wait() (or Submit/Finish, which wait first). One caller thread at a time.
+class Sha512Pipeline {
+ public:
+  Sha512Pipeline();
+  ~Sha512Pipeline();
+  Sha512Pipeline(const Sha512Pipeline&) = delete;
+  Sha512Pipeline& operator=(const Sha512Pipeline&) = delete;
+
+  // Waits for the previous chunk, then starts hashing `chunk` in the background.
+  void Submit(std::string_view chunk);
+  // Returns once the last submitted chunk is hashed.
+  void Wait();
+  // Waits, returns the hex digest of everything submitted since the last Finish, and resets.
+  std::string Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // One-shot helpers.
 DigestPair DigestOf(std::string_view data);
 std::string Sha512HexOf(std::string_view data);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Export throughput: swfvault's archive exporter (streaming, SHA-256 + SHA-512 re-hash, fsync,
+# atomic rename) against `tar -cf` over the same files, both to plain tar on the same disk.
+#
+#   scripts/bench-export.sh [BUILD_DIR] [SIZE_MIB] [FILES]
+#
+# Defaults: build-export, 1536 MiB in 48 files of random data. Prints both times and the
+# throughput ratio (swfvault / tar); the issue asks for >= 0.8. Runs each side 3 times and
+# keeps the best, after one warm-up read, so both read from the page cache.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD="${1:-$ROOT/build-export}"
+SIZE_MIB="${2:-1536}"
+FILES="${3:-48}"
+RUNS="${RUNS:-3}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/swfvault-bench-export.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+cmake --build "$BUILD" --target swfvault_export_bench -j2 >/dev/null
+BENCH="$BUILD/swfvault_export_bench"
+
+mkdir -p "$WORK/in"
+PER_FILE=$(( SIZE_MIB / FILES ))
+for i in $(seq 1 "$FILES"); do
+  head -c "$(( PER_FILE * 1024 * 1024 ))" /dev/urandom > "$WORK/in/document-$i.bin"
+done
+cat "$WORK/in"/* > /dev/null  # warm the page cache for both sides
+
+best() { sort -n | head -1; }
+
+tar_times=()
+swf_times=()
+for run in $(seq 1 "$RUNS"); do
+  rm -f "$WORK/tar.tar" "$WORK/swf.tar"
+  start=$(date +%s.%N)
+  tar -cf "$WORK/tar.tar" -C "$WORK/in" .
+  sync -f "$WORK/tar.tar" 2>/dev/null || sync
+  end=$(date +%s.%N)
+  tar_times+=("$(echo "$end - $start" | bc)")
+  line=$("$BENCH" "$WORK/in" "$WORK/swf.tar" tar)
+  swf_times+=("$(echo "$line" | sed -E 's/.*seconds=([0-9.]+).*/\1/')")
+  echo "run $run: tar -cf ${tar_times[-1]} s, swfvault ${swf_times[-1]} s ($line)"
+done
+
+TAR=$(printf '%s\n' "${tar_times[@]}" | best)
+SWF=$(printf '%s\n' "${swf_times[@]}" | best)
+BYTES=$(( PER_FILE * FILES * 1024 * 1024 ))
+printf 'input: %d files, %d MiB\n' "$FILES" "$(( BYTES / 1024 / 1024 ))"
+printf 'tar -cf (+sync):  %.3f s  %.1f MiB/s\n' "$TAR" "$(echo "$BYTES / 1048576 / $TAR" | bc -l)"
+printf 'swfvault export:  %.3f s  %.1f MiB/s\n' "$SWF" "$(echo "$BYTES / 1048576 / $SWF" | bc -l)"
+printf 'ratio (swfvault throughput / tar throughput): %.2f\n' "$(echo "$TAR / $SWF" | bc -l)"
