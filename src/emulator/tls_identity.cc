@@ -78,6 +78,14 @@ Status ConfigureServerTls(SSL_CTX& ctx, const std::filesystem::path& tls_dir) {
   SSL_CTX_set_purpose(&ctx, X509_PURPOSE_SSL_CLIENT);
   SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, RecordFirstError);
   SSL_CTX_set_verify_depth(&ctx, 5);
+  // No resumption: every connection runs the verify callback, so the 401 reason is always
+  // known. The context id is still set, as OpenSSL aborts with an internal-error alert when a
+  // client offers a session to a verifying server without one.
+  static const unsigned char kSessionContext[] = "swfvault-emulator";
+  SSL_CTX_set_session_id_context(&ctx, kSessionContext, sizeof(kSessionContext) - 1);
+  SSL_CTX_set_session_cache_mode(&ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(&ctx, SSL_OP_NO_TICKET);
+  SSL_CTX_set_num_tickets(&ctx, 0);
   return Status::Ok();
 }
 

@@ -20,6 +20,9 @@ inline constexpr const char* kAdviesbureau = "00000009000000004000";
 inline constexpr const char* kLeverancier = "00000009000000005000";
 
 class SeededEmulatorTest : public ::testing::Test {
+ public:
+  static std::string Url(const std::string& path) { return emulator_->base_url() + path; }
+
  protected:
   static void SetUpTestSuite() {
     emulator_ = EmulatorProcess::Start({DemoSeedPath(), {"--max-upload-bytes", "100000"}}).release();
@@ -29,8 +32,6 @@ class SeededEmulatorTest : public ::testing::Test {
     emulator_ = nullptr;
   }
   void SetUp() override { ASSERT_NE(emulator_, nullptr); }
-
-  static std::string Url(const std::string& path) { return emulator_->base_url() + path; }
 
   // Starts a fresh samenwerking as gemeente-a on the given seeded verzoek, inviting
   // omgevingsdienst (full) and adviesbureau (beperkt). Returns its id.

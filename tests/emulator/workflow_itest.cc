@@ -1,0 +1,270 @@
+// Samenwerkingen, deelnemers, actieverzoeken, berichten, notificaties and paging over mTLS.
+#include "emulator_itest_util.h"
+
+namespace swfvault::testing {
+namespace {
+
+class WorkflowTest : public SeededEmulatorTest {};
+
+TEST_F(WorkflowTest, CreateReturnsLocationAndResource) {
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Post(Url("/samenwerkingen"), {{"titel", "Nieuw"}, {"verzoeknummer", "12026006"}});
+  ASSERT_EQ(r.status, 201);
+  nlohmann::json s = r.Json();
+  EXPECT_EQ(s["status"], "OPEN");
+  EXPECT_EQ(s["aangemaaktDoor"], kGemeenteA);
+  EXPECT_EQ(r.Header("location"), Url("/samenwerkingen/" + s["samenwerkingId"].get<std::string>()));
+  EXPECT_EQ(s["creatieDatumTijd"].get<std::string>().size(), std::string("2026-06-04T10:45:01.933+02:00").size());
+}
+
+TEST_F(WorkflowTest, MalformedJsonIs400) {
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Send("POST", Url("/samenwerkingen"), "{nope", "application/json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(InvalidParam(r), "body");
+}
+
+TEST_F(WorkflowTest, MissingVerzoeknummerIs400NamingIt) {
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Post(Url("/samenwerkingen"), {{"titel", "zonder verzoek"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(InvalidParam(r), "verzoeknummer");
+}
+
+TEST_F(WorkflowTest, UnknownEnumIs400NamingIt) {
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Post(Url("/samenwerkingen"), {{"verzoeknummer", "12026001"}, {"samenwerkVorm", "IETS"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(InvalidParam(r), "samenwerkVorm");
+}
+
+TEST_F(WorkflowTest, VerzoekOfOtherBevoegdGezagIs403) {
+  HttpsClient a("gemeente-a");
+  EXPECT_EQ(a.Post(Url("/samenwerkingen"), {{"verzoeknummer", "22026001"}}).status, 403);
+}
+
+TEST_F(WorkflowTest, OnlyInitiatorInvitesChangesAndRemoves) {
+  std::string id = NewSamenwerking();
+  HttpsClient o("omgevingsdienst");
+  EXPECT_EQ(o.Post(Url("/samenwerkingen/" + id + "/deelnemers"), {{"oin", kGemeenteB}}).status, 403);
+  EXPECT_EQ(o.Patch(Url("/samenwerkingen/" + id + "/deelnemers/" + std::string(kAdviesbureau)),
+                    {{"privilege", "VOLLEDIGE_TOEGANG"}}).status, 403);
+  EXPECT_EQ(o.Delete(Url("/samenwerkingen/" + id + "/deelnemers/" + std::string(kAdviesbureau))).status, 403);
+  HttpsClient a("gemeente-a");
+  EXPECT_EQ(a.Patch(Url("/samenwerkingen/" + id + "/deelnemers/" + std::string(kAdviesbureau)),
+                    {{"privilege", "VOLLEDIGE_TOEGANG"}}).status, 200);
+  EXPECT_EQ(a.Delete(Url("/samenwerkingen/" + id + "/deelnemers/" + std::string(kAdviesbureau))).status, 204);
+  HttpsClient b("adviesbureau");
+  EXPECT_EQ(b.Get(Url("/samenwerkingen/" + id)).status, 404);
+}
+
+TEST_F(WorkflowTest, InviteValidatesInput) {
+  std::string id = NewSamenwerking();
+  HttpsClient a("gemeente-a");
+  HttpResponse bad_oin = a.Post(Url("/samenwerkingen/" + id + "/deelnemers"), {{"oin", "123"}});
+  EXPECT_EQ(InvalidParam(bad_oin), "oin");
+  HttpResponse bad_priv = a.Post(Url("/samenwerkingen/" + id + "/deelnemers"), {{"oin", kGemeenteB}, {"privilege", "ALLES"}});
+  EXPECT_EQ(InvalidParam(bad_priv), "privilege");
+  EXPECT_EQ(a.Post(Url("/samenwerkingen/" + id + "/deelnemers"), {{"oin", kAdviesbureau}}).status, 409);
+  EXPECT_EQ(a.Delete(Url("/samenwerkingen/" + id + "/deelnemers/" + std::string(kGemeenteA))).status, 409);
+}
+
+TEST_F(WorkflowTest, InviteNotifiesInvitee) {
+  std::string id = NewSamenwerking();
+  HttpsClient b("adviesbureau");
+  auto n = b.Get(Url("/samenwerkingen/" + id + "/notificaties?notificatieType=UITNODIGING_KETENPARTNER")).Json();
+  EXPECT_EQ(n["page"]["totalElements"], 1);
+}
+
+TEST_F(WorkflowTest, ClosedSamenwerkingIsReadOnlyAndThenDeletable) {
+  std::string id = NewSamenwerking();
+  HttpsClient a("gemeente-a"), o("omgevingsdienst");
+  EXPECT_EQ(a.Delete(Url("/samenwerkingen/" + id)).status, 409);  // still OPEN
+  EXPECT_EQ(o.Patch(Url("/samenwerkingen/" + id), {{"status", "GESLOTEN"}}).status, 403);
+  HttpResponse closed = a.Patch(Url("/samenwerkingen/" + id), {{"status", "GESLOTEN"}});
+  ASSERT_EQ(closed.status, 200);
+  EXPECT_FALSE(closed.Json()["eindDatumTijd"].is_null());
+  EXPECT_EQ(a.Patch(Url("/samenwerkingen/" + id), {{"status", "OPEN"}}).status, 409);
+  HttpResponse up = a.PostMultipart(Url("/samenwerkingen/" + id + "/documenten"), {{"file", "x", "x.txt", "text/plain"}});
+  EXPECT_EQ(up.status, 409);
+  HttpResponse av = a.Post(Url("/samenwerkingen/" + id + "/actieverzoeken"),
+                           {{"titel", "t"}, {"ontvanger", kOmgevingsdienst}});
+  EXPECT_EQ(av.status, 409) << av.error;
+  auto n = o.Get(Url("/samenwerkingen/" + id + "/notificaties?notificatieType=SAMENWERKING_GESLOTEN")).Json();
+  EXPECT_EQ(n["page"]["totalElements"], 1);
+  EXPECT_EQ(o.Delete(Url("/samenwerkingen/" + id)).status, 403);
+  EXPECT_EQ(a.Delete(Url("/samenwerkingen/" + id)).status, 204);
+  EXPECT_EQ(a.Get(Url("/samenwerkingen/" + id)).status, 404);
+}
+
+TEST_F(WorkflowTest, PagingEdges) {
+  std::string id = NewSamenwerking();
+  HttpsClient a("gemeente-a");
+  auto page = [&](const std::string& q) { return a.Get(Url("/samenwerkingen/" + id + "/documenten?" + q)).Json(); };
+  nlohmann::json empty = page("aantal=5");
+  EXPECT_FALSE(empty.contains("_embedded"));
+  EXPECT_EQ(empty["page"]["totalElements"], 0);
+  for (int i = 0; i < 10; ++i) Upload("gemeente-a", id, "d" + std::to_string(i) + ".txt", std::to_string(i));
+  nlohmann::json exact = page("aantal=5&pagina=1");
+  EXPECT_EQ(exact["page"]["totalPages"], 2);
+  EXPECT_EQ(exact["_embedded"]["documenten"].size(), 5u);
+  EXPECT_FALSE(exact["_links"].contains("next"));
+  EXPECT_TRUE(exact["_links"].contains("prev"));
+  nlohmann::json last = page("aantal=3&page=3");
+  EXPECT_EQ(last["_embedded"]["documenten"].size(), 1u);
+  EXPECT_EQ(last["page"]["number"], 3);
+  nlohmann::json beyond = page("aantal=5&pagina=7");
+  EXPECT_FALSE(beyond.contains("_embedded"));
+  HttpResponse too_big = a.Get(Url("/samenwerkingen/" + id + "/documenten?aantal=101"));
+  EXPECT_EQ(InvalidParam(too_big), "aantal");
+}
+
+// Creates an OPEN actieverzoek from gemeente-a to omgevingsdienst and returns its id.
+std::string NewActieverzoek(const std::string& sam) {
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Post(SeededEmulatorTest::Url("/samenwerkingen/" + sam + "/actieverzoeken"),
+                          {{"titel", "Advies graag"}, {"omschrijving", "Graag advies"}, {"ontvanger", kOmgevingsdienst}});
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.Json().value("actieverzoekId", "");
+}
+
+struct Step {
+  const char* org;  // who patches
+  const char* to;
+  long status;
+};
+
+struct Scenario {
+  const char* name;
+  std::vector<Step> steps;
+};
+
+class ActieverzoekTest : public SeededEmulatorTest {
+ protected:
+  static void SetUpTestSuite() {
+    SeededEmulatorTest::SetUpTestSuite();
+    if (emulator_ != nullptr) sam_ = NewSamenwerking();
+  }
+  static inline std::string sam_;
+};
+
+TEST_F(ActieverzoekTest, EveryLegalAndIllegalTransition) {
+  const char* z = "gemeente-a";       // zender
+  const char* o = "omgevingsdienst";  // ontvanger
+  const std::vector<Scenario> scenarios = {
+      {"behandelen, gereedmelden, accepteren", {{o, "IN_BEHANDELING", 200}, {o, "GEREEDGEMELD", 200}, {z, "GEREED", 200}}},
+      {"gereedmelden from OPEN", {{o, "GEREEDGEMELD", 200}, {z, "GEREED", 200}}},
+      {"weigeren from OPEN", {{o, "GEWEIGERD", 200}}},
+      {"weigeren from IN_BEHANDELING", {{o, "IN_BEHANDELING", 200}, {o, "GEWEIGERD", 200}}},
+      {"intrekken from OPEN", {{z, "INGETROKKEN", 200}}},
+      {"intrekken from IN_BEHANDELING", {{o, "IN_BEHANDELING", 200}, {z, "INGETROKKEN", 200}}},
+      {"intrekken from GEREEDGEMELD", {{o, "GEREEDGEMELD", 200}, {z, "INGETROKKEN", 200}}},
+      {"sender cannot behandelen", {{z, "IN_BEHANDELING", 409}}},
+      {"sender cannot gereedmelden", {{z, "GEREEDGEMELD", 409}}},
+      {"sender cannot weigeren", {{z, "GEWEIGERD", 409}}},
+      {"receiver cannot intrekken", {{o, "INGETROKKEN", 409}}},
+      {"receiver cannot accepteren", {{o, "GEREEDGEMELD", 200}, {o, "GEREED", 409}}},
+      {"no GEREED from OPEN", {{z, "GEREED", 409}}},
+      {"no way back to OPEN", {{o, "IN_BEHANDELING", 200}, {o, "OPEN", 409}}},
+      {"GEREED is final", {{o, "GEREEDGEMELD", 200}, {z, "GEREED", 200}, {z, "INGETROKKEN", 409}, {o, "GEWEIGERD", 409}}},
+      {"GEWEIGERD is final", {{o, "GEWEIGERD", 200}, {o, "IN_BEHANDELING", 409}, {z, "INGETROKKEN", 409}}},
+      {"INGETROKKEN is final", {{z, "INGETROKKEN", 200}, {o, "IN_BEHANDELING", 409}, {z, "GEREED", 409}}},
+      {"unknown status is 400", {{o, "KLAAR", 400}}},
+  };
+  int steps = 0;
+  for (const Scenario& s : scenarios) {
+    std::string id = NewActieverzoek(sam_);
+    for (const Step& step : s.steps) {
+      HttpsClient c(step.org);
+      HttpResponse r = c.Patch(Url("/actieverzoeken/" + id), {{"status", step.to}, {"melding", "stap"}});
+      EXPECT_EQ(r.status, step.status) << s.name << ": " << step.org << " -> " << step.to << " " << r.body;
+      ++steps;
+    }
+  }
+  std::printf("actieverzoek scenarios: %zu, transitions tried: %d\n", scenarios.size(), steps);
+}
+
+TEST_F(ActieverzoekTest, LinksAdvertiseAllowedTransitions) {
+  std::string id = NewActieverzoek(sam_);
+  HttpsClient z("gemeente-a"), o("omgevingsdienst");
+  nlohmann::json for_receiver = o.Get(Url("/actieverzoeken/" + id)).Json()["_links"];
+  EXPECT_TRUE(for_receiver.contains("behandelen"));
+  EXPECT_TRUE(for_receiver.contains("weigeren"));
+  EXPECT_TRUE(for_receiver.contains("gereedmelden"));
+  EXPECT_FALSE(for_receiver.contains("intrekken"));
+  EXPECT_TRUE(for_receiver.contains("berichtVerzenden"));
+  nlohmann::json for_sender = z.Get(Url("/actieverzoeken/" + id)).Json()["_links"];
+  EXPECT_TRUE(for_sender.contains("intrekken"));
+  EXPECT_FALSE(for_sender.contains("behandelen"));
+  EXPECT_FALSE(for_sender.contains("accepteren"));
+}
+
+TEST_F(ActieverzoekTest, OutsidersDoNotSeeIt) {
+  std::string id = NewActieverzoek(sam_);
+  HttpsClient b("adviesbureau");
+  EXPECT_EQ(b.Get(Url("/actieverzoeken/" + id)).status, 404);
+  EXPECT_EQ(b.Patch(Url("/actieverzoeken/" + id), {{"status", "GEWEIGERD"}}).status, 404);
+}
+
+TEST_F(ActieverzoekTest, ReceiverIsNotified) {
+  std::string id = NewActieverzoek(sam_);
+  HttpsClient o("omgevingsdienst");
+  auto n = o.Get(Url("/notificaties?notificatieType=ACTIEVERZOEK_ONTVANGEN&aantal=100")).Json();
+  bool found = false;
+  for (const auto& x : n["_embedded"]["notificaties"]) found = found || x["properties"]["actieverzoekId"] == id;
+  EXPECT_TRUE(found);
+}
+
+TEST_F(ActieverzoekTest, ListFiltersBySamenwerkingAndOrganisatie) {
+  std::string id = NewActieverzoek(sam_);
+  HttpsClient o("omgevingsdienst");
+  auto list = o.Get(Url("/actieverzoeken?samenwerkingId=" + sam_ + "&organisatie=" + kGemeenteA + "&aantal=100")).Json();
+  bool found = false;
+  for (const auto& x : list["_embedded"]["actieverzoeken"]) found = found || x["actieverzoekId"] == id;
+  EXPECT_TRUE(found);
+  HttpsClient b("adviesbureau");
+  EXPECT_FALSE(b.Get(Url("/actieverzoeken?samenwerkingId=" + sam_)).Json().contains("_embedded"));
+}
+
+TEST_F(ActieverzoekTest, ReceiverMustBeDeelnemer) {
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Post(Url("/samenwerkingen/" + sam_ + "/actieverzoeken"), {{"titel", "x"}, {"ontvanger", kGemeenteB}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(InvalidParam(r), "ontvanger");
+}
+
+TEST_F(ActieverzoekTest, BerichtenFlowAndCounter) {
+  std::string id = NewActieverzoek(sam_);
+  HttpsClient o("omgevingsdienst"), z("gemeente-a");
+  EXPECT_EQ(o.Post(Url("/actieverzoeken/" + id + "/berichten"), {{"bericht", "Vraag over tekening"}}).status, 201);
+  EXPECT_EQ(z.Post(Url("/actieverzoeken/" + id + "/berichten"), {{"bericht", "Zie bijlage"}}).status, 201);
+  HttpResponse empty = z.Post(Url("/actieverzoeken/" + id + "/berichten"), {{"bericht", ""}});
+  EXPECT_EQ(InvalidParam(empty), "bericht");
+  nlohmann::json list = z.Get(Url("/actieverzoeken/" + id + "/berichten")).Json();
+  EXPECT_EQ(list["page"]["totalElements"], 2);
+  EXPECT_EQ(z.Get(Url("/actieverzoeken/" + id)).Json()["aantalBerichten"], 2);
+  auto n = z.Get(Url("/notificaties?notificatieType=NIEUW_BERICHT&aantal=100")).Json();
+  EXPECT_GE(n["page"]["totalElements"].get<int>(), 1);
+}
+
+TEST_F(ActieverzoekTest, NotificationsAreDeletableByTheirOwnerOnly) {
+  NewActieverzoek(sam_);
+  HttpsClient o("omgevingsdienst");
+  nlohmann::json n = o.Get(Url("/notificaties?aantal=1")).Json();
+  ASSERT_TRUE(n.contains("_embedded"));
+  std::string nid = n["_embedded"]["notificaties"][0]["notificatieId"];
+  HttpsClient a("gemeente-a");
+  EXPECT_EQ(a.Delete(Url("/notificaties/" + nid)).status, 404);
+  EXPECT_EQ(o.Delete(Url("/notificaties/" + nid)).status, 204);
+  EXPECT_EQ(o.Delete(Url("/notificaties/" + nid)).status, 404);
+}
+
+TEST_F(ActieverzoekTest, NotificationTimeFilters) {
+  HttpsClient o("omgevingsdienst");
+  EXPECT_EQ(o.Get(Url("/notificaties?eventDatumTijd[gt]=2999-01-01T00:00:00.000Z")).Json()["page"]["totalElements"], 0);
+  EXPECT_GE(o.Get(Url("/notificaties?eventDatumTijd[lte]=2999-01-01T00:00:00.000Z")).Json()["page"]["totalElements"].get<int>(), 1);
+}
+
+}  // namespace
+}  // namespace swfvault::testing
