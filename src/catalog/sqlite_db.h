@@ -1,6 +1,7 @@
 // SqliteDb: a thin RAII layer over one sqlite3 connection for the catalog. Statements are
 // prepared once per SQL text and cached; values are always bound, never spliced into SQL.
-// SQLite result codes become Status codes here (and only here).
+// SQLite result codes become Status codes here (and only here). A cached statement exists
+// once per SQL text, so the same SQL must not be stepped twice at the same time (nested).
 //
 // Not thread-safe: one connection, used by one thread at a time.
 #ifndef SWFVAULT_CATALOG_SQLITE_DB_H_
