@@ -123,6 +123,26 @@ TEST(NameSanitizerTest, HostileCorpusYieldsSafeSingleComponents) {
   std::printf("[ corpus ] %zu hostile names checked\n", corpus.size());
 }
 
+// Random names over an alphabet of the dangerous pieces: every output must be safe and stable.
+TEST(NameSanitizerTest, GeneratedHostileNamesYieldSafeComponents) {
+  const std::vector<std::string> pieces = {
+      "/", "\\", ".", "..", " ", "a", "Z", "CON", "lpt1", ":", "*", "?", "\"", "<", ">", "|",
+      std::string(1, '\0'), "\x01", "\x7f", "\xC2\x85", "\xE2\x80\xAE", "\xE2\x80\x8B",
+      "\xEF\xBB\xBF", "\xCC\x81", "\xCC\xA3", "e", "\xC3\xA9", "\xE2\x84\xAA", "\xC3\x9F",
+      "\xFF", "\xC0\xAE", "\xED\xA0\x80", "\xF0\x9F\x98\x80", "\xE2\x82\xAC", ".txt",
+      ".tar.gz", std::string(60, 'x'), "\xE4\xB8\xAD\xE6\x96\x87"};
+  std::mt19937 rng(42);
+  const int kNames = 20000;
+  for (int i = 0; i < kNames; ++i) {
+    std::string name;
+    const int parts = 1 + static_cast<int>(rng() % 12);
+    for (int k = 0; k < parts; ++k) name += pieces[rng() % pieces.size()];
+    const std::string out = SanitizeName(name);
+    ASSERT_EQ(SafetyProblem(out), "") << "name #" << i << " -> [" << out << "]";
+  }
+  std::printf("[ generated ] %d random hostile names checked\n", kNames);
+}
+
 TEST(NameSanitizerTest, SanitizeIsDeterministic) {
   for (const auto& name : HostileCorpus()) EXPECT_EQ(SanitizeName(name), SanitizeName(name));
 }
