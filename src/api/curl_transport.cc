@@ -195,6 +195,10 @@ Status SetBody(Transfer& t) {
   if (!r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
     curl_easy_setopt(t.easy, CURLOPT_POSTFIELDS, r.body.data());
     curl_easy_setopt(t.easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    // libcurl would label any POST body as a form; an empty body gets no Content-Type at all.
+    if (r.body.empty() && !FindHeader(r.headers, "Content-Type")) {
+      t.header_list = curl_slist_append(t.header_list, "Content-Type:");
+    }
   }
   return Status::Ok();
 }
