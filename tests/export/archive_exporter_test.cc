@@ -267,6 +267,36 @@ TEST(ArchiveExporterOptionsTest, SnapshotBefore1980IsRejected) {
             StatusCode::kInvalidArgument);
 }
 
+TEST(ArchiveExporterContentTest, DossierTitleMentioningAWithheldDocumentIsRedacted) {
+  TempDir dir;
+  FakeBlobSource blobs;
+  PosixFileSystem posix;
+  ArchiveExporter exporter(posix, blobs);
+  DossierSnapshot s = MakeSnapshot(blobs);
+  s.samenwerking.titel = std::string("Dossier over ") + kSvTitle;
+  s.samenwerking.raw_json = std::string(R"({"samenwerkingId":"SAM-1001","titel":"Dossier over )") + kSvTitle + "\"}";
+  ASSERT_TRUE(exporter.Export(s, DefaultOptions(), (dir / "o.tar").string()).ok());
+  bool stub_seen = false;
+  for (const auto& e : ReadArchive((dir / "o.tar").string())) {
+    EXPECT_EQ(e.content.find(kSvTitle), std::string::npos) << e.path;
+    if (e.path.ends_with("samenwerking.json")) stub_seen = e.content.find("\"achtergehouden\": true") != std::string::npos;
+  }
+  EXPECT_TRUE(stub_seen);
+}
+
+TEST(ArchiveExporterContentTest, LeakThatRedactionCannotRemoveRefusesTheExport) {
+  TempDir dir;
+  FakeBlobSource blobs;
+  PosixFileSystem posix;
+  ArchiveExporter exporter(posix, blobs);
+  DossierSnapshot s = MakeSnapshot(blobs);
+  s.source_naam = std::string("Afdeling ") + kSvTitle;  // lands in bag-info.txt verbatim
+  auto r = exporter.Export(s, DefaultOptions(), (dir / "o.tar").string());
+  EXPECT_EQ(r.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(r.status().message().find(kSvTitle), std::string::npos) << "the error itself must not leak";
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
 TEST(ArchiveExporterContentTest, WithheldCsvListsIdAndLevelOnly) {
   TempDir dir;
   FakeBlobSource blobs;
