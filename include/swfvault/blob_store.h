@@ -16,7 +16,9 @@
 #define SWFVAULT_BLOB_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +41,14 @@ struct CommitResult {
   BlobRecord blob;
   bool deduplicated = false;  // the object already existed (verified) and was kept
   bool repaired = false;      // an existing object failed verification and was replaced
+  bool dir_sync_pending = false;  // published, but durable only after SyncPublishedDirs()
+};
+
+struct CommitOptions {
+  // Group commit: skip the per-object fsync of the shard directory and leave it to
+  // BlobStore::SyncPublishedDirs(), which syncs each touched directory once. The caller must
+  // not record such objects in the catalog before that call returns Ok.
+  bool defer_dir_sync = false;
 };
 
 enum class VerifyMode {
@@ -77,7 +87,8 @@ class BlobWriter {
   // promised; see quarantine_path()), kInvalidArgument (expected_sha256 is not 64 lowercase
   // hex; nothing kept), kIoError (fsync failed: the bytes were discarded, write them again;
   // never retry the fsync), kResourceExhausted, kPermissionDenied, kInternal (dead writer).
-  Result<CommitResult> Commit(std::string_view expected_sha256, uint64_t expected_size);
+  Result<CommitResult> Commit(std::string_view expected_sha256, uint64_t expected_size,
+                              const CommitOptions& options = {});
 
   // Removes the file being written. Ok when already gone.
   Status Discard();
@@ -99,7 +110,7 @@ class BlobWriter {
   Result<CommitResult> Quarantine(std::string_view expected_sha256, uint64_t expected_size,
                                   const BlobRecord& actual);
   Status MakeDurable();
-  Result<CommitResult> Publish(const BlobRecord& blob);
+  Result<CommitResult> Publish(const BlobRecord& blob, const CommitOptions& options);
 
   BlobStore* store_;
   std::string path_;
@@ -142,6 +153,11 @@ class BlobStore {
   Result<std::vector<std::string>> ListObjects();
   // Deletes an object (a document withheld after its label was raised). Ok when absent.
   Status RemoveObject(std::string_view sha256);
+  // Fsyncs every shard directory that received an object committed with defer_dir_sync
+  // since the last call, once each. If a directory cannot be synced its pending objects are
+  // removed again (they are not durable and nothing recorded them) and kIoError says how
+  // many; the caller writes them again. Ok when nothing is pending.
+  Status SyncPublishedDirs();
   // Removes old orphans: temps past the grace period, and partials / quarantined files
   // past their max age when one is set.
   Result<GcReport> CollectGarbage(const GcOptions& options);
@@ -162,9 +178,14 @@ class BlobStore {
   Status EnsureShardDir(std::string_view sha256);
   Result<int> RemoveOlderThan(const std::string& dir, int64_t max_age_seconds, GcReport* report);
 
+  void AddPendingDirSync(const std::string& object_path);
+  bool IsPendingDirSync(const std::string& object_path);
+
   FileSystem* fs_;
   Clock* clock_;
   std::string vault_dir_;
+  std::mutex pending_mu_;
+  std::map<std::string, std::vector<std::string>> pending_dir_syncs_;  // dir -> objects
 };
 
 }  // namespace swfvault

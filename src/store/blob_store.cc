@@ -79,7 +79,8 @@ Status BlobWriter::Discard() {
   return st.code() == StatusCode::kNotFound ? Status::Ok() : st;
 }
 
-Result<CommitResult> BlobWriter::Commit(std::string_view expected_sha256, uint64_t expected_size) {
+Result<CommitResult> BlobWriter::Commit(std::string_view expected_sha256, uint64_t expected_size,
+                                        const CommitOptions& options) {
   if (done_) return Internal("commit of finished writer " + path_);
   if (Status st = CheckName(expected_sha256); !st.ok()) return Fail(st);
   BlobRecord actual{sha_.FinishHex(), xxh_.FinishHex(), size_};
@@ -87,7 +88,7 @@ Result<CommitResult> BlobWriter::Commit(std::string_view expected_sha256, uint64
     return Quarantine(expected_sha256, expected_size, actual);
   }
   SWF_RETURN_IF_ERROR(MakeDurable());
-  return Publish(actual);
+  return Publish(actual, options);
 }
 
 Result<CommitResult> BlobWriter::Quarantine(std::string_view expected_sha256,
@@ -120,7 +121,7 @@ Status BlobWriter::MakeDurable() {
   return Status::Ok();
 }
 
-Result<CommitResult> BlobWriter::Publish(const BlobRecord& blob) {
+Result<CommitResult> BlobWriter::Publish(const BlobRecord& blob, const CommitOptions& options) {
   FileSystem& fs = *store_->fs_;
   if (Status st = store_->EnsureShardDir(blob.sha256); !st.ok()) return Fail(st);
   std::string target = store_->ObjectPath(blob.sha256);
@@ -129,7 +130,9 @@ Result<CommitResult> BlobWriter::Publish(const BlobRecord& blob) {
     auto existing = HashFile(fs, target, /*full=*/true);
     if (existing.ok() && existing->hex == blob.sha256 && existing->size == blob.size) {
       (void)Fail(Status::Ok());  // removes our redundant copy
-      return CommitResult{blob, /*deduplicated=*/true, /*repaired=*/false};
+      // The existing copy may itself still wait for its directory fsync.
+      return CommitResult{blob, /*deduplicated=*/true, /*repaired=*/false,
+                          store_->IsPendingDirSync(target)};
     }
     // The stored copy is damaged (or unreadable): our verified bytes replace it.
     st = fs.Rename(path_, target);
@@ -140,6 +143,10 @@ Result<CommitResult> BlobWriter::Publish(const BlobRecord& blob) {
   }
   if (!st.ok()) return Fail(st);
   done_ = true;
+  if (options.defer_dir_sync) {
+    store_->AddPendingDirSync(target);
+    return CommitResult{blob, false, false, /*dir_sync_pending=*/true};
+  }
   st = fs.SyncDir(DirName(target));
   if (!st.ok()) {
     // Not durable, and nothing recorded it yet: unpublish so the caller rewrites.
@@ -280,6 +287,39 @@ Status BlobStore::RemoveObject(std::string_view sha256) {
   if (st.code() == StatusCode::kNotFound) return Status::Ok();
   SWF_RETURN_IF_ERROR(st);
   return fs_->SyncDir(DirName(path));
+}
+
+void BlobStore::AddPendingDirSync(const std::string& object_path) {
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  pending_dir_syncs_[DirName(object_path)].push_back(object_path);
+}
+
+bool BlobStore::IsPendingDirSync(const std::string& object_path) {
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  auto it = pending_dir_syncs_.find(DirName(object_path));
+  if (it == pending_dir_syncs_.end()) return false;
+  return std::find(it->second.begin(), it->second.end(), object_path) != it->second.end();
+}
+
+Status BlobStore::SyncPublishedDirs() {
+  std::map<std::string, std::vector<std::string>> pending;
+  {
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    pending.swap(pending_dir_syncs_);
+  }
+  Status first_error;
+  int discarded = 0;
+  for (const auto& [dir, objects] : pending) {
+    Status st = fs_->SyncDir(dir);
+    if (st.ok()) continue;
+    if (first_error.ok()) first_error = st;
+    for (const std::string& path : objects) {
+      if (fs_->RemoveFile(path).ok()) ++discarded;
+    }
+  }
+  if (first_error.ok()) return first_error;
+  return IoError(first_error.message() + "; " + std::to_string(discarded) +
+                 " unsynced objects discarded, write them again");
 }
 
 Result<int> BlobStore::RemoveOlderThan(const std::string& dir, int64_t max_age_seconds,

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <filesystem>
+#include <set>
 
 #include "store/blob_store_test_util.h"
 
@@ -228,6 +230,63 @@ TEST_F(BlobStoreTest, GcUsesTheInjectedClock) {
   ASSERT_EQ(store_.CollectGarbage(GcOptions{})->temps_removed, 0);
   clock_.AdvanceSeconds(GcOptions{}.temp_grace_seconds + 10);
   EXPECT_EQ(store_.CollectGarbage(GcOptions{})->temps_removed, 1);
+}
+
+}  // namespace
+}  // namespace swfvault::testing
+
+namespace swfvault::testing {
+namespace {
+
+// --- group commit (deferred directory fsync) ---
+
+using BlobStoreGroupCommitTest = BlobStoreFixture;
+
+Result<CommitResult> PutDeferred(BlobStore& store, const std::string& data) {
+  SWF_ASSIGN_OR_RETURN(auto writer, store.BeginWrite());
+  SWF_RETURN_IF_ERROR(writer->Append(data));
+  return writer->Commit(Sha256Hex(data), data.size(), CommitOptions{/*defer_dir_sync=*/true});
+}
+
+TEST_F(BlobStoreGroupCommitTest, DeferredCommitsSyncEachShardDirectoryOnce) {
+  std::set<std::string> shards;
+  for (int i = 0; i < 40; ++i) {
+    std::string data = "object " + std::to_string(i);
+    auto r = PutDeferred(store_, data);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_TRUE(r->dir_sync_pending);
+    shards.insert(r->blob.sha256.substr(0, 2));
+  }
+  int before = fs_.Count(FsOp::kSyncDir);
+  ASSERT_TRUE(store_.SyncPublishedDirs().ok());
+  EXPECT_EQ(fs_.Count(FsOp::kSyncDir) - before, static_cast<int>(shards.size()));
+  ASSERT_TRUE(store_.SyncPublishedDirs().ok());  // nothing pending any more
+  EXPECT_EQ(fs_.Count(FsOp::kSyncDir) - before, static_cast<int>(shards.size()));
+  EXPECT_EQ(store_.ListObjects()->size(), 40u);
+}
+
+TEST_F(BlobStoreGroupCommitTest, FailedDirectorySyncDiscardsThePendingObjects) {
+  auto a = PutDeferred(store_, "first");
+  auto b = PutDeferred(store_, "second");
+  ASSERT_TRUE(a.ok() && b.ok());
+  fs_.FailNth(FsOp::kSyncDir, 1, EIO, /*sticky=*/true);
+  Status st = store_.SyncPublishedDirs();
+  EXPECT_EQ(st.code(), StatusCode::kIoError);
+  EXPECT_NE(st.message().find("2 unsynced objects discarded"), std::string::npos);
+  EXPECT_FALSE(*store_.Has(a->blob.sha256));
+  EXPECT_FALSE(*store_.Has(b->blob.sha256));
+}
+
+TEST_F(BlobStoreGroupCommitTest, DedupAgainstPendingObjectIsPendingToo) {
+  ASSERT_TRUE(PutDeferred(store_, "same").ok());
+  auto again = Put("same");
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->deduplicated);
+  EXPECT_TRUE(again->dir_sync_pending);
+  ASSERT_TRUE(store_.SyncPublishedDirs().ok());
+  auto third = Put("same");
+  ASSERT_TRUE(third.ok());
+  EXPECT_FALSE(third->dir_sync_pending);
 }
 
 }  // namespace
