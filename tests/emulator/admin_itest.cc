@@ -1,0 +1,209 @@
+// The admin API (faults, stats, generate, verzoeken, reset) and persistence across restarts.
+#include <openssl/sha.h>
+
+#include <chrono>
+#include <set>
+
+#include "emulator_itest_util.h"
+
+namespace swfvault::testing {
+namespace {
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), d);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : d) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+class AdminTest : public SeededEmulatorTest {
+ protected:
+  void SetUp() override {
+    SeededEmulatorTest::SetUp();
+    emulator_->Admin("POST", "/_emulator/reset");
+  }
+  // A generated 100,000-byte document in a fresh dossier; returns its id.
+  static std::string BigDocument() {
+    nlohmann::json g = emulator_->Admin("POST", "/_emulator/generate",
+        {{"dossiers", 1}, {"documentsPerDossier", 1}, {"minSize", 100000}, {"maxSize", 100000},
+         {"seed", ++seed_}});
+    HttpsClient a("gemeente-a");
+    std::string sam = g["samenwerkingen"][0];
+    return a.Get(Url("/samenwerkingen/" + sam + "/documenten")).Json()["_embedded"]["documenten"][0]["documentId"];
+  }
+  static inline int seed_ = 1000;
+};
+
+TEST_F(AdminTest, StatusBurstThenRecovery) {
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "status"}, {"status", 503}, {"count", 2}, {"route", "/samenwerkingen$"}}}}});
+  HttpsClient a("gemeente-a");
+  EXPECT_EQ(a.Get(Url("/samenwerkingen")).status, 503);
+  EXPECT_EQ(a.Get(Url("/samenwerkingen")).status, 503);
+  EXPECT_EQ(a.Get(Url("/samenwerkingen")).status, 200);
+}
+
+TEST_F(AdminTest, RetryAfterVariants) {
+  HttpsClient a("gemeente-a");
+  for (const char* kind : {"7", "date", "garbage"}) {
+    emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "retryAfter"}, {"retryAfter", kind}}}}});
+    HttpResponse r = a.Get(Url("/samenwerkingen"));
+    EXPECT_EQ(r.status, 429) << kind;
+    std::string header = r.Header("retry-after");
+    if (std::string(kind) == "date") {
+      EXPECT_NE(header.find("GMT"), std::string::npos) << header;
+    } else {
+      EXPECT_EQ(header, kind);
+    }
+  }
+}
+
+TEST_F(AdminTest, DropConnectionAfterBytes) {
+  std::string id = BigDocument();
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "dropAfterBytes"}, {"afterBytes", 1000}, {"documentId", id}}}}});
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Get(Url("/documenten/" + id + "/content"));
+  EXPECT_EQ(r.status, 0) << "transfer should fail";
+  EXPECT_LE(r.body.size(), 1000u);
+  EXPECT_EQ(a.Get(Url("/documenten/" + id + "/content")).body.size(), 100000u);
+}
+
+TEST_F(AdminTest, WrongContentLengthBreaksTheTransfer) {
+  std::string id = BigDocument();
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "wrongContentLength"}, {"documentId", id}}}}});
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Get(Url("/documenten/" + id + "/content"));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.error, "");
+}
+
+TEST_F(AdminTest, SlowBodyIsThrottled) {
+  std::string id = BigDocument();
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 200000}, {"documentId", id}}}}});
+  HttpsClient a("gemeente-a");
+  auto start = std::chrono::steady_clock::now();
+  HttpResponse r = a.Get(Url("/documenten/" + id + "/content"));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.body.size(), 100000u);
+  EXPECT_GE(ms, 400);
+}
+
+TEST_F(AdminTest, WrongHashInMetadata) {
+  std::string id = BigDocument();
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "wrongHash"}, {"documentId", id}}}}});
+  HttpsClient a("gemeente-a");
+  EXPECT_EQ(a.Get(Url("/documenten/" + id)).Json()["documentHash"], std::string(64, '0'));
+  EXPECT_NE(a.Get(Url("/documenten/" + id)).Json()["documentHash"], std::string(64, '0'));
+}
+
+TEST_F(AdminTest, RangeIgnored) {
+  std::string id = BigDocument();
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "ignoreRange"}, {"documentId", id}}}}});
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Get(Url("/documenten/" + id + "/content"), {{"Range", "bytes=10-19"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.size(), 100000u);
+}
+
+TEST_F(AdminTest, EtagChangesBetweenRequests) {
+  std::string id = BigDocument();
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "changeEtag"}, {"count", -1}, {"documentId", id}}}}});
+  HttpsClient a("gemeente-a");
+  std::string first = a.Get(Url("/documenten/" + id + "/content")).Header("etag");
+  std::string second = a.Get(Url("/documenten/" + id + "/content")).Header("etag");
+  EXPECT_NE(first, second);
+  HttpResponse resumed = a.Get(Url("/documenten/" + id + "/content"), {{"Range", "bytes=10-"}, {"If-Range", second}});
+  EXPECT_EQ(resumed.status, 200);
+}
+
+TEST_F(AdminTest, UnknownFaultTypeIs400) {
+  EXPECT_EQ(emulator_->AdminStatus("PUT", "/_emulator/faults", {{"faults", {{{"type", "meteor"}}}}}), 400);
+}
+
+TEST_F(AdminTest, StatsCountRoutesStatusesAndBytes) {
+  HttpsClient a("gemeente-a");
+  a.Get(Url("/samenwerkingen"));
+  a.Get(Url("/samenwerkingen/SAM-999999"));
+  nlohmann::json stats = emulator_->Admin("GET", "/_emulator/stats");
+  EXPECT_EQ(stats["requests"]["/samenwerkingen"]["200"], 1);
+  EXPECT_EQ(stats["requests"]["/samenwerkingen/{id}"]["404"], 1);
+  EXPECT_GT(stats["bytesSent"].get<int64_t>(), 0);
+}
+
+TEST_F(AdminTest, GeneratedCorpusIsConsistentAndDeterministic) {
+  nlohmann::json spec = {{"dossiers", 2}, {"documentsPerDossier", 5}, {"minSize", 1000}, {"maxSize", 50000},
+                         {"svShare", 0.4}, {"seed", 7}, {"deelnemers", {{{"oin", kAdviesbureau}, {"privilege", "BEPERKTE_TOEGANG"}}}}};
+  nlohmann::json g = emulator_->Admin("POST", "/_emulator/generate", spec);
+  ASSERT_EQ(g["samenwerkingen"].size(), 2u);
+  EXPECT_EQ(g["documenten"], 10);
+  HttpsClient a("gemeente-a"), b("adviesbureau");
+  std::set<std::string> hashes;
+  int sv = 0;
+  for (const auto& sam : g["samenwerkingen"]) {
+    nlohmann::json docs = a.Get(Url("/samenwerkingen/" + sam.get<std::string>() + "/documenten")).Json();
+    for (const auto& d : docs["_embedded"]["documenten"]) {
+      std::string body = a.Get(Url("/documenten/" + d["documentId"].get<std::string>() + "/content")).body;
+      EXPECT_EQ(Sha256Hex(body), d["documentHash"]);
+      EXPECT_EQ(body.size(), d["bestandsGrootte"].get<size_t>());
+      EXPECT_GE(body.size(), 1000u);
+      EXPECT_LE(body.size(), 50000u);
+      hashes.insert(d["documentHash"]);
+      sv += d["vertrouwelijkheidsAanduiding"] == "SV";
+    }
+    int visible = b.Get(Url("/samenwerkingen/" + sam.get<std::string>() + "/documenten")).Json()["page"]["totalElements"];
+    EXPECT_LT(visible, 5 + 1);
+  }
+  EXPECT_EQ(hashes.size(), 10u);
+  // The same seed after a state reset gives the same content.
+  emulator_->Admin("POST", "/_emulator/reset", {{"state", true}});
+  nlohmann::json again = emulator_->Admin("POST", "/_emulator/generate", spec);
+  std::set<std::string> hashes_again;
+  for (const auto& sam : again["samenwerkingen"]) {
+    nlohmann::json docs = a.Get(Url("/samenwerkingen/" + sam.get<std::string>() + "/documenten?aantal=100")).Json();
+    for (const auto& d : docs["_embedded"]["documenten"]) hashes_again.insert(d["documentHash"]);
+  }
+  EXPECT_EQ(hashes, hashes_again);
+}
+
+TEST_F(AdminTest, AddVerzoekThenStartSamenwerkingOnIt) {
+  nlohmann::json v = {{"verzoeknummer", "ADM-1"}, {"bevoegdGezag", kGemeenteB},
+                      {"werkmap", {{{"bestandsNaam", "a.txt"}, {"formaat", "text/plain"}, {"inhoud", "hallo"}}}}};
+  emulator_->Admin("POST", "/_emulator/verzoeken", v);
+  EXPECT_EQ(emulator_->AdminStatus("POST", "/_emulator/verzoeken", v), 409);
+  HttpsClient b("gemeente-b");
+  HttpResponse r = b.Post(Url("/samenwerkingen"), {{"verzoeknummer", "ADM-1"}, {"documentenUitVerzoekLaden", true}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  nlohmann::json docs = b.Get(Url("/samenwerkingen/" + r.Json()["samenwerkingId"].get<std::string>() + "/documenten")).Json();
+  ASSERT_EQ(docs["page"]["totalElements"], 1);
+  EXPECT_EQ(docs["_embedded"]["documenten"][0]["documentHash"], Sha256Hex("hallo\n"));
+}
+
+TEST_F(AdminTest, ResetWithStateWipesAndReseeds) {
+  HttpsClient a("gemeente-a");
+  std::string id = NewSamenwerking();
+  emulator_->Admin("POST", "/_emulator/reset", {{"state", true}});
+  EXPECT_EQ(a.Get(Url("/samenwerkingen/" + id)).status, 404);
+  EXPECT_EQ(a.Get(Url("/samenwerkingen")).Json()["page"]["totalElements"], 2);  // the demo seed again
+}
+
+TEST_F(AdminTest, RestartKeepsAllStateAndReseedIsIdempotent) {
+  std::string sam = NewSamenwerking();
+  std::string doc = Upload("gemeente-a", sam, "blijft.txt", "blijvend");
+  HttpsClient o("omgevingsdienst");
+  int notes = o.Get(Url("/notificaties")).Json()["page"]["totalElements"];
+  HttpsClient a("gemeente-a");
+  int sams = a.Get(Url("/samenwerkingen")).Json()["page"]["totalElements"];
+  ASSERT_TRUE(emulator_->Restart());
+  HttpsClient a2("gemeente-a"), o2("omgevingsdienst");
+  EXPECT_EQ(a2.Get(Url("/samenwerkingen")).Json()["page"]["totalElements"], sams);
+  EXPECT_EQ(a2.Get(Url("/documenten/" + doc + "/content")).body, "blijvend");
+  EXPECT_EQ(o2.Get(Url("/notificaties")).Json()["page"]["totalElements"], notes);
+  EXPECT_EQ(a2.Get(Url("/samenwerkingen/" + sam + "/deelnemers")).Json()["page"]["totalElements"], 3);
+}
+
+}  // namespace
+}  // namespace swfvault::testing
