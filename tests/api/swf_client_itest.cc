@@ -9,6 +9,7 @@
 #include "api/curl_transport.h"
 #include "support/emulator_process.h"
 #include "support/temp_dir.h"
+#include "swfvault/retry_policy.h"
 #include "swfvault/swf_client.h"
 
 namespace swfvault::testing {
@@ -50,7 +51,13 @@ class SwfClientIntegrationTest : public ::testing::Test {
     delete emulator_;
     emulator_ = nullptr;
   }
-  void SetUp() override { ASSERT_NE(emulator_, nullptr); }
+  void SetUp() override {
+    ASSERT_NE(emulator_, nullptr);
+    emulator_->Admin("POST", "/_emulator/reset", nlohmann::json::object());  // faults and stats only
+  }
+  static void Fault(const nlohmann::json& fault) {
+    emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array({fault})}});
+  }
 
   static Party Connect(const std::string& cert, const std::string& oin, int page_size = 100) {
     CurlTransportOptions o;
@@ -300,6 +307,123 @@ TEST_F(SwfClientIntegrationTest, LoadsTheVerzoekWerkmap) {
   auto docs = a->ListDocumenten(sam->samenwerking_id);
   ASSERT_TRUE(docs.ok()) << docs.status().ToString();
   EXPECT_EQ(docs->size(), 3u);  // the werkmap of verzoek 12026004 holds three documents
+}
+
+class RecordingSleeper : public Sleeper {
+ public:
+  double NowSeconds() override { return now; }
+  void SleepFor(double seconds) override {
+    sleeps.push_back(seconds);
+    now += seconds;
+  }
+  double now = 0;
+  std::vector<double> sleeps;
+};
+
+// A client over RetryingTransport(CurlTransport) with a fixed jitter and a recording sleeper.
+struct RetryingParty {
+  Party raw;
+  RecordingSleeper sleeper;
+  std::unique_ptr<RetryingTransport> retrying;
+  std::unique_ptr<SwfClient> client;
+};
+
+std::unique_ptr<RetryingParty> ConnectRetrying(Party raw, const std::string& base_url) {
+  auto p = std::make_unique<RetryingParty>();
+  p->raw = std::move(raw);
+  p->retrying = std::make_unique<RetryingTransport>(*p->raw.transport, RetryPolicy({}, [] { return 0.5; }),
+                                                    p->sleeper);
+  p->client = std::make_unique<SwfClient>(*p->retrying, SwfClientOptions{.base_url = base_url});
+  return p;
+}
+
+TEST_F(SwfClientIntegrationTest, RetriesRideOutServerErrors) {
+  auto p = ConnectRetrying(Connect("gemeente-a", kGemeenteA), emulator_->base_url());
+  Fault({{"type", "status"}, {"status", 503}, {"count", 2}, {"route", "/samenwerkingen"}});
+  auto all = p->client->ListSamenwerkingen();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(p->sleeper.sleeps.size(), 2u);
+}
+
+TEST_F(SwfClientIntegrationTest, ServerRetryAfterIsHonoured) {
+  auto p = ConnectRetrying(Connect("gemeente-a", kGemeenteA), emulator_->base_url());
+  Fault({{"type", "retryAfter"}, {"retryAfter", "5"}, {"count", 1}, {"route", "/samenwerkingen"}});
+  ASSERT_TRUE(p->client->ListSamenwerkingen().ok());
+  EXPECT_EQ(p->sleeper.sleeps, (std::vector<double>{5}));
+}
+
+TEST_F(SwfClientIntegrationTest, GarbageRetryAfterFallsBackToBackoff) {
+  auto p = ConnectRetrying(Connect("gemeente-a", kGemeenteA), emulator_->base_url());
+  Fault({{"type", "retryAfter"}, {"retryAfter", "garbage"}, {"count", 1}, {"route", "/samenwerkingen"}});
+  ASSERT_TRUE(p->client->ListSamenwerkingen().ok());
+  EXPECT_EQ(p->sleeper.sleeps, (std::vector<double>{0.25}));  // 0.5 s cap x jitter 0.5
+}
+
+TEST_F(SwfClientIntegrationTest, NoRetryForARefusal) {
+  auto p = ConnectRetrying(Connect("adviesbureau", kAdviesbureau), emulator_->base_url());
+  EXPECT_EQ(p->client->StartSamenwerking({.titel = "x", .verzoeknummer = "12026005"}).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_TRUE(p->sleeper.sleeps.empty());
+}
+
+TEST_F(SwfClientIntegrationTest, DroppedDownloadResumesFromThePartial) {
+  Party a = Connect("gemeente-a", kGemeenteA);
+  TempDir dir;
+  std::string content(300000, 'q');
+  for (size_t i = 0; i < content.size(); i += 97) content[i] = static_cast<char>('a' + i % 26);
+  WriteFile(dir / "groot.bin", content);
+  auto doc = a->UploadDocument(Dakkapel(a).samenwerking_id, {.file_path = (dir / "groot.bin").string()});
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  Fault({{"type", "dropAfterBytes"}, {"afterBytes", 100000}, {"count", 1}, {"documentId", doc->document_id}});
+  std::string partial;
+  auto first = a->DownloadContent(doc->document_id, {}, [&](std::string_view c) {
+    partial += c;
+    return Status::Ok();
+  });
+  ASSERT_EQ(first.status().code(), StatusCode::kUnavailable) << first.status().ToString();
+  ASSERT_GT(partial.size(), 0u);
+  ASSERT_LT(partial.size(), content.size());
+  DownloadResult info;
+  auto rest = Download(a, doc->document_id,
+                       {.offset = static_cast<int64_t>(partial.size()), .if_range = "\"" + doc->document_hash + "\""},
+                       &info);
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  EXPECT_EQ(info.http_status, 206);
+  EXPECT_EQ(partial + *rest, content);
+}
+
+TEST_F(SwfClientIntegrationTest, IgnoredRangeIsReportedAsAWholeDocument) {
+  Party a = Connect("gemeente-a", kGemeenteA);
+  auto docs = a->ListDocumenten(Dakkapel(a).samenwerking_id);
+  ASSERT_TRUE(docs.ok() && !docs->empty());
+  const Document& d = docs->front();
+  Fault({{"type", "ignoreRange"}, {"count", 1}, {"documentId", d.document_id}});
+  DownloadResult info;
+  auto bytes = Download(a, d.document_id, {.offset = 3, .if_range = "\"" + d.document_hash + "\""}, &info);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  EXPECT_EQ(info.http_status, 200);  // the caller must restart from zero
+  EXPECT_EQ(Sha256Hex(*bytes), d.document_hash);
+}
+
+TEST_F(SwfClientIntegrationTest, RetryingBatchRecoversFailedItems) {
+  auto p = ConnectRetrying(Connect("gemeente-a", kGemeenteA), emulator_->base_url());
+  auto docs = p->client->ListDocumenten(Dakkapel(p->raw).samenwerking_id);
+  ASSERT_TRUE(docs.ok() && docs->size() >= 2);
+  Fault({{"type", "status"}, {"status", 502}, {"count", 1}, {"route", "/content"}});
+  std::vector<HttpRequest> batch;
+  std::vector<std::string> bodies(docs->size());
+  for (size_t i = 0; i < docs->size(); ++i) {
+    batch.push_back(p->client->MakeDownloadRequest((*docs)[i].document_id, {}, [&bodies, i](std::string_view c) {
+      bodies[i] += c;
+      return Status::Ok();
+    }, std::make_shared<DownloadResult>()));
+  }
+  auto results = p->retrying->RunBatch(std::move(batch), 4, nullptr);
+  for (size_t i = 0; i < docs->size(); ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i].status().ToString();
+    EXPECT_EQ(Sha256Hex(bodies[i]), (*docs)[i].document_hash);
+  }
+  EXPECT_EQ(p->sleeper.sleeps.size(), 1u);
 }
 
 }  // namespace
