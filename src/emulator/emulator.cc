@@ -1,7 +1,10 @@
 // RunEmulator: flags, wiring and lifetime of swfvault-emulator (see docs/emulator.md).
 #include "swfvault/emulator.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -62,6 +65,12 @@ bool WritePortFile(const std::string& path, int port) {
 }
 
 int Bind(httplib::Server& server, const std::string& host, int port) {
+  // Accepted sockets inherit TCP_NODELAY; without it small responses wait on delayed ACKs.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+  });
   if (port == 0) return server.bind_to_any_port(host);
   return server.bind_to_port(host, port) ? port : -1;
 }
