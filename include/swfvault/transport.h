@@ -8,7 +8,8 @@
 //
 // The real implementation is CurlTransport (libcurl multi interface, mutual TLS); tests use
 // FakeTransport. Implementations are not required to be thread-safe: calls from several
-// threads are serialised by CurlTransport, and callbacks run on the calling thread.
+// threads are serialised by CurlTransport, and callbacks run on the calling thread and must
+// not call back into the same transport.
 #ifndef SWFVAULT_TRANSPORT_H_
 #define SWFVAULT_TRANSPORT_H_
 
@@ -64,8 +65,10 @@ struct CurlTransportOptions {
 };
 
 // Validates the options and creates a CurlTransport. Errors: kInvalidArgument when a file is
-// not configured, missing or empty (named in the message); kPermissionDenied when the private
-// key is readable by group or others (named); kInternal when libcurl cannot initialise.
+// not configured, missing, empty or unparsable (named in the message), or the OIN is not 20
+// digits; kPermissionDenied when the private key is accessible by group or others (named);
+// kUnauthenticated when the certificate is expired, not yet valid, not for client
+// authentication, or not matching the key; kInternal when libcurl cannot initialise.
 Result<std::unique_ptr<Transport>> NewCurlTransport(const CurlTransportOptions& options);
 
 }  // namespace swfvault

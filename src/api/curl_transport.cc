@@ -27,6 +27,21 @@ bool IsHttps(std::string_view url) {
   return true;
 }
 
+bool HasLineBreak(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
+
+Status CheckHeaders(const HttpRequest& request) {
+  for (const auto& h : request.headers) {
+    if (h.name.empty() || HasLineBreak(h.name) || HasLineBreak(h.value) || h.name.find(':') != std::string::npos) {
+      return InvalidArgument(request.method + " " + request.url + ": malformed header " + h.name);
+    }
+  }
+  return Status::Ok();
+}
+
+bool IsOin(std::string_view oin) {
+  return oin.size() == 20 && std::all_of(oin.begin(), oin.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 Status CheckPemFile(const std::string& path, std::string_view role, bool is_private_key) {
   if (path.empty()) return InvalidArgument(std::string(role) + " file is not configured");
   struct stat st {};
@@ -261,6 +276,13 @@ Status CurlErrorStatus(CURLcode code, std::string_view detail, std::string_view 
 }
 
 Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(const CurlTransportOptions& options) {
+  if (!options.oin.empty() && !IsOin(options.oin)) {
+    return InvalidArgument("OIN " + options.oin + " is not 20 digits");
+  }
+  if (options.oin_header.empty() || HasLineBreak(options.oin_header) ||
+      options.oin_header.find(':') != std::string::npos) {
+    return InvalidArgument("OIN header name '" + options.oin_header + "' is not a valid header name");
+  }
   SWF_RETURN_IF_ERROR(CheckPemFile(options.ca_bundle_file, "CA bundle", false));
   SWF_RETURN_IF_ERROR(CheckPemFile(options.client_cert_file, "client certificate", false));
   SWF_RETURN_IF_ERROR(CheckPemFile(options.client_key_file, "client private key", true));
@@ -291,6 +313,8 @@ CurlTransport::~CurlTransport() {
 
 Status CurlTransport::Start(Transfer& t) {
   if (!IsHttps(t.url)) return InvalidArgument("only https URLs are allowed: " + t.url);
+  if (HasLineBreak(t.url)) return InvalidArgument("malformed URL: " + t.url);
+  SWF_RETURN_IF_ERROR(CheckHeaders(t.request));
   t.easy = curl_easy_init();
   if (t.easy == nullptr) return Internal("curl_easy_init failed");
   CURL* e = t.easy;

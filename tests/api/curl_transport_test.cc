@@ -194,6 +194,18 @@ TEST_F(CurlTransportTest, GroupReadableKeyIsRefusedNamingTheFile) {
   EXPECT_NE(t.status().message().find("open.key"), std::string::npos);
 }
 
+TEST_F(CurlTransportTest, MalformedOinIsRefusedAtCreation) {
+  auto options = Options();
+  options.oin = "0000000100000000100\r\nX-Evil: 1";
+  EXPECT_EQ(CurlTransport::Create(options).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(CurlTransportTest, HeaderInjectionIsRefused) {
+  HttpRequest request = Get(server_.Url("/oin"));
+  request.headers.push_back({"X-Note", "a\r\nX-OIN: 00000001000000002000"});
+  EXPECT_EQ(Make(Options())->Send(request).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(CurlTransportTest, PlainHttpIsRefused) {
   auto r = Make(Options())->Send(Get("http://127.0.0.1:1/oin"));
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
