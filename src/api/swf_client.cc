@@ -490,6 +490,14 @@ Result<std::vector<Notificatie>> SwfClient::ListAllNotificaties(const Notificati
   return ListAll<Notificatie>("/notificaties", query, "notificaties");
 }
 
+Status SwfClient::ForEachNotificatiesPage(const NotificatieWindow& window,
+                                          const std::function<Status(Page<Notificatie>&)>& on_page) {
+  ListQuery query;
+  if (!window.after.empty()) query.Where("eventDatumTijd[gt]", window.after);
+  if (!window.up_to.empty()) query.Where("eventDatumTijd[lte]", window.up_to);
+  return WalkPages<Notificatie>("/notificaties", query, "notificaties", on_page);
+}
+
 Status SwfClient::DeleteNotificatie(const std::string& id) {
   SWF_RETURN_IF_ERROR(CheckId(id, "notificatieId"));
   return Exchange(Call{"DELETE", "/notificaties/" + Seg(id)}).status();

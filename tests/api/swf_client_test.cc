@@ -115,6 +115,20 @@ TEST_F(SwfClientTest, GlobalNotificatiesSendTheWindowAndBothPageNames) {
   EXPECT_NE(url.find("&page=0"), std::string::npos) << url;
 }
 
+TEST_F(SwfClientTest, GlobalNotificatiesComePageByPage) {
+  transport_.Enqueue(Ok(R"({"_embedded":{"notificaties":[{"notificatieId":"n1"},{"notificatieId":"n2"}]},"page":{"number":0,"totalPages":2}})"));
+  transport_.Enqueue(Ok(R"({"_embedded":{"notificaties":[{"notificatieId":"n3"}]},"page":{"number":1,"totalPages":2}})"));
+  std::vector<size_t> sizes;
+  Status s = client_.ForEachNotificatiesPage({.after = "2026-01-01T00:00:00.000+01:00", .up_to = ""},
+                                             [&](Page<Notificatie>& page) {
+                                               sizes.push_back(page.items.size());
+                                               return Status::Ok();
+                                             });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(sizes, (std::vector<size_t>{2, 1}));
+  EXPECT_EQ(transport_.requests[1].url.find("eventDatumTijd[lte]"), std::string::npos);
+}
+
 TEST_F(SwfClientTest, MalformedListItemNamesItsPath) {
   transport_.Enqueue(Ok(R"({"_embedded":{"documenten":[{"documentId":"d1"},{"documentId":"d2","taal":{}}]}})"));
   auto docs = client_.ListDocumenten("SAM-1");
