@@ -42,7 +42,7 @@ class Catalog {
   ~Catalog();
 
   // A unit of work: BEGIN IMMEDIATE now, COMMIT on Commit(), ROLLBACK if destroyed first.
-  // Only one may be open at a time.
+  // Only one may be open at a time, and it must not outlive the Catalog.
   class Transaction {
    public:
     Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }

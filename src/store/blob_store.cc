@@ -94,9 +94,12 @@ Result<CommitResult> BlobWriter::Commit(std::string_view expected_sha256, uint64
 Result<CommitResult> BlobWriter::Quarantine(std::string_view expected_sha256,
                                             uint64_t expected_size, const BlobRecord& actual) {
   file_.reset();
+  // The source's own name (random temp or partial key) keeps same-instant names apart.
+  std::string source = path_.substr(path_.rfind('/') + 1);
   std::string target = JoinPath(store_->quarantine_dir(),
                                 std::string(expected_sha256) + "-" +
-                                    std::to_string(store_->clock_->NowUnixMicros()) + ".bad");
+                                    std::to_string(store_->clock_->NowUnixMicros()) + "-" +
+                                    source.substr(0, source.find('.')) + ".bad");
   std::string what = "expected sha256 " + std::string(expected_sha256) + " (" +
                      std::to_string(expected_size) + " bytes), got " + actual.sha256 + " (" +
                      std::to_string(actual.size) + " bytes)";

@@ -101,3 +101,21 @@ TEST_F(PartialDownloadTest, PartialOfEmptyFileResumesFromZero) {
 
 }  // namespace
 }  // namespace swfvault::testing
+
+namespace swfvault::testing {
+namespace {
+
+using QuarantineTest = BlobStoreFixture;
+
+TEST_F(QuarantineTest, TwoMismatchesAtTheSameInstantAreBothKept) {
+  for (int i = 0; i < 2; ++i) {
+    auto w = store_.BeginWrite();
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Append("wrong bytes " + std::to_string(i)).ok());
+    EXPECT_EQ((*w)->Commit(Sha256Hex("promised"), 13).status().code(), StatusCode::kCorruption);
+  }
+  EXPECT_EQ(FilesUnder(Vault() / "quarantine").size(), 2u);  // the fake clock did not move
+}
+
+}  // namespace
+}  // namespace swfvault::testing
