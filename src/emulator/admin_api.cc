@@ -30,7 +30,7 @@ Status ReadField(const nlohmann::json& j, const char* key, T* out) {
 Status InTransaction(EmulatorState* state, std::recursive_mutex* mu, const std::function<Status()>& fn) {
   std::lock_guard<std::recursive_mutex> lock(*mu);
   SWF_RETURN_IF_ERROR(state->Begin());
-  Status s = fn();
+  Status s = Guarded(fn);
   if (s.ok()) return state->Commit();
   state->Rollback();
   return s;
@@ -96,7 +96,7 @@ nlohmann::json CorpusSeed(const CorpusSpec& spec) {
 void AdminApi::Register(httplib::Server& server) {
   auto wrap = [this](Status (AdminApi::*m)(const httplib::Request&, httplib::Response&)) {
     return [this, m](const httplib::Request& req, httplib::Response& res) {
-      Status s = (this->*m)(req, res);
+      Status s = Guarded([&] { return (this->*m)(req, res); });
       if (!s.ok()) SwfApi::WriteProblem(req, res, s);
     };
   };
@@ -105,7 +105,8 @@ void AdminApi::Register(httplib::Server& server) {
   server.Post("/_emulator/reset", wrap(&AdminApi::Reset));
   server.Put("/_emulator/faults", [this](const httplib::Request& req, httplib::Response& res) {
     nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-    Status s = body.is_discarded() ? InvalidArgument("body: malformed JSON") : faults_->Set(body);
+    Status s = body.is_discarded() ? InvalidArgument("body: malformed JSON")
+                                   : Guarded([&] { return faults_->Set(body); });
     if (!s.ok()) return SwfApi::WriteProblem(req, res, s);
     res.set_content(faults_->ToJson().dump(), "application/json");
   });

@@ -129,6 +129,16 @@ Result<nlohmann::json> ParseJsonObject(const std::string& body) {
   return j;
 }
 
+Status Guarded(const std::function<Status()>& fn) {
+  try {
+    return fn();
+  } catch (const nlohmann::json::exception& e) {
+    return InvalidArgument(std::string("body: unexpected value (") + e.what() + ")");
+  } catch (const std::exception& e) {
+    return Internal(std::string("unexpected error: ") + e.what());
+  }
+}
+
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/hal+json");
@@ -188,12 +198,12 @@ void SwfApi::Route(httplib::Server& s, const std::string& method, const std::str
     Call call{req, res, *caller};
     if (lock == Lock::kNone) {
       guard.unlock();
-      Status s = handler(call);
+      Status s = Guarded([&] { return handler(call); });
       if (!s.ok()) WriteProblem(req, res, s);
       return;
     }
     Status s = state_->Begin();
-    if (s.ok()) s = handler(call);
+    if (s.ok()) s = Guarded([&] { return handler(call); });
     if (s.ok()) s = state_->Commit();
     if (!s.ok()) {
       state_->Rollback();
@@ -423,7 +433,7 @@ Status SwfApi::PatchSamenwerking(Call& c) {
     }
   }
   bool closing = false;
-  if (body.contains("status")) {
+  if (body.contains("status") && !body["status"].is_null()) {
     const std::string status = body["status"];
     if (status != "GESLOTEN" && status != "OPEN" && status != "INITIALISATIE") {
       return InvalidArgument("status: unknown value '" + status + "'");

@@ -147,6 +147,9 @@ nlohmann::json PublicView(const nlohmann::json& body);  // drops keys starting w
 // Parses a JSON object body; kInvalidArgument "body: ..." when malformed or not an object.
 Result<nlohmann::json> ParseJsonObject(const std::string& body);
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+// Runs `fn`; a JSON type error that slipped past validation becomes kInvalidArgument
+// "body: ...", any other exception kInternal, so no exception leaves a handler.
+Status Guarded(const std::function<Status()>& fn);
 
 }  // namespace swfvault
 

@@ -269,7 +269,7 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
       caller = *auth;
     }
     Call call{req, res, caller};
-    Status s = UploadDocument(call, reader);
+    Status s = Guarded([&] { return UploadDocument(call, reader); });
     if (!s.ok()) {
       res.set_header("Connection", "close");
       WriteProblem(req, res, s);

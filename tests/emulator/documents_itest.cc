@@ -173,6 +173,15 @@ TEST_F(DocumentsTest, OversizeUploadIs413AndNothingStored) {
   EXPECT_EQ(again.Get(Url("/samenwerkingen/" + sam_ + "/documenten")).Json()["page"]["totalElements"], before);
 }
 
+TEST_F(DocumentsTest, SameClientWorksAfterRefusedUploads) {
+  HttpsClient a("gemeente-a");
+  EXPECT_EQ(a.PostMultipart(Url("/samenwerkingen/" + sam_ + "/documenten"),
+                            {{"file", std::string(200000, 'x'), "groot.bin", ""}}).status, 413);
+  EXPECT_EQ(a.Get(Url("/documenten/" + rv_)).status, 200);
+  EXPECT_EQ(a.Send("POST", Url("/samenwerkingen/" + sam_ + "/documenten"), std::string(5000, 'y'), "text/plain").status, 415);
+  EXPECT_EQ(a.Get(Url("/documenten/" + rv_)).status, 200);
+}
+
 TEST_F(DocumentsTest, NonMultipartUploadIs415) {
   HttpsClient a("gemeente-a");
   HttpResponse r = a.Send("POST", Url("/samenwerkingen/" + sam_ + "/documenten"), "{}", "application/json");

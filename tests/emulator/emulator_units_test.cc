@@ -1,0 +1,114 @@
+// Unit tests for the emulator's state store, fault table and seed content.
+#include <gtest/gtest.h>
+
+#include "emulator/emulator_state.h"
+#include "emulator/fault_injector.h"
+#include "emulator/list_query.h"
+#include "emulator/seed_loader.h"
+#include "support/temp_dir.h"
+
+namespace swfvault::testing {
+namespace {
+
+std::string Drain(const ContentProducer& p) {
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = p(buf, sizeof(buf))) > 0;) out.append(buf, n);
+  return out;
+}
+
+TEST(DeterministicBytesTest, SameSeedSameBytes) {
+  EXPECT_EQ(Drain(DeterministicBytes(7, 10007)), Drain(DeterministicBytes(7, 10007)));
+  EXPECT_NE(Drain(DeterministicBytes(7, 100)), Drain(DeterministicBytes(8, 100)));
+}
+
+TEST(DeterministicBytesTest, ExactSizeIncludingOddTail) {
+  EXPECT_EQ(Drain(DeterministicBytes(1, 13)).size(), 13u);
+  EXPECT_EQ(Drain(DeterministicBytes(1, 0)).size(), 0u);
+}
+
+TEST(SmallDocumentTest, PdfHasHeaderAndTrailer) {
+  std::string pdf = SmallDocument("application/pdf", "Aanvraag (concept)");
+  EXPECT_EQ(pdf.rfind("%PDF-1.4", 0), 0u);
+  EXPECT_NE(pdf.find("%%EOF"), std::string::npos);
+  EXPECT_NE(pdf.find("Aanvraag concept"), std::string::npos);
+}
+
+TEST(EmulatorStateTest, PutGetDeleteRoundTrip) {
+  TempDir dir;
+  auto state = EmulatorState::Open(dir.path());
+  ASSERT_TRUE(state.ok());
+  ASSERT_TRUE((*state)->Put("document", "d1", "SAM-1", {{"x", 1}}).ok());
+  EXPECT_EQ((*state)->Get("document", "d1").value()["x"], 1);
+  ASSERT_TRUE((*state)->Delete("document", "d1").ok());
+  EXPECT_EQ((*state)->Get("document", "d1").status().code(), StatusCode::kNotFound);
+}
+
+TEST(EmulatorStateTest, ListFiltersSortsAndPages) {
+  TempDir dir;
+  auto state = std::move(EmulatorState::Open(dir.path()).value());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(state->Put("document", "d" + std::to_string(i), "SAM-1", {{"bestandsGrootte", i * 10}}).ok());
+  }
+  ASSERT_TRUE(state->Put("document", "other", "SAM-2", {{"bestandsGrootte", 1}}).ok());
+  ListSpec spec{"document", "SAM-1", {FilterCondition({"bestandsGrootte", FilterOp::kGte, "20"})},
+                SortCondition({"bestandsGrootte", true}), 1, 1};
+  Result<ListResult> r = state->List(spec);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 3);
+  ASSERT_EQ(r->items.size(), 1u);
+  EXPECT_EQ(r->items[0]["bestandsGrootte"], 30);
+}
+
+TEST(EmulatorStateTest, DataSurvivesReopen) {
+  TempDir dir;
+  {
+    auto state = std::move(EmulatorState::Open(dir.path()).value());
+    ASSERT_TRUE(state->Put("organisatie", "1", "", {{"naam", "A"}}).ok());
+    ASSERT_EQ(state->NextSequence("s", 100).value(), 100);
+  }
+  auto state = std::move(EmulatorState::Open(dir.path()).value());
+  EXPECT_EQ(state->Get("organisatie", "1").value()["naam"], "A");
+  EXPECT_EQ(state->NextSequence("s", 100).value(), 101);
+}
+
+TEST(EmulatorStateTest, RolledBackWritesDisappear) {
+  TempDir dir;
+  auto state = std::move(EmulatorState::Open(dir.path()).value());
+  ASSERT_TRUE(state->Begin().ok());
+  ASSERT_TRUE(state->Put("x", "1", "", {{"a", 1}}).ok());
+  state->Rollback();
+  EXPECT_FALSE(state->Get("x", "1").ok());
+}
+
+TEST(FaultInjectorTest, CountsDownAndMatchesRoute) {
+  FaultInjector f;
+  ASSERT_TRUE(f.Set({{"faults", {{{"type", "status"}, {"status", 502}, {"count", 2}, {"route", "^/a"}}}}}).ok());
+  EXPECT_FALSE(f.Take({FaultKind::kStatus}, "/b", ""));
+  EXPECT_EQ(f.Take({FaultKind::kStatus}, "/a/x", "")->status, 502);
+  EXPECT_TRUE(f.Take({FaultKind::kStatus}, "/a", ""));
+  EXPECT_FALSE(f.Take({FaultKind::kStatus}, "/a", ""));
+}
+
+TEST(FaultInjectorTest, DocumentScopedFaultSkipsOtherDocuments) {
+  FaultInjector f;
+  ASSERT_TRUE(f.Set({{"faults", {{{"type", "ignoreRange"}, {"documentId", "d1"}}}}}).ok());
+  EXPECT_FALSE(f.Take({FaultKind::kIgnoreRange}, "/documenten/d2/content", "d2"));
+  EXPECT_TRUE(f.Take({FaultKind::kIgnoreRange}, "/documenten/d1/content", "d1"));
+}
+
+TEST(FaultInjectorTest, RejectsUnknownTypeAndBadRegex) {
+  FaultInjector f;
+  EXPECT_EQ(f.Set({{"faults", {{{"type", "x"}}}}}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(f.Set({{"faults", {{{"type", "status"}, {"route", "("}}}}}).message().rfind("route:", 0), 0u);
+}
+
+TEST(TrafficStatsTest, RouteTemplateFoldsIds) {
+  EXPECT_EQ(TrafficStats::RouteTemplate("/p/samenwerkingen/SAM-123/deelnemers/00000001000000001000", "/p"),
+            "/samenwerkingen/{id}/deelnemers/{oin}");
+  EXPECT_EQ(TrafficStats::RouteTemplate("/documenten/0b6f3c1e-1111-4222-8333-444455556666/content", "/p"),
+            "/documenten/{id}/content");
+}
+
+}  // namespace
+}  // namespace swfvault::testing

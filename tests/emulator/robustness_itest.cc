@@ -1,0 +1,67 @@
+// Hostile and malformed input never crashes the emulator and never loses stored data.
+#include "emulator_itest_util.h"
+
+namespace swfvault::testing {
+namespace {
+
+class RobustnessTest : public SeededEmulatorTest {};
+
+TEST_F(RobustnessTest, GarbageEverywhereLeavesStateIntact) {
+  std::string sam = NewSamenwerking();
+  std::string doc = Upload("gemeente-a", sam, "waardevol.txt", "waardevol");
+  const std::vector<std::string> bodies = {
+      "", "{", "[]", "null", "42", "\"x\"", "{\"status\": 5}", "{\"status\": null}",
+      "{\"verzoeknummer\": 12}", "{\"privilege\": []}", "{\"oin\": {\"a\": 1}}",
+      "{\"bericht\": 1}", "{\"documenten\": \"x\"}", std::string(100000, '['),
+      "{\"titel\": \"\\ud800\"}", std::string("{\"a\":\"\0\"}", 9)};
+  const std::vector<std::pair<std::string, std::string>> targets = {
+      {"POST", "/samenwerkingen"},
+      {"PATCH", "/samenwerkingen/" + sam},
+      {"POST", "/samenwerkingen/" + sam + "/deelnemers"},
+      {"PATCH", "/samenwerkingen/" + sam + "/deelnemers/" + std::string(kAdviesbureau)},
+      {"POST", "/samenwerkingen/" + sam + "/actieverzoeken"},
+      {"PATCH", "/documenten/" + doc},
+      {"POST", "/samenwerkingen/" + sam + "/documenten"},
+      {"PATCH", "/actieverzoeken/nope"},
+      {"POST", "/actieverzoeken/nope/berichten"},
+  };
+  HttpsClient a("gemeente-a");
+  int requests = 0;
+  for (const auto& [method, path] : targets) {
+    for (const std::string& body : bodies) {
+      HttpResponse r = a.Send(method, Url(path), body, "application/json");
+      ++requests;
+      EXPECT_NE(r.status, 0) << method << " " << path << " " << body.substr(0, 40);
+      EXPECT_LT(r.status, 500) << method << " " << path << " " << body.substr(0, 40) << r.body;
+      if (r.status == 400) {
+        EXPECT_FALSE(InvalidParam(r).empty()) << r.body;
+      }
+      // A merge-patch of {"status": null} is a valid no-op; everything else must be refused.
+      if (body != "{\"status\": null}") {
+        EXPECT_GE(r.status, 400) << method << " " << path << " " << body.substr(0, 40);
+      }
+    }
+  }
+  for (const char* q : {"pagina=-1", "aantal=0", "aantal=abc", "status[zzz]=1", "_sort=geheim", "pagina=99999999999999999999"}) {
+    HttpResponse r = a.Get(Url("/samenwerkingen?" + std::string(q)));
+    ++requests;
+    EXPECT_EQ(r.status, 400) << q;
+  }
+  std::printf("malformed requests sent: %d\n", requests);
+  HttpsClient fresh("gemeente-a");
+  EXPECT_EQ(fresh.Get(Url("/documenten/" + doc + "/content")).body, "waardevol");
+  EXPECT_EQ(fresh.Get(Url("/samenwerkingen/" + sam)).Json()["status"], "OPEN");
+  EXPECT_EQ(fresh.Get(Url("/samenwerkingen/" + sam + "/deelnemers")).Json()["page"]["totalElements"], 3);
+}
+
+TEST_F(RobustnessTest, UnknownIdsAre404NotErrors) {
+  HttpsClient a("gemeente-a");
+  for (const char* path : {"/samenwerkingen/SAM-1", "/samenwerkingen/../../etc/passwd", "/documenten/x/content",
+                           "/documenten/%00", "/actieverzoeken/1", "/samenwerkingen/SAM-1/documenten"}) {
+    HttpResponse r = a.Get(Url(path));
+    EXPECT_EQ(r.status, 404) << path << r.body;
+  }
+}
+
+}  // namespace
+}  // namespace swfvault::testing
