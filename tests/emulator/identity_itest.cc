@@ -97,3 +97,39 @@ TEST_F(IdentityTest, AdminApiIsNotServedOnTheSwfPort) {
 
 }  // namespace
 }  // namespace swfvault::testing
+
+namespace swfvault::testing {
+namespace {
+
+TEST(EmulatorFlagsTest, CustomOinHeaderAndPrefix) {
+  auto emu = EmulatorProcess::Start({DemoSeedPath(), {"--oin-header", "X-Acting-OIN", "--prefix", "/swf/v1"}});
+  ASSERT_NE(emu, nullptr);
+  HttpsClient lev("leverancier");
+  lev.set_oin(kGemeenteA, "X-Acting-OIN");
+  HttpResponse r = lev.Get(emu->root_url() + "/swf/v1/samenwerkingen");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["page"]["totalElements"], 2);
+  EXPECT_EQ(r.Json()["_links"]["self"]["href"].get<std::string>().rfind(emu->root_url() + "/swf/v1/samenwerkingen", 0), 0u);
+  HttpsClient plain("leverancier");
+  plain.set_oin(kGemeenteA, "X-OIN");  // the default header is now just an unknown header
+  EXPECT_EQ(plain.Get(emu->root_url() + "/swf/v1/samenwerkingen").Json()["page"]["totalElements"], 0);
+}
+
+TEST(EmulatorFlagsTest, UnseededEmulatorServesUnknownOrganisationsAsKetenpartner) {
+  auto emu = EmulatorProcess::Start();
+  ASSERT_NE(emu, nullptr);
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Get(emu->base_url() + "/samenwerkingen");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_FALSE(r.Json().contains("_embedded"));
+  EXPECT_EQ(a.Post(emu->base_url() + "/samenwerkingen", {{"verzoeknummer", "1"}}).status, 403);
+}
+
+TEST(EmulatorFlagsTest, NonLoopbackAdminAddressIsRefused) {
+  std::string cmd = std::string(SWFVAULT_EMULATOR_BIN) + " --tls-dir " + PkiDir() +
+                    " --state /tmp/swfvault-never --admin-listen 0.0.0.0:0 2>/dev/null";
+  EXPECT_NE(std::system(cmd.c_str()), 0);
+}
+
+}  // namespace
+}  // namespace swfvault::testing
