@@ -1,0 +1,211 @@
+// End-to-end sync against the real emulator over mTLS, through the `swfvault` binary.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "swfvault/exit_codes.h"
+#include "sync/sync_fixture.h"
+
+namespace swfvault::testing {
+namespace {
+
+class SyncITest : public SyncFixture {};
+
+std::set<std::string> HashesWithLevel(const std::vector<nlohmann::json>& docs,
+                                      const std::string& level) {
+  std::set<std::string> out;
+  for (const auto& d : docs) {
+    const nlohmann::json& label = d["vertrouwelijkheidsAanduiding"];
+    if ((label.is_string() ? label.get<std::string>() : "RV") == level) out.insert(d["documentHash"].get<std::string>());
+  }
+  return out;
+}
+
+TEST_F(SyncITest, FullMirrorVerifiesAndSecondSyncTransfersNoContent) {
+  std::vector<std::string> ids = Generate({{"dossiers", 3}, {"documentsPerDossier", 40},
+                                           {"minSize", 1024}, {"maxSize", 262144},
+                                           {"svShare", 0.2}, {"seed", 7}});
+  ASSERT_EQ(ids.size(), 3u);
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  CliResult first = Swf({"sync", "--json", "--transfers", "8"});
+  ASSERT_EQ(first.exit_code, kExitOk) << first.err;
+  nlohmann::json s1 = first.Summary();
+  int64_t expected = 0;
+  for (const std::string& id : ids) expected += static_cast<int64_t>(RemoteDocuments(id).size());
+  EXPECT_GE(s1["fetched"].get<int64_t>() + s1["linked"].get<int64_t>(), expected);
+
+  CliResult verify = Swf({"verify", "--json"});
+  EXPECT_EQ(verify.exit_code, kExitOk) << verify.err;
+  EXPECT_EQ(verify.Summary()["bad"], 0);
+  EXPECT_EQ(verify.Summary()["good"], verify.Summary()["objects"]);
+
+  emulator_->Admin("POST", "/_emulator/reset");
+  CliResult second = Swf({"sync", "--json"});
+  ASSERT_EQ(second.exit_code, kExitOk) << second.err;
+  EXPECT_EQ(second.Summary()["fetched"], 0);
+  EXPECT_EQ(ContentBytesSent(), 0);
+  // Every listed document of the generated dossiers is present with the promised hash.
+  for (const std::string& id : ids) {
+    for (const auto& d : RemoteDocuments(id)) {
+      std::vector<std::string> rows = Query("SELECT state, blob_sha256 FROM documents WHERE document_id='" +
+                                            d["documentId"].get<std::string>() + "'");
+      ASSERT_EQ(rows.size(), 1u);
+      EXPECT_EQ(rows[0], "present|" + d["documentHash"].get<std::string>());
+    }
+  }
+}
+
+TEST_F(SyncITest, RvCeilingVaultNeverHoldsAnSvDocument) {
+  std::vector<std::string> ids = Generate({{"dossiers", 2}, {"documentsPerDossier", 25},
+                                           {"svShare", 0.5}, {"seed", 11}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  CliResult r = Swf({"sync", "--max-level", "RV", "--json"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  std::set<std::string> sv_hashes, rv_hashes;
+  for (const std::string& id : ids) {
+    auto docs = RemoteDocuments(id);
+    auto sv = HashesWithLevel(docs, "SV");
+    sv_hashes.insert(sv.begin(), sv.end());
+    auto rv = HashesWithLevel(docs, "RV");
+    rv_hashes.insert(rv.begin(), rv.end());
+  }
+  ASSERT_FALSE(sv_hashes.empty());
+  std::set<std::string> objects = ObjectNames();
+  for (const std::string& h : sv_hashes) {
+    if (rv_hashes.count(h) != 0) continue;  // identical bytes also published as RV
+    EXPECT_EQ(objects.count(h), 0u) << "SV object " << h << " in an RV vault";
+  }
+  EXPECT_TRUE(Query("SELECT document_id FROM documents WHERE vertrouwelijkheid <> 'RV' AND "
+                    "(blob_sha256 IS NOT NULL OR bestands_naam IS NOT NULL OR raw_json IS NOT NULL)")
+                  .empty());
+  EXPECT_FALSE(Query("SELECT document_id FROM documents WHERE state='withheld'").empty());
+}
+
+TEST_F(SyncITest, BeperkteToegangProfileNeverHoldsAnSvDocument) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 30},
+                                           {"svShare", 0.5}, {"seed", 12}});
+  HttpsClient a("gemeente-a");
+  auto invite = a.Post(emulator_->base_url() + "/samenwerkingen/" + ids[0] + "/deelnemers",
+                       {{"oin", kAdviesbureau}, {"naam", "Adviesbureau BV"},
+                        {"privilege", "BEPERKTE_TOEGANG"}});
+  ASSERT_EQ(invite.status, 201) << invite.body;
+  WriteConfig("adviesbureau", kAdviesbureau);
+  ASSERT_EQ(Swf({"init"}, "adviesbureau").exit_code, 0);
+  CliResult r = Swf({"sync", ids[0]}, "adviesbureau");
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  auto all = RemoteDocuments(ids[0]);  // as the initiator: RV and SV
+  std::set<std::string> sv = HashesWithLevel(all, "SV"), rv = HashesWithLevel(all, "RV");
+  ASSERT_FALSE(sv.empty());
+  std::set<std::string> objects = ObjectNames("adviesbureau");
+  EXPECT_FALSE(objects.empty());
+  for (const std::string& h : sv) {
+    if (rv.count(h) == 0) {
+      EXPECT_EQ(objects.count(h), 0u) << h;
+    }
+  }
+  EXPECT_TRUE(Query("SELECT document_id FROM documents WHERE vertrouwelijkheid <> 'RV'", "adviesbureau").empty());
+}
+
+TEST_F(SyncITest, LabelRaisedToSvIsPurgedFromAnRvVault) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 5},
+                                           {"svShare", 0.0}, {"seed", 13}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync", "--max-level", "RV", ids[0]}).exit_code, kExitOk);
+  nlohmann::json doc = RemoteDocuments(ids[0]).front();
+  std::string id = doc["documentId"], hash = doc["documentHash"];
+  ASSERT_EQ(ObjectNames().count(hash), 1u);
+  HttpsClient a("gemeente-a");
+  auto patch = a.Send("PATCH", emulator_->base_url() + "/documenten/" + id,
+                      R"({"vertrouwelijkheidsAanduiding":"SV"})", "application/merge-patch+json");
+  ASSERT_EQ(patch.status, 200) << patch.body;
+  CliResult r = Swf({"sync", "--max-level", "RV", "--json", ids[0]});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.Summary()["withheld"], 1);
+  EXPECT_EQ(ObjectNames().count(hash), 0u);
+  EXPECT_EQ(Query("SELECT state, vertrouwelijkheid FROM documents WHERE document_id='" + id + "'"),
+            std::vector<std::string>{"withheld|SV"});
+  EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
+}
+
+TEST_F(SyncITest, DocumentRemovedRemotelyKeepsObjectAndHistory) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 12}, {"seed", 14}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync", ids[0]}).exit_code, kExitOk);
+  nlohmann::json doc = RemoteDocuments(ids[0]).front();
+  std::string id = doc["documentId"], hash = doc["documentHash"];
+  HttpsClient a("gemeente-a");
+  ASSERT_EQ(a.Delete(emulator_->base_url() + "/documenten/" + id).status, 204);
+  CliResult r = Swf({"sync", "--json", ids[0]});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.Summary()["removed"], 1);
+  EXPECT_EQ(Query("SELECT state, blob_sha256 FROM documents WHERE document_id='" + id + "'"),
+            std::vector<std::string>{"removed_remotely|" + hash});
+  EXPECT_EQ(ObjectNames().count(hash), 1u);
+  EXPECT_GE(Query("SELECT kind FROM events WHERE document_id='" + id + "'").size(), 2u);
+}
+
+TEST_F(SyncITest, MassDeleteGuardStopsRemovalsAndSaysWhy) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 20}, {"seed", 15}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync", ids[0]}).exit_code, kExitOk);
+  HttpsClient a("gemeente-a");
+  auto docs = RemoteDocuments(ids[0]);
+  for (size_t i = 0; i < 15; ++i) {
+    ASSERT_EQ(a.Delete(emulator_->base_url() + "/documenten/" + docs[i]["documentId"].get<std::string>()).status, 204);
+  }
+  CliResult r = Swf({"sync", "--json", ids[0]});
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.err;
+  EXPECT_EQ(r.Summary()["removed"], 0);
+  EXPECT_NE(r.out.find("vanished"), std::string::npos) << r.out;
+  EXPECT_TRUE(Query("SELECT 1 FROM documents WHERE state='removed_remotely'").empty());
+}
+
+TEST_F(SyncITest, SecondRunnerIsRefusedWithLockedCode) {
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  Generate({{"dossiers", 1}, {"documentsPerDossier", 5}, {"seed", 16}});
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 20000}, {"count", -1}}}}});
+  CliChild slow({"--config", configs_.at("gemeente-a"), "sync"}, dir_.path().string());
+  CliResult second;
+  for (int i = 0; i < 100; ++i) {
+    second = Swf({"sync"});
+    if (second.exit_code == kExitLocked) break;
+    usleep(50 * 1000);
+  }
+  EXPECT_EQ(second.exit_code, kExitLocked) << second.err;
+  EXPECT_NE(second.err.find("in use"), std::string::npos) << second.err;
+  slow.Kill(SIGKILL);
+  slow.Wait();
+  emulator_->Admin("POST", "/_emulator/reset");
+  EXPECT_EQ(Swf({"sync"}).exit_code, kExitOk);  // the kernel dropped the dead runner's lock
+}
+
+TEST_F(SyncITest, DryRunChangesNothing) {
+  Generate({{"dossiers", 1}, {"documentsPerDossier", 6}, {"seed", 17}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  CliResult r = Swf({"sync", "--dry-run", "--json"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  std::vector<nlohmann::json> events = r.Events();
+  EXPECT_GT(std::count_if(events.begin(), events.end(),
+                          [](const nlohmann::json& e) { return e.value("action", "") == "planned-fetch"; }),
+            0);
+  EXPECT_TRUE(ObjectNames().empty());
+  EXPECT_TRUE(Query("SELECT 1 FROM documents").empty());
+}
+
+TEST_F(SyncITest, WrongCertificateExitsWithAuthCode) {
+  std::string pki = PkiDir();
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  CliResult r = Swf({"sync", "--cert", pki + "/other-ca.crt", "--key", pki + "/other-ca.key"});
+  EXPECT_EQ(r.exit_code, kExitAuth) << r.err;
+}
+
+TEST_F(SyncITest, UnknownSamenwerkingIsNotFound) {
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  CliResult r = Swf({"sync", "SAM-999999"});
+  EXPECT_EQ(r.exit_code, kExitNotFound) << r.err;
+  EXPECT_NE(r.err.find("SAM-999999"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace swfvault::testing
