@@ -20,6 +20,19 @@ CommandSpec ShowCommand();
 CommandSpec GetCommand();
 CommandSpec VerifyCommand();
 CommandSpec GcCommand();
+// src/cli/export_command.cc
+CommandSpec ExportCommand();
+CommandSpec VerifyArchiveCommand();
+// src/cli/mirror_command.cc
+CommandSpec MirrorCommand();
+CommandSpec PushCommand();
+// src/cli/swf_commands.cc: every other SWF operation, one command group each.
+CommandSpec SamenwerkingCommand();
+CommandSpec DeelnemerCommand();
+CommandSpec DocumentCommand();
+CommandSpec ActieverzoekCommand();
+CommandSpec BerichtCommand();
+CommandSpec NotificatieCommand();
 
 }  // namespace swfvault
 

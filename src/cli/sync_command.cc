@@ -137,6 +137,7 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   SyncExecutor executor(*(*connection)->client, *(*connection)->raw, vault.store(),
                         vault.catalog(), RealSleeper(), observer);
   SyncReport report = executor.Run(options);
+  // HOOK after-sync: mirror targets and drop folders are brought up to date here.
   ctx.output().EndProgress();
   int code = ExitFor(report);
   double seconds =
