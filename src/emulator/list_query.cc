@@ -96,7 +96,9 @@ SqlCondition FilterCondition(const Filter& f) {
     return {Column(f.field) + " " + op + " ?", {path, n}};
   }
   if (IsInstant(f.field) && f.op != FilterOp::kEq && f.op != FilterOp::kNot) {
-    return {"julianday(" + Column(f.field) + ") " + op + " julianday(?)", {path, f.value}};
+    // Java's ZonedDateTime.toString() may append a zone id: 2026-08-06T12:00+02:00[Europe/Amsterdam].
+    std::string value = f.value.substr(0, f.value.find('['));
+    return {"julianday(" + Column(f.field) + ") " + op + " julianday(?)", {path, value}};
   }
   return {Column(f.field) + " " + op + " ?", {path, f.value}};
 }

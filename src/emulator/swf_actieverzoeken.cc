@@ -196,6 +196,19 @@ Status SwfApi::ListNotificaties(Call& c, bool one_samenwerking) {
   });
 }
 
+Status SwfApi::GetNotificatie(Call& c) {
+  Result<nlohmann::json> n = state_->Get("notificatie", c.arg(1));
+  if (!n.ok() || (*n)["deelnemer"] != c.caller.oin) return NotFound("notificatie " + c.arg(1) + " not found");
+  if ((*n).value("_sv", false)) {
+    Result<Membership> m = Member(c.caller, (*n)["samenwerkingId"]);
+    if (!m.ok() || !m->full_access()) return NotFound("notificatie " + c.arg(1) + " not found");
+  }
+  nlohmann::json out = PublicView(*n);
+  out["_links"]["self"]["href"] = Base(c.req) + "/notificaties/" + c.arg(1);
+  SendJson(c.res, 200, out);
+  return Status::Ok();
+}
+
 Status SwfApi::DeleteNotificatie(Call& c) {
   Result<nlohmann::json> n = state_->Get("notificatie", c.arg(1));
   if (!n.ok() || (*n)["deelnemer"] != c.caller.oin) return NotFound("notificatie " + c.arg(1) + " not found");

@@ -244,6 +244,7 @@ void SwfApi::Register(httplib::Server& server) {
   Route(server, "GET", "/samenwerkingen" + id + "/notificaties",
         [this](Call& c) { return ListNotificaties(c, true); });
   Route(server, "GET", "/notificaties", [this](Call& c) { return ListNotificaties(c, false); });
+  Route(server, "GET", "/notificaties" + id, bind(&SwfApi::GetNotificatie));
   Route(server, "DELETE", "/notificaties" + id, bind(&SwfApi::DeleteNotificatie));
   RegisterUpload(server);
   RegisterHooks(server);
@@ -339,6 +340,8 @@ nlohmann::json SwfApi::RenderSamenwerking(const httplib::Request& req, const Cal
   out["_links"] = {{"self", {{"href", self}}},
                    {"deelnemers", {{"href", self + "/deelnemers"}}},
                    {"documenten", {{"href", self + "/documenten"}}},
+                   {"documentToevoegen", {{"href", self + "/documenten"}}},
+                   {"actieverzoekOpstellen", {{"href", self + "/actieverzoeken"}}},
                    {"actieverzoeken", {{"href", Base(req) + "/actieverzoeken?samenwerkingId=" + id}}},
                    {"notificaties", {{"href", self + "/notificaties"}}}};
   return out;

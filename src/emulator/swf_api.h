@@ -101,6 +101,7 @@ class SwfApi {
   Status ListBerichten(Call& c);
   Status PostBericht(Call& c);
   Status ListNotificaties(Call& c, bool one_samenwerking);
+  Status GetNotificatie(Call& c);
   Status DeleteNotificatie(Call& c);
 
   // Shared helpers (swf_api.cc).

@@ -69,6 +69,11 @@ TEST(ListQueryTest, InstantFieldsCompareAsInstants) {
   EXPECT_NE(c.sql.find("julianday"), std::string::npos);
 }
 
+TEST(ListQueryTest, ZoneIdSuffixIsDroppedFromInstants) {
+  SqlCondition c = FilterCondition({"eventDatumTijd", FilterOp::kGt, "2026-08-06T12:00+02:00[Europe/Amsterdam]"});
+  EXPECT_EQ(std::get<std::string>(c.binds[1]), "2026-08-06T12:00+02:00");
+}
+
 TEST(ListQueryTest, NumericFieldsBindIntegers) {
   SqlCondition c = FilterCondition({"bestandsGrootte", FilterOp::kLt, "42"});
   ASSERT_EQ(c.binds.size(), 2u);

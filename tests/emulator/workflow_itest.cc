@@ -256,6 +256,8 @@ TEST_F(ActieverzoekTest, NotificationsAreDeletableByTheirOwnerOnly) {
   std::string nid = n["_embedded"]["notificaties"][0]["notificatieId"];
   HttpsClient a("gemeente-a");
   EXPECT_EQ(a.Delete(Url("/notificaties/" + nid)).status, 404);
+  EXPECT_EQ(a.Get(Url("/notificaties/" + nid)).status, 404);
+  EXPECT_EQ(o.Get(Url("/notificaties/" + nid)).Json()["notificatieId"], nid);
   EXPECT_EQ(o.Delete(Url("/notificaties/" + nid)).status, 204);
   EXPECT_EQ(o.Delete(Url("/notificaties/" + nid)).status, 404);
 }
@@ -264,6 +266,9 @@ TEST_F(ActieverzoekTest, NotificationTimeFilters) {
   HttpsClient o("omgevingsdienst");
   EXPECT_EQ(o.Get(Url("/notificaties?eventDatumTijd[gt]=2999-01-01T00:00:00.000Z")).Json()["page"]["totalElements"], 0);
   EXPECT_GE(o.Get(Url("/notificaties?eventDatumTijd[lte]=2999-01-01T00:00:00.000Z")).Json()["page"]["totalElements"].get<int>(), 1);
+  // Java ZonedDateTime.toString() form with a zone id, URL-encoded.
+  EXPECT_GE(o.Get(Url("/notificaties?eventDatumTijd%5Bgt%5D=2020-08-06T12:00%2B02:00%5BEurope%2FAmsterdam%5D"))
+                .Json()["page"]["totalElements"].get<int>(), 1);
 }
 
 }  // namespace
