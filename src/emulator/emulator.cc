@@ -139,8 +139,11 @@ int RunEmulator(int argc, char** argv) {
   });
   if (!server.is_valid()) return Fail(tls.ToString());
   api.Register(server);
+  // httplib parks one pool thread per open keep-alive connection; the default pool of 8 would
+  // stall a client that opens more parallel connections than that.
+  server.new_task_queue = [] { return new httplib::ThreadPool(64); };
   server.set_keep_alive_max_count(100000);
-  server.set_keep_alive_timeout(30);
+  server.set_keep_alive_timeout(10);
   server.set_read_timeout(30);
   server.set_write_timeout(60);
   int bound = Bind(server, host, port);

@@ -1,4 +1,8 @@
 // Hostile and malformed input never crashes the emulator and never loses stored data.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "emulator_itest_util.h"
 
 namespace swfvault::testing {
@@ -52,6 +56,34 @@ TEST_F(RobustnessTest, GarbageEverywhereLeavesStateIntact) {
   EXPECT_EQ(fresh.Get(Url("/documenten/" + doc + "/content")).body, "waardevol");
   EXPECT_EQ(fresh.Get(Url("/samenwerkingen/" + sam)).Json()["status"], "OPEN");
   EXPECT_EQ(fresh.Get(Url("/samenwerkingen/" + sam + "/deelnemers")).Json()["page"]["totalElements"], 3);
+}
+
+TEST_F(RobustnessTest, ManyParallelKeepAliveClientsWithUploads) {
+  std::string sam = NewSamenwerking();
+  std::string doc = Upload("gemeente-a", sam, "gedeeld.txt", std::string(50000, 'z'));
+  constexpr int kClients = 24;
+  std::vector<std::unique_ptr<HttpsClient>> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<HttpsClient>("gemeente-a"));
+  std::atomic<int> ok{0};
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      for (int round = 0; round < 5; ++round) {
+        HttpResponse r = i % 4 == 0
+            ? clients[i]->PostMultipart(Url("/samenwerkingen/" + sam + "/documenten"),
+                                        {{"file", "parallel " + std::to_string(i * 10 + round), "p.txt", "text/plain"}})
+            : clients[i]->Get(Url("/documenten/" + doc + "/content"));
+        ok += (r.status == 200 && r.body.size() == 50000) || r.status == 201;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(ok, kClients * 5);
+  EXPECT_LT(seconds, 8.0) << "parallel keep-alive clients were serialised";
+  HttpsClient a("gemeente-a");
+  EXPECT_EQ(a.Get(Url("/samenwerkingen/" + sam + "/documenten")).Json()["page"]["totalElements"], 1 + 6 * 5);
 }
 
 TEST_F(RobustnessTest, UnknownIdsAre404NotErrors) {
