@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of a full mirror (issue 3):
+#   1. swfvault sync of a generated corpus (default 2,000 documents, 4 KiB-64 MiB, ~1.5 GiB)
+#   2. the same downloads by parallel curl processes with the same mTLS and parallelism
+# and the ratio of wall times (target: swfvault <= 1.15x curl). Then peak RSS of swfvault while
+# mirroring one 2 GiB document and a dossier of 20,000 small documents (target < 64 MiB).
+#
+#   scripts/bench-sync.sh [--quick]     (--quick: 200 documents, 1 dossier of 2,000, 256 MiB)
+# Env: BENCH_DIR (default build/bench-sync), TRANSFERS (default 8).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+docs=2000; small=20000; big=$((2 << 30))
+if [[ "${1:-}" == "--quick" ]]; then docs=200; small=2000; big=$((256 << 20)); fi
+transfers=${TRANSFERS:-8}
+work=${BENCH_DIR:-$root/build/bench-sync}
+pki=$root/build/test-pki
+
+[[ -x build/swfvault && -x build/swfvault-emulator ]] || scripts/setup.sh
+scripts/gen-test-pki.sh "$pki"
+rm -rf "$work"; mkdir -p "$work"
+
+build/swfvault-emulator --listen 127.0.0.1:0 --port-file "$work/port" --tls-dir "$pki" \
+  --state "$work/emulator" --admin-listen 127.0.0.1:0 --admin-port-file "$work/admin-port" \
+  > "$work/emulator.log" 2>&1 &
+emu=$!
+trap 'kill $emu 2>/dev/null || true; wait $emu 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do [[ -s "$work/admin-port" ]] && break; sleep 0.1; done
+port=$(cat "$work/port"); admin=http://127.0.0.1:$(cat "$work/admin-port")
+base=https://127.0.0.1:$port/overheid/samenwerken/api/behandelen/v5
+oin=00000001000000001000
+
+generate() { curl -sf -X POST "$admin/_emulator/generate" -d "$1"; echo; }
+config() {  # vault dir -> config file
+  cat > "$1.toml" <<TOML
+vault = "$1"
+base_url = "$base"
+ca = "$pki/ca.crt"
+transfers = $transfers
+[profile.gemeente-a]
+oin = "$oin"
+cert = "$pki/gemeente-a.crt"
+key = "$pki/gemeente-a.key"
+TOML
+  build/swfvault --config "$1.toml" init > /dev/null
+  echo "$1.toml"
+}
+rss_of() { grep "Maximum resident" "$1" | awk '{print $6}'; }
+now() { date +%s.%N; }
+
+echo "== corpus: $docs documents, 4 KiB-64 MiB, log-uniform"
+sam=$(generate "{\"dossiers\":1,\"documentsPerDossier\":$docs,\"minSize\":4096,\"maxSize\":67108864,\"seed\":42}" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["samenwerkingen"][0])')
+curlauth=(--silent --show-error --fail --cacert "$pki/ca.crt" --cert "$pki/gemeente-a.crt" --key "$pki/gemeente-a.key" -H "X-OIN: $oin")
+python3 - "$base" "$sam" "$work/urls" "${curlauth[@]}" <<'PY'
+import json, subprocess, sys
+base, sam, out, auth = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+urls, page, total = [], 0, 0
+while True:
+    r = subprocess.run(["curl", *auth, f"{base}/samenwerkingen/{sam}/documenten?aantal=100&pagina={page}"],
+                       capture_output=True, check=True)
+    j = json.loads(r.stdout)
+    for d in j.get("_embedded", {}).get("documenten", []):
+        urls.append((f"{base}/documenten/{d['documentId']}/content", d["documentId"]))
+        total += d.get("bestandsGrootte", 0)
+    page += 1
+    if page >= j["page"]["totalPages"]: break
+with open(out, "w") as f:
+    for u, i in urls: f.write(f"url = \"{u}\"\noutput = \"{i}\"\n")
+print(f"{len(urls)} documents, {total/2**20:.0f} MiB")
+PY
+
+echo "== swfvault sync --transfers $transfers"
+cfg=$(config "$work/vault")
+sync; t0=$(now)
+/usr/bin/time -v -o "$work/sync.time" build/swfvault --config "$cfg" sync --quiet "$sam"
+t1=$(now)
+sw=$(echo "$t1 - $t0" | bc)
+
+echo "== curl: $transfers parallel processes, same mTLS, keep-alive within each process"
+mkdir -p "$work/curl"
+python3 - "$work/urls" "$transfers" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+pairs = [lines[i:i+2] for i in range(0, len(lines), 2)]
+n = int(sys.argv[2])
+for k in range(n):
+    with open(f"{sys.argv[1]}.{k}", "w") as f:
+        for p in pairs[k::n]: f.write("\n".join(p) + "\n")
+PY
+sync; t0=$(now)
+pids=()
+for k in $(seq 0 $((transfers - 1))); do
+  (cd "$work/curl" && curl "${curlauth[@]}" -K "$work/urls.$k") &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
+t1=$(now)
+cw=$(echo "$t1 - $t0" | bc)
+printf 'swfvault %.2f s, curl %.2f s, ratio %.3f (target <= 1.15), swfvault peak RSS %s KiB\n' \
+  "$sw" "$cw" "$(echo "$sw / $cw" | bc -l)" "$(rss_of "$work/sync.time")"
+rm -rf "$work/curl"
+
+echo "== peak RSS: one $((big >> 20)) MiB document"
+sam_big=$(generate "{\"dossiers\":1,\"documentsPerDossier\":1,\"minSize\":$big,\"maxSize\":$big,\"seed\":43}" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["samenwerkingen"][0])')
+cfg=$(config "$work/vault-big")
+/usr/bin/time -v -o "$work/big.time" build/swfvault --config "$cfg" sync --quiet "$sam_big"
+echo "peak RSS $(rss_of "$work/big.time") KiB (target < 65536)"
+
+echo "== peak RSS: one dossier of $small small documents"
+sam_small=$(generate "{\"dossiers\":1,\"documentsPerDossier\":$small,\"minSize\":512,\"maxSize\":8192,\"seed\":44}" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["samenwerkingen"][0])')
+cfg=$(config "$work/vault-small")
+t0=$(now)
+/usr/bin/time -v -o "$work/small.time" build/swfvault --config "$cfg" sync --quiet "$sam_small"
+t1=$(now)
+printf 'peak RSS %s KiB (target < 65536), %.1f s\n' "$(rss_of "$work/small.time")" "$(echo "$t1 - $t0" | bc)"
