@@ -1,18 +1,290 @@
-// Placeholder until this command group lands: each command refuses with a usage error.
+// swfvault mirror | push: the file-share view of the vault and the upload direction.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli/commands.h"
+#include "cli/mirror_hook.h"
+#include "cli/wiring.h"
 #include "swfvault/exit_codes.h"
+#include "swfvault/hashing.h"
+#include "swfvault/mirror_tree.h"
+#include "swfvault/outbox_uploader.h"
 
 namespace swfvault {
+namespace {
+
+struct MirrorFlags {
+  std::string to;
+  std::string max_level;
+  std::vector<std::string> ids;
+  int64_t settle_seconds = 5;
+  uint64_t max_upload_bytes = 4ull << 30;
+  bool no_upload = false;
+};
+
+// Paths of documents are named only in RV targets: SV file names stay out of logs (rule 12).
+class CliMirrorObserver : public MirrorObserver {
+ public:
+  CliMirrorObserver(Output& out, std::string target, bool name_paths)
+      : out_(out), target_(std::move(target)), name_paths_(name_paths) {}
+
+  void OnFile(std::string_view action, const std::string& rel_path,
+              const std::string& document_id) override {
+    nlohmann::json j = {{"type", "file"}, {"target", target_}, {"action", std::string(action)},
+                        {"documentId", document_id}};
+    if (name_paths_) j["path"] = rel_path;
+    out_.Event(j);
+  }
+  void OnConflict(const std::string& rel_path, const std::string& copy) override {
+    out_.Event({{"type", "conflict"}, {"target", target_}, {"path", rel_path}, {"copy", copy}});
+    out_.Warn("local edit kept as " + JoinPath(target_, copy) + "; the vault's version is restored");
+  }
+  void OnUpload(const std::string& rel_path, const UploadOutcome& o) override {
+    out_.Event({{"type", "upload"}, {"target", target_}, {"path", rel_path},
+                {"outcome", std::string(UploadOutcomeName(o.kind))}, {"documentId", o.document_id},
+                {"uploadKey", o.upload_key}, {"imported", o.imported}});
+    out_.Line("uploaded\t" + rel_path + "\t" + o.document_id);
+  }
+  void OnRefused(const std::string& rel_path, const std::string& reason) override {
+    out_.Event({{"type", "refused"}, {"target", target_}, {"path", rel_path}, {"reason", reason}});
+    out_.Warn("not uploaded: " + rel_path + ": " + reason);
+  }
+  void OnWarning(const std::string& message) override { out_.Warn(message); }
+
+ private:
+  Output& out_;
+  std::string target_;
+  bool name_paths_;
+};
+
+void Add(MirrorReport& total, const MirrorReport& r) {
+  total.dossiers += r.dossiers;
+  total.published += r.published;
+  total.unchanged += r.unchanged;
+  total.removed += r.removed;
+  total.conflicts += r.conflicts;
+  total.uploaded += r.uploaded;
+  total.refused += r.refused;
+  total.waiting += r.waiting;
+  total.upload_errors += r.upload_errors;
+  total.reflinked += r.reflinked;
+}
+
+nlohmann::json ReportJson(const MirrorReport& r) {
+  return {{"dossiers", r.dossiers}, {"published", r.published}, {"unchanged", r.unchanged},
+          {"removed", r.removed},   {"conflicts", r.conflicts}, {"uploaded", r.uploaded},
+          {"refused", r.refused},   {"waiting", r.waiting},     {"uploadErrors", r.upload_errors},
+          {"reflinked", r.reflinked}};
+}
+
+// Runs one target; adds its counts to *total and returns an exit code.
+int RunTarget(CommandContext& ctx, Vault& vault, const MirrorOptions& options,
+              OutboxUploader* uploader, MirrorReport* total) {
+  CliMirrorObserver observer(ctx.output(), options.target_dir,
+                             options.ceiling == Confidentiality::kRV);
+  MirrorTree tree(vault.store(), vault.catalog(), RealClock());
+  Result<MirrorReport> report = tree.Update(options, uploader, observer);
+  if (!report.ok()) {
+    ctx.output().Error(report.status());
+    return ExitCodeFor(report.status());
+  }
+  Add(*total, *report);
+  nlohmann::json j = ReportJson(*report);
+  j["type"] = "mirror";
+  j["target"] = options.target_dir;
+  j["maxLevel"] = std::string(ConfidentialityName(options.ceiling));
+  ctx.output().Event(j);
+  ctx.output().Line(options.target_dir + ": " + std::to_string(report->published) + " published, " +
+                    std::to_string(report->unchanged) + " unchanged, " +
+                    std::to_string(report->removed) + " removed, " +
+                    std::to_string(report->conflicts) + " conflicts, " +
+                    std::to_string(report->uploaded) + " uploaded, " +
+                    std::to_string(report->refused) + " refused");
+  return report->refused > 0 || report->upload_errors > 0 ? kExitPartial : kExitOk;
+}
+
+int Worse(int a, int b) { return a == kExitOk ? b : a; }
+
+int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
+  Result<Config> config = ctx.LoadEffectiveConfig();
+  if (!config.ok()) return Fail(ctx, config.status());
+  std::vector<MirrorTarget> targets;
+  if (!flags.to.empty()) {
+    MirrorTarget t{flags.to, Confidentiality::kRV};
+    if (!flags.max_level.empty()) {
+      Result<Confidentiality> level = ParseLevelOption(flags.max_level, "--max-level");
+      if (!level.ok()) return Fail(ctx, level.status());
+      t.max_level = *level;
+    }
+    targets.push_back(t);
+  } else {
+    targets = config->mirrors;
+  }
+  if (targets.empty()) return Fail(ctx, InvalidArgument("no mirror target: give --to DIR or add [[mirror]] to the config"));
+  Result<std::string> dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(ctx, dir.status());
+  Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
+  if (!vault.ok()) return Fail(ctx, vault.status());
+  std::unique_ptr<Connection> connection;
+  std::unique_ptr<OutboxUploader> uploader;
+  ConnectionProfile profile;
+  if (!flags.no_upload) {
+    Result<ConnectionProfile> p = ctx.ResolveProfile();
+    Result<std::unique_ptr<Connection>> c = p.ok() ? Connect(*p) : Result<std::unique_ptr<Connection>>(p.status());
+    if (c.ok()) {
+      profile = *p;
+      connection = std::move(*c);
+      uploader = std::make_unique<OutboxUploader>(*connection->client, (*vault)->catalog(),
+                                                  (*vault)->store(), profile.max_level);
+    } else {
+      ctx.output().Warn("drop folders are not uploaded: " + c.status().message());
+    }
+  }
+  MirrorReport total;
+  int code = kExitOk;
+  for (const MirrorTarget& t : targets) {
+    MirrorOptions options;
+    options.target_dir = t.path;
+    options.ceiling = t.max_level;
+    options.samenwerking_ids = flags.ids;
+    options.oin = profile.oin;
+    options.settle_seconds = flags.settle_seconds;
+    options.max_upload_bytes = flags.max_upload_bytes;
+    code = Worse(code, RunTarget(ctx, **vault, options, uploader.get(), &total));
+  }
+  nlohmann::json summary = ReportJson(total);
+  summary["type"] = "summary";
+  summary["targets"] = targets.size();
+  summary["exitCode"] = code;
+  ctx.output().Event(summary);
+  return code;
+}
+
+// --- push ---
+
+struct PushFlags {
+  std::string samenwerking_id;
+  std::vector<std::string> files;
+  std::string level = "RV";
+  std::string omschrijving;
+  std::string taal;
+};
+
+Status EnsureSamenwerking(Catalog& catalog, SwfClient& client, const std::string& id) {
+  if (catalog.GetSamenwerking(id).ok()) return Status::Ok();
+  SWF_ASSIGN_OR_RETURN(Samenwerking s, client.GetSamenwerking(id));
+  return catalog.UpsertSamenwerking(s);
+}
+
+Result<UploadOutcome> PushOne(OutboxUploader& uploader, const PushFlags& flags,
+                              const std::string& path) {
+  int raw = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (raw < 0) return ErrnoStatus(errno, "open " + path);
+  struct stat st;
+  bool regular = ::fstat(raw, &st) == 0 && S_ISREG(st.st_mode);
+  struct Closer { int fd; ~Closer() { ::close(fd); } } closer{raw};
+  if (!regular) return InvalidArgument(path + " is not a regular file");
+  ::fcntl(raw, F_SETFL, ::fcntl(raw, F_GETFL) & ~O_NONBLOCK);
+  UploadRequest req;
+  req.samenwerking_id = flags.samenwerking_id;
+  req.file_path = "/proc/self/fd/" + std::to_string(raw);
+  req.local_path = path;
+  req.filename = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  Sha256Hasher sha;
+  std::string buf(64 * 1024, '\0');
+  for (ssize_t n; (n = ::read(raw, buf.data(), buf.size())) != 0;) {
+    if (n < 0) return ErrnoStatus(errno, "read " + path);
+    sha.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
+    req.size += static_cast<uint64_t>(n);
+  }
+  req.content_sha256 = sha.FinishHex();
+  req.level = flags.level;
+  req.omschrijving = flags.omschrijving;
+  req.taal = flags.taal;
+  return uploader.Upload(req);
+}
+
+int RunPush(CommandContext& ctx, const PushFlags& flags) {
+  Result<ConnectionProfile> profile = ctx.ResolveProfile();
+  if (!profile.ok()) return Fail(ctx, profile.status());
+  Result<std::string> dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(ctx, dir.status());
+  Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
+  if (!vault.ok()) return Fail(ctx, vault.status());
+  Result<std::unique_ptr<Connection>> connection = Connect(*profile);
+  if (!connection.ok()) return Fail(ctx, connection.status());
+  SwfClient& client = *(*connection)->client;
+  Status known = EnsureSamenwerking((*vault)->catalog(), client, flags.samenwerking_id);
+  if (!known.ok()) return Fail(ctx, known);
+  OutboxUploader uploader(client, (*vault)->catalog(), (*vault)->store(), profile->max_level);
+  int uploaded = 0, failed = 0, code = kExitOk;
+  for (const std::string& file : flags.files) {
+    Result<UploadOutcome> o = PushOne(uploader, flags, file);
+    if (!o.ok()) {
+      ++failed;
+      code = Worse(code, ExitCodeFor(o.status()));
+      ctx.output().Event({{"type", "upload"}, {"file", file}, {"error", o.status().ToString()}});
+      ctx.output().Warn(file + ": " + o.status().message());
+      continue;
+    }
+    ++uploaded;
+    ctx.output().Event({{"type", "upload"}, {"file", file}, {"samenwerkingId", flags.samenwerking_id},
+                        {"outcome", std::string(UploadOutcomeName(o->kind))},
+                        {"documentId", o->document_id}, {"uploadKey", o->upload_key}});
+    ctx.output().Line(std::string(UploadOutcomeName(o->kind)) + "\t" + file + "\t" + o->document_id);
+  }
+  if (failed > 0 && uploaded > 0) code = kExitPartial;
+  ctx.output().Event({{"type", "summary"}, {"samenwerkingId", flags.samenwerking_id},
+                      {"uploaded", uploaded}, {"failed", failed}, {"exitCode", code}});
+  return code;
+}
+
+}  // namespace
+
+int MirrorAfterSync(CommandContext& ctx, Vault& vault, const Config& config,
+                    const ConnectionProfile& profile, SwfClient& client) {
+  OutboxUploader uploader(client, vault.catalog(), vault.store(), profile.max_level);
+  MirrorReport total;
+  int code = kExitOk;
+  for (const MirrorTarget& t : config.mirrors) {
+    MirrorOptions options;
+    options.target_dir = t.path;
+    options.ceiling = t.max_level;
+    options.oin = profile.oin;
+    code = Worse(code, RunTarget(ctx, vault, options, &uploader, &total));
+  }
+  return code;
+}
 
 CommandSpec MirrorCommand() {
-  return {"mirror", "(not available yet)", [](CLI::App*) -> std::function<int(CommandContext&)> {
-            return [](CommandContext& ctx) { return Fail(ctx, InvalidArgument("'mirror' is not available yet")); };
+  return {"mirror", "keep a readable folder tree of the vault (and upload its drop folders)",
+          [](CLI::App* app) -> std::function<int(CommandContext&)> {
+            auto flags = std::make_shared<MirrorFlags>();
+            app->add_option("samenwerking", flags->ids, "samenwerkingIds to show (default: all)");
+            app->add_option("--to", flags->to, "target folder (default: the config's [[mirror]] targets)");
+            app->add_option("--max-level", flags->max_level, "highest confidentiality the target may hold: RV (default) or SV")
+                ->check(CLI::IsMember({"RV", "SV", "rv", "sv"}));
+            app->add_option("--settle-seconds", flags->settle_seconds,
+                            "a dropped file must be unchanged this long before it is uploaded")
+                ->check(CLI::Range(int64_t{0}, int64_t{86400}));
+            app->add_option("--max-upload-bytes", flags->max_upload_bytes, "largest file a drop folder accepts");
+            app->add_flag("--no-upload", flags->no_upload, "leave drop folders alone");
+            return [flags](CommandContext& ctx) { return RunMirror(ctx, *flags); };
           }};
 }
 
 CommandSpec PushCommand() {
-  return {"push", "(not available yet)", [](CLI::App*) -> std::function<int(CommandContext&)> {
-            return [](CommandContext& ctx) { return Fail(ctx, InvalidArgument("'push' is not available yet")); };
+  return {"push", "upload files to a samenwerking (idempotent, through the outbox)",
+          [](CLI::App* app) -> std::function<int(CommandContext&)> {
+            auto flags = std::make_shared<PushFlags>();
+            app->add_option("samenwerking", flags->samenwerking_id, "samenwerkingId")->required();
+            app->add_option("files", flags->files, "files to upload")->required();
+            app->add_option("--level", flags->level, "vertrouwelijkheidsAanduiding: RV (default) or SV")
+                ->check(CLI::IsMember({"RV", "SV"}));
+            app->add_option("--omschrijving", flags->omschrijving, "documentOmschrijving");
+            app->add_option("--taal", flags->taal, "taal (e.g. nl)");
+            return [flags](CommandContext& ctx) { return RunPush(ctx, *flags); };
           }};
 }
 

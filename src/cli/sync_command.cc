@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "cli/commands.h"
+#include "cli/mirror_hook.h"
 #include "cli/wiring.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/sync_executor.h"
@@ -138,8 +139,13 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
                         vault.catalog(), RealSleeper(), observer);
   SyncReport report = executor.Run(options);
   // HOOK after-sync: mirror targets and drop folders are brought up to date here.
+  int mirror_code = kExitOk;
+  if (report.fatal.ok() && !flags.dry_run && !config.mirrors.empty()) {
+    mirror_code = MirrorAfterSync(ctx, vault, config, profile, *(*connection)->client);
+  }
   ctx.output().EndProgress();
   int code = ExitFor(report);
+  if (code == kExitOk) code = mirror_code;
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!report.fatal.ok()) ctx.output().Error(report.fatal);

@@ -1,0 +1,20 @@
+// The after-sync hook of `swfvault sync` (src/cli/sync_command.cc): brings the config's
+// [[mirror]] targets up to date and uploads their drop folders as `profile`. Implemented in
+// mirror_command.cc. Reports through ctx.output(); returns an exit code (kExitOk, kExitPartial
+// when files were refused or left for the next run, or the code of a target-wide failure).
+#ifndef SWFVAULT_CLI_MIRROR_HOOK_H_
+#define SWFVAULT_CLI_MIRROR_HOOK_H_
+
+#include "cli/command.h"
+#include "swfvault/config.h"
+#include "swfvault/swf_client.h"
+#include "swfvault/vault.h"
+
+namespace swfvault {
+
+int MirrorAfterSync(CommandContext& ctx, Vault& vault, const Config& config,
+                    const ConnectionProfile& profile, SwfClient& client);
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_CLI_MIRROR_HOOK_H_

@@ -1,0 +1,215 @@
+// Drop folders: `<dossier>/_uploaden/<file>` (+ optional `<file>.json` sidecar) is uploaded
+// once stable; what cannot be uploaded moves to `_mislukt/` with a reason.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "mirror/mirror_run.h"
+
+namespace swfvault {
+namespace {
+
+constexpr size_t kMaxSidecarBytes = 64 * 1024;
+
+struct DropMetadata {
+  std::string level;
+  std::string omschrijving;
+  std::string taal;
+};
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+Result<std::string> ReadSmall(const TreeDir& dir, const std::string& name) {
+  SWF_ASSIGN_OR_RETURN(Fd fd, dir.OpenRead(name));
+  std::string text(kMaxSidecarBytes + 1, '\0');
+  size_t got = 0;
+  while (got < text.size()) {
+    ssize_t r = ::read(fd.get(), text.data() + got, text.size() - got);
+    if (r < 0) return ErrnoStatus(errno, "read " + name);
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
+  }
+  if (got > kMaxSidecarBytes) return InvalidArgument("sidecar " + name + " is larger than 64 KiB");
+  text.resize(got);
+  return text;
+}
+
+Result<DropMetadata> ParseSidecar(const std::string& text, const std::string& name,
+                                  const std::string& default_level) {
+  DropMetadata m{default_level, "", ""};
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return InvalidArgument("sidecar " + name + " is not a JSON object");
+  auto text_field = [&](const char* key, std::string* out) -> Status {
+    if (!j.contains(key) || j[key].is_null()) return Status::Ok();
+    if (!j[key].is_string()) return InvalidArgument("sidecar " + name + ": " + key + " must be text");
+    *out = j[key].get<std::string>();
+    return Status::Ok();
+  };
+  SWF_RETURN_IF_ERROR(text_field("vertrouwelijkheidsAanduiding", &m.level));
+  SWF_RETURN_IF_ERROR(text_field("documentOmschrijving", &m.omschrijving));
+  SWF_RETURN_IF_ERROR(text_field("taal", &m.taal));
+  if (m.level != "RV" && m.level != "SV") {
+    return InvalidArgument("sidecar " + name + ": vertrouwelijkheidsAanduiding must be RV or SV");
+  }
+  return m;
+}
+
+class DropScanner {
+ public:
+  DropScanner(MirrorRun& run, OutboxUploader& uploader) : run_(run), uploader_(uploader) {}
+
+  Status Scan(const MirrorDossier& d) {
+    SWF_ASSIGN_OR_RETURN(TreeDir dossier, run_.root.OpenSub(d.dir_name, true));
+    SWF_ASSIGN_OR_RETURN(TreeDir drop, dossier.OpenSub(kDropDir, true));
+    SWF_ASSIGN_OR_RETURN(std::vector<std::string> names, drop.List());
+    std::sort(names.begin(), names.end());
+    std::set<std::string> present(names.begin(), names.end());
+    for (const std::string& name : names) {
+      if (name.rfind(".swfvault-", 0) == 0) continue;
+      if (EndsWith(name, ".json") && present.count(name.substr(0, name.size() - 5)) > 0) continue;
+      std::string sidecar = present.count(name + ".json") > 0 ? name + ".json" : "";
+      Status st = One(d, dossier, drop, name, sidecar);
+      seen_.insert(d.dir_name + "/" + kDropDir + "/" + name);
+      if (st.code() == StatusCode::kResourceExhausted) return st;
+      if (!st.ok()) {
+        ++run_.report.upload_errors;
+        run_.observer.OnWarning("upload of " + d.dir_name + "/" + kDropDir + "/" + name + " left for the next run: " + st.ToString());
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Sightings of files that are gone are dropped.
+  void ForgetVanished() {
+    for (auto it = run_.state.drops.begin(); it != run_.state.drops.end();) {
+      it = seen_.count(it->first) > 0 ? std::next(it) : run_.state.drops.erase(it);
+    }
+  }
+
+ private:
+  Status One(const MirrorDossier& d, const TreeDir& dossier, const TreeDir& drop,
+             const std::string& name, const std::string& sidecar) {
+    std::string rel = d.dir_name + "/" + kDropDir + "/" + name;
+    SWF_ASSIGN_OR_RETURN(EntryStat st, drop.Lstat(name));
+    if (st.type == EntryStat::Type::kSymlink) return Refuse(dossier, drop, name, "", rel, "een symbolische koppeling wordt niet geüpload");
+    if (st.type == EntryStat::Type::kDirectory) return Refuse(dossier, drop, name, "", rel, "een map wordt niet geüpload; zet de bestanden er los in");
+    if (st.type != EntryStat::Type::kRegular) return Refuse(dossier, drop, name, "", rel, "geen gewoon bestand (FIFO, socket of apparaat)");
+    if (st.size > run_.options.max_upload_bytes) {
+      return Refuse(dossier, drop, name, sidecar, rel, "te groot: " + std::to_string(st.size) + " bytes, grens " + std::to_string(run_.options.max_upload_bytes));
+    }
+    if (!Stable(rel, st)) {
+      ++run_.report.waiting;
+      return Status::Ok();
+    }
+    DropMetadata meta{run_.options.default_level, "", ""};
+    if (!sidecar.empty()) {
+      Result<std::string> text = ReadSmall(drop, sidecar);
+      Result<DropMetadata> parsed =
+          text.ok() ? ParseSidecar(*text, sidecar, run_.options.default_level) : Result<DropMetadata>(text.status());
+      if (!parsed.ok()) return Refuse(dossier, drop, name, sidecar, rel, parsed.status().message());
+      meta = *parsed;
+    }
+    if (meta.level == "SV" && LimitedAccess(d.samenwerking.samenwerking_id)) {
+      return Refuse(dossier, drop, name, sidecar, rel, "SV-document in een samenwerking waar wij BEPERKTE_TOEGANG hebben: de server weigert dit");
+    }
+    return Upload(d, dossier, drop, name, sidecar, rel, st, meta);
+  }
+
+  bool Stable(const std::string& rel, const EntryStat& st) {
+    int64_t now = run_.clock.NowUnixMicros() / 1000000;
+    auto it = run_.state.drops.find(rel);
+    if (it == run_.state.drops.end() || it->second.size != st.size || it->second.mtime_ns != st.mtime_ns) {
+      run_.state.drops[rel] = {st.size, st.mtime_ns, now};
+      return run_.options.settle_seconds <= 0;
+    }
+    return now - it->second.first_seen_unix >= run_.options.settle_seconds;
+  }
+
+  bool LimitedAccess(const std::string& samenwerking_id) {
+    Result<std::vector<Deelnemer>> list = run_.catalog.ListDeelnemers(samenwerking_id);
+    if (!list.ok()) return false;
+    for (const Deelnemer& p : *list) {
+      if (p.oin == run_.options.oin) return p.privilege == "BEPERKTE_TOEGANG";
+    }
+    return false;
+  }
+
+  Status Upload(const MirrorDossier& d, const TreeDir& dossier, const TreeDir& drop,
+                const std::string& name, const std::string& sidecar, const std::string& rel,
+                const EntryStat& seen, const DropMetadata& meta) {
+    SWF_ASSIGN_OR_RETURN(Fd fd, drop.OpenRead(name));
+    struct stat now;
+    if (::fstat(fd.get(), &now) != 0) return ErrnoStatus(errno, "stat " + rel);
+    if (static_cast<uint64_t>(now.st_size) != seen.size) return Status::Ok();  // still growing
+    UploadRequest req;
+    req.samenwerking_id = d.samenwerking.samenwerking_id;
+    req.file_path = "/proc/self/fd/" + std::to_string(fd.get());
+    req.local_path = JoinPath(run_.root.path(), rel);
+    req.filename = name;
+    SWF_ASSIGN_OR_RETURN(req.content_sha256, HashFd(fd.get(), rel, &req.size));
+    req.level = meta.level;
+    req.omschrijving = meta.omschrijving;
+    req.taal = meta.taal;
+    Result<UploadOutcome> outcome = uploader_.Upload(req);
+    if (!outcome.ok()) {
+      StatusCode c = outcome.status().code();
+      if (c == StatusCode::kPermissionDenied || c == StatusCode::kInvalidArgument || c == StatusCode::kNotFound) {
+        return Refuse(dossier, drop, name, sidecar, rel, "de server weigerde de upload: " + outcome.status().message());
+      }
+      return outcome.status();
+    }
+    SWF_RETURN_IF_ERROR(drop.Remove(name));
+    if (!sidecar.empty()) SWF_RETURN_IF_ERROR(drop.Remove(sidecar));
+    run_.state.drops.erase(rel);
+    ++run_.report.uploaded;
+    run_.observer.OnUpload(rel, *outcome);
+    return Status::Ok();
+  }
+
+  Status Refuse(const TreeDir& dossier, const TreeDir& drop, const std::string& name,
+                const std::string& sidecar, const std::string& rel, const std::string& reason) {
+    SWF_ASSIGN_OR_RETURN(TreeDir failed, dossier.OpenSub(kFailedDir, true));
+    std::string target = name;
+    for (int n = 2; failed.Lstat(target).ok() || failed.Lstat(target + ".reden.txt").ok(); ++n) {
+      target = name + " (" + std::to_string(n) + ")";
+    }
+    std::string text = "Niet geüpload: " + name + "\nReden: " + reason + "\nDatum: " + Today(run_.clock) + "\n";
+    SWF_RETURN_IF_ERROR(failed.WriteAtomically(target + ".reden.txt", text, 0644));
+    SWF_RETURN_IF_ERROR(drop.Rename(name, failed, target, false));
+    if (!sidecar.empty()) SWF_RETURN_IF_ERROR(drop.Rename(sidecar, failed, target + ".json", false));
+    run_.state.drops.erase(rel);
+    ++run_.report.refused;
+    run_.observer.OnRefused(rel, reason);
+    return Status::Ok();
+  }
+
+  MirrorRun& run_;
+  OutboxUploader& uploader_;
+  std::set<std::string> seen_;
+};
+
+bool ActsIn(MirrorRun& run, const Samenwerking& s) {
+  if (run.options.oin.empty() || s.aangemaakt_door == run.options.oin) return true;
+  Result<std::vector<Deelnemer>> list = run.catalog.ListDeelnemers(s.samenwerking_id);
+  if (!list.ok() || list->empty()) return true;
+  return std::any_of(list->begin(), list->end(), [&](const Deelnemer& p) { return p.oin == run.options.oin; });
+}
+
+}  // namespace
+
+Status ProcessDropFolders(MirrorRun& run, const MirrorPlan& plan, OutboxUploader& uploader) {
+  DropScanner scanner(run, uploader);
+  for (const MirrorDossier& d : plan.dossiers) {
+    if (!ActsIn(run, d.samenwerking)) continue;
+    SWF_RETURN_IF_ERROR(scanner.Scan(d));
+  }
+  scanner.ForgetVanished();
+  return Status::Ok();
+}
+
+}  // namespace swfvault

@@ -1,0 +1,76 @@
+#include "mirror/mirror_state.h"
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "swfvault/file_system.h"
+
+namespace swfvault {
+namespace {
+
+constexpr size_t kMaxStateBytes = 256u << 20;
+
+Result<std::string> ReadAll(const TreeDir& root) {
+  SWF_ASSIGN_OR_RETURN(Fd fd, root.OpenRead(kMirrorStateFile));
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t r = ::read(fd.get(), buf, sizeof buf);
+    if (r < 0) return ErrnoStatus(errno, "read mirror state");
+    if (r == 0) return text;
+    text.append(buf, static_cast<size_t>(r));
+    if (text.size() > kMaxStateBytes) return Corruption("mirror state file is too large");
+  }
+}
+
+MirrorState FromJson(const nlohmann::json& j) {
+  MirrorState s;
+  for (const auto& [path, f] : j.at("files").items()) {
+    s.files[path] = {f.at("documentId").get<std::string>(), f.at("sha256").get<std::string>(),
+                     f.at("size").get<uint64_t>(), f.at("mtimeNs").get<int64_t>()};
+  }
+  for (const auto& [path, d] : j.at("drops").items()) {
+    s.drops[path] = {d.at("size").get<uint64_t>(), d.at("mtimeNs").get<int64_t>(),
+                     d.at("firstSeen").get<int64_t>()};
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<MirrorState> LoadMirrorState(const TreeDir& root) {
+  Result<std::string> text = ReadAll(root);
+  if (!text.ok()) {
+    if (text.status().code() == StatusCode::kNotFound) return MirrorState{};
+    return text.status();
+  }
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("version", 0) != 1) {
+    return Corruption(JoinPath(root.path(), kMirrorStateFile) + " is not a mirror state file");
+  }
+  try {
+    return FromJson(j);
+  } catch (const nlohmann::json::exception& e) {
+    return Corruption(JoinPath(root.path(), kMirrorStateFile) + ": " + e.what());
+  }
+}
+
+Status SaveMirrorState(const TreeDir& root, const MirrorState& state) {
+  nlohmann::json files = nlohmann::json::object(), drops = nlohmann::json::object();
+  for (const auto& [path, f] : state.files) {
+    files[path] = {{"documentId", f.document_id}, {"sha256", f.sha256}, {"size", f.size},
+                   {"mtimeNs", f.mtime_ns}};
+  }
+  for (const auto& [path, d] : state.drops) {
+    drops[path] = {{"size", d.size}, {"mtimeNs", d.mtime_ns}, {"firstSeen", d.first_seen_unix}};
+  }
+  nlohmann::json j = {{"version", 1}, {"files", files}, {"drops", drops}};
+  // Names may be invalid UTF-8 only if the sanitizer let them through; it does not, but
+  // replace rather than throw.
+  std::string text = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+  SWF_RETURN_IF_ERROR(root.WriteAtomically(kMirrorStateFile, text, 0600));
+  return root.Sync();
+}
+
+}  // namespace swfvault

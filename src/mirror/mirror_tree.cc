@@ -1,0 +1,217 @@
+#include "swfvault/mirror_tree.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <ctime>
+
+#include "mirror/mirror_run.h"
+
+namespace swfvault {
+namespace {
+
+bool SameAsRecorded(const EntryStat& st, const MirroredFile* prev) {
+  return prev != nullptr && st.size == prev->size && st.mtime_ns == prev->mtime_ns;
+}
+
+class ActionRunner {
+ public:
+  ActionRunner(MirrorRun& run, std::map<std::string, MirroredFile> previous)
+      : run_(run), previous_(std::move(previous)) {}
+
+  Status Apply(const MirrorAction& a) {
+    std::string leaf;
+    bool create = a.kind != MirrorAction::Kind::kRemove;
+    Result<TreeDir> dir = OpenParent(run_.root, a.rel_path, create, &leaf);
+    if (!dir.ok() && dir.status().code() == StatusCode::kNotFound && !create) {
+      run_.state.files.erase(a.rel_path);
+      return Status::Ok();
+    }
+    if (!dir.ok()) return dir.status();
+    Result<EntryStat> st = dir->Lstat(leaf);
+    if (!st.ok() && st.status().code() != StatusCode::kNotFound) return st.status();
+    auto it = previous_.find(a.rel_path);
+    const MirroredFile* prev = it == previous_.end() ? nullptr : &it->second;
+    if (a.kind == MirrorAction::Kind::kRemove) return Remove(*dir, leaf, a, st, prev);
+    return Place(*dir, leaf, a, st, prev);
+  }
+
+ private:
+  Status Place(const TreeDir& dir, const std::string& leaf, const MirrorAction& a,
+               const Result<EntryStat>& st, const MirroredFile* prev) {
+    if (!st.ok()) return Publish(dir, leaf, a);
+    if (st->type == EntryStat::Type::kDirectory) {
+      run_.observer.OnWarning("a folder is in the way of " + a.document_id + "; left alone");
+      return Status::Ok();
+    }
+    if (st->type != EntryStat::Type::kRegular) {
+      SWF_RETURN_IF_ERROR(dir.Remove(leaf));  // a planted symlink or FIFO: never write through it
+      return Publish(dir, leaf, a);
+    }
+    bool unchanged_since_written = SameAsRecorded(*st, prev);
+    std::string hash;
+    if (!unchanged_since_written) {
+      SWF_ASSIGN_OR_RETURN(Fd fd, dir.OpenRead(leaf));
+      SWF_ASSIGN_OR_RETURN(hash, HashFd(fd.get(), JoinPath(dir.path(), leaf)));
+      if (hash == a.sha256) return Record(a, *st, false);
+      unchanged_since_written = prev != nullptr && hash == prev->sha256;
+    }
+    if (unchanged_since_written && a.kind == MirrorAction::Kind::kKeep) return Record(a, *st, false);
+    if (!unchanged_since_written) SWF_RETURN_IF_ERROR(Conflict(dir, leaf, a.rel_path));
+    return Publish(dir, leaf, a);
+  }
+
+  Status Remove(const TreeDir& dir, const std::string& leaf, const MirrorAction& a,
+                const Result<EntryStat>& st, const MirroredFile* prev) {
+    run_.state.files.erase(a.rel_path);
+    if (!st.ok() || st->type == EntryStat::Type::kDirectory) return Status::Ok();
+    bool ours = st->type != EntryStat::Type::kRegular || SameAsRecorded(*st, prev);
+    if (!ours && !a.for_ceiling) {
+      SWF_ASSIGN_OR_RETURN(Fd fd, dir.OpenRead(leaf));
+      SWF_ASSIGN_OR_RETURN(std::string hash, HashFd(fd.get(), JoinPath(dir.path(), leaf)));
+      ours = prev != nullptr && hash == prev->sha256;
+    }
+    if (!ours && !a.for_ceiling) return Conflict(dir, leaf, a.rel_path);
+    SWF_RETURN_IF_ERROR(dir.Remove(leaf));
+    ++run_.report.removed;
+    run_.observer.OnFile("removed", a.rel_path, a.document_id);
+    return Status::Ok();
+  }
+
+  Status Conflict(const TreeDir& dir, const std::string& leaf, const std::string& rel_path) {
+    SWF_ASSIGN_OR_RETURN(std::string copy, KeepAsConflictCopy(dir, leaf, Today(run_.clock)));
+    std::string copy_rel = rel_path.substr(0, rel_path.size() - leaf.size()) + copy;
+    ++run_.report.conflicts;
+    run_.observer.OnConflict(rel_path, copy_rel);
+    return Status::Ok();
+  }
+
+  Status Publish(const TreeDir& dir, const std::string& leaf, const MirrorAction& a) {
+    std::string object = run_.store.ObjectPath(a.sha256);
+    int fd = ::open(object.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus(errno, "open object " + a.sha256);
+    Fd src(fd);
+    bool reflinked = false;
+    SWF_RETURN_IF_ERROR(dir.PublishFrom(leaf, src.get(), 0444, &reflinked));
+    if (reflinked) ++run_.report.reflinked;
+    SWF_ASSIGN_OR_RETURN(EntryStat st, dir.Lstat(leaf));
+    return Record(a, st, true);
+  }
+
+  Status Record(const MirrorAction& a, const EntryStat& st, bool published) {
+    run_.state.files[a.rel_path] = {a.document_id, a.sha256, st.size, st.mtime_ns};
+    if (published) {
+      ++run_.report.published;
+      run_.observer.OnFile("published", a.rel_path, a.document_id);
+    } else {
+      ++run_.report.unchanged;
+    }
+    return Status::Ok();
+  }
+
+  MirrorRun& run_;
+  std::map<std::string, MirroredFile> previous_;
+};
+
+Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& options,
+                                    const MirrorState& state) {
+  MirrorPlanInput in;
+  in.ceiling = options.ceiling;
+  in.state = state.files;
+  SWF_ASSIGN_OR_RETURN(std::vector<Samenwerking> all, catalog.ListSamenwerkingen());
+  for (Samenwerking& s : all) {
+    bool wanted = options.samenwerking_ids.empty();
+    for (const std::string& id : options.samenwerking_ids) wanted |= id == s.samenwerking_id;
+    if (!wanted) continue;
+    SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, catalog.ListDocuments(s.samenwerking_id));
+    for (CatalogDocument& d : docs) in.documents.push_back(std::move(d));
+    in.samenwerkingen.push_back(std::move(s));
+  }
+  SWF_ASSIGN_OR_RETURN(std::vector<BlobRecord> blobs, catalog.ListBlobs());
+  for (const BlobRecord& b : blobs) in.blob_sizes[b.sha256] = b.size;
+  return in;
+}
+
+}  // namespace
+
+std::string Today(Clock& clock) {
+  std::time_t t = static_cast<std::time_t>(clock.NowUnixMicros() / 1000000);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+Result<TreeDir> OpenParent(const TreeDir& root, const std::string& rel_path, bool create,
+                           std::string* leaf) {
+  size_t slash = rel_path.rfind('/');
+  *leaf = slash == std::string::npos ? rel_path : rel_path.substr(slash + 1);
+  if (slash == std::string::npos) return root.OpenSub(".", false);
+  std::string dirs = rel_path.substr(0, slash);
+  Result<TreeDir> dir = root.OpenSub(dirs.substr(0, dirs.find('/')), create);
+  for (size_t pos = dirs.find('/'); dir.ok() && pos != std::string::npos;) {
+    size_t next = dirs.find('/', pos + 1);
+    dir = dir->OpenSub(dirs.substr(pos + 1, next == std::string::npos ? next : next - pos - 1), create);
+    pos = next;
+  }
+  return dir;
+}
+
+Result<std::string> KeepAsConflictCopy(const TreeDir& dir, const std::string& name,
+                                       const std::string& date) {
+  size_t dot = name.rfind('.');
+  if (dot == 0 || dot == std::string::npos) dot = name.size();
+  std::string stem = name.substr(0, dot), ext = name.substr(dot);
+  for (int n = 1; n < 1000; ++n) {
+    std::string suffix = " (lokale wijziging " + date + (n > 1 ? " " + std::to_string(n) : "") + ")";
+    std::string copy = stem + suffix + ext;
+    Status st = dir.Rename(name, dir, copy, /*replace=*/false);
+    if (st.ok()) return copy;
+    if (st.code() != StatusCode::kAlreadyExists) return st;
+  }
+  return Conflict("no free conflict-copy name for " + JoinPath(dir.path(), name));
+}
+
+Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
+  std::map<std::string, MirroredFile> previous = run.state.files;
+  // Record intent first: a crash after publishing but before the final save must not leave a
+  // file the next run does not know about (it could never be removed for the ceiling).
+  for (const MirrorAction& a : plan.actions) {
+    if (a.kind == MirrorAction::Kind::kPublish) run.state.files[a.rel_path] = {a.document_id, a.sha256, a.size, -1};
+  }
+  if (plan.Count(MirrorAction::Kind::kPublish) > 0) SWF_RETURN_IF_ERROR(SaveMirrorState(run.root, run.state));
+  ActionRunner runner(run, std::move(previous));
+  for (const MirrorAction& a : plan.actions) {
+    Status st = runner.Apply(a);
+    if (st.code() == StatusCode::kResourceExhausted) return st;
+    if (!st.ok()) run.observer.OnWarning(st.message());
+  }
+  return Status::Ok();
+}
+
+Result<MirrorReport> MirrorTree::Update(const MirrorOptions& options, OutboxUploader* uploader,
+                                        MirrorObserver& observer) {
+  if (options.target_dir.empty()) return InvalidArgument("mirror target directory is empty");
+  SWF_ASSIGN_OR_RETURN(TreeDir root, TreeDir::OpenRoot(options.target_dir, /*create=*/true));
+  SWF_ASSIGN_OR_RETURN(MirrorState state, LoadMirrorState(root));
+  MirrorReport report;
+  MirrorRun run{store_, catalog_, clock_, options, observer, root, state, report};
+  SWF_ASSIGN_OR_RETURN(MirrorPlanInput input, GatherInput(catalog_, options, state));
+  if (uploader != nullptr) {
+    MirrorPlan before = PlanMirror(input);
+    SWF_RETURN_IF_ERROR(ProcessDropFolders(run, before, *uploader));
+    if (report.uploaded > 0) {
+      SWF_ASSIGN_OR_RETURN(input, GatherInput(catalog_, options, state));
+    }
+  }
+  MirrorPlan plan = PlanMirror(input);
+  report.dossiers = static_cast<int>(plan.dossiers.size());
+  Status applied = ApplyTreeActions(run, plan);
+  if (applied.ok()) applied = WriteMetadataFiles(run, plan);
+  SWF_RETURN_IF_ERROR(SaveMirrorState(root, state));
+  SWF_RETURN_IF_ERROR(applied);
+  return report;
+}
+
+}  // namespace swfvault

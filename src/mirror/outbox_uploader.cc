@@ -1,0 +1,110 @@
+#include "swfvault/outbox_uploader.h"
+
+#include "swfvault/hashing.h"
+#include "swfvault/swf_client.h"
+
+namespace swfvault {
+
+std::string_view UploadOutcomeName(UploadOutcome::Kind kind) {
+  switch (kind) {
+    case UploadOutcome::Kind::kUploaded: return "uploaded";
+    case UploadOutcome::Kind::kReconciled: return "reconciled";
+    case UploadOutcome::Kind::kAlreadyConfirmed: return "already-confirmed";
+  }
+  return "uploaded";
+}
+
+std::string OutboxUploader::UploadKey(const std::string& samenwerking_id, const std::string& sha256,
+                                      const std::string& filename) {
+  std::string material = samenwerking_id;
+  material.push_back('\0');
+  material += sha256;
+  material.push_back('\0');
+  material += filename;
+  return Sha256Hex(material).substr(0, 32);
+}
+
+// A crash may have hit between the POST and MarkUploadConfirmed: look before sending again.
+Result<bool> OutboxUploader::FindRemote(const OutboxEntry& entry, std::string* document_id) {
+  SWF_ASSIGN_OR_RETURN(std::vector<Document> docs, client_.ListDocumenten(entry.samenwerking_id));
+  for (const Document& d : docs) {
+    if (d.nummer_binnen_systeem == entry.upload_key && d.document_hash == entry.content_sha256) {
+      *document_id = d.document_id;
+      return true;
+    }
+  }
+  return false;
+}
+
+Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& request) {
+  UploadOutcome outcome;
+  outcome.upload_key = UploadKey(request.samenwerking_id, request.content_sha256, request.filename);
+  SWF_ASSIGN_OR_RETURN(OutboxEntry entry,
+                       catalog_.EnqueueUpload(request.samenwerking_id, request.content_sha256,
+                                              outcome.upload_key, request.local_path));
+  if (entry.state == OutboxState::kConfirmed) {
+    outcome.kind = UploadOutcome::Kind::kAlreadyConfirmed;
+    outcome.document_id = entry.document_id;
+    return outcome;
+  }
+  if (entry.state == OutboxState::kSent) {
+    std::string found;
+    SWF_ASSIGN_OR_RETURN(bool present, FindRemote(entry, &found));
+    if (present) {
+      SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, found));
+      outcome.kind = UploadOutcome::Kind::kReconciled;
+      outcome.document_id = found;
+      return outcome;
+    }
+  } else {
+    SWF_RETURN_IF_ERROR(catalog_.MarkUploadSent(entry.outbox_id));
+  }
+  DocumentUpload upload;
+  upload.file_path = request.file_path;
+  upload.filename = request.filename;
+  upload.document_omschrijving = request.omschrijving;
+  upload.kenmerk_systeem = kUploadKenmerkSysteem;
+  upload.nummer_binnen_systeem = outcome.upload_key;
+  upload.vertrouwelijkheids_aanduiding = request.level;
+  upload.taal = request.taal;
+  SWF_ASSIGN_OR_RETURN(Document doc, client_.UploadDocument(request.samenwerking_id, upload));
+  SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, doc.document_id));
+  outcome.document_id = doc.document_id;
+  if (doc.document_hash != request.content_sha256) {
+    return Corruption("uploaded " + doc.document_id + " but the server hashed " +
+                      doc.document_hash + ", expected " + request.content_sha256 +
+                      " (file changed while uploading?)");
+  }
+  outcome.imported = AllowedUnder(doc.vertrouwelijkheid, ceiling_) && Import(doc, request).ok();
+  return outcome;
+}
+
+// Streams the uploaded bytes into the store under the hash the server reported, so the
+// document is in the vault (and the mirror) without downloading it again. Best effort: a
+// failure leaves it to the next sync.
+Status OutboxUploader::Import(const Document& document, const UploadRequest& request) {
+  Result<Samenwerking> known = catalog_.GetSamenwerking(document.samenwerking_id);
+  if (!known.ok()) return known.status();
+  SWF_ASSIGN_OR_RETURN(auto writer, store_.BeginWrite());
+  PosixFileSystem fs;
+  SWF_ASSIGN_OR_RETURN(auto in, fs.OpenForRead(request.file_path));
+  std::string buf(64 * 1024, '\0');
+  for (;;) {
+    SWF_ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    SWF_RETURN_IF_ERROR(writer->Append(std::string_view(buf.data(), n)));
+  }
+  SWF_ASSIGN_OR_RETURN(CommitResult committed, writer->Commit(document.document_hash, writer->size()));
+  SWF_ASSIGN_OR_RETURN(Catalog::Transaction tx, catalog_.Begin());
+  SWF_RETURN_IF_ERROR(catalog_.RecordBlob(committed.blob));
+  SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(document, DocumentState::kPresent, committed.blob.sha256));
+  Event event;
+  event.kind = EventKind::kUploaded;
+  event.document_id = document.document_id;
+  event.samenwerking_id = document.samenwerking_id;
+  event.sha256 = committed.blob.sha256;
+  SWF_RETURN_IF_ERROR(catalog_.AppendEvent(event).status());
+  return tx.Commit();
+}
+
+}  // namespace swfvault

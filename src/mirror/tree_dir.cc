@@ -1,0 +1,230 @@
+#include "mirror/tree_dir.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+
+#include "swfvault/file_system.h"
+#include "swfvault/hashing.h"
+
+namespace swfvault {
+
+Fd& Fd::operator=(Fd&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = o.fd_;
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
+Fd::~Fd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+namespace {
+
+constexpr int kDirFlags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+
+EntryStat FromStat(const struct stat& st) {
+  EntryStat e;
+  if (S_ISREG(st.st_mode)) e.type = EntryStat::Type::kRegular;
+  else if (S_ISDIR(st.st_mode)) e.type = EntryStat::Type::kDirectory;
+  else if (S_ISLNK(st.st_mode)) e.type = EntryStat::Type::kSymlink;
+  e.size = static_cast<uint64_t>(st.st_size);
+  e.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return e;
+}
+
+Status WriteAll(int fd, const char* data, size_t n, const std::string& what) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return ErrnoStatus(errno, "write " + what);
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+  return Status::Ok();
+}
+
+Status CopyFd(int src, int dst, const std::string& what) {
+  if (::lseek(src, 0, SEEK_SET) < 0) return ErrnoStatus(errno, "seek " + what);
+  std::string buf(64 * 1024, '\0');
+  for (;;) {
+    ssize_t r = ::read(src, buf.data(), buf.size());
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return ErrnoStatus(errno, "read for " + what);
+    if (r == 0) return Status::Ok();
+    SWF_RETURN_IF_ERROR(WriteAll(dst, buf.data(), static_cast<size_t>(r), what));
+  }
+}
+
+}  // namespace
+
+Result<TreeDir> TreeDir::OpenRoot(const std::string& path, bool create) {
+  if (create) {
+    std::string partial;
+    for (size_t i = 0; i <= path.size(); ++i) {
+      if (i < path.size() && path[i] != '/') continue;
+      partial = path.substr(0, i);
+      if (partial.empty()) continue;
+      if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
+        return ErrnoStatus(errno, "mkdir " + partial);
+      }
+    }
+  }
+  int fd = ::open(path.c_str(), kDirFlags);
+  if (fd < 0) return ErrnoStatus(errno, "open mirror target " + path);
+  return TreeDir(Fd(fd), path);
+}
+
+Result<TreeDir> TreeDir::OpenSub(const std::string& name, bool create) const {
+  std::string full = JoinPath(path_, name);
+  if (create && ::mkdirat(fd_.get(), name.c_str(), 0755) != 0 && errno != EEXIST) {
+    return ErrnoStatus(errno, "mkdir " + full);
+  }
+  int fd = ::openat(fd_.get(), name.c_str(), kDirFlags | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ELOOP || errno == ENOTDIR) {
+      return Status(StatusCode::kPermissionDenied, "refusing " + full + ": not a real directory (symlink?)");
+    }
+    return ErrnoStatus(errno, "open " + full);
+  }
+  return TreeDir(Fd(fd), full);
+}
+
+Result<EntryStat> TreeDir::Lstat(const std::string& name) const {
+  struct stat st;
+  if (::fstatat(fd_.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return ErrnoStatus(errno, "lstat " + JoinPath(path_, name));
+  }
+  return FromStat(st);
+}
+
+Result<std::vector<std::string>> TreeDir::List() const {
+  int fd = ::openat(fd_.get(), ".", kDirFlags);
+  if (fd < 0) return ErrnoStatus(errno, "open " + path_);
+  DIR* d = ::fdopendir(fd);
+  if (d == nullptr) {
+    ::close(fd);
+    return ErrnoStatus(errno, "opendir " + path_);
+  }
+  std::vector<std::string> names;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(std::move(n));
+  }
+  ::closedir(d);
+  return names;
+}
+
+Result<Fd> TreeDir::OpenRead(const std::string& name) const {
+  std::string full = JoinPath(path_, name);
+  int fd = ::openat(fd_.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ELOOP) return Status(StatusCode::kPermissionDenied, "refusing symlink " + full);
+    return ErrnoStatus(errno, "open " + full);
+  }
+  Fd owned(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return ErrnoStatus(errno, "stat " + full);
+  if (!S_ISREG(st.st_mode)) return Status(StatusCode::kPermissionDenied, "not a regular file: " + full);
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  return owned;
+}
+
+Status TreeDir::Remove(const std::string& name) const {
+  if (::unlinkat(fd_.get(), name.c_str(), 0) != 0 && errno != ENOENT) {
+    return ErrnoStatus(errno, "remove " + JoinPath(path_, name));
+  }
+  return Status::Ok();
+}
+
+Status TreeDir::Rename(const std::string& from, const TreeDir& to, const std::string& to_name,
+                       bool replace) const {
+  unsigned flags = replace ? 0 : RENAME_NOREPLACE;
+  if (::renameat2(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), flags) != 0) {
+    return ErrnoStatus(errno, "rename " + JoinPath(path_, from) + " -> " + JoinPath(to.path_, to_name));
+  }
+  return Status::Ok();
+}
+
+Result<std::pair<Fd, std::string>> TreeDir::CreateTemp() const {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    char name[40];
+    std::snprintf(name, sizeof name, ".swfvault-%016llx.tmp", static_cast<unsigned long long>(rng()));
+    int fd = ::openat(fd_.get(), name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) return std::make_pair(Fd(fd), std::string(name));
+    if (errno != EEXIST) return ErrnoStatus(errno, "create temp in " + path_);
+  }
+  return Status(StatusCode::kIoError, "no free temp name in " + path_);
+}
+
+namespace {
+
+template <typename Fill>
+Status PublishTemp(const TreeDir& dir, int dir_fd, std::pair<Fd, std::string> tmp,
+                   const std::string& name, uint32_t mode, Fill&& fill) {
+  std::string what = JoinPath(dir.path(), name);
+  Status st = fill(tmp.first.get());
+  if (st.ok() && ::fchmod(tmp.first.get(), mode) != 0) st = ErrnoStatus(errno, "chmod " + what);
+  if (st.ok() && ::fsync(tmp.first.get()) != 0) st = ErrnoStatus(errno, "fsync " + what);
+  if (st.ok() && ::renameat(dir_fd, tmp.second.c_str(), dir_fd, name.c_str()) != 0) {
+    st = ErrnoStatus(errno, "rename into " + what);
+  }
+  if (!st.ok()) ::unlinkat(dir_fd, tmp.second.c_str(), 0);
+  return st;
+}
+
+}  // namespace
+
+Status TreeDir::WriteAtomically(const std::string& name, std::string_view content,
+                                uint32_t mode) const {
+  SWF_ASSIGN_OR_RETURN(auto tmp, CreateTemp());
+  std::string what = JoinPath(path_, name);
+  return PublishTemp(*this, fd_.get(), std::move(tmp), name, mode, [&](int fd) {
+    return WriteAll(fd, content.data(), content.size(), what);
+  });
+}
+
+Status TreeDir::PublishFrom(const std::string& name, int src_fd, uint32_t mode,
+                            bool* reflinked) const {
+  SWF_ASSIGN_OR_RETURN(auto tmp, CreateTemp());
+  std::string what = JoinPath(path_, name);
+  return PublishTemp(*this, fd_.get(), std::move(tmp), name, mode, [&](int fd) {
+    *reflinked = ::ioctl(fd, FICLONE, src_fd) == 0;
+    return *reflinked ? Status::Ok() : CopyFd(src_fd, fd, what);
+  });
+}
+
+Status TreeDir::Sync() const {
+  if (::fsync(fd_.get()) != 0) return ErrnoStatus(errno, "fsync " + path_);
+  return Status::Ok();
+}
+
+Result<std::string> HashFd(int fd, const std::string& what, uint64_t* size) {
+  if (::lseek(fd, 0, SEEK_SET) < 0) return ErrnoStatus(errno, "seek " + what);
+  Sha256Hasher sha;
+  std::string buf(64 * 1024, '\0');
+  uint64_t total = 0;
+  for (;;) {
+    ssize_t r = ::read(fd, buf.data(), buf.size());
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return ErrnoStatus(errno, "read " + what);
+    if (r == 0) break;
+    sha.Update(std::string_view(buf.data(), static_cast<size_t>(r)));
+    total += static_cast<uint64_t>(r);
+  }
+  if (size != nullptr) *size = total;
+  return sha.FinishHex();
+}
+
+}  // namespace swfvault

@@ -1,0 +1,78 @@
+// TreeDir: one directory of a mirror target, held open as a directory file descriptor so that
+// everything below the target root is reached with *at() calls and O_NOFOLLOW: a symlink
+// planted anywhere inside the target is never followed (RELIABILITY rules 1 and 11). The root
+// itself is opened by the path the user configured (it may legitimately be a symlink to a
+// share); everything under it must be a real directory or regular file.
+//
+// Internal to src/mirror. Movable, not copyable; not thread-safe.
+#ifndef SWFVAULT_MIRROR_TREE_DIR_H_
+#define SWFVAULT_MIRROR_TREE_DIR_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "swfvault/status.h"
+
+namespace swfvault {
+
+struct EntryStat {
+  enum class Type { kRegular, kDirectory, kSymlink, kOther };
+  Type type = Type::kOther;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+// An open file descriptor, closed by the destructor.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  Fd& operator=(Fd&& o) noexcept;
+  ~Fd();
+  int get() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+class TreeDir {
+ public:
+  // Opens (and with `create`, makes, mode 0755 with parents) the root at `path`.
+  static Result<TreeDir> OpenRoot(const std::string& path, bool create);
+  // Opens child directory `name` without following symlinks. kPermissionDenied when it is a
+  // symlink or not a directory; kNotFound when absent and !create.
+  Result<TreeDir> OpenSub(const std::string& name, bool create) const;
+  // lstat of child `name`; kNotFound when absent.
+  Result<EntryStat> Lstat(const std::string& name) const;
+  // Names of the entries (unsorted, without . and ..).
+  Result<std::vector<std::string>> List() const;
+  // Opens regular file `name` for reading (O_NOFOLLOW|O_NONBLOCK, then checked regular).
+  Result<Fd> OpenRead(const std::string& name) const;
+  // Unlinks child file `name`; ok when already gone.
+  Status Remove(const std::string& name) const;
+  // Renames child `from` to `to_name` in `to`. With !replace, kAlreadyExists when taken.
+  Status Rename(const std::string& from, const TreeDir& to, const std::string& to_name,
+                bool replace) const;
+  // Writes `content` to a temp file, mode `mode`, fsync, renames over `name`.
+  Status WriteAtomically(const std::string& name, std::string_view content, uint32_t mode) const;
+  // Same, with the bytes of `src` (reflink via FICLONE when the file system can, else a
+  // streamed copy). Sets *reflinked accordingly.
+  Status PublishFrom(const std::string& name, int src_fd, uint32_t mode, bool* reflinked) const;
+  Status Sync() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  TreeDir(Fd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
+  Result<std::pair<Fd, std::string>> CreateTemp() const;
+  Fd fd_;
+  std::string path_;  // for messages only
+};
+
+// Streams `fd` from its start through SHA-256 (64 KiB buffer). Returns lowercase hex.
+Result<std::string> HashFd(int fd, const std::string& what, uint64_t* size = nullptr);
+
+}  // namespace swfvault
+
+#endif  // SWFVAULT_MIRROR_TREE_DIR_H_
