@@ -132,6 +132,9 @@ class Catalog {
   // Per-profile notification high-water mark (an eventDatumTijd as the server sent it).
   Status SetNotificationHighWater(int64_t profile_id, std::string_view event_datum_tijd);
   Result<std::optional<std::string>> GetNotificationHighWater(int64_t profile_id);
+  // When the profile last reconciled every dossier in full (UTC "...Z"); unset before the first.
+  Status SetLastFullReconcile(int64_t profile_id, std::string_view at);
+  Result<std::optional<std::string>> GetLastFullReconcile(int64_t profile_id);
 
  private:
   Catalog(std::unique_ptr<SqliteDb> db, Clock* clock);

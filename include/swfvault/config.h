@@ -60,6 +60,8 @@ struct Config {
   std::vector<MirrorTarget> mirrors;
   MdtoSettings mdto;
   double full_reconcile_hours = 24;
+  double notification_lag_seconds = 60;  // incremental windows end this long before now
+  bool delete_notifications = false;     // acknowledge notifications once processed
   int mass_delete_percent = 50;  // refuse to mark more than this share of a dossier removed
 
   // The profile named `name`, or the only one when `name` is empty. kNotFound / kInvalidArgument.

@@ -22,6 +22,13 @@
 
 namespace swfvault {
 
+// How a sync without explicit samenwerkingIds finds its work (issue 7).
+enum class SyncMode {
+  kAuto,         // incremental when a high-water mark exists and the last full run is recent
+  kFull,         // list every samenwerking and reconcile each one
+  kIncremental,  // only the samenwerkingen named by notifications since the high-water mark
+};
+
 struct SyncOptions {
   std::string profile_name;
   std::string oin;  // the acting organisation: its own privilege lowers the ceiling per dossier
@@ -33,6 +40,11 @@ struct SyncOptions {
   int mass_delete_percent = 50;
   bool with_activity = true;  // also keep deelnemers, actieverzoeken, berichten, notificaties
   RetryOptions retry;
+  SyncMode mode = SyncMode::kAuto;
+  int64_t now_unix_micros = 0;          // the run's notion of "now" (window upper bound)
+  double full_reconcile_seconds = 86400;  // kAuto: a full run at least this often
+  double notification_lag_seconds = 0;  // window ends this long before now (clock skew margin)
+  bool delete_notifications = false;    // acknowledge notifications once their window is done
 };
 
 // What one run did. `counts` mirrors the catalog's sync_runs row.
@@ -43,6 +55,10 @@ struct SyncReport {
   int unchanged = 0;
   int planned_fetches = 0;
   int64_t resumed_bytes = 0;  // bytes already on disk from earlier runs
+  std::string mode;           // "full", "incremental" or "selected"
+  int notifications = 0;      // notifications read (incremental)
+  int notifications_deleted = 0;
+  std::string high_water;     // the mark after this run ("" when unchanged)
   std::vector<std::string> blocked;   // mass-delete guard messages
   std::vector<Status> failures;       // per item, with ids in the messages
   Status fatal;                       // a failure that stopped the run
@@ -87,6 +103,10 @@ class SyncExecutor {
 
  private:
   struct FetchItem;
+  Status CollectTargets(const SyncOptions& options, int64_t profile_id, SyncReport* report,
+                        std::vector<Samenwerking>* targets, std::vector<Notificatie>* notes);
+  void AdvanceMarks(const SyncOptions& options, int64_t profile_id,
+                    const std::vector<Notificatie>& notes, SyncReport* report);
   Status SyncSamenwerking(const Samenwerking& samenwerking, const SyncOptions& options,
                           SyncReport* report);
   Confidentiality CeilingFor(const std::string& samenwerking_id, const SyncOptions& options);
@@ -108,6 +128,7 @@ class SyncExecutor {
   Sleeper& sleeper_;
   SyncObserver& observer_;
   int64_t run_id_ = 0;
+  std::string window_end_;
   std::vector<Deelnemer> deelnemers_;
   int64_t bytes_done_ = 0;
   int64_t bytes_total_ = 0;

@@ -431,6 +431,23 @@ Status Catalog::SetNotificationHighWater(int64_t profile_id, std::string_view ev
   return s.Bind(1, profile_id).Bind(2, event_datum_tijd).Bind(3, Now()).Run();
 }
 
+Status Catalog::SetLastFullReconcile(int64_t profile_id, std::string_view at) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "INSERT INTO notification_marks(profile_id, high_water, updated_at, last_full_reconcile)"
+      " VALUES (?1, ?2, ?3, ?2) ON CONFLICT(profile_id) DO UPDATE SET"
+      " last_full_reconcile = excluded.last_full_reconcile, updated_at = excluded.updated_at"));
+  return s.Bind(1, profile_id).Bind(2, at).Bind(3, Now()).Run();
+}
+
+Result<std::optional<std::string>> Catalog::GetLastFullReconcile(int64_t profile_id) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "SELECT last_full_reconcile FROM notification_marks WHERE profile_id = ?1"
+      " AND last_full_reconcile IS NOT NULL"));
+  SWF_ASSIGN_OR_RETURN(bool row, s.Bind(1, profile_id).Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(s.Text(0));
+}
+
 Result<std::optional<std::string>> Catalog::GetNotificationHighWater(int64_t profile_id) {
   SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
       "SELECT high_water FROM notification_marks WHERE profile_id = ?1"));

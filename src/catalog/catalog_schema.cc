@@ -162,8 +162,13 @@ CREATE TABLE notification_marks (
 );
 )sql";
 
+// v3: when each profile last reconciled every dossier in full (incremental sync, issue 7).
+constexpr const char* kStep3 = R"sql(
+ALTER TABLE notification_marks ADD COLUMN last_full_reconcile TEXT;
+)sql";
+
 const std::vector<const char*>& Steps() {
-  static const std::vector<const char*> steps = {kStep1, kStep2};
+  static const std::vector<const char*> steps = {kStep1, kStep2, kStep3};
   return steps;
 }
 

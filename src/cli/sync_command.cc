@@ -16,6 +16,9 @@ struct SyncFlags {
   int transfers = 0;
   bool dry_run = false;
   bool all = false;
+  bool full = false;
+  bool incremental = false;
+  std::string metrics_file;
 };
 
 std::string HumanBytes(int64_t bytes) {
@@ -111,6 +114,10 @@ nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, doub
           {"bytesDownloaded", r.counts.bytes},
           {"bytesResumed", r.resumed_bytes},
           {"blocked", r.blocked},
+          {"mode", r.mode},
+          {"notifications", r.notifications},
+          {"notificationsDeleted", r.notifications_deleted},
+          {"highWater", r.high_water},
           {"seconds", seconds},
           {"exitCode", exit_code}};
 }
@@ -134,6 +141,13 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   options.dry_run = flags.dry_run;
   options.samenwerking_ids = flags.ids;
   options.mass_delete_percent = config.mass_delete_percent;
+  options.mode = flags.full ? SyncMode::kFull
+                 : flags.incremental ? SyncMode::kIncremental
+                                     : SyncMode::kAuto;
+  options.now_unix_micros = RealClock().NowUnixMicros();
+  options.full_reconcile_seconds = config.full_reconcile_hours * 3600;
+  options.notification_lag_seconds = config.notification_lag_seconds;
+  options.delete_notifications = config.delete_notifications;
   CliSyncObserver observer(ctx.output(), ctx.options().verbose);
   SyncExecutor executor(*(*connection)->client, *(*connection)->raw, vault.store(),
                         vault.catalog(), RealSleeper(), observer);
@@ -152,10 +166,10 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   ctx.output().Event(SummaryJson(report, profile.name, seconds, code));
   char line[256];
   std::snprintf(line, sizeof line,
-                "%s: %d samenwerkingen, %lld fetched (%s), %lld linked, %lld metadata, "
+                "%s (%s): %d samenwerkingen, %lld fetched (%s), %lld linked, %lld metadata, "
                 "%lld withheld, %lld removed, %d unchanged, %lld quarantined, %lld failed "
                 "in %.1f s",
-                profile.name.c_str(), report.samenwerkingen,
+                profile.name.c_str(), report.mode.c_str(), report.samenwerkingen,
                 static_cast<long long>(report.counts.fetched), HumanBytes(report.counts.bytes).c_str(),
                 static_cast<long long>(report.counts.linked),
                 static_cast<long long>(report.counts.metadata_updated),
@@ -208,6 +222,13 @@ CommandSpec SyncCommand() {
                 ->check(CLI::Range(1, 64));
             app->add_flag("--dry-run", flags->dry_run, "show the plan, change nothing");
             app->add_flag("--all", flags->all, "every profile in the config");
+            auto* full = app->add_flag("--full", flags->full,
+                                       "reconcile every samenwerking, not only notified changes");
+            app->add_flag("--incremental", flags->incremental,
+                          "only samenwerkingen named by new notifications")
+                ->excludes(full);
+            app->add_option("--metrics-file", flags->metrics_file,
+                            "write Prometheus text metrics here (node_exporter textfile)");
             return [flags](CommandContext& ctx) { return RunSync(ctx, *flags); };
           }};
 }

@@ -164,7 +164,8 @@ Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
   }
   std::vector<std::string_view> top = kProfileKeys;
   for (std::string_view k : {"vault", "profile", "mirror", "mdto", "full_reconcile_hours",
-                             "mass_delete_percent"}) {
+                             "mass_delete_percent", "notification_lag_seconds",
+                             "delete_notifications"}) {
     top.push_back(k);
   }
   for (const auto& [key, node] : root) {
@@ -180,6 +181,13 @@ Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
   SWF_RETURN_IF_ERROR(ReadString(root, "vault", origin, &config.vault));
   SWF_RETURN_IF_ERROR(ReadNumber(root, "full_reconcile_hours", origin, &config.full_reconcile_hours));
   SWF_RETURN_IF_ERROR(ReadInt(root, "mass_delete_percent", origin, 1, 100, &config.mass_delete_percent));
+  SWF_RETURN_IF_ERROR(
+      ReadNumber(root, "notification_lag_seconds", origin, &config.notification_lag_seconds));
+  if (const toml::node* n = root.get("delete_notifications")) {
+    auto v = n->value<bool>();
+    if (!v) return InvalidArgument(origin + ".delete_notifications must be true or false");
+    config.delete_notifications = *v;
+  }
   SWF_RETURN_IF_ERROR(ReadProfiles(root, defaults, origin, &config));
   SWF_RETURN_IF_ERROR(ReadMirrors(root, origin, &config));
   SWF_RETURN_IF_ERROR(ReadMdto(root, origin, &config));

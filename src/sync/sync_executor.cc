@@ -5,6 +5,8 @@
 #include <memory>
 #include <set>
 
+#include "swfvault/clock.h"
+
 namespace swfvault {
 namespace {
 
@@ -73,20 +75,9 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
   }
 
   std::vector<Samenwerking> targets;
-  if (options.samenwerking_ids.empty()) {
-    Result<std::vector<Samenwerking>> all = client_.ListSamenwerkingen();
-    if (all.ok()) targets = std::move(*all);
-    else report.fatal = all.status().WithContext("listing samenwerkingen");
-  } else {
-    for (const std::string& id : options.samenwerking_ids) {
-      Result<Samenwerking> one = client_.GetSamenwerking(id);
-      if (!one.ok()) {
-        report.fatal = one.status().WithContext("samenwerking " + id);
-        break;
-      }
-      targets.push_back(std::move(*one));
-    }
-  }
+  std::vector<Notificatie> notes;
+  Status collected = CollectTargets(options, *profile_id, &report, &targets, &notes);
+  if (!collected.ok()) report.fatal = collected;
   for (const Samenwerking& s : targets) {
     if (!report.fatal.ok()) break;
     Status st = SyncSamenwerking(s, options, &report);
@@ -101,6 +92,7 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
     }
   }
 
+  if (!options.dry_run) AdvanceMarks(options, *profile_id, notes, &report);
   if (!options.dry_run) {
     std::string outcome = !report.fatal.ok()           ? "failed"
                           : !report.failures.empty()   ? "partial"
@@ -110,6 +102,79 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
     if (!st.ok() && report.fatal.ok()) report.fatal = st;
   }
   return report;
+}
+
+Status SyncExecutor::CollectTargets(const SyncOptions& options, int64_t profile_id,
+                                    SyncReport* report, std::vector<Samenwerking>* targets,
+                                    std::vector<Notificatie>* notes) {
+  if (!options.samenwerking_ids.empty()) {
+    report->mode = "selected";
+    for (const std::string& id : options.samenwerking_ids) {
+      Result<Samenwerking> one = client_.GetSamenwerking(id);
+      if (!one.ok()) return one.status().WithContext("samenwerking " + id);
+      targets->push_back(std::move(*one));
+    }
+    return Status::Ok();
+  }
+  int64_t lag = static_cast<int64_t>(options.notification_lag_seconds * 1e6);
+  window_end_ = FormatUtcMillis(options.now_unix_micros - lag);
+  SWF_ASSIGN_OR_RETURN(std::optional<std::string> mark, catalog_.GetNotificationHighWater(profile_id));
+  SWF_ASSIGN_OR_RETURN(std::optional<std::string> last_full, catalog_.GetLastFullReconcile(profile_id));
+  bool full = options.mode == SyncMode::kFull || !mark.has_value() ||
+              (options.mode == SyncMode::kAuto &&
+               (!last_full.has_value() ||
+                FormatUtcMillis(options.now_unix_micros -
+                                static_cast<int64_t>(options.full_reconcile_seconds * 1e6)) >
+                    *last_full));
+  if (full) {
+    report->mode = "full";
+    SWF_ASSIGN_OR_RETURN(*targets, client_.ListSamenwerkingen());
+    return Status::Ok();
+  }
+  report->mode = "incremental";
+  NotificatieWindow window;
+  window.after = *mark;
+  window.up_to = window_end_;
+  SWF_ASSIGN_OR_RETURN(*notes, client_.ListAllNotificaties(window));
+  report->notifications = static_cast<int>(notes->size());
+  std::set<std::string> affected;
+  for (const Notificatie& n : *notes) {
+    if (!n.samenwerking_id.empty()) affected.insert(n.samenwerking_id);
+  }
+  for (const std::string& id : affected) {
+    // Re-read from the API rather than trusting the notification.
+    Result<Samenwerking> one = client_.GetSamenwerking(id);
+    if (one.ok()) {
+      targets->push_back(std::move(*one));
+    } else if (one.status().code() == StatusCode::kNotFound) {
+      observer_.OnWarning("samenwerking " + id + " is no longer visible (ended, or we were removed)");
+    } else {
+      return one.status().WithContext("samenwerking " + id);
+    }
+  }
+  return Status::Ok();
+}
+
+void SyncExecutor::AdvanceMarks(const SyncOptions& options, int64_t profile_id,
+                                const std::vector<Notificatie>& notes, SyncReport* report) {
+  // The mark moves only when the whole window was processed without a failure.
+  if (report->mode == "selected" || !report->fatal.ok() || !report->failures.empty()) return;
+  Status st = catalog_.SetNotificationHighWater(profile_id, window_end_);
+  if (st.ok() && report->mode == "full") st = catalog_.SetLastFullReconcile(profile_id, window_end_);
+  if (!st.ok()) {
+    report->fatal = st;
+    return;
+  }
+  report->high_water = window_end_;
+  if (!options.delete_notifications) return;
+  for (const Notificatie& n : notes) {
+    Status deleted = client_.DeleteNotificatie(n.notificatie_id);
+    if (deleted.ok() || deleted.code() == StatusCode::kNotFound) {
+      ++report->notifications_deleted;
+    } else {
+      observer_.OnWarning("notificatie " + n.notificatie_id + " not deleted: " + deleted.message());
+    }
+  }
 }
 
 Confidentiality SyncExecutor::CeilingFor(const std::string& samenwerking_id,

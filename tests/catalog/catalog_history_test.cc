@@ -136,6 +136,17 @@ TEST_F(CatalogHistoryTest, NotificationHighWaterIsKeptPerProfile) {
   EXPECT_EQ(catalog_->SetNotificationHighWater(999, "x").code(), StatusCode::kConflict);
 }
 
+TEST_F(CatalogHistoryTest, LastFullReconcileIsKeptBesideTheHighWaterMark) {
+  auto a = catalog_->UpsertProfile(Profile{0, "a", "00000001000000001000", ""});
+  ASSERT_TRUE(a.ok());
+  EXPECT_FALSE(catalog_->GetLastFullReconcile(*a)->has_value());
+  ASSERT_TRUE(catalog_->SetNotificationHighWater(*a, "2026-06-05T08:00:00.000Z").ok());
+  EXPECT_FALSE(catalog_->GetLastFullReconcile(*a)->has_value());
+  ASSERT_TRUE(catalog_->SetLastFullReconcile(*a, "2026-06-06T08:00:00.000Z").ok());
+  EXPECT_EQ(**catalog_->GetLastFullReconcile(*a), "2026-06-06T08:00:00.000Z");
+  EXPECT_EQ(**catalog_->GetNotificationHighWater(*a), "2026-06-05T08:00:00.000Z");
+}
+
 TEST_F(CatalogHistoryTest, PartialJournalRoundTrip) {
   ASSERT_TRUE(catalog_->RecordPartial(PartialDownload{"d1", "\"abc\"", "/v/partial/x.part", 4096, ""}).ok());
   clock_.AdvanceSeconds(1);

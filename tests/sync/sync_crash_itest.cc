@@ -108,7 +108,7 @@ TEST_F(SyncCrashITest, RandomKillsDuringA500DocumentSyncLeaveAConsistentVault) {
   emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
   CliResult converge = Swf({"sync", "--json"});
   ASSERT_EQ(converge.exit_code, kExitOk) << converge.err;
-  CliResult again = Swf({"sync", "--json"});
+  CliResult again = Swf({"sync", "--full", "--json"});
   ASSERT_EQ(again.exit_code, kExitOk) << again.err;
   EXPECT_EQ(again.Summary()["fetched"], 0);
   size_t remote = 0;

@@ -40,7 +40,7 @@ TEST_F(SyncITest, FullMirrorVerifiesAndSecondSyncTransfersNoContent) {
   EXPECT_EQ(verify.Summary()["good"], verify.Summary()["objects"]);
 
   emulator_->Admin("POST", "/_emulator/reset");
-  CliResult second = Swf({"sync", "--json"});
+  CliResult second = Swf({"sync", "--full", "--json"});
   ASSERT_EQ(second.exit_code, kExitOk) << second.err;
   EXPECT_EQ(second.Summary()["fetched"], 0);
   EXPECT_EQ(ContentBytesSent(), 0);
