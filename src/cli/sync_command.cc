@@ -1,5 +1,8 @@
 // swfvault sync: mirror samenwerkdossiers into the vault.
 #include <chrono>
+#include <ctime>
+
+#include "swfvault/atomic_file.h"
 
 #include "cli/commands.h"
 #include "cli/mirror_hook.h"
@@ -123,7 +126,7 @@ nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, doub
 }
 
 int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionProfile& profile,
-                Vault& vault, const Config& config) {
+                Vault& vault, const Config& config, std::vector<nlohmann::json>* summaries) {
   auto started = std::chrono::steady_clock::now();
   Result<std::unique_ptr<Connection>> connection = Connect(profile);
   if (!connection.ok()) return Fail(ctx, connection.status());
@@ -163,7 +166,15 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!report.fatal.ok()) ctx.output().Error(report.fatal);
-  ctx.output().Event(SummaryJson(report, profile.name, seconds, code));
+  nlohmann::json summary = SummaryJson(report, profile.name, seconds, code);
+  summary["failureKinds"] = nlohmann::json::object();
+  for (const Status& f : report.failures) {
+    summary["failureKinds"][std::string(StatusCodeName(f.code()))] =
+        summary["failureKinds"].value(std::string(StatusCodeName(f.code())), 0) + 1;
+  }
+  if (!report.fatal.ok()) summary["failureKinds"][std::string(StatusCodeName(report.fatal.code()))] = 1;
+  summaries->push_back(summary);
+  ctx.output().Event(summary);
   char line[256];
   std::snprintf(line, sizeof line,
                 "%s (%s): %d samenwerkingen, %lld fetched (%s), %lld linked, %lld metadata, "
@@ -180,6 +191,61 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   if (!ctx.options().quiet) ctx.output().Line(line);
   for (const std::string& b : report.blocked) ctx.output().Warn("mass-delete guard: " + b);
   return code;
+}
+
+// Prometheus text exposition for node_exporter's textfile collector, written atomically.
+Status WriteMetrics(const std::string& path, const std::vector<nlohmann::json>& summaries,
+                    Catalog& catalog) {
+  std::string out =
+      "# HELP swfvault_last_run_timestamp_seconds End of the last sync run.\n"
+      "# TYPE swfvault_last_run_timestamp_seconds gauge\n"
+      "# HELP swfvault_last_success_timestamp_seconds Start of the last successful sync run.\n"
+      "# TYPE swfvault_last_success_timestamp_seconds gauge\n"
+      "# HELP swfvault_run_documents Documents handled by the last run, by action.\n"
+      "# TYPE swfvault_run_documents gauge\n"
+      "# HELP swfvault_run_bytes Content bytes moved by the last run, by direction.\n"
+      "# TYPE swfvault_run_bytes gauge\n"
+      "# HELP swfvault_run_failures Failures of the last run, by kind.\n"
+      "# TYPE swfvault_run_failures gauge\n"
+      "# HELP swfvault_run_duration_seconds Wall time of the last run.\n"
+      "# TYPE swfvault_run_duration_seconds gauge\n"
+      "# HELP swfvault_run_exit_code Exit code of the last run (see README).\n"
+      "# TYPE swfvault_run_exit_code gauge\n";
+  int64_t now = RealClock().NowUnixSeconds();
+  Result<std::vector<SyncRun>> runs = catalog.ListSyncRuns();
+  for (const nlohmann::json& s : summaries) {
+    std::string name = s.value("profile", "");
+    std::string label = "{profile=\"" + name + "\"";
+    auto metric = [&](const std::string& metric_name, const std::string& extra, double value) {
+      char number[64];
+      std::snprintf(number, sizeof number, "%.17g", value);
+      out += metric_name + label + extra + "} " + number + "\n";
+    };
+    metric("swfvault_last_run_timestamp_seconds", "", static_cast<double>(now));
+    Result<Profile> record = catalog.GetProfile(name);
+    if (runs.ok() && record.ok()) {
+      for (auto it = runs->rbegin(); it != runs->rend(); ++it) {
+        if (it->profile_id != record->profile_id || it->outcome != "success") continue;
+        std::tm tm{};
+        if (strptime(it->started_at.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) != nullptr) {
+          metric("swfvault_last_success_timestamp_seconds", "", static_cast<double>(timegm(&tm)));
+        }
+        break;
+      }
+    }
+    for (const char* action : {"fetched", "linked", "metadataUpdated", "withheld", "removed",
+                               "quarantined", "failed", "unchanged"}) {
+      metric("swfvault_run_documents", ",action=\"" + std::string(action) + "\"",
+             s.value(action, 0.0));
+    }
+    metric("swfvault_run_bytes", ",direction=\"download\"", s.value("bytesDownloaded", 0.0));
+    for (const auto& [kind, n] : s["failureKinds"].items()) {
+      metric("swfvault_run_failures", ",kind=\"" + kind + "\"", n.get<double>());
+    }
+    metric("swfvault_run_duration_seconds", "", s.value("seconds", 0.0));
+    metric("swfvault_run_exit_code", "", s.value("exitCode", 0.0));
+  }
+  return WriteFileAtomically(RealFileSystem(), path, out);
 }
 
 int RunSync(CommandContext& ctx, const SyncFlags& flags) {
@@ -200,9 +266,14 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
   if (!vault.ok()) return Fail(ctx, vault.status());
   int worst = kExitOk;
+  std::vector<nlohmann::json> summaries;
   for (const ConnectionProfile& p : profiles) {
-    int code = SyncProfile(ctx, flags, p, **vault, *config);
+    int code = SyncProfile(ctx, flags, p, **vault, *config, &summaries);
     if (worst == kExitOk) worst = code;
+  }
+  if (!flags.metrics_file.empty()) {
+    Status st = WriteMetrics(flags.metrics_file, summaries, (*vault)->catalog());
+    if (!st.ok()) ctx.output().Warn("metrics file: " + st.message());
   }
   return worst;
 }

@@ -126,5 +126,26 @@ TEST_F(IncrementalSyncITest, ProcessedNotificationsAreDeletedWhenConfigured) {
   EXPECT_FALSE(left.Json().contains("_embedded")) << left.body;
 }
 
+TEST_F(IncrementalSyncITest, MetricsFileTellsMonitoringWhatHappened) {
+  Generate({{"dossiers", 1}, {"documentsPerDossier", 4}, {"seed", 44}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  std::string metrics = (dir_.path() / "swfvault.prom").string();
+  CliResult r = Swf({"sync", "--metrics-file", metrics});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  std::string text = ReadFile(metrics);
+  EXPECT_NE(text.find("swfvault_last_success_timestamp_seconds{profile=\"gemeente-a\"} 1"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("swfvault_run_documents{profile=\"gemeente-a\",action=\"fetched\"} 1"),
+            std::string::npos) << text;  // 4 generated + the demo seed's documents: >= 10
+  EXPECT_NE(text.find("swfvault_run_exit_code{profile=\"gemeente-a\"} 0"), std::string::npos) << text;
+  // A refused run is visible too.
+  CliResult bad = Swf({"sync", "--metrics-file", metrics, "SAM-999999"});
+  EXPECT_EQ(bad.exit_code, kExitNotFound);
+  text = ReadFile(metrics);
+  EXPECT_NE(text.find("swfvault_run_failures{profile=\"gemeente-a\",kind=\"not_found\"} 1"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("swfvault_run_exit_code{profile=\"gemeente-a\"} 9"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace swfvault::testing
