@@ -88,9 +88,23 @@ std::string DocumentenCsv(const MirrorDossier& d) {
   return out;
 }
 
+// Temp files of a run that was killed: the vault lock says no other run is writing here.
+void RemoveStaleTemps(const TreeDir& dir) {
+  Result<std::vector<std::string>> names = dir.List();
+  if (!names.ok()) return;
+  for (const std::string& n : *names) {
+    if (n.rfind(".swfvault-", 0) == 0 && n.size() > 4 && n.compare(n.size() - 4, 4, ".tmp") == 0) {
+      (void)dir.Remove(n);
+    }
+  }
+}
+
 Status WriteMetadataFiles(MirrorRun& run, const MirrorPlan& plan) {
+  RemoveStaleTemps(run.root);
   for (const MirrorDossier& d : plan.dossiers) {
     SWF_ASSIGN_OR_RETURN(TreeDir dir, run.root.OpenSub(d.dir_name, true));
+    RemoveStaleTemps(dir);
+    if (Result<TreeDir> removed = dir.OpenSub(kRemovedDir, false); removed.ok()) RemoveStaleTemps(*removed);
     SWF_RETURN_IF_ERROR(dir.OpenSub(kDropDir, true).status());
     SWF_RETURN_IF_ERROR(WriteIfChanged(dir, kDossierJson, DossierJson(d)));
     SWF_RETURN_IF_ERROR(WriteIfChanged(dir, kDocumentenCsv, DocumentenCsv(d)));

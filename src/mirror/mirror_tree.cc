@@ -113,6 +113,16 @@ class ActionRunner {
   std::map<std::string, MirroredFile> previous_;
 };
 
+bool LimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin) {
+  if (oin.empty()) return false;
+  Result<std::vector<Deelnemer>> list = catalog.ListDeelnemers(samenwerking_id);
+  if (!list.ok()) return false;
+  for (const Deelnemer& p : *list) {
+    if (p.oin == oin) return p.privilege == "BEPERKTE_TOEGANG";
+  }
+  return false;
+}
+
 Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& options,
                                     const MirrorState& state) {
   MirrorPlanInput in;
@@ -124,7 +134,12 @@ Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& optio
     for (const std::string& id : options.samenwerking_ids) wanted |= id == s.samenwerking_id;
     if (!wanted) continue;
     SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, catalog.ListDocuments(s.samenwerking_id));
-    for (CatalogDocument& d : docs) in.documents.push_back(std::move(d));
+    bool limited = LimitedAccess(catalog, s.samenwerking_id, options.oin);
+    for (CatalogDocument& d : docs) {
+      // Privilege lowered to BEPERKTE_TOEGANG: we may no longer hold SV here (rule 12).
+      if (limited && d.document.vertrouwelijkheid != Confidentiality::kRV) continue;
+      in.documents.push_back(std::move(d));
+    }
     in.samenwerkingen.push_back(std::move(s));
   }
   SWF_ASSIGN_OR_RETURN(std::vector<BlobRecord> blobs, catalog.ListBlobs());

@@ -1,0 +1,180 @@
+// Mirror tree through the real CLI against the emulator: hostile names, ceilings after label
+// and privilege changes.
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+
+#include "swfvault/exit_codes.h"
+#include "swfvault/hashing.h"
+#include "sync/sync_fixture.h"
+
+namespace swfvault::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Relative path -> content of every regular file under `root` (metadata included).
+std::map<std::string, std::string> Snapshot(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_symlink()) ADD_FAILURE() << "symlink in mirror: " << e.path();
+    if (e.is_regular_file()) out[fs::relative(e.path(), root).string()] = ReadFile(e.path());
+  }
+  return out;
+}
+
+bool IsDocumentFile(const std::string& rel) {
+  std::string name = fs::path(rel).filename().string();
+  return name != "dossier.json" && name != "documenten.csv" && name[0] != '.';
+}
+
+std::vector<std::string> HostileNames() {
+  std::vector<std::string> base = {
+      "../../etc/passwd", "/etc/shadow", "..\\..\\windows\\system32", "a/../../b", ".", "..", "",
+      "CON", "con.txt", "PRN.pdf", "AUX", "NUL.doc", "COM1", "LPT9.txt", "CONIN$", "trailing.",
+      "trailing ", "dots...", "tab\there", "new\nline", "cr\rname", "bell\x07", "esc\x1b[31m",
+      "bad\xff\xfe" "utf8", "\xc3" "(", "caf\xc3\xa9" ".txt", "cafe\xcc\x81" ".txt", "CAF\xc3\x89" ".TXT",
+      "Report.pdf", "report.pdf", "REPORT.PDF", "a:b.txt", "q?.txt", "star*.txt", "pipe|.txt",
+      "lt<gt>.txt", "quote\".txt", "rtl\xe2\x80\xae" "fdp.exe", "zw\xe2\x80\x8b" "sp.txt",
+      "dossier.json", "documenten.csv", "_uploaden", "_verwijderd", ".swfvault-mirror.json",
+      "~$lock.docx", " leading space", "-rf", "=cmd|' /C calc'!A0.csv", "\xef\xbc\x8f" "fullwidth",
+      "\xe2\x88\x95" "division", "K\xe2\x84\xaa" "elvin"};
+  std::vector<std::string> names = base;
+  names.push_back(std::string(300, 'x') + ".pdf");
+  names.push_back(std::string(120, '\xc3') + ".txt");
+  std::string long_utf8;
+  for (int i = 0; i < 150; ++i) long_utf8 += "\xc3\xa9";
+  names.push_back(long_utf8 + ".docx");
+  std::mt19937 rng(42);
+  const std::string alphabet = "aA./\\:*?\"<>| \t.~-_\xc3\xa9";
+  while (names.size() < 260) {
+    std::string n;
+    int len = 1 + static_cast<int>(rng() % 24);
+    for (int i = 0; i < len; ++i) n.push_back(alphabet[rng() % alphabet.size()]);
+    names.push_back(n);
+  }
+  return names;
+}
+
+class MirrorITest : public SyncFixture {
+ protected:
+  std::string Target(const std::string& name = "share") const { return (dir_.path() / name).string(); }
+};
+
+TEST_F(MirrorITest, HostileNameCorpusStaysInsideTargetOnceEachAndStable) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 1}, {"seed", 5}});
+  HttpsClient a("gemeente-a");
+  std::vector<std::string> names = HostileNames();
+  ASSERT_GE(names.size(), 250u);
+  int accepted = 0;
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto r = a.PostMultipart(emulator_->base_url() + "/samenwerkingen/" + ids[0] + "/documenten",
+                             {{"file", "inhoud " + std::to_string(i), names[i], "text/plain"}});
+    if (r.status == 201) ++accepted;
+  }
+  ASSERT_GE(accepted, 250) << "the emulator refused too many hostile names";
+  WriteFile(dir_.path() / "sentinel", "x");
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  CliResult first = Swf({"mirror", "--to", Target(), "--no-upload", "--json"});
+  ASSERT_EQ(first.exit_code, kExitOk) << first.err;
+  auto tree1 = Snapshot(Target());
+  CliResult second = Swf({"mirror", "--to", Target(), "--no-upload", "--json"});
+  ASSERT_EQ(second.exit_code, kExitOk) << second.err;
+  EXPECT_EQ(second.Summary()["published"], 0);
+  EXPECT_EQ(Snapshot(Target()), tree1);
+  size_t documents = 0;
+  std::multiset<std::string> contents;
+  for (const auto& [rel, content] : tree1) {
+    if (IsDocumentFile(rel)) {
+      ++documents;
+      contents.insert(content);
+    }
+  }
+  size_t remote = RemoteDocuments(ids[0]).size();
+  EXPECT_EQ(documents, remote);
+  for (const auto& c : contents) EXPECT_EQ(contents.count(c), 1u) << c;
+  std::set<std::string> top;
+  for (const auto& e : fs::directory_iterator(dir_.path())) top.insert(e.path().filename().string());
+  for (const std::string& t : top) {
+    EXPECT_TRUE(t == "share" || t == "sentinel" || t.rfind("vault-", 0) == 0 ||
+                (t.size() > 5 && t.substr(t.size() - 5) == ".toml") || t == "logs") << "written outside the target: " << t;
+  }
+  std::cout << "[hostile corpus] names=" << names.size() << " accepted=" << accepted
+            << " mirrored=" << documents << "\n";
+}
+
+std::set<std::string> SvHashes(const std::vector<nlohmann::json>& docs) {
+  std::set<std::string> sv, rv;
+  for (const auto& d : docs) {
+    bool is_sv = d.value("vertrouwelijkheidsAanduiding", nlohmann::json()).is_string() &&
+                 d["vertrouwelijkheidsAanduiding"] == "SV";
+    (is_sv ? sv : rv).insert(d["documentHash"].get<std::string>());
+  }
+  for (const auto& h : rv) sv.erase(h);
+  return sv;
+}
+
+void ExpectNoSv(const std::string& target, const std::set<std::string>& sv_hashes) {
+  for (const auto& e : fs::recursive_directory_iterator(target)) {
+    if (!e.is_regular_file()) continue;
+    std::string rel = e.path().filename().string();
+    if (!IsDocumentFile(rel)) continue;
+    std::string content = ReadFile(e.path());
+    EXPECT_EQ(sv_hashes.count(Sha256Hex(content)), 0u) << "SV content in RV target: " << e.path();
+  }
+}
+
+TEST_F(MirrorITest, LabelRaisedToSvLeavesTheRvTarget) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 12}, {"svShare", 0.3}, {"seed", 21}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  ASSERT_EQ(Swf({"mirror", "--to", Target(), "--no-upload"}).exit_code, kExitOk);
+  ExpectNoSv(Target(), SvHashes(RemoteDocuments(ids[0])));
+  std::string raised;
+  std::string raised_hash;
+  for (const auto& d : RemoteDocuments(ids[0])) {
+    if (d.value("vertrouwelijkheidsAanduiding", nlohmann::json("RV")) != "SV") {
+      raised = d["documentId"];
+      raised_hash = d["documentHash"];
+      break;
+    }
+  }
+  ASSERT_FALSE(raised.empty());
+  HttpsClient a("gemeente-a");
+  ASSERT_EQ(a.Patch(emulator_->base_url() + "/documenten/" + raised, {{"vertrouwelijkheidsAanduiding", "SV"}}).status, 200);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  ASSERT_EQ(Swf({"mirror", "--to", Target(), "--no-upload"}).exit_code, kExitOk);
+  ExpectNoSv(Target(), SvHashes(RemoteDocuments(ids[0])));
+  for (const auto& [rel, content] : Snapshot(Target())) {
+    if (IsDocumentFile(rel)) {
+      EXPECT_NE(Sha256Hex(content), raised_hash) << rel;
+    }
+  }
+}
+
+TEST_F(MirrorITest, PrivilegeLoweredToBeperkteKeepsSvOutOfTargets) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 16}, {"svShare", 0.5}, {"seed", 22}});
+  HttpsClient a("gemeente-a");
+  std::string base = emulator_->base_url() + "/samenwerkingen/" + ids[0] + "/deelnemers";
+  ASSERT_EQ(a.Post(base, {{"oin", kAdviesbureau}, {"naam", "Adviesbureau"}, {"privilege", "VOLLEDIGE_TOEGANG"}}).status, 201);
+  WriteConfig("adviesbureau", kAdviesbureau);
+  ASSERT_EQ(Swf({"init"}, "adviesbureau").exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}, "adviesbureau").exit_code, kExitOk);
+  std::set<std::string> sv = SvHashes(RemoteDocuments(ids[0]));
+  ASSERT_FALSE(sv.empty());
+  ASSERT_EQ(Swf({"mirror", "--to", Target("rv"), "--no-upload"}, "adviesbureau").exit_code, kExitOk);
+  ASSERT_EQ(Swf({"mirror", "--to", Target("sv"), "--max-level", "SV"}, "adviesbureau").exit_code, kExitOk);
+  ExpectNoSv(Target("rv"), sv);
+  ASSERT_EQ(a.Patch(base + "/" + kAdviesbureau, {{"privilege", "BEPERKTE_TOEGANG"}}).status, 200);
+  ASSERT_EQ(Swf({"sync"}, "adviesbureau").exit_code, kExitOk);
+  ASSERT_EQ(Swf({"mirror", "--to", Target("rv"), "--no-upload"}, "adviesbureau").exit_code, kExitOk);
+  CliResult r = Swf({"mirror", "--to", Target("sv"), "--max-level", "SV"}, "adviesbureau");
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  ExpectNoSv(Target("rv"), sv);
+  ExpectNoSv(Target("sv"), sv);
+}
+
+}  // namespace
+}  // namespace swfvault::testing
