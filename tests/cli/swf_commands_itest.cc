@@ -314,6 +314,22 @@ TEST_F(SwfCommandsITest, GetResumesADroppedTransferWithRange) {
   EXPECT_EQ(stats["requests"]["/documenten/{id}/content"].value("206", 0), 1) << stats.dump();
 }
 
+TEST_F(SwfCommandsITest, GetRestartsFromZeroWhenTheRetryIsAnsweredWhole) {
+  std::string sam = Start();
+  std::string content(300000, '\0');
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>(i * 13 % 241);
+  std::string id = Upload(sam, "whole.bin", content, "RV");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "dropAfterBytes"}, {"afterBytes", 50000}, {"documentId", id}},
+                                {{"type", "ignoreRange"}, {"count", -1}}}}});
+  std::string out = (dir_.path() / "whole.out").string();
+  CliResult r = Json({"document", "get", id, "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(ReadFile(out), content);  // not 50000 stale bytes followed by the whole document
+  EXPECT_EQ(r.Summary()["bytes"], 300000);
+  EXPECT_EQ(r.Summary()["attempts"], 2);
+}
+
 TEST_F(SwfCommandsITest, GetWithWrongHashWritesNothingAndExitsIntegrity) {
   std::string sam = Start();
   std::string id = Upload(sam, "hash.txt", "echte inhoud", "RV");

@@ -1,0 +1,62 @@
+// Unit tests of the pieces the SWF operation commands share: privilege names, tables, items.
+#include "cli/swf_commands.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace swfvault::testing {
+namespace {
+
+TEST(NormalizePrivilegeTest, AcceptsShortAndLongNamesInAnyCase) {
+  EXPECT_EQ(*NormalizePrivilege("beperkt", "--privilege"), "BEPERKTE_TOEGANG");
+  EXPECT_EQ(*NormalizePrivilege("Volledig", "--privilege"), "VOLLEDIGE_TOEGANG");
+  EXPECT_EQ(*NormalizePrivilege("VOLLEDIGE_TOEGANG", "--privilege"), "VOLLEDIGE_TOEGANG");
+  EXPECT_EQ(*NormalizePrivilege("beperkte_toegang", "--privilege"), "BEPERKTE_TOEGANG");
+}
+
+TEST(NormalizePrivilegeTest, RefusesOtherValuesNamingTheOption) {
+  Result<std::string> r = NormalizePrivilege("alles", "--privilege");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("--privilege"), std::string::npos);
+  EXPECT_FALSE(NormalizePrivilege("", "PRIVILEGE").ok());
+}
+
+TEST(SwfTableTest, AlignsColumnsOnTheWidestCell) {
+  std::ostringstream out, err;
+  Output output(out, err, /*json=*/false, /*interactive=*/false);
+  SwfTable table({"ID", "STATUS"});
+  table.Row({"SAM-100001", "OPEN"});
+  table.Row({"X", "GESLOTEN"});
+  table.Print(output);
+  EXPECT_EQ(out.str(),
+            "ID          STATUS\n"
+            "SAM-100001  OPEN\n"
+            "X           GESLOTEN\n");
+}
+
+TEST(SwfTableTest, PrintsNothingInJsonMode) {
+  std::ostringstream out, err;
+  Output output(out, err, /*json=*/true, /*interactive=*/false);
+  SwfTable table({"ID"});
+  table.Row({"SAM-1"});
+  table.Print(output);
+  EXPECT_EQ(out.str(), "");
+}
+
+TEST(ItemJsonTest, KeepsServerFieldsDropsLinksAndSetsType) {
+  nlohmann::json j = ItemJson("document", R"({"documentId":"d1","extra":7,"_links":{"self":{}}})");
+  EXPECT_EQ(j["type"], "document");
+  EXPECT_EQ(j["documentId"], "d1");
+  EXPECT_EQ(j["extra"], 7);
+  EXPECT_FALSE(j.contains("_links"));
+}
+
+TEST(ItemJsonTest, UnparsableRawJsonGivesJustTheType) {
+  EXPECT_EQ(ItemJson("bericht", "{not json"), nlohmann::json({{"type", "bericht"}}));
+  EXPECT_EQ(ItemJson("bericht", "[1,2]"), nlohmann::json({{"type", "bericht"}}));
+}
+
+}  // namespace
+}  // namespace swfvault::testing
