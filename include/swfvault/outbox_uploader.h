@@ -66,7 +66,7 @@ class OutboxUploader {
   Result<UploadOutcome> Upload(const UploadRequest& request);
 
  private:
-  Result<bool> FindRemote(const OutboxEntry& entry, std::string* document_id);
+  Result<bool> FindRemote(const OutboxEntry& entry, Document* found);
   Status Import(const Document& document, const UploadRequest& request);
   SwfClient& client_;
   Catalog& catalog_;

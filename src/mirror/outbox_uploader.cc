@@ -25,11 +25,11 @@ std::string OutboxUploader::UploadKey(const std::string& samenwerking_id, const 
 }
 
 // A crash may have hit between the POST and MarkUploadConfirmed: look before sending again.
-Result<bool> OutboxUploader::FindRemote(const OutboxEntry& entry, std::string* document_id) {
+Result<bool> OutboxUploader::FindRemote(const OutboxEntry& entry, Document* found) {
   SWF_ASSIGN_OR_RETURN(std::vector<Document> docs, client_.ListDocumenten(entry.samenwerking_id));
   for (const Document& d : docs) {
     if (d.nummer_binnen_systeem == entry.upload_key && d.document_hash == entry.content_sha256) {
-      *document_id = d.document_id;
+      *found = d;
       return true;
     }
   }
@@ -48,12 +48,13 @@ Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& request) {
     return outcome;
   }
   if (entry.state == OutboxState::kSent) {
-    std::string found;
+    Document found;
     SWF_ASSIGN_OR_RETURN(bool present, FindRemote(entry, &found));
     if (present) {
-      SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, found));
+      SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, found.document_id));
       outcome.kind = UploadOutcome::Kind::kReconciled;
-      outcome.document_id = found;
+      outcome.document_id = found.document_id;
+      outcome.imported = AllowedUnder(found.vertrouwelijkheid, ceiling_) && Import(found, request).ok();
       return outcome;
     }
   } else {
