@@ -16,7 +16,13 @@ Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile) {
   options.low_speed_time =
       std::chrono::seconds(static_cast<int64_t>(std::max(1.0, profile.stall_timeout_seconds)));
   auto connection = std::make_unique<Connection>();
-  SWF_ASSIGN_OR_RETURN(connection->raw, NewCurlTransport(options));
+  SWF_ASSIGN_OR_RETURN(connection->curl, NewCurlTransport(options));
+  connection->raw = connection->curl.get();
+  if (profile.requests_per_second > 0) {
+    connection->limited = std::make_unique<RateLimitedTransport>(
+        *connection->curl, profile.requests_per_second, RealSleeper());
+    connection->raw = connection->limited.get();
+  }
   connection->retrying =
       std::make_unique<RetryingTransport>(*connection->raw, RetryPolicy(), RealSleeper());
   SwfClientOptions client_options;

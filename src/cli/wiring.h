@@ -8,6 +8,7 @@
 #include "swfvault/clock.h"
 #include "swfvault/config.h"
 #include "swfvault/file_system.h"
+#include "swfvault/rate_limited_transport.h"
 #include "swfvault/retry_policy.h"
 #include "swfvault/swf_client.h"
 #include "swfvault/transport.h"
@@ -15,10 +16,12 @@
 
 namespace swfvault {
 
-// A live connection: the raw transport (for resumable downloads), a retrying one on top (for
-// JSON calls), and the typed client over the retrying one.
+// A live connection: the raw transport (for resumable downloads; rate-limited when the profile
+// says so), a retrying one on top (for JSON calls), and the typed client over the retrying one.
 struct Connection {
-  std::unique_ptr<Transport> raw;
+  std::unique_ptr<Transport> curl;
+  std::unique_ptr<Transport> limited;  // set when the profile has a request-rate limit
+  Transport* raw = nullptr;            // limited, else curl: what downloads go through
   std::unique_ptr<RetryingTransport> retrying;
   std::unique_ptr<SwfClient> client;
 };
