@@ -139,6 +139,31 @@ TEST_F(MirrorUploadITest, PushUploadsOnceAndAgainIsIdempotent) {
   EXPECT_EQ(count, 1);
 }
 
+TEST_F(MirrorUploadITest, SyncKeepsConfiguredTargetsCurrentAndUploadsDrops) {
+  std::string share = (dir_.path() / "config-share").string();
+  WriteConfig("gemeente-a", kGemeenteA, "[[mirror]]\npath = \"" + share + "\"\nmax_level = \"RV\"\n");
+  ids_ = Generate({{"dossiers", 1}, {"documentsPerDossier", 3}, {"seed", 41}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  CliResult first = Swf({"sync", "--json"});
+  ASSERT_EQ(first.exit_code, kExitOk) << first.err;
+  fs::path dossier;
+  for (const auto& e : fs::directory_iterator(share)) {
+    if (e.path().filename().string().rfind(ids_[0], 0) == 0) dossier = e.path();
+  }
+  ASSERT_FALSE(dossier.empty());
+  EXPECT_TRUE(fs::exists(dossier / "documenten.csv"));
+  // The default settle period (5 s) spans two syncs: first sighting, then upload.
+  WriteFile(dossier / "_uploaden" / "via-sync.txt", "via sync");
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  EXPECT_TRUE(fs::exists(dossier / "_uploaden" / "via-sync.txt"));
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  CliResult third = Swf({"sync", "--json"});
+  ASSERT_EQ(third.exit_code, kExitOk) << third.err;
+  EXPECT_FALSE(fs::exists(dossier / "_uploaden" / "via-sync.txt"));
+  EXPECT_EQ(ReadFile(dossier / "via-sync.txt"), "via sync");
+  EXPECT_EQ(third.Summary()["type"], "summary");
+}
+
 TEST_F(MirrorUploadITest, SigkillAtRandomMomentsUploadsEveryDropExactlyOnce) {
   Prepare();
   constexpr int kRounds = 30, kFiles = 50;
