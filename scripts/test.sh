@@ -1,19 +1,34 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test (unit and integration) with ctest.
 #
-#   scripts/test.sh [--sanitize] [ctest arguments...]
-# With --sanitize the suite runs in an ASan+UBSan build in build-asan/.
+#   scripts/test.sh [--sanitize] [--unit] [ctest arguments...]
+# --sanitize: an ASan+UBSan build in build-asan/.  --unit: build and run only the unit tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 setup_args=()
 build_dir=build
-if [[ "${1:-}" == "--sanitize" ]]; then
-  setup_args+=(--sanitize)
-  build_dir=build-asan
-  shift
+unit=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --sanitize) setup_args+=(--sanitize); build_dir=build-asan; shift ;;
+    --unit) unit=1; shift ;;
+    *) break ;;
+  esac
+done
+if [[ $unit -eq 1 ]]; then
+  scripts/setup.sh "${setup_args[@]}" --no-build
+  sanitize=OFF
+  [[ $build_dir == build-asan ]] && sanitize=ON
+  [[ -f "$build_dir/build.ninja" ]] || cmake -S . -B "$build_dir" -G Ninja \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWFVAULT_SANITIZE=$sanitize
+  targets=$(cmake --build "$build_dir" --target help | sed -n 's/^\(swfvault_[a-z_]*_tests\):.*/\1/p')
+  # shellcheck disable=SC2086
+  cmake --build "$build_dir" -j "$(nproc)" --target $targets
+  set -- -L unit "$@"
+else
+  scripts/setup.sh "${setup_args[@]}"
 fi
-scripts/setup.sh "${setup_args[@]}"
 scripts/gen-test-pki.sh "$build_dir/test-pki"
 cd "$build_dir"
 ctest --output-on-failure -j "$(nproc)" "$@"
