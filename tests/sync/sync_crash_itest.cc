@@ -76,25 +76,32 @@ TEST_F(SyncCrashITest, RandomKillsDuringA500DocumentSyncLeaveAConsistentVault) {
   emulator_->Admin("PUT", "/_emulator/faults",
                    {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 256 << 10}, {"count", -1}}}}});
   std::mt19937 rng(20261128);
-  std::uniform_int_distribution<int> delay_ms(10, 800);
   int killed = 0, finished = 0;
+  int max_delay_ms = 800;
   constexpr int kKills = 20;
   int run = 0;
   // Runs until 20 of them were killed mid-sync (later runs have less left to do and may finish
   // first; those count as completed runs).
-  for (; killed < kKills && run < 3 * kKills; ++run) {
-    int delay = delay_ms(rng);
+  for (; killed < kKills && run < 5 * kKills; ++run) {
+    int delay = std::uniform_int_distribution<int>(10, max_delay_ms)(rng);
     {
-      CliChild child({"--config", configs_.at("gemeente-a"), "sync", "--transfers", "8"},
+      // --full: every run re-lists every dossier, so even a converged vault has a sync to kill.
+      auto started = std::chrono::steady_clock::now();
+      CliChild child({"--config", configs_.at("gemeente-a"), "sync", "--full", "--transfers", "8"},
                      dir_.path().string());
       std::this_thread::sleep_for(std::chrono::milliseconds(delay));
       if (child.Running()) {
         child.Kill(SIGKILL);
         ++killed;
+        child.Wait();
       } else {
         ++finished;
+        child.Wait();
+        // A run this short means little work is left: aim the next kills inside such a run.
+        auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started).count();
+        max_delay_ms = std::max(20, std::min(max_delay_ms, static_cast<int>(took * 7 / 10)));
       }
-      child.Wait();
     }
     CliResult verify = Swf({"verify", "--json"});
     ASSERT_EQ(verify.exit_code, kExitOk) << "run " << run << " (kill after " << delay

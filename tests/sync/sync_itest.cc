@@ -163,15 +163,17 @@ TEST_F(SyncITest, MassDeleteGuardStopsRemovalsAndSaysWhy) {
 TEST_F(SyncITest, SecondRunnerIsRefusedWithLockedCode) {
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
   Generate({{"dossiers", 1}, {"documentsPerDossier", 5}, {"seed", 16}});
+  emulator_->Admin("POST", "/_emulator/reset");  // clears the stats (and the faults)
   emulator_->Admin("PUT", "/_emulator/faults",
                    {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 20000}, {"count", -1}}}}});
-  CliChild slow({"--config", configs_.at("gemeente-a"), "sync"}, dir_.path().string());
-  CliResult second;
-  for (int i = 0; i < 100; ++i) {
-    second = Swf({"sync"});
-    if (second.exit_code == kExitLocked) break;
-    usleep(50 * 1000);
+  CliChild slow({"--config", configs_.at("gemeente-a"), "sync", "--full"}, dir_.path().string());
+  // The runner takes the vault lock before its first request: once the emulator has seen a
+  // request, a second runner must be refused.
+  for (int i = 0; i < 400 && emulator_->Admin("GET", "/_emulator/stats")["totalRequests"] == 0; ++i) {
+    usleep(25 * 1000);
   }
+  ASSERT_TRUE(slow.Running()) << "the first runner ended before the second could start";
+  CliResult second = Swf({"sync"});
   EXPECT_EQ(second.exit_code, kExitLocked) << second.err;
   EXPECT_NE(second.err.find("in use"), std::string::npos) << second.err;
   slow.Kill(SIGKILL);
