@@ -46,7 +46,11 @@ function(swfvault_tests name)
     list(APPEND deps swfvault_${dep})
   endforeach()
   if(T_UNIT)
+    if(NOT TARGET swfvault_unit_tests)
+      add_custom_target(swfvault_unit_tests)  # builds every unit test executable
+    endif()
     add_executable(swfvault_${name}_tests ${T_UNIT})
+    add_dependencies(swfvault_unit_tests swfvault_${name}_tests)
     target_include_directories(swfvault_${name}_tests PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_BINARY_DIR}/generated)
     target_link_libraries(swfvault_${name}_tests PRIVATE ${deps} ${T_LIBS} GTest::gtest_main GTest::gmock)
     gtest_discover_tests(swfvault_${name}_tests DISCOVERY_TIMEOUT 60

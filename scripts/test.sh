@@ -22,9 +22,7 @@ if [[ $unit -eq 1 ]]; then
   [[ $build_dir == build-asan ]] && sanitize=ON
   [[ -f "$build_dir/build.ninja" ]] || cmake -S . -B "$build_dir" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWFVAULT_SANITIZE=$sanitize
-  targets=$(cmake --build "$build_dir" --target help | sed -n 's/^\(swfvault_[a-z_]*_tests\):.*/\1/p')
-  # shellcheck disable=SC2086
-  cmake --build "$build_dir" -j "$(nproc)" --target $targets
+  cmake --build "$build_dir" -j "$(nproc)" --target swfvault_unit_tests
   set -- -L unit "$@"
 else
   scripts/setup.sh "${setup_args[@]}"
