@@ -352,12 +352,10 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
   item.sink_status = Status::Ok();
   item.writer.reset();
   FetchItem* self = &item;
-  BlobStore* store = &store_;
-  Catalog* catalog = &catalog_;
   SyncExecutor* executor = this;
   return client_.MakeDownloadRequest(
       d.document_id, options,
-      [self, store, catalog, executor](std::string_view chunk) -> Status {
+      [self, executor](std::string_view chunk) -> Status {
         if (self->writer == nullptr) {
           Status opened = executor->OpenWriter(*self);
           if (!opened.ok()) return self->sink_status = opened;
@@ -365,8 +363,6 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
         Status st = self->writer->Append(chunk);
         if (!st.ok()) return self->sink_status = st;
         executor->bytes_done_ += static_cast<int64_t>(chunk.size());
-        (void)store;
-        (void)catalog;
         return Status::Ok();
       },
       item.result);
