@@ -118,6 +118,7 @@ class BlobWriter {
   bool is_partial_;
   bool done_ = false;  // committed, discarded or failed: nothing left to clean up
   uint64_t size_ = 0;
+  uint64_t written_back_ = 0;  // bytes whose writeback was started (see Append)
   uint64_t resumed_from_ = 0;
   Sha256Hasher sha_;
   Xxh3Hasher xxh_;

@@ -35,6 +35,7 @@ enum class FsOp {
   kMakeReadOnly,
   kFreeSpace,
   kLockFile,
+  kWriteback,  // StartWriteback hints: counted; an injected failure is ignored (it is a hint)
 };
 
 class FaultyFileSystem : public FileSystem {

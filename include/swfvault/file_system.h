@@ -37,11 +37,27 @@ class WritableFile {
   virtual ~WritableFile() = default;
   // Writes all of `data` (short writes and EINTR are handled inside).
   virtual Status Append(std::string_view data) = 0;
+  // Asks the kernel to start writing [offset, offset+length) back to disk now, without
+  // waiting, so the final Sync() finds little left to do. Only a hint: never an error.
+  virtual void StartWriteback(uint64_t offset, uint64_t length) {
+    (void)offset;
+    (void)length;
+  }
   // fsync. After a failure the file's contents are unknown: discard it, never retry.
   virtual Status Sync() = 0;
   // Closes now and reports errors close() returns.
   virtual Status Close() = 0;
 };
+
+// For a file written sequentially: once `written` bytes are `stride` past `*started`, starts
+// writeback of the bytes between and moves `*started` up. The disk then writes while data
+// still streams in, so the fsync at the end finds almost nothing left to do.
+inline void PaceWriteback(WritableFile& file, uint64_t written, uint64_t* started,
+                          uint64_t stride = uint64_t{8} << 20) {
+  if (written - *started < stride) return;
+  file.StartWriteback(*started, written - *started);
+  *started = written;
+}
 
 // A lock held on a file (flock). Released by the destructor or when the process dies.
 class FileLock {

@@ -66,6 +66,7 @@ bool ArchiveSink::AcceptBytes(std::string_view data) {
     return false;
   }
   bytes_written_ += data.size();
+  PaceWriteback(*out_, bytes_written_, &written_back_);
   return true;
 }
 

@@ -59,6 +59,7 @@ class ArchiveSink {
   int64_t mtime_;
   Status write_status_;
   uint64_t bytes_written_ = 0;
+  uint64_t written_back_ = 0;  // see PaceWriteback
   bool closed_ = false;
 };
 

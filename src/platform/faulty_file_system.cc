@@ -28,6 +28,10 @@ class FaultyWritableFile : public WritableFile {
     SWF_RETURN_IF_ERROR(fs_->Check(FsOp::kAppend, "write " + path_));
     return base_->Append(data);
   }
+  void StartWriteback(uint64_t offset, uint64_t length) override {
+    (void)fs_->Check(FsOp::kWriteback, "writeback " + path_);
+    base_->StartWriteback(offset, length);
+  }
   Status Sync() override {
     SWF_RETURN_IF_ERROR(fs_->Check(FsOp::kSync, "fsync " + path_));
     return base_->Sync();

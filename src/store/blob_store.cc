@@ -68,6 +68,7 @@ Status BlobWriter::Append(std::string_view chunk) {
   sha_.Update(chunk);
   xxh_.Update(chunk);
   size_ += chunk.size();
+  PaceWriteback(*file_, size_, &written_back_);
   return Status::Ok();
 }
 

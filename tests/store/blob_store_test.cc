@@ -45,6 +45,15 @@ TEST_F(BlobStoreTest, CommitPublishesReadOnlyObjectNamedBySha256) {
   EXPECT_TRUE(FilesUnder(Vault() / "tmp").empty());
 }
 
+TEST_F(BlobStoreTest, LongWritesStartWritebackEveryEightMebibytes) {
+  // 20 MiB in 64 KiB chunks: writeback starts after 8 and after 16 MiB, not per chunk.
+  std::string data = Content(20 << 20);
+  auto r = Put(data, 64 << 10);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(fs_.Count(FsOp::kWriteback), 2);
+  EXPECT_EQ(ReadObject(store_, r->blob.sha256), data);
+}
+
 TEST_F(BlobStoreTest, NothingIsVisibleUnderObjectsBeforeCommit) {
   std::string data = Content(50'000);
   auto writer = store_.BeginWrite();
