@@ -56,6 +56,9 @@ class Catalog {
     SqliteDb* db_;
   };
   Result<Transaction> Begin();
+  // A consistent snapshot for a series of reads (BEGIN DEFERRED: WAL readers never block the
+  // writer nor wait for it). Commit() or destruction ends it.
+  Result<Transaction> BeginRead();
 
   Result<int> SchemaVersion();
   // PRAGMA integrity_check plus foreign_key_check. kCorruption listing the first problems.

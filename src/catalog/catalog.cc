@@ -156,6 +156,11 @@ Result<Catalog::Transaction> Catalog::Begin() {
   return Transaction(db_.get());
 }
 
+Result<Catalog::Transaction> Catalog::BeginRead() {
+  SWF_RETURN_IF_ERROR(db_->Exec("BEGIN DEFERRED"));
+  return Transaction(db_.get());
+}
+
 Status Catalog::IntegrityCheck() {
   SWF_ASSIGN_OR_RETURN(SqliteStatement check, db_->Prepare("PRAGMA integrity_check"));
   std::string problems;

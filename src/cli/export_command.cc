@@ -163,7 +163,8 @@ Status ReadRecords(Catalog& catalog, const std::string& id, CatalogView* v) {
 // milliseconds the metadata takes to read, so every list below comes from one state even
 // while a sync runs (which waits on its busy timeout). The transaction writes nothing.
 Result<CatalogView> ReadCatalog(Catalog& catalog, const std::string& id) {
-  SWF_ASSIGN_OR_RETURN(Catalog::Transaction tx, catalog.Begin());
+  // One snapshot: a sync running meanwhile cannot make the archive mix two vault states.
+  SWF_ASSIGN_OR_RETURN(Catalog::Transaction tx, catalog.BeginRead());
   CatalogView v;
   Result<Samenwerking> sam = catalog.GetSamenwerking(id);
   if (!sam.ok()) {

@@ -271,5 +271,21 @@ TEST_F(CatalogTest, ProfilesAreKeyedByName) {
   EXPECT_EQ(catalog_->GetProfile("nobody").status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(CatalogTest, ReadSnapshotIgnoresAndDoesNotBlockAConcurrentWriter) {
+  AddPresentDocument("DOC-1", "een");
+  auto writer = Catalog::Open(Path(), &clock_);  // a sync in another process
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  auto snapshot = catalog_->BeginRead();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  ASSERT_EQ(catalog_->ListDocuments("SAM-1001")->size(), 1u);  // the snapshot starts here
+
+  ASSERT_TRUE((*writer)->RecordBlob(SampleBlob("twee")).ok());
+  ASSERT_TRUE((*writer)->UpsertDocument(SampleDocument("DOC-2", "SAM-1001", "twee"),
+                                        DocumentState::kPresent, Sha256Hex("twee")).ok());
+  EXPECT_EQ(catalog_->ListDocuments("SAM-1001")->size(), 1u);
+  ASSERT_TRUE(snapshot->Commit().ok());
+  EXPECT_EQ(catalog_->ListDocuments("SAM-1001")->size(), 2u);
+}
+
 }  // namespace
 }  // namespace swfvault::testing
