@@ -44,6 +44,7 @@ Result<CorpusSpec> ParseCorpusSpec(const nlohmann::json& body) {
   SWF_RETURN_IF_ERROR(ReadField(body, "documentsPerDossier", &spec.documents_per_dossier));
   SWF_RETURN_IF_ERROR(ReadField(body, "minSize", &spec.min_size));
   SWF_RETURN_IF_ERROR(ReadField(body, "maxSize", &spec.max_size));
+  SWF_RETURN_IF_ERROR(ReadField(body, "paretoAlpha", &spec.pareto_alpha));
   SWF_RETURN_IF_ERROR(ReadField(body, "svShare", &spec.sv_share));
   SWF_RETURN_IF_ERROR(ReadField(body, "seed", &spec.seed));
   if (spec.dossiers < 1) return InvalidArgument("dossiers: must be >= 1");
@@ -55,6 +56,7 @@ Result<CorpusSpec> ParseCorpusSpec(const nlohmann::json& body) {
   }
   if (spec.documents_per_dossier < 0) return InvalidArgument("documentsPerDossier: must be >= 0");
   if (spec.min_size < 1 || spec.max_size < spec.min_size) return InvalidArgument("maxSize: must be >= minSize >= 1");
+  if (!(spec.pareto_alpha >= 0 && spec.pareto_alpha <= 100)) return InvalidArgument("paretoAlpha: must be in (0, 100], or 0 for log-uniform sizes");
   if (spec.sv_share < 0 || spec.sv_share > 1) return InvalidArgument("svShare: must be in [0, 1]");
   if (body.contains("owner")) {
     if (!body["owner"].is_string() || !IsOin(body["owner"].get<std::string>())) {
@@ -79,7 +81,11 @@ nlohmann::json CorpusSeed(const CorpusSpec& spec) {
     nlohmann::json docs = nlohmann::json::array();
     for (int64_t i = 0; i < spec.documents_per_dossier; ++i) {
       uint64_t key = Mix(spec.seed) ^ Mix(static_cast<uint64_t>(d) << 32 | static_cast<uint64_t>(i));
-      auto size = static_cast<uint64_t>(std::llround(std::exp(lo + (hi - lo) * Unit(key))));
+      double u = Unit(key);
+      double x = spec.pareto_alpha > 0
+                     ? static_cast<double>(spec.min_size) * std::pow(1.0 - u, -1.0 / spec.pareto_alpha)
+                     : std::exp(lo + (hi - lo) * u);
+      auto size = static_cast<uint64_t>(std::llround(std::min(x, static_cast<double>(spec.max_size))));
       docs.push_back({{"bestandsNaam", tag + "-doc-" + std::to_string(i) + ".bin"},
                       {"formaat", "application/octet-stream"},
                       {"vertrouwelijkheidsAanduiding", Unit(key + 1) < spec.sv_share ? "SV" : "RV"},

@@ -25,6 +25,7 @@ struct CorpusSpec {
   int64_t documents_per_dossier = 10;
   uint64_t min_size = 4096;
   uint64_t max_size = 65536;
+  double pareto_alpha = 0;  // > 0: sizes follow a Pareto law from min_size, capped at max_size
   double sv_share = 0.0;
   uint64_t seed = 1;
   std::string owner = "00000001000000001000";
@@ -35,7 +36,8 @@ struct CorpusSpec {
 // spread over the dossiers and overrides documentsPerDossier.
 Result<CorpusSpec> ParseCorpusSpec(const nlohmann::json& body);
 // The seed document (verzoeken + samenwerkingen with generated content) for `spec`; document
-// sizes are log-uniform in [min_size, max_size] and deterministic for a seed.
+// sizes are log-uniform in [min_size, max_size] (or Pareto with `pareto_alpha`: many small
+// documents and a few large ones) and deterministic for a seed.
 nlohmann::json CorpusSeed(const CorpusSpec& spec);
 
 class AdminApi {

@@ -1,6 +1,9 @@
 // Unit tests for the emulator's state store, fault table and seed content.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "emulator/admin_api.h"
 #include "emulator/emulator_state.h"
 #include "emulator/fault_injector.h"
 #include "emulator/list_query.h"
@@ -79,6 +82,27 @@ TEST(EmulatorStateTest, RolledBackWritesDisappear) {
   ASSERT_TRUE(state->Put("x", "1", "", {{"a", 1}}).ok());
   state->Rollback();
   EXPECT_FALSE(state->Get("x", "1").ok());
+}
+
+TEST(CorpusSeedTest, ParetoSizesStayInRangeAndLeanSmall) {
+  auto spec = ParseCorpusSpec({{"documentsPerDossier", 2000}, {"minSize", 4096},
+                               {"maxSize", 67108864}, {"paretoAlpha", 0.52}, {"seed", 42}});
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  nlohmann::json seed = CorpusSeed(*spec);
+  std::vector<uint64_t> sizes;
+  uint64_t total = 0;
+  for (const auto& d : seed["samenwerkingen"][0]["documenten"]) {
+    sizes.push_back(d["grootte"].get<uint64_t>());
+    total += sizes.back();
+  }
+  ASSERT_EQ(sizes.size(), 2000u);
+  std::sort(sizes.begin(), sizes.end());
+  EXPECT_GE(sizes.front(), 4096u);
+  EXPECT_EQ(sizes.back(), 67108864u);         // the cap is reached by the tail
+  EXPECT_LT(sizes[1000], 64u * 1024);          // median: small documents dominate
+  EXPECT_GT(total, uint64_t{1} << 30);         // yet the corpus is about 1.5 GiB
+  EXPECT_LT(total, uint64_t{5} << 29);
+  EXPECT_EQ(ParseCorpusSpec({{"paretoAlpha", -1}}).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(FaultInjectorTest, CountsDownAndMatchesRoute) {
