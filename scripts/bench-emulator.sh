@@ -12,15 +12,12 @@ small=${3:-1000}
 pki=$build/test-pki
 [[ -f $pki/ca.crt ]] || "$root/scripts/gen-test-pki.sh" "$pki" >/dev/null
 work=$(mktemp -d "${TMPDIR:-/tmp}/swfvault-bench-XXXXXX")
-"$build/swfvault-emulator" --listen 127.0.0.1:0 --port-file "$work/port" --tls-dir "$pki" \
-  --state "$work/state" --seed "$root/fixtures/emulator/demo-seed.json" \
-  --admin-listen 127.0.0.1:0 --admin-port-file "$work/admin-port" 2>"$work/log" &
-emu=$!
-cleanup() { kill "$emu" 2>/dev/null || true; wait "$emu" 2>/dev/null || true; rm -rf "$work"; }
+source "$root/scripts/lib/emulator.sh"
+cleanup() { stop_emulator; rm -rf "$work"; }
 trap cleanup EXIT
-for _ in $(seq 100); do [[ -s $work/port && -s $work/admin-port ]] && break; sleep 0.1; done
-base="https://127.0.0.1:$(cat "$work/port")/overheid/samenwerken/api/behandelen/v5"
-admin="http://127.0.0.1:$(cat "$work/admin-port")"
+start_emulator "$build/swfvault-emulator" "$pki" "$work" --seed "$root/fixtures/emulator/demo-seed.json"
+base=$EMU_BASE
+admin=$EMU_ADMIN
 tls=(--cacert "$pki/ca.crt" --cert "$pki/gemeente-a.crt" --key "$pki/gemeente-a.key" -s)
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 

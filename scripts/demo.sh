@@ -16,17 +16,10 @@ work=${1:-$root/build/demo}
 rm -rf "$work"
 mkdir -p "$work"
 
-build/swfvault-emulator --listen 127.0.0.1:0 --port-file "$work/port" --tls-dir "$pki" \
-  --state "$work/emulator-state" --seed fixtures/emulator/demo-seed.json \
-  --admin-listen 127.0.0.1:0 --admin-port-file "$work/admin-port" > "$work/emulator.log" 2>&1 &
-emulator=$!
-trap 'kill $emulator 2>/dev/null || true; wait $emulator 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  [[ -s "$work/port" ]] && break
-  kill -0 $emulator 2>/dev/null || { cat "$work/emulator.log"; exit 1; }
-  sleep 0.1
-done
-port=$(cat "$work/port")
+source scripts/lib/emulator.sh
+trap stop_emulator EXIT
+start_emulator build/swfvault-emulator "$pki" "$work" --seed fixtures/emulator/demo-seed.json
+port=$EMU_PORT
 
 cat > "$work/swfvault.toml" <<TOML
 vault = "$work/vault"

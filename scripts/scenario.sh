@@ -48,18 +48,10 @@ AB=00000009000000004000    # adviesbureau, ketenpartner
 LV=00000009000000005000    # leverancier, software supplier
 
 # --- emulator and config ---
-"$emu" --listen 127.0.0.1:0 --port-file "$work/port" --tls-dir "$pki" --state "$work/emulator-state" \
-  --seed "$root/fixtures/emulator/demo-seed.json" --admin-listen 127.0.0.1:0 \
-  --admin-port-file "$work/admin-port" > "$work/emulator.log" 2>&1 &
-emulator=$!
-trap 'kill $emulator 2>/dev/null; wait $emulator 2>/dev/null' EXIT
-for _ in $(seq 1 100); do
-  [[ -s $work/port ]] && break
-  kill -0 $emulator 2>/dev/null || { cat "$work/emulator.log" >&2; exit 2; }
-  sleep 0.1
-done
-[[ -s $work/port ]] || { echo "scenario: emulator did not start" >&2; exit 2; }
-port=$(cat "$work/port")
+source "$root/scripts/lib/emulator.sh"
+trap stop_emulator EXIT
+start_emulator "$emu" "$pki" "$work" --seed "$root/fixtures/emulator/demo-seed.json" || exit 2
+port=$EMU_PORT
 {
   echo "base_url = \"https://127.0.0.1:$port/overheid/samenwerken/api/behandelen/v5\""
   echo "ca = \"$pki/ca.crt\""
