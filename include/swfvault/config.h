@@ -9,12 +9,19 @@
 //   cert = "/etc/swfvault/leverancier.crt"
 //   key = "/etc/swfvault/leverancier.key"
 //   max_level = "RV"
+//   [upload]                               # defaults of drop folders and `swfvault push`
+//   default_level = "RV"
+//   max_upload_bytes = 4294967296
+//   [[mirror]]
+//   path = "/srv/share/swf"
+//   local_edits = "upload"
 //
 // A supplier acting for several organisations lists one profile per OIN, usually with the same
 // certificate. Plain values; LoadConfig is thread-safe (no shared state).
 #ifndef SWFVAULT_CONFIG_H_
 #define SWFVAULT_CONFIG_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,9 +48,21 @@ struct ConnectionProfile {
   double requests_per_second = 0;  // 0 = unlimited
 };
 
+// What an upload gets when a sidecar (or a flag of `swfvault push`) does not say otherwise.
+struct UploadDefaults {
+  std::string level = "RV";  // vertrouwelijkheidsAanduiding: "RV" or "SV"
+  std::string omschrijving;  // documentOmschrijving
+  std::string taal;          // e.g. "nl"; "" lets the server choose
+  uint64_t max_upload_bytes = 4ull << 30;  // larger files are refused
+};
+
+// One [[mirror]] target. Unset optional keys fall back to [upload].
 struct MirrorTarget {
   std::string path;
   Confidentiality max_level = Confidentiality::kRV;
+  int64_t settle_seconds = 5;  // a dropped file must look unchanged this long
+  std::optional<uint64_t> max_upload_bytes;
+  bool upload_local_edits = false;  // local_edits = "upload" (default "conflict-copy")
 };
 
 struct MdtoSettings {
@@ -58,6 +77,7 @@ struct Config {
   std::string vault;  // vault directory
   std::vector<ConnectionProfile> profiles;  // in file order
   std::vector<MirrorTarget> mirrors;
+  UploadDefaults upload;
   MdtoSettings mdto;
   double full_reconcile_hours = 24;
   double notification_lag_seconds = 60;  // incremental windows end this long before now

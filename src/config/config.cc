@@ -35,8 +35,9 @@ Status ReadNumber(const toml::table& t, const char* key, const std::string& wher
   return InvalidArgument(where + "." + key + " must be a number");
 }
 
-Status ReadInt(const toml::table& t, const char* key, const std::string& where, int lo, int hi,
-               int* out) {
+template <typename T>
+Status ReadInt(const toml::table& t, const char* key, const std::string& where, int64_t lo,
+               int64_t hi, T* out) {
   const toml::node* node = t.get(key);
   if (node == nullptr) return Status::Ok();
   auto v = node->value<int64_t>();
@@ -45,7 +46,7 @@ Status ReadInt(const toml::table& t, const char* key, const std::string& where, 
     return InvalidArgument(where + "." + key + " must be between " + std::to_string(lo) +
                            " and " + std::to_string(hi));
   }
-  *out = static_cast<int>(*v);
+  *out = static_cast<T>(*v);
   return Status::Ok();
 }
 
@@ -108,6 +109,29 @@ Status ReadProfiles(const toml::table& root, const ConnectionProfile& defaults, 
   return Status::Ok();
 }
 
+// Largest accepted max_upload_bytes: 1 TiB (the API has no stated limit; this catches typos).
+constexpr int64_t kMaxUploadCap = int64_t{1} << 40;
+
+Status ReadMirrorTarget(const toml::table& t, const std::string& where, MirrorTarget* m) {
+  SWF_RETURN_IF_ERROR(CheckKnownKeys(t, where, {"path", "max_level", "settle_seconds",
+                                                "max_upload_bytes", "local_edits"}));
+  SWF_RETURN_IF_ERROR(ReadString(t, "path", where, &m->path));
+  if (m->path.empty()) return InvalidArgument(where + ".path is required");
+  SWF_RETURN_IF_ERROR(ReadLevel(t, "max_level", where, &m->max_level));
+  SWF_RETURN_IF_ERROR(ReadInt(t, "settle_seconds", where, 0, 86400, &m->settle_seconds));
+  uint64_t cap = 0;  // 0 = not set here
+  SWF_RETURN_IF_ERROR(ReadInt(t, "max_upload_bytes", where, 1, kMaxUploadCap, &cap));
+  if (cap > 0) m->max_upload_bytes = cap;
+  std::string local_edits = "conflict-copy";
+  SWF_RETURN_IF_ERROR(ReadString(t, "local_edits", where, &local_edits));
+  if (local_edits != "conflict-copy" && local_edits != "upload") {
+    return InvalidArgument(where + ".local_edits: '" + local_edits +
+                           "' must be \"conflict-copy\" or \"upload\"");
+  }
+  m->upload_local_edits = local_edits == "upload";
+  return Status::Ok();
+}
+
 Status ReadMirrors(const toml::table& root, const std::string& origin, Config* config) {
   const toml::node* node = root.get("mirror");
   if (node == nullptr) return Status::Ok();
@@ -117,22 +141,51 @@ Status ReadMirrors(const toml::table& root, const std::string& origin, Config* c
     std::string where = Where(origin, "mirror[" + std::to_string(i) + "]");
     const toml::table* t = (*mirrors)[i].as_table();
     if (t == nullptr) return InvalidArgument(where + " must be a table");
-    SWF_RETURN_IF_ERROR(CheckKnownKeys(*t, where, {"path", "max_level"}));
     MirrorTarget m;
-    SWF_RETURN_IF_ERROR(ReadString(*t, "path", where, &m.path));
-    if (m.path.empty()) return InvalidArgument(where + ".path is required");
-    SWF_RETURN_IF_ERROR(ReadLevel(*t, "max_level", where, &m.max_level));
+    SWF_RETURN_IF_ERROR(ReadMirrorTarget(*t, where, &m));
     config->mirrors.push_back(std::move(m));
   }
   return Status::Ok();
 }
 
+// A language code as the API's `taal` carries it: "nl", "nld", "en-GB".
+bool LooksLikeLanguage(const std::string& taal) {
+  return taal.size() >= 2 && taal.size() <= 35 && std::isalpha(static_cast<unsigned char>(taal[0])) &&
+         std::all_of(taal.begin(), taal.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-'; });
+}
+
+// The table `key` of `root` (e.g. [mdto]); null when absent.
+Result<const toml::table*> OptionalTable(const toml::table& root, const char* key,
+                                         const std::string& origin) {
+  const toml::node* node = root.get(key);
+  if (node == nullptr) return static_cast<const toml::table*>(nullptr);
+  if (node->as_table() == nullptr) return InvalidArgument(Where(origin, key) + " must be a table");
+  return node->as_table();
+}
+
+Status ReadUpload(const toml::table& root, const std::string& origin, Config* config) {
+  SWF_ASSIGN_OR_RETURN(const toml::table* t, OptionalTable(root, "upload", origin));
+  if (t == nullptr) return Status::Ok();
+  std::string where = Where(origin, "upload");
+  SWF_RETURN_IF_ERROR(CheckKnownKeys(*t, where, {"default_level", "default_omschrijving",
+                                                 "default_taal", "max_upload_bytes"}));
+  UploadDefaults& u = config->upload;
+  Confidentiality level = Confidentiality::kRV;
+  SWF_RETURN_IF_ERROR(ReadLevel(*t, "default_level", where, &level));
+  u.level = std::string(ConfidentialityName(level));
+  SWF_RETURN_IF_ERROR(ReadString(*t, "default_omschrijving", where, &u.omschrijving));
+  SWF_RETURN_IF_ERROR(ReadString(*t, "default_taal", where, &u.taal));
+  if (!u.taal.empty() && !LooksLikeLanguage(u.taal)) {
+    return InvalidArgument(where + ".default_taal: '" + u.taal + "' is not a language code (e.g. nl)");
+  }
+  return ReadInt(*t, "max_upload_bytes", where, 1, kMaxUploadCap, &u.max_upload_bytes);
+}
+
 Status ReadMdto(const toml::table& root, const std::string& origin, Config* config) {
-  const toml::node* node = root.get("mdto");
-  if (node == nullptr) return Status::Ok();
-  const toml::table* t = node->as_table();
+  SWF_ASSIGN_OR_RETURN(const toml::table* t, OptionalTable(root, "mdto", origin));
+  if (t == nullptr) return Status::Ok();
   std::string where = Where(origin, "mdto");
-  if (t == nullptr) return InvalidArgument(where + " must be a table");
   SWF_RETURN_IF_ERROR(CheckKnownKeys(*t, where, {"waardering", "archiefvormer", "bewaartermijn"}));
   SWF_RETURN_IF_ERROR(ReadString(*t, "waardering", where, &config->mdto.waardering));
   SWF_RETURN_IF_ERROR(ReadString(*t, "archiefvormer", where, &config->mdto.archiefvormer));
@@ -163,7 +216,7 @@ Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
     return InvalidArgument(msg.str());
   }
   std::vector<std::string_view> top = kProfileKeys;
-  for (std::string_view k : {"vault", "profile", "mirror", "mdto", "full_reconcile_hours",
+  for (std::string_view k : {"vault", "profile", "mirror", "upload", "mdto", "full_reconcile_hours",
                              "mass_delete_percent", "notification_lag_seconds",
                              "delete_notifications"}) {
     top.push_back(k);
@@ -190,6 +243,7 @@ Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
   }
   SWF_RETURN_IF_ERROR(ReadProfiles(root, defaults, origin, &config));
   SWF_RETURN_IF_ERROR(ReadMirrors(root, origin, &config));
+  SWF_RETURN_IF_ERROR(ReadUpload(root, origin, &config));
   SWF_RETURN_IF_ERROR(ReadMdto(root, origin, &config));
   if (config.profiles.empty() && !defaults.oin.empty()) {
     defaults.name = "default";

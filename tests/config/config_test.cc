@@ -101,6 +101,87 @@ TEST(ConfigTest, ValidateProfileRefusesPlainHttpAndBadOin) {
   EXPECT_EQ(ValidateProfile(p).code(), StatusCode::kInvalidArgument);
 }
 
+TEST(ConfigTest, MirrorAndUploadKeysHaveDefaults) {
+  Result<Config> c = ParseConfig("[[mirror]]\npath = \"/share\"\n", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->mirrors.size(), 1u);
+  EXPECT_EQ(c->mirrors[0].settle_seconds, 5);
+  EXPECT_FALSE(c->mirrors[0].max_upload_bytes.has_value());
+  EXPECT_FALSE(c->mirrors[0].upload_local_edits);
+  EXPECT_EQ(c->upload.level, "RV");
+  EXPECT_EQ(c->upload.omschrijving, "");
+  EXPECT_EQ(c->upload.taal, "");
+  EXPECT_EQ(c->upload.max_upload_bytes, 4ull << 30);
+}
+
+TEST(ConfigTest, MirrorAndUploadKeysAreRead) {
+  Result<Config> c = ParseConfig(R"(
+[upload]
+default_level = "sv"
+default_omschrijving = "Ingediend via de share"
+default_taal = "nl"
+max_upload_bytes = 1048576
+
+[[mirror]]
+path = "/share/a"
+settle_seconds = 0
+max_upload_bytes = 2048
+local_edits = "upload"
+
+[[mirror]]
+path = "/share/b"
+local_edits = "conflict-copy"
+)",
+                                 "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->upload.level, "SV");
+  EXPECT_EQ(c->upload.omschrijving, "Ingediend via de share");
+  EXPECT_EQ(c->upload.taal, "nl");
+  EXPECT_EQ(c->upload.max_upload_bytes, 1048576u);
+  ASSERT_EQ(c->mirrors.size(), 2u);
+  EXPECT_EQ(c->mirrors[0].settle_seconds, 0);
+  EXPECT_EQ(c->mirrors[0].max_upload_bytes, 2048u);
+  EXPECT_TRUE(c->mirrors[0].upload_local_edits);
+  EXPECT_FALSE(c->mirrors[1].upload_local_edits);
+  EXPECT_FALSE(c->mirrors[1].max_upload_bytes.has_value());
+}
+
+TEST(ConfigTest, BadMirrorAndUploadValuesNameFileAndKey) {
+  struct Case {
+    const char* text;
+    const char* key;
+  };
+  const Case cases[] = {
+      {"[upload]\ndefault_level = \"GEHEIM\"\n", "t.toml: upload.default_level"},
+      {"[upload]\ndefault_taal = 12\n", "t.toml: upload.default_taal"},
+      {"[upload]\ndefault_taal = \"n l\"\n", "t.toml: upload.default_taal"},
+      {"[upload]\ndefault_omschrijving = true\n", "t.toml: upload.default_omschrijving"},
+      {"[upload]\nmax_upload_bytes = 0\n", "t.toml: upload.max_upload_bytes"},
+      {"[upload]\nmax_upload_bytes = \"4G\"\n", "t.toml: upload.max_upload_bytes"},
+      {"upload = 3\n", "t.toml: upload"},
+      {"[[mirror]]\npath = \"/s\"\nsettle_seconds = -1\n", "t.toml: mirror[0].settle_seconds"},
+      {"[[mirror]]\npath = \"/s\"\nmax_upload_bytes = -5\n", "t.toml: mirror[0].max_upload_bytes"},
+      {"[[mirror]]\npath = \"/s\"\nlocal_edits = \"overwrite\"\n", "t.toml: mirror[0].local_edits"},
+  };
+  for (const Case& k : cases) {
+    Result<Config> c = ParseConfig(k.text, "t.toml");
+    ASSERT_FALSE(c.ok()) << k.text;
+    EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument) << k.text;
+    EXPECT_NE(c.status().message().find(k.key), std::string::npos) << c.status().message();
+  }
+}
+
+TEST(ConfigTest, UnknownKeysInUploadAndMirrorAreStillRejected) {
+  Result<Config> upload = ParseConfig("[upload]\nlevel = \"RV\"\n", "t.toml");
+  ASSERT_FALSE(upload.ok());
+  EXPECT_NE(upload.status().message().find("t.toml: upload: unknown key 'level'"), std::string::npos)
+      << upload.status().message();
+  Result<Config> mirror = ParseConfig("[[mirror]]\npath = \"/s\"\nsettle = 3\n", "t.toml");
+  ASSERT_FALSE(mirror.ok());
+  EXPECT_NE(mirror.status().message().find("mirror[0]: unknown key 'settle'"), std::string::npos)
+      << mirror.status().message();
+}
+
 TEST(ConfigTest, MissingFileIsNotFound) {
   EXPECT_EQ(LoadConfig("/nonexistent/swfvault.toml").status().code(), StatusCode::kNotFound);
 }
