@@ -1,15 +1,19 @@
 // MirrorTree: keeps one file-share target (a [[mirror]] of the config, or `swfvault mirror
 // --to DIR`) in step with the vault, and uploads what users drop into it.
 //
-// Update() (1) scans every `<dossier>/_uploaden/` folder and uploads files that are stable
+// Update() (0) renames a dossier folder whose title changed, so what users keep in it travels
+// along (a name already taken is merged entry by entry, nothing of the user's is overwritten);
+// (1) scans every `<dossier>/_uploaden/` folder and uploads files that are stable
 // (same size and mtime for at least settle_seconds, across runs) through the OutboxUploader;
 // refused files (symlinks, FIFOs, devices, oversize, bad sidecar, SV into a dossier where this
 // organisation has BEPERKTE_TOEGANG) move to `_mislukt/` with a `<file>.reden.txt`. (2) plans
 // the tree with PlanMirror and carries the plan out: files are reflinked or copied from the
 // store into a temp file and renamed into place, mode 0444; a file that differs from what the
 // mirror wrote is kept as `<naam> (lokale wijziging <datum>).<ext>` before the store's version
-// is restored; `dossier.json` and `documenten.csv` (UTF-8 BOM, `;`) describe each folder.
-// (3) saves the state file. Nothing below the target root is reached through a symlink.
+// is restored, or, with upload_local_edits, moved aside and uploaded as a new document (kept as
+// the conflict copy when that fails); `dossier.json` and `documenten.csv` (UTF-8 BOM, `;`)
+// describe each folder. (3) saves the state file; every step that moves user files records its
+// intent in the state file first, so a crash at any point loses nothing. Nothing below the target root is reached through a symlink.
 //
 // `store`, `catalog`, `clock` (and the uploader) are not owned. Not thread-safe; the caller
 // holds the vault lock.
@@ -38,7 +42,12 @@ struct MirrorOptions {
   std::string oin;                      // acting organisation, for the privilege check
   int64_t settle_seconds = 5;           // a drop must look unchanged this long
   uint64_t max_upload_bytes = 4ull << 30;
-  std::string default_level = "RV";
+  std::string default_level = "RV";  // what a drop gets when its sidecar does not say
+  std::string default_omschrijving;
+  std::string default_taal;
+  // A mirrored file edited in place: false = keep it as a conflict copy; true = upload it as a
+  // new document (the original's label) and keep it as the conflict copy only when that fails.
+  bool upload_local_edits = false;
 };
 
 struct MirrorReport {
@@ -52,6 +61,9 @@ struct MirrorReport {
   int waiting = 0;    // drops not yet stable
   int upload_errors = 0;  // left in place for the next run
   int reflinked = 0;
+  int edits_uploaded = 0;  // local edits uploaded as new documents
+  int edits_failed = 0;    // local edits to upload kept as conflict copies instead
+  int dossiers_moved = 0;  // folders renamed after a title change
 };
 
 // Receives what happened, file by file. Paths are relative to the target. Default: ignore.
@@ -61,8 +73,18 @@ class MirrorObserver {
   // action: "published", "removed", "kept-as-conflict"...; document_id may be "".
   virtual void OnFile(std::string_view /*action*/, const std::string& /*rel_path*/,
                       const std::string& /*document_id*/) {}
-  virtual void OnConflict(const std::string& /*rel_path*/, const std::string& /*copy_rel_path*/) {}
+  // A local edit kept as `copy_rel_path`; `reason` says why it was not uploaded ("" when the
+  // target keeps conflict copies).
+  virtual void OnConflict(const std::string& /*rel_path*/, const std::string& /*copy_rel_path*/,
+                          const std::string& /*reason*/) {}
   virtual void OnUpload(const std::string& /*rel_path*/, const UploadOutcome& /*outcome*/) {}
+  // A local edit of `document_id` (made at rel_path) uploaded as outcome.document_id.
+  virtual void OnEditUploaded(const std::string& /*rel_path*/, const std::string& /*document_id*/,
+                              const UploadOutcome& /*outcome*/) {}
+  // Folder `from` renamed to `to`; `left_behind` entries of `from` could not be moved (the
+  // folder then stays, holding only those).
+  virtual void OnDossierMoved(const std::string& /*samenwerking_id*/, const std::string& /*from*/,
+                              const std::string& /*to*/, int /*left_behind*/) {}
   virtual void OnRefused(const std::string& /*rel_path*/, const std::string& /*reason*/) {}
   virtual void OnWarning(const std::string& /*message*/) {}
 };

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <limits>
+
 #include "cli/commands.h"
 #include "cli/mirror_hook.h"
 #include "cli/wiring.h"
@@ -14,12 +16,14 @@
 namespace swfvault {
 namespace {
 
+// Unset flags (-1, 0, "") leave the config's value.
 struct MirrorFlags {
   std::string to;
   std::string max_level;
   std::vector<std::string> ids;
-  int64_t settle_seconds = 5;
-  uint64_t max_upload_bytes = 4ull << 30;
+  int64_t settle_seconds = -1;
+  uint64_t max_upload_bytes = 0;
+  std::string local_edits;
   bool no_upload = false;
 };
 
@@ -36,9 +40,32 @@ class CliMirrorObserver : public MirrorObserver {
     if (name_paths_) j["path"] = rel_path;
     out_.Event(j);
   }
-  void OnConflict(const std::string& rel_path, const std::string& copy) override {
-    out_.Event({{"type", "conflict"}, {"target", target_}, {"path", rel_path}, {"copy", copy}});
-    out_.Warn("local edit kept as " + JoinPath(target_, copy) + "; the vault's version is restored");
+  void OnConflict(const std::string& rel_path, const std::string& copy,
+                  const std::string& reason) override {
+    nlohmann::json j = {{"type", "conflict"}, {"target", target_}, {"path", rel_path}, {"copy", copy}};
+    if (!reason.empty()) j["reason"] = reason;
+    out_.Event(j);
+    out_.Warn("local edit kept as " + JoinPath(target_, copy) +
+              (reason.empty() ? "" : ", not uploaded: " + reason) + "; the vault's version is restored");
+  }
+  void OnEditUploaded(const std::string& rel_path, const std::string& document_id,
+                      const UploadOutcome& o) override {
+    nlohmann::json j = {{"type", "edit-uploaded"}, {"target", target_}, {"documentId", document_id},
+                        {"newDocumentId", o.document_id}, {"outcome", std::string(UploadOutcomeName(o.kind))},
+                        {"uploadKey", o.upload_key}, {"imported", o.imported}};
+    if (name_paths_) j["path"] = rel_path;
+    out_.Event(j);
+    out_.Line("edit uploaded\t" + (name_paths_ ? rel_path : document_id) + "\t" + o.document_id);
+  }
+  void OnDossierMoved(const std::string& samenwerking_id, const std::string& from,
+                      const std::string& to, int left_behind) override {
+    out_.Event({{"type", "dossier-moved"}, {"target", target_}, {"samenwerkingId", samenwerking_id},
+                {"from", from}, {"to", to}, {"leftBehind", left_behind}});
+    out_.Line("moved\t" + from + "\t" + to);
+    if (left_behind > 0) {
+      out_.Warn(JoinPath(target_, from) + " kept: " + std::to_string(left_behind) +
+                " entries could not be moved to " + to);
+    }
   }
   void OnUpload(const std::string& rel_path, const UploadOutcome& o) override {
     out_.Event({{"type", "upload"}, {"target", target_}, {"path", rel_path},
@@ -69,13 +96,17 @@ void Add(MirrorReport& total, const MirrorReport& r) {
   total.waiting += r.waiting;
   total.upload_errors += r.upload_errors;
   total.reflinked += r.reflinked;
+  total.edits_uploaded += r.edits_uploaded;
+  total.edits_failed += r.edits_failed;
+  total.dossiers_moved += r.dossiers_moved;
 }
 
 nlohmann::json ReportJson(const MirrorReport& r) {
   return {{"dossiers", r.dossiers}, {"published", r.published}, {"unchanged", r.unchanged},
           {"removed", r.removed},   {"conflicts", r.conflicts}, {"uploaded", r.uploaded},
           {"refused", r.refused},   {"waiting", r.waiting},     {"uploadErrors", r.upload_errors},
-          {"reflinked", r.reflinked}};
+          {"reflinked", r.reflinked}, {"editsUploaded", r.edits_uploaded}, {"editsFailed", r.edits_failed},
+          {"dossiersMoved", r.dossiers_moved}};
 }
 
 // Runs one target; adds its counts to *total and returns an exit code.
@@ -100,18 +131,43 @@ int RunTarget(CommandContext& ctx, Vault& vault, const MirrorOptions& options,
                     std::to_string(report->removed) + " removed, " +
                     std::to_string(report->conflicts) + " conflicts, " +
                     std::to_string(report->uploaded) + " uploaded, " +
+                    std::to_string(report->edits_uploaded) + " edits uploaded, " +
                     std::to_string(report->refused) + " refused");
-  return report->refused > 0 || report->upload_errors > 0 ? kExitPartial : kExitOk;
+  bool partial = report->refused > 0 || report->upload_errors > 0 || report->edits_failed > 0;
+  return partial ? kExitPartial : kExitOk;
 }
 
 int Worse(int a, int b) { return a == kExitOk ? b : a; }
+
+// A target's options from the config: its [[mirror]] entry, then the [upload] defaults.
+MirrorOptions TargetOptions(const MirrorTarget& t, const Config& config, const std::string& oin) {
+  MirrorOptions o;
+  o.target_dir = t.path;
+  o.ceiling = t.max_level;
+  o.oin = oin;
+  o.settle_seconds = t.settle_seconds;
+  o.max_upload_bytes = t.max_upload_bytes.value_or(config.upload.max_upload_bytes);
+  o.upload_local_edits = t.upload_local_edits;
+  o.default_level = config.upload.level;
+  o.default_omschrijving = config.upload.omschrijving;
+  o.default_taal = config.upload.taal;
+  return o;
+}
+
+void ApplyFlags(const MirrorFlags& flags, MirrorOptions* o) {
+  o->samenwerking_ids = flags.ids;
+  if (flags.settle_seconds >= 0) o->settle_seconds = flags.settle_seconds;
+  if (flags.max_upload_bytes > 0) o->max_upload_bytes = flags.max_upload_bytes;
+  if (!flags.local_edits.empty()) o->upload_local_edits = flags.local_edits == "upload";
+}
 
 int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
   Result<Config> config = ctx.LoadEffectiveConfig();
   if (!config.ok()) return Fail(ctx, config.status());
   std::vector<MirrorTarget> targets;
   if (!flags.to.empty()) {
-    MirrorTarget t{flags.to, Confidentiality::kRV};
+    MirrorTarget t;
+    t.path = flags.to;
     if (!flags.max_level.empty()) {
       Result<Confidentiality> level = ParseLevelOption(flags.max_level, "--max-level");
       if (!level.ok()) return Fail(ctx, level.status());
@@ -144,13 +200,8 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
   MirrorReport total;
   int code = kExitOk;
   for (const MirrorTarget& t : targets) {
-    MirrorOptions options;
-    options.target_dir = t.path;
-    options.ceiling = t.max_level;
-    options.samenwerking_ids = flags.ids;
-    options.oin = profile.oin;
-    options.settle_seconds = flags.settle_seconds;
-    options.max_upload_bytes = flags.max_upload_bytes;
+    MirrorOptions options = TargetOptions(t, *config, profile.oin);
+    ApplyFlags(flags, &options);
     code = Worse(code, RunTarget(ctx, **vault, options, uploader.get(), &total));
   }
   nlohmann::json summary = ReportJson(total);
@@ -163,13 +214,23 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
 
 // --- push ---
 
+// Unset ("") metadata takes the config's [upload] defaults.
 struct PushFlags {
   std::string samenwerking_id;
   std::vector<std::string> files;
-  std::string level = "RV";
+  std::string level;
   std::string omschrijving;
   std::string taal;
+  uint64_t max_upload_bytes = 0;  // from the config
 };
+
+PushFlags WithDefaults(PushFlags flags, const UploadDefaults& defaults) {
+  if (flags.level.empty()) flags.level = defaults.level;
+  if (flags.omschrijving.empty()) flags.omschrijving = defaults.omschrijving;
+  if (flags.taal.empty()) flags.taal = defaults.taal;
+  flags.max_upload_bytes = defaults.max_upload_bytes;
+  return flags;
+}
 
 Status EnsureSamenwerking(Catalog& catalog, SwfClient& client, const std::string& id) {
   if (catalog.GetSamenwerking(id).ok()) return Status::Ok();
@@ -185,6 +246,10 @@ Result<UploadOutcome> PushOne(OutboxUploader& uploader, const PushFlags& flags,
   bool regular = ::fstat(raw, &st) == 0 && S_ISREG(st.st_mode);
   struct Closer { int fd; ~Closer() { ::close(fd); } } closer{raw};
   if (!regular) return InvalidArgument(path + " is not a regular file");
+  if (static_cast<uint64_t>(st.st_size) > flags.max_upload_bytes) {
+    return InvalidArgument(path + " is " + std::to_string(st.st_size) + " bytes, over the upload limit of " +
+                           std::to_string(flags.max_upload_bytes) + " ([upload] max_upload_bytes)");
+  }
   ::fcntl(raw, F_SETFL, ::fcntl(raw, F_GETFL) & ~O_NONBLOCK);
   UploadRequest req;
   req.samenwerking_id = flags.samenwerking_id;
@@ -205,7 +270,10 @@ Result<UploadOutcome> PushOne(OutboxUploader& uploader, const PushFlags& flags,
   return uploader.Upload(req);
 }
 
-int RunPush(CommandContext& ctx, const PushFlags& flags) {
+int RunPush(CommandContext& ctx, const PushFlags& given) {
+  Result<Config> config = ctx.LoadEffectiveConfig();
+  if (!config.ok()) return Fail(ctx, config.status());
+  const PushFlags flags = WithDefaults(given, config->upload);
   Result<ConnectionProfile> profile = ctx.ResolveProfile();
   if (!profile.ok()) return Fail(ctx, profile.status());
   Result<std::string> dir = ctx.VaultDir();
@@ -248,11 +316,7 @@ int MirrorAfterSync(CommandContext& ctx, Vault& vault, const Config& config,
   MirrorReport total;
   int code = kExitOk;
   for (const MirrorTarget& t : config.mirrors) {
-    MirrorOptions options;
-    options.target_dir = t.path;
-    options.ceiling = t.max_level;
-    options.oin = profile.oin;
-    code = Worse(code, RunTarget(ctx, vault, options, &uploader, &total));
+    code = Worse(code, RunTarget(ctx, vault, TargetOptions(t, config, profile.oin), &uploader, &total));
   }
   return code;
 }
@@ -266,9 +330,14 @@ CommandSpec MirrorCommand() {
             app->add_option("--max-level", flags->max_level, "highest confidentiality the target may hold: RV (default) or SV")
                 ->check(CLI::IsMember({"RV", "SV", "rv", "sv"}));
             app->add_option("--settle-seconds", flags->settle_seconds,
-                            "a dropped file must be unchanged this long before it is uploaded")
+                            "a dropped file must be unchanged this long before it is uploaded (default 5)")
                 ->check(CLI::Range(int64_t{0}, int64_t{86400}));
-            app->add_option("--max-upload-bytes", flags->max_upload_bytes, "largest file a drop folder accepts");
+            app->add_option("--max-upload-bytes", flags->max_upload_bytes,
+                            "largest file a drop folder accepts (default: the config's, else 4 GiB)")
+                ->check(CLI::Range(uint64_t{1}, std::numeric_limits<uint64_t>::max()));
+            app->add_option("--local-edits", flags->local_edits,
+                            "a mirrored file edited in place: conflict-copy (default) or upload (as a new document)")
+                ->check(CLI::IsMember({"conflict-copy", "upload"}));
             app->add_flag("--no-upload", flags->no_upload, "leave drop folders alone");
             return [flags](CommandContext& ctx) { return RunMirror(ctx, *flags); };
           }};
@@ -280,10 +349,11 @@ CommandSpec PushCommand() {
             auto flags = std::make_shared<PushFlags>();
             app->add_option("samenwerking", flags->samenwerking_id, "samenwerkingId")->required();
             app->add_option("files", flags->files, "files to upload")->required();
-            app->add_option("--level", flags->level, "vertrouwelijkheidsAanduiding: RV (default) or SV")
+            app->add_option("--level", flags->level,
+                            "vertrouwelijkheidsAanduiding: RV or SV (default: the config's [upload], else RV)")
                 ->check(CLI::IsMember({"RV", "SV"}));
-            app->add_option("--omschrijving", flags->omschrijving, "documentOmschrijving");
-            app->add_option("--taal", flags->taal, "taal (e.g. nl)");
+            app->add_option("--omschrijving", flags->omschrijving, "documentOmschrijving (default: the config's)");
+            app->add_option("--taal", flags->taal, "taal, e.g. nl (default: the config's)");
             return [flags](CommandContext& ctx) { return RunPush(ctx, *flags); };
           }};
 }

@@ -1,7 +1,9 @@
 // The after-sync hook of `swfvault sync` (src/cli/sync_command.cc): brings the config's
-// [[mirror]] targets up to date and uploads their drop folders as `profile`. Implemented in
+// [[mirror]] targets up to date (each with its own settings and the config's [upload]
+// defaults) and uploads their drop folders and local edits as `profile`. Implemented in
 // mirror_command.cc. Reports through ctx.output(); returns an exit code (kExitOk, kExitPartial
-// when files were refused or left for the next run, or the code of a target-wide failure).
+// when files were refused, left for the next run or an edit could not be uploaded, or the code
+// of a target-wide failure).
 #ifndef SWFVAULT_CLI_MIRROR_HOOK_H_
 #define SWFVAULT_CLI_MIRROR_HOOK_H_
 

@@ -1,6 +1,5 @@
 // Drop folders: `<dossier>/_uploaden/<file>` (+ optional `<file>.json` sidecar) is uploaded
 // once stable; what cannot be uploaded moves to `_mislukt/` with a reason.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,9 +38,10 @@ Result<std::string> ReadSmall(const TreeDir& dir, const std::string& name) {
   return text;
 }
 
+// Fields the sidecar leaves out keep their value from `defaults` (the config's [upload]).
 Result<DropMetadata> ParseSidecar(const std::string& text, const std::string& name,
-                                  const std::string& default_level) {
-  DropMetadata m{default_level, "", ""};
+                                  const DropMetadata& defaults) {
+  DropMetadata m = defaults;
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return InvalidArgument("sidecar " + name + " is not a JSON object");
   auto text_field = [&](const char* key, std::string* out) -> Status {
@@ -106,15 +106,15 @@ class DropScanner {
       ++run_.report.waiting;
       return Status::Ok();
     }
-    DropMetadata meta{run_.options.default_level, "", ""};
+    DropMetadata meta{run_.options.default_level, run_.options.default_omschrijving, run_.options.default_taal};
     if (!sidecar.empty()) {
       Result<std::string> text = ReadSmall(drop, sidecar);
       Result<DropMetadata> parsed =
-          text.ok() ? ParseSidecar(*text, sidecar, run_.options.default_level) : Result<DropMetadata>(text.status());
+          text.ok() ? ParseSidecar(*text, sidecar, meta) : Result<DropMetadata>(text.status());
       if (!parsed.ok()) return Refuse(dossier, drop, name, sidecar, rel, parsed.status().message());
       meta = *parsed;
     }
-    if (meta.level == "SV" && LimitedAccess(d.samenwerking.samenwerking_id)) {
+    if (meta.level == "SV" && HasLimitedAccess(run_.catalog, d.samenwerking.samenwerking_id, run_.options.oin)) {
       return Refuse(dossier, drop, name, sidecar, rel, "SV-document in een samenwerking waar wij BEPERKTE_TOEGANG hebben: de server weigert dit");
     }
     return Upload(d, dossier, drop, name, sidecar, rel, st, meta);
@@ -130,28 +130,14 @@ class DropScanner {
     return now - it->second.first_seen_unix >= run_.options.settle_seconds;
   }
 
-  bool LimitedAccess(const std::string& samenwerking_id) {
-    Result<std::vector<Deelnemer>> list = run_.catalog.ListDeelnemers(samenwerking_id);
-    if (!list.ok()) return false;
-    for (const Deelnemer& p : *list) {
-      if (p.oin == run_.options.oin) return p.privilege == "BEPERKTE_TOEGANG";
-    }
-    return false;
-  }
-
   Status Upload(const MirrorDossier& d, const TreeDir& dossier, const TreeDir& drop,
                 const std::string& name, const std::string& sidecar, const std::string& rel,
                 const EntryStat& seen, const DropMetadata& meta) {
-    SWF_ASSIGN_OR_RETURN(Fd fd, drop.OpenRead(name));
-    struct stat now;
-    if (::fstat(fd.get(), &now) != 0) return ErrnoStatus(errno, "stat " + rel);
-    if (static_cast<uint64_t>(now.st_size) != seen.size) return Status::Ok();  // still growing
     UploadRequest req;
+    SWF_ASSIGN_OR_RETURN(Fd fd, OpenForUpload(drop, name, JoinPath(run_.root.path(), rel), &req));
+    if (req.size != seen.size) return Status::Ok();  // still growing
     req.samenwerking_id = d.samenwerking.samenwerking_id;
-    req.file_path = "/proc/self/fd/" + std::to_string(fd.get());
-    req.local_path = JoinPath(run_.root.path(), rel);
     req.filename = name;
-    SWF_ASSIGN_OR_RETURN(req.content_sha256, HashFd(fd.get(), rel, &req.size));
     req.level = meta.level;
     req.omschrijving = meta.omschrijving;
     req.taal = meta.taal;
@@ -201,6 +187,15 @@ bool ActsIn(MirrorRun& run, const Samenwerking& s) {
 }
 
 }  // namespace
+
+Result<Fd> OpenForUpload(const TreeDir& dir, const std::string& name, const std::string& local_path,
+                         UploadRequest* req) {
+  SWF_ASSIGN_OR_RETURN(Fd fd, dir.OpenRead(name));
+  req->file_path = "/proc/self/fd/" + std::to_string(fd.get());
+  req->local_path = local_path;
+  SWF_ASSIGN_OR_RETURN(req->content_sha256, HashFd(fd.get(), local_path, &req->size));
+  return fd;
+}
 
 Status ProcessDropFolders(MirrorRun& run, const MirrorPlan& plan, OutboxUploader& uploader) {
   DropScanner scanner(run, uploader);

@@ -88,23 +88,36 @@ std::string DocumentenCsv(const MirrorDossier& d) {
   return out;
 }
 
-// Temp files of a run that was killed: the vault lock says no other run is writing here.
+// Temp files of a run that was killed: the vault lock says no other run is writing here. Only
+// the exact temp pattern (".swfvault-<16 hex>.tmp"): held local edits share the prefix.
 void RemoveStaleTemps(const TreeDir& dir) {
+  constexpr size_t kPrefix = sizeof(".swfvault-") - 1, kHex = 16;
   Result<std::vector<std::string>> names = dir.List();
   if (!names.ok()) return;
   for (const std::string& n : *names) {
-    if (n.rfind(".swfvault-", 0) == 0 && n.size() > 4 && n.compare(n.size() - 4, 4, ".tmp") == 0) {
-      (void)dir.Remove(n);
+    if (n.size() != kPrefix + kHex + 4 || n.rfind(".swfvault-", 0) != 0 ||
+        n.compare(kPrefix + kHex, 4, ".tmp") != 0 ||
+        n.find_first_not_of("0123456789abcdef", kPrefix) != kPrefix + kHex) {
+      continue;
     }
+    (void)dir.Remove(n);
   }
+}
+
+// Stale temps and orphaned held edits of one folder of a dossier.
+void Tidy(MirrorRun& run, const TreeDir& dir, const std::string& rel_dir) {
+  RemoveStaleTemps(dir);
+  RecoverOrphanEdits(run, dir, rel_dir);
 }
 
 Status WriteMetadataFiles(MirrorRun& run, const MirrorPlan& plan) {
   RemoveStaleTemps(run.root);
   for (const MirrorDossier& d : plan.dossiers) {
     SWF_ASSIGN_OR_RETURN(TreeDir dir, run.root.OpenSub(d.dir_name, true));
-    RemoveStaleTemps(dir);
-    if (Result<TreeDir> removed = dir.OpenSub(kRemovedDir, false); removed.ok()) RemoveStaleTemps(*removed);
+    Tidy(run, dir, d.dir_name);
+    if (Result<TreeDir> removed = dir.OpenSub(kRemovedDir, false); removed.ok()) {
+      Tidy(run, *removed, d.dir_name + "/" + kRemovedDir);
+    }
     SWF_RETURN_IF_ERROR(dir.OpenSub(kDropDir, true).status());
     SWF_RETURN_IF_ERROR(WriteIfChanged(dir, kDossierJson, DossierJson(d)));
     SWF_RETURN_IF_ERROR(WriteIfChanged(dir, kDocumentenCsv, DocumentenCsv(d)));

@@ -21,25 +21,71 @@ struct MirrorRun {
   TreeDir& root;
   MirrorState& state;
   MirrorReport& report;
+  OutboxUploader* uploader;  // null: no uploads this run
 };
+
+// True when the file looks exactly as the mirror left it (size and mtime as recorded).
+inline bool UnchangedSinceWritten(const EntryStat& st, const MirroredFile* recorded) {
+  return recorded != nullptr && st.type == EntryStat::Type::kRegular && st.size == recorded->size &&
+         st.mtime_ns == recorded->mtime_ns;
+}
 
 // Opens the folder holding `rel_path` (creating folders when `create`) and returns it with
 // the last component in *leaf. kNotFound when a folder is missing and !create.
 Result<TreeDir> OpenParent(const TreeDir& root, const std::string& rel_path, bool create,
                            std::string* leaf);
 
-// Renames `name` in `dir` to a free "<stem> (lokale wijziging <date>)<ext>" (a counter is
-// added when taken) and returns the new name.
-Result<std::string> KeepAsConflictCopy(const TreeDir& dir, const std::string& name,
-                                       const std::string& date);
+// "a/b/c" -> "a/b/"; "c" -> "".
+inline std::string FolderOf(const std::string& rel_path) {
+  size_t slash = rel_path.rfind('/');
+  return slash == std::string::npos ? "" : rel_path.substr(0, slash + 1);
+}
+
+// "report.pdf" -> {"report", ".pdf"}; no extension for "README" or ".hidden".
+std::pair<std::string, std::string> SplitExtension(const std::string& name);
+
+// Renames `from` in `from_dir` to a free "<stem> (<label>)<ext>" in `to_dir`, stem and ext
+// taken from `base` (" (<label> 2)" and up when taken), and returns the new name.
+Result<std::string> RenameToFreeName(const TreeDir& from_dir, const std::string& from,
+                                     const TreeDir& to_dir, const std::string& base,
+                                     const std::string& label);
 
 // "YYYY-MM-DD" of the clock's now (UTC).
 std::string Today(Clock& clock);
+
+// True when `oin` takes part in the dossier with BEPERKTE_TOEGANG (it may not hold or send SV).
+bool HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin);
+
+// Renames the local edit `from` (in `dir`, which holds `rel_path`) to a free
+// "<stem of rel_path> (lokale wijziging <date>)<ext>" beside it, counts and reports it with
+// `reason` (why it was not uploaded; "" when conflict copies are what the target wants).
+Status KeepAsConflictCopy(MirrorRun& run, const TreeDir& dir, const std::string& from,
+                          const std::string& rel_path, const std::string& reason);
+
+// Moves the locally edited `leaf` (at rel_path in `dir`) out of the way before the store's
+// version is written there: with options.upload_local_edits, an uploader and a known original
+// (`prev`, what the mirror wrote) it is held for upload (intent saved first); otherwise, or when
+// the original may not be uploaded again, it becomes a conflict copy.
+Status SetAsideLocalEdit(MirrorRun& run, const TreeDir& dir, const std::string& leaf,
+                         const std::string& rel_path, const MirroredFile* prev);
+// Uploads every held edit (also those of a run that was killed) through the uploader; a held
+// file is removed once confirmed and kept as the conflict copy when the upload fails.
+Status UploadHeldEdits(MirrorRun& run, OutboxUploader& uploader);
+// A held file without a state entry (the state file was lost) becomes a conflict copy.
+void RecoverOrphanEdits(MirrorRun& run, const TreeDir& dir, const std::string& rel_dir);
+
+// Renames the folders of dossiers whose title changed (state.dossiers says where they are).
+Status MoveRenamedDossiers(MirrorRun& run, const MirrorPlan& plan);
 
 // Carries out the plan's actions (run.state.files is updated as files are written).
 Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan);
 // Writes dossier.json and documenten.csv of every dossier of the plan when they changed.
 Status WriteMetadataFiles(MirrorRun& run, const MirrorPlan& plan);
+// Opens regular file `name` in `dir` to upload it: sets req->file_path (/proc/self/fd/N, so
+// the file checked is the file sent), local_path, size and content_sha256. Keep the Fd open
+// while `req` is used. kNotFound when absent, kPermissionDenied for a symlink or non-file.
+Result<Fd> OpenForUpload(const TreeDir& dir, const std::string& name, const std::string& local_path,
+                         UploadRequest* req);
 // Scans and uploads the drop folders of the plan's dossiers.
 Status ProcessDropFolders(MirrorRun& run, const MirrorPlan& plan, OutboxUploader& uploader);
 

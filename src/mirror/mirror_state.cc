@@ -34,6 +34,18 @@ MirrorState FromJson(const nlohmann::json& j) {
     s.drops[path] = {d.at("size").get<uint64_t>(), d.at("mtimeNs").get<int64_t>(),
                      d.at("firstSeen").get<int64_t>()};
   }
+  // Absent in state files of earlier versions.
+  const nlohmann::json dossiers = j.value("dossiers", nlohmann::json::object());
+  const nlohmann::json edits = j.value("edits", nlohmann::json::object());
+  for (const auto& [id, d] : dossiers.items()) {
+    s.dossiers[id] = {d.at("dir").get<std::string>(), d.value("movingTo", "")};
+  }
+  for (const auto& [path, e] : edits.items()) {
+    s.edits[path] = {e.at("originalPath").get<std::string>(), e.at("documentId").get<std::string>(),
+                     e.at("samenwerkingId").get<std::string>(), e.at("filename").get<std::string>(),
+                     e.at("level").get<std::string>(), e.at("omschrijving").get<std::string>(),
+                     e.at("taal").get<std::string>()};
+  }
   return s;
 }
 
@@ -65,7 +77,18 @@ Status SaveMirrorState(const TreeDir& root, const MirrorState& state) {
   for (const auto& [path, d] : state.drops) {
     drops[path] = {{"size", d.size}, {"mtimeNs", d.mtime_ns}, {"firstSeen", d.first_seen_unix}};
   }
-  nlohmann::json j = {{"version", 1}, {"files", files}, {"drops", drops}};
+  nlohmann::json dossiers = nlohmann::json::object(), edits = nlohmann::json::object();
+  for (const auto& [id, d] : state.dossiers) {
+    dossiers[id] = {{"dir", d.dir}};
+    if (!d.moving_to.empty()) dossiers[id]["movingTo"] = d.moving_to;
+  }
+  for (const auto& [path, e] : state.edits) {
+    edits[path] = {{"originalPath", e.original_rel_path}, {"documentId", e.document_id},
+                   {"samenwerkingId", e.samenwerking_id}, {"filename", e.filename},
+                   {"level", e.level}, {"omschrijving", e.omschrijving}, {"taal", e.taal}};
+  }
+  nlohmann::json j = {{"version", 1}, {"files", files},       {"drops", drops},
+                      {"dossiers", dossiers}, {"edits", edits}};
   // Names may be invalid UTF-8 only if the sanitizer let them through; it does not, but
   // replace rather than throw.
   std::string text = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -10,10 +10,6 @@
 namespace swfvault {
 namespace {
 
-bool SameAsRecorded(const EntryStat& st, const MirroredFile* prev) {
-  return prev != nullptr && st.size == prev->size && st.mtime_ns == prev->mtime_ns;
-}
-
 class ActionRunner {
  public:
   ActionRunner(MirrorRun& run, std::map<std::string, MirroredFile> previous)
@@ -48,7 +44,7 @@ class ActionRunner {
       SWF_RETURN_IF_ERROR(dir.Remove(leaf));  // a planted symlink or FIFO: never write through it
       return Publish(dir, leaf, a);
     }
-    bool unchanged_since_written = SameAsRecorded(*st, prev);
+    bool unchanged_since_written = UnchangedSinceWritten(*st, prev);
     std::string hash;
     if (!unchanged_since_written) {
       SWF_ASSIGN_OR_RETURN(Fd fd, dir.OpenRead(leaf));
@@ -57,7 +53,7 @@ class ActionRunner {
       unchanged_since_written = prev != nullptr && hash == prev->sha256;
     }
     if (unchanged_since_written && a.kind == MirrorAction::Kind::kKeep) return Record(a, *st, false);
-    if (!unchanged_since_written) SWF_RETURN_IF_ERROR(Conflict(dir, leaf, a.rel_path));
+    if (!unchanged_since_written) SWF_RETURN_IF_ERROR(SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev));
     return Publish(dir, leaf, a);
   }
 
@@ -65,24 +61,16 @@ class ActionRunner {
                 const Result<EntryStat>& st, const MirroredFile* prev) {
     run_.state.files.erase(a.rel_path);
     if (!st.ok() || st->type == EntryStat::Type::kDirectory) return Status::Ok();
-    bool ours = st->type != EntryStat::Type::kRegular || SameAsRecorded(*st, prev);
+    bool ours = st->type != EntryStat::Type::kRegular || UnchangedSinceWritten(*st, prev);
     if (!ours && !a.for_ceiling) {
       SWF_ASSIGN_OR_RETURN(Fd fd, dir.OpenRead(leaf));
       SWF_ASSIGN_OR_RETURN(std::string hash, HashFd(fd.get(), JoinPath(dir.path(), leaf)));
       ours = prev != nullptr && hash == prev->sha256;
     }
-    if (!ours && !a.for_ceiling) return Conflict(dir, leaf, a.rel_path);
+    if (!ours && !a.for_ceiling) return SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev);
     SWF_RETURN_IF_ERROR(dir.Remove(leaf));
     ++run_.report.removed;
     run_.observer.OnFile("removed", a.rel_path, a.document_id);
-    return Status::Ok();
-  }
-
-  Status Conflict(const TreeDir& dir, const std::string& leaf, const std::string& rel_path) {
-    SWF_ASSIGN_OR_RETURN(std::string copy, KeepAsConflictCopy(dir, leaf, Today(run_.clock)));
-    std::string copy_rel = rel_path.substr(0, rel_path.size() - leaf.size()) + copy;
-    ++run_.report.conflicts;
-    run_.observer.OnConflict(rel_path, copy_rel);
     return Status::Ok();
   }
 
@@ -113,16 +101,6 @@ class ActionRunner {
   std::map<std::string, MirroredFile> previous_;
 };
 
-bool LimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin) {
-  if (oin.empty()) return false;
-  Result<std::vector<Deelnemer>> list = catalog.ListDeelnemers(samenwerking_id);
-  if (!list.ok()) return false;
-  for (const Deelnemer& p : *list) {
-    if (p.oin == oin) return p.privilege == "BEPERKTE_TOEGANG";
-  }
-  return false;
-}
-
 Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& options,
                                     const MirrorState& state) {
   MirrorPlanInput in;
@@ -134,7 +112,7 @@ Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& optio
     for (const std::string& id : options.samenwerking_ids) wanted |= id == s.samenwerking_id;
     if (!wanted) continue;
     SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, catalog.ListDocuments(s.samenwerking_id));
-    bool limited = LimitedAccess(catalog, s.samenwerking_id, options.oin);
+    bool limited = HasLimitedAccess(catalog, s.samenwerking_id, options.oin);
     for (CatalogDocument& d : docs) {
       // Privilege lowered to BEPERKTE_TOEGANG: we may no longer hold SV here (rule 12).
       if (limited && d.document.vertrouwelijkheid != Confidentiality::kRV) continue;
@@ -147,7 +125,31 @@ Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& optio
   return in;
 }
 
+// Uploads the edits held (by this run or a killed one); when that added documents, a second
+// pass places them (it finds everything else as the first pass left it).
+Status UploadEditsAndPlaceThem(MirrorRun& run, MirrorPlan* plan) {
+  int before = run.report.edits_uploaded;
+  SWF_RETURN_IF_ERROR(UploadHeldEdits(run, *run.uploader));
+  if (run.report.edits_uploaded == before) return Status::Ok();
+  SWF_ASSIGN_OR_RETURN(MirrorPlanInput input, GatherInput(run.catalog, run.options, run.state));
+  *plan = PlanMirror(input);
+  int unchanged = run.report.unchanged;
+  Status applied = ApplyTreeActions(run, *plan);
+  run.report.unchanged = unchanged;
+  return applied;
+}
+
 }  // namespace
+
+bool HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin) {
+  if (oin.empty()) return false;
+  Result<std::vector<Deelnemer>> list = catalog.ListDeelnemers(samenwerking_id);
+  if (!list.ok()) return false;
+  for (const Deelnemer& p : *list) {
+    if (p.oin == oin) return p.privilege == "BEPERKTE_TOEGANG";
+  }
+  return false;
+}
 
 std::string Today(Clock& clock) {
   std::time_t t = static_cast<std::time_t>(clock.NowUnixMicros() / 1000000);
@@ -173,19 +175,34 @@ Result<TreeDir> OpenParent(const TreeDir& root, const std::string& rel_path, boo
   return dir;
 }
 
-Result<std::string> KeepAsConflictCopy(const TreeDir& dir, const std::string& name,
-                                       const std::string& date) {
+std::pair<std::string, std::string> SplitExtension(const std::string& name) {
   size_t dot = name.rfind('.');
   if (dot == 0 || dot == std::string::npos) dot = name.size();
-  std::string stem = name.substr(0, dot), ext = name.substr(dot);
+  return {name.substr(0, dot), name.substr(dot)};
+}
+
+Result<std::string> RenameToFreeName(const TreeDir& from_dir, const std::string& from,
+                                     const TreeDir& to_dir, const std::string& base,
+                                     const std::string& label) {
+  auto [stem, ext] = SplitExtension(base);
   for (int n = 1; n < 1000; ++n) {
-    std::string suffix = " (lokale wijziging " + date + (n > 1 ? " " + std::to_string(n) : "") + ")";
-    std::string copy = stem + suffix + ext;
-    Status st = dir.Rename(name, dir, copy, /*replace=*/false);
-    if (st.ok()) return copy;
+    std::string name = stem + " (" + label + (n > 1 ? " " + std::to_string(n) : "") + ")" + ext;
+    Status st = from_dir.Rename(from, to_dir, name, /*replace=*/false);
+    if (st.ok()) return name;
     if (st.code() != StatusCode::kAlreadyExists) return st;
   }
-  return Conflict("no free conflict-copy name for " + JoinPath(dir.path(), name));
+  return Conflict("no free name like " + JoinPath(to_dir.path(), base) + " (" + label + ")");
+}
+
+Status KeepAsConflictCopy(MirrorRun& run, const TreeDir& dir, const std::string& from,
+                          const std::string& rel_path, const std::string& reason) {
+  std::string folder = FolderOf(rel_path);
+  std::string leaf = rel_path.substr(folder.size());
+  SWF_ASSIGN_OR_RETURN(std::string copy,
+                       RenameToFreeName(dir, from, dir, leaf, "lokale wijziging " + Today(run.clock)));
+  ++run.report.conflicts;
+  run.observer.OnConflict(rel_path, folder + copy, reason);
+  return Status::Ok();
 }
 
 Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
@@ -211,8 +228,10 @@ Result<MirrorReport> MirrorTree::Update(const MirrorOptions& options, OutboxUplo
   SWF_ASSIGN_OR_RETURN(TreeDir root, TreeDir::OpenRoot(options.target_dir, /*create=*/true));
   SWF_ASSIGN_OR_RETURN(MirrorState state, LoadMirrorState(root));
   MirrorReport report;
-  MirrorRun run{store_, catalog_, clock_, options, observer, root, state, report};
+  MirrorRun run{store_, catalog_, clock_, options, observer, root, state, report, uploader};
   SWF_ASSIGN_OR_RETURN(MirrorPlanInput input, GatherInput(catalog_, options, state));
+  SWF_RETURN_IF_ERROR(MoveRenamedDossiers(run, PlanMirror(input)));
+  input.state = state.files;
   if (uploader != nullptr) {
     MirrorPlan before = PlanMirror(input);
     SWF_RETURN_IF_ERROR(ProcessDropFolders(run, before, *uploader));
@@ -223,6 +242,11 @@ Result<MirrorReport> MirrorTree::Update(const MirrorOptions& options, OutboxUplo
   MirrorPlan plan = PlanMirror(input);
   report.dossiers = static_cast<int>(plan.dossiers.size());
   Status applied = ApplyTreeActions(run, plan);
+  if (applied.ok() && uploader != nullptr) applied = UploadEditsAndPlaceThem(run, &plan);
+  if (applied.ok() && uploader == nullptr && !state.edits.empty()) {
+    observer.OnWarning(std::to_string(state.edits.size()) +
+                       " local edit(s) held for upload wait for a run that uploads");
+  }
   if (applied.ok()) applied = WriteMetadataFiles(run, plan);
   SWF_RETURN_IF_ERROR(SaveMirrorState(root, state));
   SWF_RETURN_IF_ERROR(applied);

@@ -39,6 +39,8 @@ EntryStat FromStat(const struct stat& st) {
   else if (S_ISLNK(st.st_mode)) e.type = EntryStat::Type::kSymlink;
   e.size = static_cast<uint64_t>(st.st_size);
   e.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  e.device = static_cast<uint64_t>(st.st_dev);
+  e.inode = static_cast<uint64_t>(st.st_ino);
   return e;
 }
 
@@ -145,6 +147,12 @@ Status TreeDir::Remove(const std::string& name) const {
     return ErrnoStatus(errno, "remove " + JoinPath(path_, name));
   }
   return Status::Ok();
+}
+
+Status TreeDir::RemoveDir(const std::string& name) const {
+  if (::unlinkat(fd_.get(), name.c_str(), AT_REMOVEDIR) == 0) return Status::Ok();
+  if (errno == ENOTEMPTY || errno == EEXIST) return Conflict(JoinPath(path_, name) + " is not empty");
+  return ErrnoStatus(errno, "remove folder " + JoinPath(path_, name));
 }
 
 Status TreeDir::Rename(const std::string& from, const TreeDir& to, const std::string& to_name,

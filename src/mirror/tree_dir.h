@@ -21,6 +21,8 @@ struct EntryStat {
   Type type = Type::kOther;
   uint64_t size = 0;
   int64_t mtime_ns = 0;
+  uint64_t device = 0;
+  uint64_t inode = 0;
 };
 
 // An open file descriptor, closed by the destructor.
@@ -52,6 +54,8 @@ class TreeDir {
   Result<Fd> OpenRead(const std::string& name) const;
   // Unlinks child file `name`; ok when already gone.
   Status Remove(const std::string& name) const;
+  // Removes child directory `name` when it is empty; kConflict when it is not.
+  Status RemoveDir(const std::string& name) const;
   // Renames child `from` to `to_name` in `to`. With !replace, kAlreadyExists when taken.
   Status Rename(const std::string& from, const TreeDir& to, const std::string& to_name,
                 bool replace) const;

@@ -1,9 +1,11 @@
 // Mirror tree through the real CLI against the emulator: hostile names, ceilings after label
-// and privilege changes.
+// and privilege changes, a dossier title changed remotely.
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "swfvault/exit_codes.h"
 #include "swfvault/hashing.h"
@@ -174,6 +176,77 @@ TEST_F(MirrorITest, PrivilegeLoweredToBeperkteKeepsSvOutOfTargets) {
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   ExpectNoSv(Target("rv"), sv);
   ExpectNoSv(Target("sv"), sv);
+}
+
+// The title changes remotely: the folder follows, with a conflict copy, a refused drop and a
+// drop still settling; the drop's first sighting travels too, so it is uploaded on time.
+TEST_F(MirrorITest, TitleChangedRemotelyMovesTheFolderAndWhatUsersPutInIt) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 3}, {"seed", 23}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync", ids[0]}).exit_code, kExitOk);
+  std::vector<std::string> mirror = {"mirror", "--to", Target(), "--settle-seconds", "2", "--json"};
+  ASSERT_EQ(Swf(mirror).exit_code, kExitOk);
+  fs::path old_dir;
+  for (const auto& e : fs::directory_iterator(Target())) {
+    if (e.is_directory()) old_dir = e.path();
+  }
+  ASSERT_FALSE(old_dir.empty());
+  std::string document = RemoteDocuments(ids[0])[0]["bestandsNaam"];
+  fs::permissions(old_dir / document, fs::perms::owner_write, fs::perm_options::add);
+  WriteFile(old_dir / document, "lokaal bewerkt");
+  WriteFile(old_dir / "_uploaden" / "slecht.txt", "x");
+  WriteFile(old_dir / "_uploaden" / "slecht.txt.json", "{kapot");
+  CliResult refused = Swf({"mirror", "--to", Target(), "--settle-seconds", "0", "--json"});
+  ASSERT_EQ(refused.exit_code, kExitPartial) << refused.err;  // the bad sidecar
+  ASSERT_EQ(refused.Summary()["conflicts"], 1);
+  WriteFile(old_dir / "_uploaden" / "nieuw.txt", "gedropt voor de titelwijziging");
+  CliResult first = Swf(mirror);
+  ASSERT_EQ(first.exit_code, kExitOk) << first.err;
+  ASSERT_EQ(first.Summary()["waiting"], 1);
+  auto started = std::chrono::steady_clock::now();
+
+  HttpsClient a("gemeente-a");
+  ASSERT_EQ(a.Patch(emulator_->base_url() + "/samenwerkingen/" + ids[0], {{"titel", "Nieuwe titel"}}).status, 200);
+  ASSERT_EQ(Swf({"sync", ids[0]}).exit_code, kExitOk);
+  std::this_thread::sleep_until(started + std::chrono::milliseconds(2500));
+  CliResult moved = Swf(mirror);
+  ASSERT_EQ(moved.exit_code, kExitOk) << moved.err;
+  fs::path new_dir = fs::path(Target()) / (ids[0] + " - Nieuwe titel");
+  EXPECT_FALSE(fs::exists(old_dir)) << "stale folder left: " << old_dir;
+  EXPECT_EQ(moved.Summary()["dossiersMoved"], 1);
+  EXPECT_EQ(moved.Summary()["published"], 1) << "only the dropped file, which is now a document";
+  EXPECT_EQ(moved.Summary()["uploaded"], 1) << "the first sighting moved with the folder";
+  int move_events = 0;
+  for (const auto& e : moved.Events()) {
+    if (e["type"] != "dossier-moved") continue;
+    ++move_events;
+    EXPECT_EQ(e["from"], old_dir.filename().string());
+    EXPECT_EQ(e["to"], new_dir.filename().string());
+    EXPECT_EQ(e["leftBehind"], 0);
+  }
+  EXPECT_EQ(move_events, 1);
+  EXPECT_EQ(ReadFile(new_dir / "nieuw.txt"), "gedropt voor de titelwijziging");
+  EXPECT_FALSE(fs::exists(new_dir / "_uploaden" / "nieuw.txt"));
+  EXPECT_TRUE(fs::exists(new_dir / "_mislukt" / "slecht.txt.reden.txt"));
+  int copies = 0;
+  for (const auto& e : fs::directory_iterator(new_dir)) {
+    if (e.path().filename().string().find("(lokale wijziging ") != std::string::npos) {
+      ++copies;
+      EXPECT_EQ(ReadFile(e.path()), "lokaal bewerkt");
+    }
+  }
+  EXPECT_EQ(copies, 1);
+  EXPECT_NE(ReadFile(new_dir / "dossier.json").find("Nieuwe titel"), std::string::npos);
+  int found = 0;
+  for (const auto& d : RemoteDocuments(ids[0])) found += d["bestandsNaam"] == "nieuw.txt";
+  EXPECT_EQ(found, 1);
+
+  auto tree = Snapshot(Target());
+  CliResult again = Swf(mirror);
+  ASSERT_EQ(again.exit_code, kExitOk) << again.err;
+  EXPECT_EQ(again.Summary()["dossiersMoved"], 0);
+  EXPECT_EQ(again.Summary()["published"], 0);
+  EXPECT_EQ(Snapshot(Target()), tree);
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "support/temp_dir.h"
 #include "swfvault/hashing.h"
@@ -19,12 +22,25 @@ namespace fs = std::filesystem;
 
 class RecordingObserver : public MirrorObserver {
  public:
-  void OnConflict(const std::string& rel, const std::string& copy) override {
-    conflicts.push_back(rel + " -> " + copy);
+  void OnConflict(const std::string& rel, const std::string& copy, const std::string& reason) override {
+    conflicts.push_back(rel + " -> " + copy + (reason.empty() ? "" : " (" + reason + ")"));
   }
   void OnWarning(const std::string& m) override { warnings.push_back(m); }
-  std::vector<std::string> conflicts, warnings;
+  void OnDossierMoved(const std::string& id, const std::string& from, const std::string& to,
+                      int left_behind) override {
+    moves.push_back(id + ": " + from + " -> " + to + " left " + std::to_string(left_behind));
+  }
+  std::vector<std::string> conflicts, warnings, moves;
 };
+
+// Every regular file under `root`, relative path -> content.
+std::map<std::string, std::string> Tree(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_regular_file()) out[fs::relative(e.path(), root).string()] = ReadFile(e.path());
+  }
+  return out;
+}
 
 class MirrorTreeTest : public ::testing::Test {
  protected:
@@ -63,18 +79,41 @@ class MirrorTreeTest : public ::testing::Test {
     ASSERT_TRUE(vault_->catalog().UpsertDocument(d, state, sha).ok());
   }
 
-  MirrorReport Run(Confidentiality ceiling = Confidentiality::kRV) {
+  MirrorReport Run(Confidentiality ceiling = Confidentiality::kRV, bool upload_local_edits = false) {
     MirrorTree tree(vault_->store(), vault_->catalog(), clock_);
     MirrorOptions o;
     o.target_dir = target();
     o.ceiling = ceiling;
+    o.upload_local_edits = upload_local_edits;
     auto r = tree.Update(o, nullptr, observer_);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : MirrorReport{};
   }
 
+  void Retitle(const std::string& titel) {
+    Samenwerking s;
+    s.samenwerking_id = "SAM-1";
+    s.titel = titel;
+    ASSERT_TRUE(vault_->catalog().UpsertSamenwerking(s).ok());
+  }
+
+  void Edit(const fs::path& file, const std::string& content) {
+    fs::permissions(file, fs::perms::owner_write, fs::perm_options::add);
+    WriteFile(file, content);
+  }
+
+  nlohmann::json State() const { return nlohmann::json::parse(ReadFile(tmp_ / "share" / ".swfvault-mirror.json")); }
+  void SetState(const nlohmann::json& j) { WriteFile(tmp_ / "share" / ".swfvault-mirror.json", j.dump()); }
+  // What a run killed right after recording the intent to move SAM-1's folder leaves behind.
+  void SaveMoveIntent(const std::string& to) {
+    nlohmann::json state = State();
+    state["dossiers"]["SAM-1"]["movingTo"] = to;
+    SetState(state);
+  }
+
   std::string target() const { return (tmp_ / "share").string(); }
   fs::path Dossier() const { return tmp_ / "share" / "SAM-1 - Dakkapel"; }
+  fs::path Renamed() const { return tmp_ / "share" / "SAM-1 - Dakkapel en uitbouw"; }
 
   TempDir tmp_;
   PosixFileSystem fs_;
@@ -192,6 +231,158 @@ TEST_F(MirrorTreeTest, CorruptStateFileStopsTheRun) {
   auto r = tree.Update(o, nullptr, observer_);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+}
+
+TEST_F(MirrorTreeTest, TitleChangeMovesTheFolderWithEverythingUsersKeepInIt) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  Edit(Dossier() / "brief.txt", "mijn wijziging");
+  ASSERT_EQ(Run().conflicts, 1);
+  WriteFile(Dossier() / "_uploaden" / "later.txt", "nog uploaden");
+  fs::create_directories(Dossier() / "_mislukt");
+  WriteFile(Dossier() / "_mislukt" / "x.txt", "geweigerd");
+  auto before = Tree(Dossier());
+  Retitle("Dakkapel en uitbouw");
+  MirrorReport r = Run();
+  EXPECT_EQ(r.dossiers_moved, 1);
+  EXPECT_EQ(r.published, 0) << "a moved folder keeps its files";
+  EXPECT_FALSE(fs::exists(Dossier()));
+  auto after = Tree(Renamed());
+  after.erase("dossier.json");
+  before.erase("dossier.json");
+  EXPECT_EQ(after, before);
+  ASSERT_EQ(observer_.moves.size(), 1u);
+  EXPECT_EQ(observer_.moves[0], "SAM-1: SAM-1 - Dakkapel -> SAM-1 - Dakkapel en uitbouw left 0");
+  auto tree = Tree(tmp_ / "share");
+  MirrorReport again = Run();
+  EXPECT_EQ(again.dossiers_moved + again.published + again.removed + again.conflicts, 0);
+  EXPECT_EQ(Tree(tmp_ / "share"), tree);
+}
+
+TEST_F(MirrorTreeTest, TitleChangeOntoAnExistingFolderMergesWithoutLosingAFile) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  WriteFile(Dossier() / "_uploaden" / "a.txt", "oude drop");
+  WriteFile(Dossier() / "eigen.txt", "van de gebruiker");
+  WriteFile(Renamed() / "brief.txt", "iemand anders");
+  WriteFile(Renamed() / "_uploaden" / "a.txt", "nieuwe drop");
+  WriteFile(Renamed() / "notities.txt", "notities");
+  Retitle("Dakkapel en uitbouw");
+  MirrorReport r = Run();
+  EXPECT_EQ(r.dossiers_moved, 1);
+  EXPECT_FALSE(fs::exists(Dossier()));
+  std::multiset<std::string> contents;
+  for (const auto& [rel, content] : Tree(Renamed())) contents.insert(content);
+  for (const char* c : {"hallo", "oude drop", "van de gebruiker", "iemand anders", "nieuwe drop", "notities"}) {
+    EXPECT_EQ(contents.count(c), 1u) << c;
+  }
+  EXPECT_EQ(ReadFile(Renamed() / "brief.txt"), "hallo");
+  EXPECT_EQ(ReadFile(Renamed() / "_uploaden" / "a (vorige map).txt"), "oude drop");
+  EXPECT_EQ(ReadFile(Renamed() / "brief (lokale wijziging 2026-05-28).txt"), "iemand anders");
+  auto tree = Tree(tmp_ / "share");
+  Run();
+  EXPECT_EQ(Tree(tmp_ / "share"), tree);
+}
+
+// A run killed after the folder was renamed but before the state named the new folder.
+TEST_F(MirrorTreeTest, MoveKilledAfterTheRenameIsFinishedByTheNextRun) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  WriteFile(Dossier() / "_uploaden" / "later.txt", "drop");
+  Run();
+  ASSERT_EQ(State()["dossiers"]["SAM-1"]["dir"], "SAM-1 - Dakkapel");
+  SaveMoveIntent("SAM-1 - Dakkapel en uitbouw");
+  fs::rename(Dossier(), Renamed());
+  Retitle("Dakkapel en uitbouw");
+  MirrorReport r = Run();
+  EXPECT_EQ(r.published, 0);
+  EXPECT_EQ(r.unchanged, 1);
+  EXPECT_EQ(State()["dossiers"]["SAM-1"], nlohmann::json({{"dir", "SAM-1 - Dakkapel en uitbouw"}}));
+  EXPECT_TRUE(State()["files"].contains("SAM-1 - Dakkapel en uitbouw/brief.txt"));
+  EXPECT_FALSE(fs::exists(Dossier()));
+  EXPECT_EQ(ReadFile(Renamed() / "_uploaden" / "later.txt"), "drop");
+}
+
+// A run killed after saving the intent, before the rename.
+TEST_F(MirrorTreeTest, MoveKilledBeforeTheRenameIsRedoneByTheNextRun) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  SaveMoveIntent("SAM-1 - Dakkapel en uitbouw");
+  Retitle("Dakkapel en uitbouw");
+  MirrorReport r = Run();
+  EXPECT_EQ(r.dossiers_moved, 1);
+  EXPECT_EQ(r.published, 0);
+  EXPECT_FALSE(fs::exists(Dossier()));
+  EXPECT_EQ(ReadFile(Renamed() / "brief.txt"), "hallo");
+}
+
+// The title changed twice while the first move was interrupted: the folder ends at the last name.
+TEST_F(MirrorTreeTest, InterruptedMoveThenAnotherTitleChangeEndsAtTheLatestName) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  SaveMoveIntent("SAM-1 - Dakkapel en uitbouw");
+  fs::rename(Dossier(), Renamed());
+  WriteFile(Renamed() / "eigen.txt", "van de gebruiker");
+  Retitle("Uitbouw");
+  MirrorReport r = Run();
+  EXPECT_EQ(r.published, 0);
+  EXPECT_FALSE(fs::exists(Dossier()));
+  EXPECT_FALSE(fs::exists(Renamed()));
+  EXPECT_EQ(ReadFile(tmp_ / "share" / "SAM-1 - Uitbouw" / "eigen.txt"), "van de gebruiker");
+}
+
+TEST_F(MirrorTreeTest, StateOfAnEarlierVersionStillFindsTheOldFolder) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  nlohmann::json state = State();
+  state.erase("dossiers");
+  state.erase("edits");
+  SetState(state);
+  WriteFile(Dossier() / "eigen.txt", "van de gebruiker");
+  Retitle("Dakkapel en uitbouw");
+  EXPECT_EQ(Run().dossiers_moved, 1);
+  EXPECT_FALSE(fs::exists(Dossier()));
+  EXPECT_EQ(ReadFile(Renamed() / "eigen.txt"), "van de gebruiker");
+}
+
+TEST_F(MirrorTreeTest, UploadModeWithoutUploaderKeepsTheEditAsConflictCopyAndSaysWhy) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  Edit(Dossier() / "brief.txt", "mijn wijziging");
+  MirrorReport r = Run(Confidentiality::kRV, /*upload_local_edits=*/true);
+  EXPECT_EQ(r.conflicts, 1);
+  EXPECT_EQ(ReadFile(Dossier() / "brief.txt"), "hallo");
+  EXPECT_EQ(ReadFile(Dossier() / "brief (lokale wijziging 2026-05-28).txt"), "mijn wijziging");
+  ASSERT_EQ(observer_.conflicts.size(), 1u);
+  EXPECT_NE(observer_.conflicts[0].find("uploads are off"), std::string::npos) << observer_.conflicts[0];
+}
+
+// A run killed after moving an edit aside: without an uploader it waits, never lost.
+TEST_F(MirrorTreeTest, HeldEditWaitsForAnUploadingRun) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  WriteFile(Dossier() / ".swfvault-edit-0123456789abcdef.txt", "mijn wijziging");
+  nlohmann::json state = State();
+  state["edits"]["SAM-1 - Dakkapel/.swfvault-edit-0123456789abcdef.txt"] = {
+      {"originalPath", "SAM-1 - Dakkapel/brief.txt"}, {"documentId", "d1"}, {"samenwerkingId", "SAM-1"},
+      {"filename", "brief (bewerkt 2026-05-28).txt"}, {"level", "RV"}, {"omschrijving", "x"}, {"taal", "nl"}};
+  SetState(state);
+  Run();
+  EXPECT_EQ(ReadFile(Dossier() / ".swfvault-edit-0123456789abcdef.txt"), "mijn wijziging");
+  EXPECT_TRUE(State()["edits"].contains("SAM-1 - Dakkapel/.swfvault-edit-0123456789abcdef.txt"));
+  ASSERT_FALSE(observer_.warnings.empty());
+  EXPECT_NE(observer_.warnings.back().find("wait for a run that uploads"), std::string::npos);
+}
+
+TEST_F(MirrorTreeTest, HeldEditTheStateForgotBecomesAConflictCopy) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  WriteFile(Dossier() / ".swfvault-edit-0123456789abcdef.txt", "mijn wijziging");
+  WriteFile(Dossier() / ".swfvault-0123456789abcdef.tmp", "stale temp");
+  EXPECT_EQ(Run().conflicts, 1);
+  EXPECT_FALSE(fs::exists(Dossier() / ".swfvault-edit-0123456789abcdef.txt"));
+  EXPECT_FALSE(fs::exists(Dossier() / ".swfvault-0123456789abcdef.tmp"));
+  EXPECT_EQ(ReadFile(Dossier() / "bewerking (lokale wijziging 2026-05-28).txt"), "mijn wijziging");
 }
 
 }  // namespace

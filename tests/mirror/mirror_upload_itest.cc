@@ -1,5 +1,6 @@
 // Drop folders and push through the real CLI against the emulator: sidecars, refusals,
-// local edits, and SIGKILL at random moments with 50 dropped files.
+// config defaults, local edits (conflict copies, or uploaded as new documents), and SIGKILL at
+// random moments with 50 dropped files and with local edits being uploaded.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "swfvault/exit_codes.h"
+#include "swfvault/hashing.h"
 #include "sync/sync_fixture.h"
 
 namespace swfvault::testing {
@@ -23,10 +25,55 @@ class MirrorUploadITest : public SyncFixture {
     ASSERT_EQ(Swf({"init"}).exit_code, 0);
     ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
     ASSERT_EQ(Mirror().exit_code, kExitOk);
-    for (const auto& e : fs::directory_iterator(target())) {
-      if (e.is_directory()) dossier_ = e.path();
-    }
+    dossier_ = FindDossier(target());
     ASSERT_FALSE(dossier_.empty());
+  }
+  fs::path FindDossier(const std::string& share) const {
+    for (const auto& e : fs::directory_iterator(share)) {
+      if (e.path().filename().string().rfind(ids_[0] + " - ", 0) == 0) return e.path();
+    }
+    return {};
+  }
+  // Some document file of the mirrored dossier.
+  fs::path AnyDocumentFile() const {
+    for (const auto& e : fs::directory_iterator(dossier_)) {
+      std::string n = e.path().filename().string();
+      if (e.is_regular_file() && n != "dossier.json" && n != "documenten.csv") return e.path();
+    }
+    return {};
+  }
+  // Starts `swfvault mirror --to <target> extra...` and SIGKILLs it 5-125 ms later; returns
+  // whether it was still running then.
+  bool MirrorKilledAtRandom(std::mt19937& rng, const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"--config", configs_.at("gemeente-a"), "mirror", "--to", target()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliChild child(args, dir_.path().string());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 120));
+    bool running = child.Running();
+    if (running) child.Kill(SIGKILL);
+    child.Wait();
+    return running;
+  }
+  static void Edit(const fs::path& file, const std::string& content) {
+    fs::permissions(file, fs::perms::owner_write, fs::perm_options::add);
+    WriteFile(file, content);
+  }
+  // Remote documents (as gemeente-a sees them) whose content is `content`.
+  std::vector<nlohmann::json> RemoteWithContent(const std::string& content) {
+    std::vector<nlohmann::json> found;
+    for (const auto& d : RemoteDocuments(ids_[0])) {
+      if (d["documentHash"] == Sha256Hex(content)) found.push_back(d);
+    }
+    return found;
+  }
+  // Names in the dossier folder (and _verwijderd) that only a local edit could have made.
+  int LeftoverEditFiles() const {
+    int n = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dossier_)) {
+      std::string name = e.path().filename().string();
+      n += name.rfind(".swfvault-edit-", 0) == 0 || name.find("(lokale wijziging ") != std::string::npos;
+    }
+    return n;
   }
   CliResult Mirror(std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"mirror", "--to", target(), "--settle-seconds", "0", "--json"};
@@ -102,15 +149,10 @@ TEST_F(MirrorUploadITest, BadSidecarIsRefusedWithItsReason) {
 
 TEST_F(MirrorUploadITest, LocalEditOfAMirroredFileBecomesAConflictCopy) {
   Prepare();
-  fs::path file;
-  for (const auto& e : fs::directory_iterator(dossier_)) {
-    std::string n = e.path().filename().string();
-    if (e.is_regular_file() && n != "dossier.json" && n != "documenten.csv") file = e.path();
-  }
+  fs::path file = AnyDocumentFile();
   ASSERT_FALSE(file.empty());
   std::string original = ReadFile(file);
-  fs::permissions(file, fs::perms::owner_write, fs::perm_options::add);
-  WriteFile(file, "lokaal bewerkt");
+  Edit(file, "lokaal bewerkt");
   CliResult r = Mirror();
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_EQ(ReadFile(file), original);
@@ -124,6 +166,178 @@ TEST_F(MirrorUploadITest, LocalEditOfAMirroredFileBecomesAConflictCopy) {
     }
   }
   EXPECT_TRUE(copy_found);
+}
+
+TEST_F(MirrorUploadITest, LocalEditIsUploadedAsANewDocumentWithTheOriginalsLabel) {
+  ids_ = Generate({{"dossiers", 1}, {"documentsPerDossier", 6}, {"svShare", 0.5}, {"seed", 51}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  std::vector<std::string> sv_upload = {"--max-level", "SV", "--local-edits", "upload"};
+  ASSERT_EQ(Mirror(sv_upload).exit_code, kExitOk);
+  dossier_ = FindDossier(target());
+  nlohmann::json original;
+  for (const auto& d : RemoteDocuments(ids_[0])) {
+    if (d.value("vertrouwelijkheidsAanduiding", nlohmann::json("RV")) == "SV") original = d;
+  }
+  ASSERT_FALSE(original.is_null()) << "the corpus has no SV document";
+  std::string name = original["bestandsNaam"];
+  std::string before = ReadFile(dossier_ / name);
+  Edit(dossier_ / name, "lokaal bewerkt SV");
+  CliResult r = Mirror(sv_upload);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.Summary()["editsUploaded"], 1);
+  EXPECT_EQ(r.Summary()["conflicts"], 0);
+  EXPECT_EQ(ReadFile(dossier_ / name), before) << "the store's version is back at the original path";
+  std::vector<nlohmann::json> uploaded = RemoteWithContent("lokaal bewerkt SV");
+  ASSERT_EQ(uploaded.size(), 1u);
+  const nlohmann::json& edit = uploaded[0];
+  EXPECT_EQ(edit["vertrouwelijkheidsAanduiding"], "SV");
+  EXPECT_EQ(edit["kenmerkSysteem"], "swfvault");
+  std::string stem = name.substr(0, name.rfind('.'));
+  std::string edit_name = edit["bestandsNaam"];
+  EXPECT_EQ(edit_name.rfind(stem + " (bewerkt ", 0), 0u) << edit_name;
+  EXPECT_EQ(edit_name.substr(edit_name.size() - 5), ").bin") << edit_name;
+  EXPECT_NE(edit["documentOmschrijving"].get<std::string>().find(original["documentId"].get<std::string>()), std::string::npos);
+  int events = 0;
+  for (const auto& e : r.Events()) {
+    if (e["type"] != "edit-uploaded") continue;
+    ++events;
+    EXPECT_EQ(e["documentId"], original["documentId"]);
+    EXPECT_EQ(e["newDocumentId"], edit["documentId"]);
+  }
+  EXPECT_EQ(events, 1);
+  EXPECT_EQ(ReadFile(dossier_ / edit_name), "lokaal bewerkt SV") << "the new document is in the mirror";
+  EXPECT_EQ(LeftoverEditFiles(), 0);
+  CliResult again = Mirror(sv_upload);
+  ASSERT_EQ(again.exit_code, kExitOk) << again.err;
+  EXPECT_EQ(again.Summary()["editsUploaded"], 0);
+  EXPECT_EQ(again.Summary()["published"], 0);
+  EXPECT_EQ(RemoteWithContent("lokaal bewerkt SV").size(), 1u);
+}
+
+TEST_F(MirrorUploadITest, LocalEditWhoseUploadIsRefusedIsKeptAsConflictCopyWithTheReason) {
+  Prepare();
+  fs::path file = AnyDocumentFile();
+  ASSERT_FALSE(file.empty());
+  std::string original = ReadFile(file);
+  Edit(file, "bewerkt maar geweigerd");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "status"}, {"status", 403}, {"route", "/documenten$"}, {"count", 1}}}}});
+  CliResult r = Mirror({"--local-edits", "upload"});
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.err;
+  EXPECT_EQ(r.Summary()["editsUploaded"], 0);
+  EXPECT_EQ(r.Summary()["editsFailed"], 1);
+  EXPECT_EQ(r.Summary()["conflicts"], 1);
+  EXPECT_EQ(ReadFile(file), original);
+  std::string copy;
+  int warnings = 0;
+  for (const auto& e : r.Events()) {
+    if (e["type"] == "warning") warnings += e["message"].get<std::string>().find("not uploaded") != std::string::npos;
+    if (e["type"] != "conflict") continue;
+    EXPECT_NE(e["reason"].get<std::string>().find("upload failed"), std::string::npos) << e.dump();
+    copy = e["copy"];
+  }
+  ASSERT_FALSE(copy.empty());
+  EXPECT_EQ(ReadFile(fs::path(target()) / copy), "bewerkt maar geweigerd");
+  EXPECT_EQ(warnings, 1);
+  EXPECT_TRUE(RemoteWithContent("bewerkt maar geweigerd").empty());
+  EXPECT_EQ(RemoteDocuments(ids_[0]).size(), 2u);
+}
+
+// RELIABILITY rule 8 for local edits: 20 runs, each after 5 edits, killed at a random moment;
+// then one clean run. Every edit is uploaded exactly once and every original is back.
+TEST_F(MirrorUploadITest, SigkillWhileUploadingLocalEditsUploadsEveryEditExactlyOnce) {
+  constexpr int kRounds = 20, kPerRound = 5;
+  ids_ = Generate({{"dossiers", 1}, {"documentsPerDossier", kRounds * kPerRound}, {"maxSize", 8192}, {"seed", 61}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  ASSERT_EQ(Mirror({"--local-edits", "upload"}).exit_code, kExitOk);
+  dossier_ = FindDossier(target());
+  std::vector<std::string> names;
+  for (const auto& d : RemoteDocuments(ids_[0])) names.push_back(d["bestandsNaam"]);
+  ASSERT_EQ(names.size(), static_cast<size_t>(kRounds * kPerRound));
+  std::map<std::string, std::string> originals;
+  for (const std::string& n : names) originals[n] = ReadFile(dossier_ / n);
+  std::mt19937 rng(11);
+  int kills = 0, held_at_kill = 0;  // rounds killed with an edit moved aside, not yet uploaded
+  for (int round = 0; round < kRounds; ++round) {
+    for (int i = 0; i < kPerRound; ++i) {
+      const std::string& n = names[round * kPerRound + i];
+      Edit(dossier_ / n, "bewerking van " + n);
+    }
+    kills += MirrorKilledAtRandom(rng, {"--local-edits", "upload"});
+    for (const auto& e : fs::directory_iterator(dossier_)) {
+      if (e.path().filename().string().rfind(".swfvault-edit-", 0) == 0) {
+        ++held_at_kill;
+        break;
+      }
+    }
+  }
+  size_t by_killed_runs = RemoteDocuments(ids_[0]).size() - names.size();
+  CliResult last = Mirror({"--local-edits", "upload"});
+  ASSERT_EQ(last.exit_code, kExitOk) << last.err;
+  std::map<std::string, int> uploads;
+  for (const auto& d : RemoteDocuments(ids_[0])) uploads[d["documentHash"].get<std::string>()]++;
+  int wrong = 0;
+  for (const std::string& n : names) {
+    int count = uploads[Sha256Hex("bewerking van " + n)];
+    if (count != 1 || ReadFile(dossier_ / n) != originals[n]) {
+      ++wrong;
+      ADD_FAILURE() << n << ": edit uploaded " << count << " times";
+    }
+  }
+  EXPECT_EQ(LeftoverEditFiles(), 0);
+  std::cout << "[edit kill test] runs=" << kRounds << " killed=" << kills << " killed-while-held="
+            << held_at_kill << " uploaded-by-killed-runs=" << by_killed_runs
+            << " edits=" << kRounds * kPerRound << " wrong=" << wrong << "\n";
+  EXPECT_GE(kills, 10);
+}
+
+TEST_F(MirrorUploadITest, ConfigDefaultsApplyToDropsAndPushAndFlagsOverrideThem) {
+  std::string share = (dir_.path() / "config-share").string();
+  WriteConfig("gemeente-a", kGemeenteA,
+              "[upload]\ndefault_level = \"SV\"\ndefault_omschrijving = \"Via de share\"\n"
+              "default_taal = \"en\"\nmax_upload_bytes = 1000\n\n"
+              "[[mirror]]\npath = \"" + share + "\"\nsettle_seconds = 0\n");
+  ids_ = Generate({{"dossiers", 1}, {"documentsPerDossier", 2}, {"seed", 71}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  dossier_ = FindDossier(share);
+  ASSERT_FALSE(dossier_.empty());
+  WriteFile(drop() / "zonder.txt", "zonder sidecar");
+  WriteFile(drop() / "met.txt", "met sidecar");
+  WriteFile(drop() / "met.txt.json", R"({"vertrouwelijkheidsAanduiding":"RV","documentOmschrijving":"Eigen"})");
+  WriteFile(drop() / "groot.bin", std::string(2000, 'g'));
+  CliResult r = Swf({"mirror", "--json"});  // settle_seconds = 0 from the config: no waiting
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.err;
+  EXPECT_EQ(r.Summary()["uploaded"], 2);
+  EXPECT_EQ(r.Summary()["refused"], 1);
+  EXPECT_NE(ReadFile(dossier_ / "_mislukt" / "groot.bin.reden.txt").find("1000"), std::string::npos);
+  fs::rename(dossier_ / "_mislukt" / "groot.bin", drop() / "groot.bin");
+  CliResult flag = Swf({"mirror", "--max-upload-bytes", "4096", "--json"});
+  EXPECT_EQ(flag.exit_code, kExitOk) << flag.err;
+  EXPECT_EQ(flag.Summary()["uploaded"], 1);
+  WriteFile(dir_.path() / "p.txt", "push zonder vlaggen");
+  WriteFile(dir_.path() / "q.txt", "push met vlaggen");
+  WriteFile(dir_.path() / "te-groot.txt", std::string(2000, 'x'));
+  EXPECT_EQ(Swf({"push", ids_[0], (dir_.path() / "p.txt").string()}).exit_code, kExitOk);
+  EXPECT_EQ(Swf({"push", ids_[0], (dir_.path() / "q.txt").string(), "--level", "RV", "--omschrijving",
+                 "Vlag", "--taal", "nl"}).exit_code, kExitOk);
+  CliResult big = Swf({"push", ids_[0], (dir_.path() / "te-groot.txt").string()});
+  EXPECT_NE(big.exit_code, kExitOk);
+  EXPECT_NE(big.err.find("max_upload_bytes"), std::string::npos) << big.err;
+  std::map<std::string, nlohmann::json> remote;
+  for (const auto& d : RemoteDocuments(ids_[0])) remote[d["bestandsNaam"]] = d;
+  struct Want { const char* name; const char* level; const char* omschrijving; const char* taal; };
+  for (const Want& w : {Want{"zonder.txt", "SV", "Via de share", "en"}, Want{"met.txt", "RV", "Eigen", "en"},
+                        Want{"groot.bin", "SV", "Via de share", "en"}, Want{"p.txt", "SV", "Via de share", "en"},
+                        Want{"q.txt", "RV", "Vlag", "nl"}}) {
+    ASSERT_EQ(remote.count(w.name), 1u) << w.name;
+    EXPECT_EQ(remote[w.name]["vertrouwelijkheidsAanduiding"], w.level) << w.name;
+    EXPECT_EQ(remote[w.name]["documentOmschrijving"], w.omschrijving) << w.name;
+    EXPECT_EQ(remote[w.name]["taal"], w.taal) << w.name;
+  }
+  EXPECT_EQ(remote.count("te-groot.txt"), 0u);
 }
 
 TEST_F(MirrorUploadITest, PushUploadsOnceAndAgainIsIdempotent) {
@@ -174,14 +388,7 @@ TEST_F(MirrorUploadITest, SigkillAtRandomMomentsUploadsEveryDropExactlyOnce) {
       std::string name = "r" + std::to_string(round) + "-" + std::to_string(i) + ".txt";
       WriteFile(drop() / name, "inhoud " + name);
     }
-    CliChild child({"--config", configs_.at("gemeente-a"), "mirror", "--to", target(), "--settle-seconds", "0"},
-                   dir_.path().string());
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 120));
-    if (child.Running()) {
-      child.Kill(SIGKILL);
-      ++kills;
-    }
-    child.Wait();
+    kills += MirrorKilledAtRandom(rng, {"--settle-seconds", "0"});
   }
   CliResult last = Mirror();
   ASSERT_EQ(last.exit_code, kExitOk) << last.err;
