@@ -247,6 +247,9 @@ Result<std::vector<T>> SwfClient::ListAll(const std::string& path, const ListQue
                                           const char* plural) {
   std::vector<T> all;
   std::function<Status(Page<T>&)> collect = [&all](Page<T>& page) {
+    if (all.empty() && page.page.total_elements > 0 && page.page.total_elements <= (1 << 20)) {
+      all.reserve(static_cast<size_t>(page.page.total_elements));  // no doubling of a long listing
+    }
     for (auto& item : page.items) all.push_back(std::move(item));
     return Status::Ok();
   };

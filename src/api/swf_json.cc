@@ -159,10 +159,22 @@ class FieldReader {
   Status status_;
 };
 
+// raw_json keeps every field the server sent, known or not, except the HAL `_links`: those
+// are navigation, name the server's host and port (so an export would depend on the URL it
+// was synced from) and are the largest part of a listed document.
 template <typename T>
 Result<T> Finish(const FieldReader& r, T value, const json& j) {
   if (!r.status().ok()) return r.status();
-  value.raw_json = j.dump();
+  if (j.is_object() && j.contains("_links")) {
+    json kept = json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key() != "_links") kept[it.key()] = it.value();
+    }
+    value.raw_json = kept.dump();
+  } else {
+    value.raw_json = j.dump();
+  }
+  value.raw_json.shrink_to_fit();  // dump() grows by doubling; a listing holds thousands
   return value;
 }
 

@@ -54,6 +54,14 @@ TEST(SwfJsonTest, DocumentToleratesUnknownFieldsAndKeepsThemInRawJson) {
   EXPECT_NE(d->raw_json.find("nieuwVeld"), std::string::npos);
 }
 
+TEST(SwfJsonTest, RawJsonLeavesOutOnlyTheHalLinks) {
+  json j = json::parse(R"({"_links":{"self":{"href":"https://swf.example:8443/documenten/d1"}},
+      "documentId":"d1","nieuwVeld":[1,2]})");
+  auto d = ParseDocument(j, "document");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(json::parse(d->raw_json), json::parse(R"({"documentId":"d1","nieuwVeld":[1,2]})"));
+}
+
 TEST(SwfJsonTest, UnknownConfidentialityLabelFailsClosed) {
   auto d = ParseDocument(json::parse(R"({"documentId":"d1","vertrouwelijkheidsAanduiding":"ZV"})"), "d");
   ASSERT_TRUE(d.ok());
