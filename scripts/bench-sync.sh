@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of a full mirror (issue 3):
-#   1. swfvault sync of a generated corpus (default 2,000 documents, 4 KiB-64 MiB, ~1.5 GiB)
+#   1. swfvault sync of a generated corpus (default 2,000 documents, 4 KiB-64 MiB, ~1.5 GiB:
+#      Pareto sizes, alpha 0.52, so most documents are small and a few reach 64 MiB)
 #   2. the same downloads by parallel curl processes with the same mTLS and parallelism
 # and the ratio of wall times (target: swfvault <= 1.15x curl). Then peak RSS of swfvault while
 # mirroring one 2 GiB document and a dossier of 20,000 small documents (target < 64 MiB).
@@ -20,14 +21,11 @@ pki=$root/build/test-pki
 scripts/gen-test-pki.sh "$pki"
 rm -rf "$work"; mkdir -p "$work"
 
-build/swfvault-emulator --listen 127.0.0.1:0 --port-file "$work/port" --tls-dir "$pki" \
-  --state "$work/emulator" --admin-listen 127.0.0.1:0 --admin-port-file "$work/admin-port" \
-  > "$work/emulator.log" 2>&1 &
-emu=$!
-trap 'kill $emu 2>/dev/null || true; wait $emu 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do [[ -s "$work/admin-port" ]] && break; sleep 0.1; done
-port=$(cat "$work/port"); admin=http://127.0.0.1:$(cat "$work/admin-port")
-base=https://127.0.0.1:$port/overheid/samenwerken/api/behandelen/v5
+source scripts/lib/emulator.sh
+trap stop_emulator EXIT
+start_emulator build/swfvault-emulator "$pki" "$work"
+admin=$EMU_ADMIN
+base=$EMU_BASE
 oin=00000001000000001000
 
 generate() { curl -sf -X POST "$admin/_emulator/generate" -d "$1"; echo; }
@@ -48,8 +46,8 @@ TOML
 rss_of() { grep "Maximum resident" "$1" | awk '{print $6}'; }
 now() { date +%s.%N; }
 
-echo "== corpus: $docs documents, 4 KiB-64 MiB, log-uniform"
-sam=$(generate "{\"dossiers\":1,\"documentsPerDossier\":$docs,\"minSize\":4096,\"maxSize\":67108864,\"seed\":42}" \
+echo "== corpus: $docs documents, 4 KiB-64 MiB, Pareto (alpha 0.52)"
+sam=$(generate "{\"dossiers\":1,\"documentsPerDossier\":$docs,\"minSize\":4096,\"maxSize\":67108864,\"paretoAlpha\":0.52,\"seed\":42}" \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["samenwerkingen"][0])')
 curlauth=(--silent --show-error --fail --cacert "$pki/ca.crt" --cert "$pki/gemeente-a.crt" --key "$pki/gemeente-a.key" -H "X-OIN: $oin")
 python3 - "$base" "$sam" "$work/urls" "${curlauth[@]}" <<'PY'

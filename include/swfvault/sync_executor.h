@@ -1,20 +1,24 @@
 // SyncExecutor: the effectful half of the sync engine (ninja's Builder). For each samenwerking
 // it reads the remote listing through SwfClient, asks SyncPlanner what to do, and carries the
 // plan out against the BlobStore and the Catalog: resumable parallel downloads (RELIABILITY
-// rule 6), hash check before publishing, quarantine on mismatch, retries per rule 7, and one
-// catalog transaction per published document. It is the only sync code with effects.
+// rule 6), hash check before publishing, quarantine on mismatch, retries per rule 7. It is the
+// only sync code with effects.
 //
-// Progress and per-document outcomes go to a SyncObserver; the executor never prints.
-// Single-threaded: parallel transfers run on the calling thread through Transport::RunBatch.
+// Progress and per-document outcomes go to a SyncObserver, always on the calling thread; the
+// executor never prints. Parallel transfers run on the calling thread through
+// Transport::RunBatch; finished downloads are made durable and recorded by an ObjectPublisher
+// (worker threads, one catalog transaction per group), so an fsync never stalls a transfer.
 #ifndef SWFVAULT_SYNC_EXECUTOR_H_
 #define SWFVAULT_SYNC_EXECUTOR_H_
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "swfvault/blob_store.h"
 #include "swfvault/catalog.h"
+#include "swfvault/object_publisher.h"
 #include "swfvault/retry_policy.h"
 #include "swfvault/swf_client.h"
 #include "swfvault/sync_planner.h"
@@ -35,6 +39,7 @@ struct SyncOptions {
   std::string base_url;
   Confidentiality ceiling = Confidentiality::kSV;
   int transfers = 4;
+  int publish_threads = 4;  // fsync/rename workers; 0 = publish inline, one object at a time
   bool dry_run = false;
   std::vector<std::string> samenwerking_ids;  // empty: every samenwerking the profile sees
   int mass_delete_percent = 50;
@@ -111,13 +116,17 @@ class SyncExecutor {
                           SyncReport* report);
   Confidentiality CeilingFor(const std::string& samenwerking_id, const SyncOptions& options);
   Status KeepActivity(const Samenwerking& samenwerking);
-  Status ApplyNonFetch(const SyncAction& action, SyncReport* report);
-  void FetchAll(std::vector<SyncAction> fetches, const SyncOptions& options, SyncReport* report);
+  Status ApplyNonFetch(const SyncAction& action, const Document& document, SyncReport* report);
+  void FetchAll(const std::vector<const Document*>& fetches, const SyncOptions& options,
+                SyncReport* report);
   HttpRequest BuildRequest(FetchItem& item);
   Status OpenWriter(FetchItem& item);
+  Status RecordJournal(const FetchItem& item);
   Status PurgeIfUnreferenced(const std::string& sha256);
-  void Finish(FetchItem& item, const Result<HttpResponse>& result, SyncReport* report);
-  Status Publish(FetchItem& item, SyncReport* report);
+  void Finish(FetchItem& item, const Result<HttpResponse>& result, ObjectPublisher& publisher);
+  std::vector<Status> RecordPublished(const std::vector<FetchItem*>& items,
+                                      const std::vector<PublishOutcome*>& group);
+  void Published(FetchItem& item, const PublishOutcome& outcome, SyncReport* report);
   Status RecordEvent(EventKind kind, const Document& document, const std::string& sha256,
                      const std::string& detail);
 
@@ -127,6 +136,9 @@ class SyncExecutor {
   Catalog& catalog_;
   Sleeper& sleeper_;
   SyncObserver& observer_;
+  // While downloads run, the publisher's finisher thread writes to the catalog too: every
+  // catalog call made during FetchAll holds this.
+  std::mutex catalog_mu_;
   int64_t run_id_ = 0;
   std::string window_end_;
   std::vector<Deelnemer> deelnemers_;

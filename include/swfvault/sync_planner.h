@@ -42,16 +42,21 @@ struct SyncAction {
     kMarkRemoved,     // gone from the listing: mark removed, keep object and history
   };
   Kind kind;
-  Document document;     // for kMarkRemoved only document_id (and the known hash) are set
+  size_t document = 0;        // index in SyncPlan::documents
   bool purge_object = false;  // kWithhold: the vault held this document's object
 };
 
 struct SyncPlan {
+  // The listing's documents, moved in (held once however large the dossier), plus one
+  // entry per kMarkRemoved action with only document_id and the known hash set. Unchanged
+  // documents are left empty.
+  std::vector<Document> documents;
   std::vector<SyncAction> actions;  // fetches first, then links, then the rest; stable order
   bool blocked = false;             // the mass-delete guard stopped removals
   std::string blocked_reason;
   int unchanged = 0;
 
+  const Document& DocumentOf(const SyncAction& action) const { return documents[action.document]; }
   int Count(SyncAction::Kind kind) const;
 };
 
@@ -65,9 +70,10 @@ struct PlannerOptions {
 // laatstAangepastDatumTijd, taal, formaat, kenmerk). Changes when any of them changes.
 std::string MetadataFingerprint(const Document& document);
 
-// Plans one samenwerking. `remote` is the full listing; `local` every document the vault has
-// for it; `objects_present` the SHA-256 names already in the store.
-SyncPlan PlanSync(const std::vector<Document>& remote, const std::vector<LocalDocument>& local,
+// Plans one samenwerking. `remote` is the full listing (it becomes the plan's documents; of an
+// id listed twice the first counts); `local` every document the vault has for it;
+// `objects_present` the SHA-256 names already in the store.
+SyncPlan PlanSync(std::vector<Document> remote, const std::vector<LocalDocument>& local,
                   const std::set<std::string>& objects_present, const PlannerOptions& options);
 
 }  // namespace swfvault

@@ -38,12 +38,13 @@ std::string ExpectedEtag(const Document& d) { return "\"" + d.document_hash + "\
 
 // One download in flight, from request to publication. Lives across retry rounds.
 struct SyncExecutor::FetchItem {
-  Document doc;
+  const Document* doc = nullptr;  // in the SyncPlan, which outlives the fetch
   int attempts = 0;
   double started = 0;
   int64_t offset = 0;  // where this attempt's body starts
   std::shared_ptr<DownloadResult> result;
   std::unique_ptr<BlobWriter> writer;
+  size_t token = 0;    // index in FetchAll's items, the publisher's handle
   Status sink_status;  // why the sink aborted, if it did
   Status last;         // outcome of the last attempt
   bool done = false;
@@ -214,16 +215,19 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   std::vector<LocalDocument> local;
   local.reserve(held.size());
   for (const CatalogDocument& c : held) local.push_back(ToLocal(c));
-  held.clear();
-  SWF_ASSIGN_OR_RETURN(std::vector<BlobRecord> blobs, catalog_.ListBlobs());
+  std::vector<CatalogDocument>().swap(held);
   std::set<std::string> objects;
-  for (const BlobRecord& b : blobs) objects.insert(b.sha256);
+  {
+    SWF_ASSIGN_OR_RETURN(std::vector<BlobRecord> blobs, catalog_.ListBlobs());
+    for (const BlobRecord& b : blobs) objects.insert(b.sha256);
+  }
 
   PlannerOptions planner;
   planner.ceiling = CeilingFor(id, options);
   planner.mass_delete_percent = options.mass_delete_percent;
-  SyncPlan plan = PlanSync(remote, local, objects, planner);
-  remote.clear();
+  SyncPlan plan = PlanSync(std::move(remote), local, objects, planner);
+  std::vector<LocalDocument>().swap(local);
+  std::set<std::string>().swap(objects);
   observer_.OnPlan(s, plan);
   report->unchanged += plan.unchanged;
   report->planned_fetches += plan.Count(Kind::kFetch);
@@ -235,8 +239,9 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
     for (const SyncAction& a : plan.actions) {
       static const char* kNames[] = {"planned-fetch", "planned-link", "planned-metadata",
                                      "planned-withhold", "planned-remove"};
-      observer_.OnDocument(kNames[static_cast<int>(a.kind)], a.document,
-                           a.document.bestands_grootte.value_or(0), Status::Ok());
+      const Document& d = plan.DocumentOf(a);
+      observer_.OnDocument(kNames[static_cast<int>(a.kind)], d, d.bestands_grootte.value_or(0),
+                           Status::Ok());
     }
     return Status::Ok();
   }
@@ -244,16 +249,16 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   SWF_RETURN_IF_ERROR(catalog_.UpsertSamenwerking(s));
   if (options.with_activity) SWF_RETURN_IF_ERROR(KeepActivity(s));
 
-  std::vector<SyncAction> fetches;
-  std::vector<SyncAction> links;
-  for (SyncAction& a : plan.actions) {
-    if (a.kind == Kind::kFetch) fetches.push_back(std::move(a));
-    else if (a.kind == Kind::kLink) links.push_back(std::move(a));
-    else SWF_RETURN_IF_ERROR(ApplyNonFetch(a, report));
+  std::vector<const Document*> fetches;
+  std::vector<const SyncAction*> links;
+  for (const SyncAction& a : plan.actions) {
+    if (a.kind == Kind::kFetch) fetches.push_back(&plan.DocumentOf(a));
+    else if (a.kind == Kind::kLink) links.push_back(&a);
+    else SWF_RETURN_IF_ERROR(ApplyNonFetch(a, plan.DocumentOf(a), report));
   }
-  FetchAll(std::move(fetches), options, report);
-  for (const SyncAction& a : links) {
-    Status st = ApplyNonFetch(a, report);
+  FetchAll(fetches, options, report);
+  for (const SyncAction* a : links) {
+    Status st = ApplyNonFetch(*a, plan.DocumentOf(*a), report);
     if (!st.ok()) report->failures.push_back(st);
   }
   return Status::Ok();
@@ -271,8 +276,7 @@ Status SyncExecutor::RecordEvent(EventKind kind, const Document& d, const std::s
   return catalog_.AppendEvent(e).status();
 }
 
-Status SyncExecutor::ApplyNonFetch(const SyncAction& a, SyncReport* report) {
-  const Document& d = a.document;
+Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncReport* report) {
   switch (a.kind) {
     case Kind::kLink: {
       // The object may have been published by a fetch earlier in this run, or be missing
@@ -337,10 +341,13 @@ Status SyncExecutor::PurgeIfUnreferenced(const std::string& sha256) {
 }
 
 HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
-  const Document& d = item.doc;
+  const Document& d = *item.doc;
   DownloadOptions options;
   Result<uint64_t> partial = store_.PartialSize(d.document_id, d.document_hash);
-  Result<std::optional<PartialDownload>> journal = catalog_.GetPartial(d.document_id);
+  Result<std::optional<PartialDownload>> journal = [&] {
+    std::lock_guard<std::mutex> lock(catalog_mu_);
+    return catalog_.GetPartial(d.document_id);
+  }();
   std::string etag = ExpectedEtag(d);
   if (journal.ok() && journal->has_value() && !(*journal)->etag.empty()) etag = (*journal)->etag;
   if (partial.ok() && *partial > 0) {
@@ -369,7 +376,7 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
 }
 
 Status SyncExecutor::OpenWriter(FetchItem& item) {
-  const Document& d = item.doc;
+  const Document& d = *item.doc;
   if (item.result->http_status != 206) {
     // A full answer: whatever partial existed is stale (or there was none).
     SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, d.document_hash));
@@ -384,58 +391,94 @@ Status SyncExecutor::OpenWriter(FetchItem& item) {
     item.writer.reset();
     return bad;
   }
+  // The partial's name already carries the expected ETag, so the journal is only needed when
+  // the server's ETag differs (If-Range must repeat it) or when the download is big enough
+  // for `status` to report it as resumable. Small documents skip this catalog commit.
+  constexpr int64_t kJournalFrom = 4 << 20;
+  std::string etag = item.result->etag.empty() ? ExpectedEtag(d) : item.result->etag;
+  if (etag == ExpectedEtag(d) && d.bestands_grootte.value_or(kJournalFrom) < kJournalFrom) {
+    return Status::Ok();
+  }
+  return RecordJournal(item);
+}
+
+Status SyncExecutor::RecordJournal(const FetchItem& item) {
   PartialDownload journal;
-  journal.document_id = d.document_id;
-  journal.etag = item.result->etag.empty() ? ExpectedEtag(d) : item.result->etag;
+  journal.document_id = item.doc->document_id;
+  journal.etag = item.result->etag.empty() ? ExpectedEtag(*item.doc) : item.result->etag;
   journal.partial_path = item.writer->path();
   journal.bytes = item.writer->size();
+  std::lock_guard<std::mutex> lock(catalog_mu_);
   return catalog_.RecordPartial(journal);
 }
 
-void SyncExecutor::FetchAll(std::vector<SyncAction> fetches, const SyncOptions& options,
-                            SyncReport* report) {
+void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
+                            const SyncOptions& options, SyncReport* report) {
   if (fetches.empty()) return;
   std::vector<std::unique_ptr<FetchItem>> items;
-  for (SyncAction& a : fetches) {
+  items.reserve(fetches.size());
+  for (const Document* d : fetches) {
     auto item = std::make_unique<FetchItem>();
-    bytes_total_ += a.document.bestands_grootte.value_or(0);
-    item->doc = std::move(a.document);
+    bytes_total_ += d->bestands_grootte.value_or(0);
+    item->doc = d;
     item->started = sleeper_.NowSeconds();
+    item->token = items.size();
     items.push_back(std::move(item));
   }
   docs_total_ += static_cast<int>(items.size());
+  std::vector<FetchItem*> by_token;
+  for (auto& item : items) by_token.push_back(item.get());
+  ObjectPublisher publisher(store_, options.publish_threads,
+                            [this, &by_token](const std::vector<PublishOutcome*>& group) {
+                              return RecordPublished(by_token, group);
+                            });
+  auto apply = [&](std::vector<PublishOutcome> outcomes) {
+    for (const PublishOutcome& o : outcomes) Published(*by_token[o.token], o, report);
+  };
   RetryPolicy policy(options.retry);
   int rounds_without_progress = 0;
-  std::vector<FetchItem*> pending;
-  for (auto& item : items) pending.push_back(item.get());
+  std::vector<FetchItem*> pending = by_token;
+  // Requests (and the transport's outcomes) exist for one window at a time, so a dossier of
+  // tens of thousands of documents costs little memory beyond the documents themselves.
+  constexpr size_t kWindow = 1024;
   while (!pending.empty()) {
-    std::vector<HttpRequest> requests;
-    for (FetchItem* item : pending) {
-      ++item->attempts;
-      if (item->attempts == 1) {
-        Result<uint64_t> prior = store_.PartialSize(item->doc.document_id, item->doc.document_hash);
-        if (prior.ok()) report->resumed_bytes += static_cast<int64_t>(*prior);
+    for (size_t first = 0; first < pending.size(); first += kWindow) {
+      size_t end = std::min(pending.size(), first + kWindow);
+      std::vector<HttpRequest> requests;
+      requests.reserve(end - first);
+      for (size_t i = first; i < end; ++i) {
+        FetchItem* item = pending[i];
+        ++item->attempts;
+        if (item->attempts == 1) {
+          Result<uint64_t> prior = store_.PartialSize(item->doc->document_id, item->doc->document_hash);
+          if (prior.ok()) report->resumed_bytes += static_cast<int64_t>(*prior);
+        }
+        requests.push_back(BuildRequest(*item));
       }
-      requests.push_back(BuildRequest(*item));
+      transport_.RunBatch(std::move(requests), static_cast<size_t>(std::max(1, options.transfers)),
+                          [&](size_t index, const Result<HttpResponse>& result) {
+                            Finish(*pending[first + index], result, publisher);
+                            apply(publisher.TakeDone());
+                            observer_.OnProgress(bytes_done_, bytes_total_, docs_done_, docs_total_);
+                          });
     }
+    apply(publisher.Drain());
+    observer_.OnProgress(bytes_done_, bytes_total_, docs_done_, docs_total_);
     int succeeded = 0;
-    transport_.RunBatch(std::move(requests), static_cast<size_t>(std::max(1, options.transfers)),
-                        [&](size_t index, const Result<HttpResponse>& result) {
-                          Finish(*pending[index], result, report);
-                          if (pending[index]->done && pending[index]->last.ok()) ++succeeded;
-                          observer_.OnProgress(bytes_done_, bytes_total_, docs_done_, docs_total_);
-                        });
     std::vector<FetchItem*> again;
     double wait = 0;
     for (FetchItem* item : pending) {
-      if (item->done) continue;
+      if (item->done) {
+        if (item->last.ok()) ++succeeded;
+        continue;
+      }
       double elapsed = sleeper_.NowSeconds() - item->started;
       RetryDecision decision = policy.Decide(item->last, item->attempts, elapsed);
       if (!decision.retry) {
         item->done = true;
         ++report->counts.failed;
         report->failures.push_back(item->last);
-        observer_.OnDocument("failed", item->doc, 0, item->last);
+        observer_.OnDocument("failed", *item->doc, 0, item->last);
         continue;
       }
       wait = std::max(wait, decision.delay_seconds);
@@ -449,7 +492,7 @@ void SyncExecutor::FetchAll(std::vector<SyncAction> fetches, const SyncOptions& 
         report->failures.push_back(item->last.WithContext("gave up after " +
                                                           std::to_string(item->attempts) +
                                                           " attempts without progress"));
-        observer_.OnDocument("failed", item->doc, 0, item->last);
+        observer_.OnDocument("failed", *item->doc, 0, item->last);
       }
       break;
     }
@@ -463,80 +506,100 @@ void SyncExecutor::FetchAll(std::vector<SyncAction> fetches, const SyncOptions& 
 }
 
 void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
-                          SyncReport* report) {
+                          ObjectPublisher& publisher) {
   Status st = result.ok() ? Status::Ok() : result.status();
   if (!item.sink_status.ok()) st = item.sink_status;
-  if (st.ok()) st = Publish(item, report);
-  item.last = st;
+  if (st.ok() && item.writer == nullptr) st = OpenWriter(item);  // an empty body never reached the sink
   if (st.ok()) {
-    item.done = true;
+    // The publisher reports back through Published(); until then the item is in flight.
+    const Document& d = *item.doc;
+    PublishJob job;
+    job.token = item.token;
+    job.expected_sha256 = d.document_hash;
+    job.expected_size = d.bestands_grootte.has_value() ? static_cast<uint64_t>(*d.bestands_grootte)
+                                                       : item.writer->size();
+    job.writer = std::move(item.writer);
+    publisher.Submit(std::move(job));
     return;
   }
+  item.last = st;
   if (item.writer != nullptr) {
     // Keep what arrived: the partial file stays for the next attempt or run.
-    PartialDownload journal;
-    journal.document_id = item.doc.document_id;
-    journal.etag = item.result->etag.empty() ? ExpectedEtag(item.doc) : item.result->etag;
-    journal.partial_path = item.writer->path();
-    journal.bytes = item.writer->size();
-    (void)catalog_.RecordPartial(journal);
+    (void)RecordJournal(item);
     item.writer.reset();
   }
+  std::lock_guard<std::mutex> lock(catalog_mu_);
   if (st.http_status() == 416) {
     // The partial is longer than the document: it can only be wrong.
-    (void)store_.DiscardPartial(item.doc.document_id, item.doc.document_hash);
-    (void)catalog_.RemovePartial(item.doc.document_id);
-    item.last = Unavailable("document " + item.doc.document_id + ": range not satisfiable, restarting");
+    (void)store_.DiscardPartial(item.doc->document_id, item.doc->document_hash);
+    (void)catalog_.RemovePartial(item.doc->document_id);
+    item.last = Unavailable("document " + item.doc->document_id + ": range not satisfiable, restarting");
     return;
   }
   if (st.code() == StatusCode::kCorruption && !RetryPolicy::IsRetryable(st)) {
     // A lying Content-Range or a bad partial: start over from zero next attempt.
-    (void)store_.DiscardPartial(item.doc.document_id, item.doc.document_hash);
-    (void)catalog_.RemovePartial(item.doc.document_id);
+    (void)store_.DiscardPartial(item.doc->document_id, item.doc->document_hash);
+    (void)catalog_.RemovePartial(item.doc->document_id);
     item.last = Unavailable(st.message());
   }
 }
 
-Status SyncExecutor::Publish(FetchItem& item, SyncReport* report) {
-  const Document& d = item.doc;
-  if (item.writer == nullptr) {
-    // An empty body never reached the sink.
-    Status opened = OpenWriter(item);
-    if (!opened.ok()) return opened;
-  }
-  uint64_t expected_size = d.bestands_grootte.has_value()
-                               ? static_cast<uint64_t>(*d.bestands_grootte)
-                               : item.writer->size();
-  Result<CommitResult> committed = item.writer->Commit(d.document_hash, expected_size);
-  std::string quarantine = item.writer->quarantine_path();
-  item.writer.reset();
-  (void)catalog_.RemovePartial(d.document_id);
-  if (!committed.ok()) {
-    if (committed.status().code() != StatusCode::kCorruption) return committed.status();
+// On the publisher's finisher thread: one transaction for a whole durable group.
+std::vector<Status> SyncExecutor::RecordPublished(const std::vector<FetchItem*>& items,
+                                                  const std::vector<PublishOutcome*>& group) {
+  std::lock_guard<std::mutex> lock(catalog_mu_);
+  auto record = [&]() -> Status {
     SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
-    SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kQuarantined, ""));
-    SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kQuarantined, d, "",
-                                    "expected=" + d.document_hash + " kept=" + quarantine));
-    SWF_RETURN_IF_ERROR(txn.Commit());
+    for (const PublishOutcome* o : group) {
+      const Document& d = *items[o->token]->doc;
+      SWF_RETURN_IF_ERROR(catalog_.RemovePartial(d.document_id));
+      if (o->committed.ok()) {
+        const BlobRecord& blob = o->committed->blob;
+        SWF_RETURN_IF_ERROR(catalog_.RecordBlob(blob));
+        SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kPresent, blob.sha256));
+        SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kFetched, d, blob.sha256,
+                                        "size=" + std::to_string(blob.size)));
+      } else if (o->committed.status().code() == StatusCode::kCorruption) {
+        SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kQuarantined, ""));
+        SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kQuarantined, d, "",
+                                        "expected=" + d.document_hash +
+                                            " kept=" + o->quarantine_path));
+      }
+    }
+    return txn.Commit();
+  };
+  return {record()};
+}
+
+// Back on the transfer thread: what the publisher did with one download.
+void SyncExecutor::Published(FetchItem& item, const PublishOutcome& outcome, SyncReport* report) {
+  const Document& d = *item.doc;
+  if (!outcome.recorded.ok()) {
+    item.last = outcome.recorded.WithContext("document " + d.document_id);
+    return;
+  }
+  if (!outcome.committed.ok()) {
+    const Status& st = outcome.committed.status();
+    if (st.code() != StatusCode::kCorruption) {
+      item.last = st;
+      return;
+    }
     ++report->counts.quarantined;
     ++docs_done_;
     item.done = true;
-    report->failures.push_back(committed.status().WithContext("document " + d.document_id));
-    observer_.OnDocument("quarantined", d, 0, committed.status());
-    return Status::Ok();  // handled: never retried within this run
+    item.last = Status::Ok();  // handled: never retried within this run
+    report->failures.push_back(st.WithContext("document " + d.document_id));
+    observer_.OnDocument("quarantined", d, 0, st);
+    return;
   }
-  const BlobRecord& blob = committed->blob;
-  SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
-  SWF_RETURN_IF_ERROR(catalog_.RecordBlob(blob));
-  SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kPresent, blob.sha256));
-  SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kFetched, d, blob.sha256,
-                                  "size=" + std::to_string(blob.size)));
-  SWF_RETURN_IF_ERROR(txn.Commit());
+  const BlobRecord& blob = outcome.committed->blob;
+  item.done = true;
+  item.last = Status::Ok();
   ++report->counts.fetched;
   report->counts.bytes += item.result->bytes_received;
+  item.result.reset();
   ++docs_done_;
   observer_.OnDocument("fetched", d, static_cast<int64_t>(blob.size), Status::Ok());
-  return Status::Ok();
 }
 
 }  // namespace swfvault

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_set>
 
 namespace swfvault {
 namespace {
@@ -20,19 +22,25 @@ int Rank(Kind kind) {
   return 5;
 }
 
-// Plans a document the listing shows. `fetching` holds hashes already planned for download.
-void PlanListed(const Document& doc, const LocalDocument* local, const PlannerOptions& options,
-                const std::set<std::string>& objects_present, std::set<std::string>* fetching,
-                SyncPlan* plan) {
+// Views into SyncPlan::documents, which stay put while planning: no copies of ids and hashes.
+using ViewSet = std::unordered_set<std::string_view>;
+
+// Plans the listed document plan->documents[index]. `fetching` holds hashes already planned
+// for download; `unneeded` collects documents that need no action.
+void PlanListed(size_t index, const LocalDocument* local, const PlannerOptions& options,
+                const std::set<std::string>& objects_present, ViewSet* fetching,
+                std::vector<size_t>* unneeded, SyncPlan* plan) {
+  const Document& doc = plan->documents[index];
   Confidentiality level = doc.vertrouwelijkheid;
   if (!AllowedUnder(level, options.ceiling)) {
     bool held = local != nullptr && local->state != State::kWithheld &&
                 !local->document_hash.empty();
     if (local != nullptr && local->state == State::kWithheld && local->level == level) {
       ++plan->unchanged;
+      unneeded->push_back(index);
       return;
     }
-    plan->actions.push_back({Kind::kWithhold, doc, held});
+    plan->actions.push_back({Kind::kWithhold, index, held});
     return;
   }
   bool known_content = local != nullptr && local->state == State::kPresent &&
@@ -40,18 +48,19 @@ void PlanListed(const Document& doc, const LocalDocument* local, const PlannerOp
   if (known_content) {
     if (local->metadata_fingerprint == MetadataFingerprint(doc)) {
       ++plan->unchanged;
+      unneeded->push_back(index);
     } else {
-      plan->actions.push_back({Kind::kUpdateMetadata, doc, false});
+      plan->actions.push_back({Kind::kUpdateMetadata, index, false});
     }
     return;
   }
   const std::string& hash = doc.document_hash;
   if (objects_present.count(hash) != 0 || fetching->count(hash) != 0) {
-    plan->actions.push_back({Kind::kLink, doc, false});
+    plan->actions.push_back({Kind::kLink, index, false});
     return;
   }
   fetching->insert(hash);
-  plan->actions.push_back({Kind::kFetch, doc, false});
+  plan->actions.push_back({Kind::kFetch, index, false});
 }
 
 }  // namespace
@@ -73,36 +82,45 @@ std::string MetadataFingerprint(const Document& d) {
   return out;
 }
 
-SyncPlan PlanSync(const std::vector<Document>& remote, const std::vector<LocalDocument>& local,
+SyncPlan PlanSync(std::vector<Document> remote, const std::vector<LocalDocument>& local,
                   const std::set<std::string>& objects_present, const PlannerOptions& options) {
   SyncPlan plan;
   std::map<std::string, const LocalDocument*> by_id;
   for (const LocalDocument& l : local) by_id[l.document_id] = &l;
 
-  std::vector<const Document*> listed;
-  for (const Document& d : remote) listed.push_back(&d);
-  std::sort(listed.begin(), listed.end(),
-            [](const Document* a, const Document* b) { return a->document_id < b->document_id; });
-
-  std::set<std::string> seen;
-  std::set<std::string> fetching;
-  for (const Document* d : listed) {
-    if (!seen.insert(d->document_id).second) continue;  // a listing repeated across pages
-    auto it = by_id.find(d->document_id);
-    PlanListed(*d, it == by_id.end() ? nullptr : it->second, options, objects_present,
-               &fetching, &plan);
+  // The listing becomes the plan's documents (held once, however large the dossier) and is
+  // walked in document id order through an index, which costs 4 bytes per document.
+  plan.documents = std::move(remote);
+  std::vector<uint32_t> order(plan.documents.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&plan](uint32_t a, uint32_t b) {
+    return plan.documents[a].document_id < plan.documents[b].document_id;
+  });
+  ViewSet seen;
+  ViewSet fetching;
+  std::vector<size_t> unneeded;
+  seen.reserve(order.size());
+  for (uint32_t i : order) {
+    const std::string& id = plan.documents[i].document_id;
+    if (!seen.insert(id).second) {  // a listing repeated across pages
+      unneeded.push_back(i);
+      continue;
+    }
+    auto it = by_id.find(id);
+    PlanListed(i, it == by_id.end() ? nullptr : it->second, options, objects_present,
+               &fetching, &unneeded, &plan);
   }
 
-  std::vector<SyncAction> removals;
+  std::vector<const LocalDocument*> removals;
   int present = 0;
   for (const auto& [id, l] : by_id) {
     if (l->state == State::kPresent) ++present;
     if (seen.count(id) != 0 || l->state == State::kRemovedRemotely) continue;
-    SyncAction a{Kind::kMarkRemoved, Document{}, false};
-    a.document.document_id = id;
-    a.document.document_hash = l->document_hash;
-    removals.push_back(std::move(a));
+    removals.push_back(l);
   }
+  ViewSet().swap(seen);
+  ViewSet().swap(fetching);
+  for (size_t i : unneeded) plan.documents[i] = Document{};  // only the actions' stay
   int vanishing = static_cast<int>(removals.size());
   if (vanishing >= options.mass_delete_minimum &&
       vanishing * 100 > present * options.mass_delete_percent) {
@@ -112,7 +130,13 @@ SyncPlan PlanSync(const std::vector<Document>& remote, const std::vector<LocalDo
                           std::to_string(options.mass_delete_percent) +
                           "%); nothing was marked removed";
   } else {
-    for (SyncAction& a : removals) plan.actions.push_back(std::move(a));
+    for (const LocalDocument* l : removals) {
+      Document gone;
+      gone.document_id = l->document_id;
+      gone.document_hash = l->document_hash;
+      plan.actions.push_back({Kind::kMarkRemoved, plan.documents.size(), false});
+      plan.documents.push_back(std::move(gone));
+    }
   }
   std::stable_sort(plan.actions.begin(), plan.actions.end(),
                    [](const SyncAction& a, const SyncAction& b) { return Rank(a.kind) < Rank(b.kind); });

@@ -28,7 +28,7 @@ LocalDocument Held(const Document& d, State state = State::kPresent) {
 
 std::vector<std::pair<Kind, std::string>> Summary(const SyncPlan& plan) {
   std::vector<std::pair<Kind, std::string>> out;
-  for (const SyncAction& a : plan.actions) out.emplace_back(a.kind, a.document.document_id);
+  for (const SyncAction& a : plan.actions) out.emplace_back(a.kind, plan.DocumentOf(a).document_id);
   return out;
 }
 
