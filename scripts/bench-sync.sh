@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of a full mirror (issue 3):
 #   1. swfvault sync of a generated corpus (default 2,000 documents, 4 KiB-64 MiB, ~1.5 GiB:
-#      Pareto sizes, alpha 0.52, so most documents are small and a few reach 64 MiB)
+#      Pareto sizes, alpha 0.55, so most documents are small and a few reach 64 MiB)
 #   2. the same downloads by parallel curl processes with the same mTLS and parallelism
 # and the ratio of wall times (target: swfvault <= 1.15x curl). Then peak RSS of swfvault while
 # mirroring one 2 GiB document and a dossier of 20,000 small documents (target < 64 MiB).
@@ -46,8 +46,8 @@ TOML
 rss_of() { grep "Maximum resident" "$1" | awk '{print $6}'; }
 now() { date +%s.%N; }
 
-echo "== corpus: $docs documents, 4 KiB-64 MiB, Pareto (alpha 0.52)"
-sam=$(generate "{\"dossiers\":1,\"documentsPerDossier\":$docs,\"minSize\":4096,\"maxSize\":67108864,\"paretoAlpha\":0.52,\"seed\":42}" \
+echo "== corpus: $docs documents, 4 KiB-64 MiB, Pareto (alpha 0.55)"
+sam=$(generate "{\"dossiers\":1,\"documentsPerDossier\":$docs,\"minSize\":4096,\"maxSize\":67108864,\"paretoAlpha\":0.55,\"seed\":42}" \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["samenwerkingen"][0])')
 curlauth=(--silent --show-error --fail --cacert "$pki/ca.crt" --cert "$pki/gemeente-a.crt" --key "$pki/gemeente-a.key" -H "X-OIN: $oin")
 python3 - "$base" "$sam" "$work/urls" "${curlauth[@]}" <<'PY'
