@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "swfvault/exit_codes.h"
@@ -42,17 +44,35 @@ class MirrorUploadITest : public SyncFixture {
     }
     return {};
   }
-  // Starts `swfvault mirror --to <target> extra...` and SIGKILLs it 5-125 ms later; returns
-  // whether it was still running then.
-  bool MirrorKilledAtRandom(std::mt19937& rng, const std::vector<std::string>& extra) {
+  // Starts `swfvault mirror --to <target> extra...` and SIGKILLs it 5-124 ms later, or, with
+  // `moment`, 0-149 ms after moment() first holds; returns whether it was still running then.
+  bool MirrorKilledAtRandom(std::mt19937& rng, const std::vector<std::string>& extra,
+                            const std::function<bool()>& moment = nullptr) {
     std::vector<std::string> args = {"--config", configs_.at("gemeente-a"), "mirror", "--to", target()};
     args.insert(args.end(), extra.begin(), extra.end());
     CliChild child(args, dir_.path().string());
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 120));
+    if (moment) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (child.Running() && !moment() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 150));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 120));
+    }
     bool running = child.Running();
     if (running) child.Kill(SIGKILL);
     child.Wait();
     return running;
+  }
+  // Names of the local edits moved aside for upload (`.swfvault-edit-*`) in the dossier folder.
+  std::set<std::string> HeldEdits() const {
+    std::set<std::string> held;
+    for (const auto& e : fs::directory_iterator(dossier_)) {
+      std::string n = e.path().filename().string();
+      if (n.rfind(".swfvault-edit-", 0) == 0) held.insert(n);
+    }
+    return held;
   }
   static void Edit(const fs::path& file, const std::string& content) {
     fs::permissions(file, fs::perms::owner_write, fs::perm_options::add);
@@ -244,8 +264,8 @@ TEST_F(MirrorUploadITest, LocalEditWhoseUploadIsRefusedIsKeptAsConflictCopyWithT
   EXPECT_EQ(RemoteDocuments(ids_[0]).size(), 2u);
 }
 
-// RELIABILITY rule 8 for local edits: 20 runs, each after 5 edits, killed at a random moment;
-// then one clean run. Every edit is uploaded exactly once and every original is back.
+// RELIABILITY rule 8 for local edits: 20 runs, each after 5 edits, killed at a random moment
+// (every other one just after it moved an edit aside); then one clean run. Every edit is uploaded exactly once and every original is back.
 TEST_F(MirrorUploadITest, SigkillWhileUploadingLocalEditsUploadsEveryEditExactlyOnce) {
   constexpr int kRounds = 20, kPerRound = 5;
   ids_ = Generate({{"dossiers", 1}, {"documentsPerDossier", kRounds * kPerRound}, {"maxSize", 8192}, {"seed", 61}});
@@ -265,17 +285,20 @@ TEST_F(MirrorUploadITest, SigkillWhileUploadingLocalEditsUploadsEveryEditExactly
       const std::string& n = names[round * kPerRound + i];
       Edit(dossier_ / n, "bewerking van " + n);
     }
-    kills += MirrorKilledAtRandom(rng, {"--local-edits", "upload"});
-    for (const auto& e : fs::directory_iterator(dossier_)) {
-      if (e.path().filename().string().rfind(".swfvault-edit-", 0) == 0) {
-        ++held_at_kill;
-        break;
-      }
-    }
+    // Every other run is killed just after it moved an edit aside: the upload phase.
+    std::set<std::string> before = HeldEdits();
+    std::function<bool()> moved_aside = [&] {
+      std::set<std::string> now = HeldEdits();
+      return std::any_of(now.begin(), now.end(), [&](const std::string& n) { return before.count(n) == 0; });
+    };
+    kills += MirrorKilledAtRandom(rng, {"--local-edits", "upload"}, round % 2 == 1 ? moved_aside : std::function<bool()>());
+    held_at_kill += !HeldEdits().empty();
   }
-  size_t by_killed_runs = RemoteDocuments(ids_[0]).size() - names.size();
+  size_t before_last_run = RemoteDocuments(ids_[0]).size() - names.size();
   CliResult last = Mirror({"--local-edits", "upload"});
   ASSERT_EQ(last.exit_code, kExitOk) << last.err;
+  int reconciled = 0;  // held edits whose killed run had sent (or confirmed) them already
+  for (const auto& e : last.Events()) reconciled += e["type"] == "edit-uploaded" && e["outcome"] != "uploaded";
   std::map<std::string, int> uploads;
   for (const auto& d : RemoteDocuments(ids_[0])) uploads[d["documentHash"].get<std::string>()]++;
   int wrong = 0;
@@ -288,8 +311,8 @@ TEST_F(MirrorUploadITest, SigkillWhileUploadingLocalEditsUploadsEveryEditExactly
   }
   EXPECT_EQ(LeftoverEditFiles(), 0);
   std::cout << "[edit kill test] runs=" << kRounds << " killed=" << kills << " killed-while-held="
-            << held_at_kill << " uploaded-by-killed-runs=" << by_killed_runs
-            << " edits=" << kRounds * kPerRound << " wrong=" << wrong << "\n";
+            << held_at_kill << " uploaded-before-last-run=" << before_last_run
+            << " reconciled-or-confirmed-by-last-run=" << reconciled << " edits=" << kRounds * kPerRound << " wrong=" << wrong << "\n";
   EXPECT_GE(kills, 10);
 }
 
