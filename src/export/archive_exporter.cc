@@ -92,39 +92,37 @@ class BagWriter {
     return sink_.AddFile(plan_.root + "/" + path, content);
   }
 
-  // Streams one object into the archive, hashing it on the way (SHA-512 on a helper thread,
-  // two buffers so it overlaps the next read); the object must be exactly the size and
-  // SHA-256 the snapshot promised.
+  // Streams one object into the archive, hashing it on the way (SHA-256 and SHA-512 on a
+  // helper thread, two buffers so hashing overlaps the next read and this write); the object
+  // must be exactly the size and SHA-256 the snapshot promised.
   Status StreamDocument(const PlannedDocument& p) {
     const ExportDocument& d = *p.doc;
     const std::string what = "document " + d.document.document_id + " (object " + d.sha256 + ")";
     SWF_ASSIGN_OR_RETURN(auto reader, blobs_.Open(d.sha256));
     SWF_RETURN_IF_ERROR(sink_.BeginFile(plan_.root + "/" + p.path, d.size));
-    Sha256Hasher sha256;
     uint64_t total = 0;
     for (int k = 0;; k ^= 1) {
       std::vector<char>& buf = buffers_[k];
       Result<size_t> n = reader->Read(buf.data(), buf.size());
       if (!n.ok() || *n == 0) {
-        sha512_.Wait();
+        digests_.Wait();
         if (!n.ok()) return n.status();
         break;
       }
       total += *n;
       if (total > d.size) {
-        sha512_.Finish();
+        digests_.Finish();
         return Corruption(what + " is larger than its recorded " + std::to_string(d.size) + " bytes");
       }
       std::string_view chunk(buf.data(), *n);
-      sha256.Update(chunk);
+      digests_.Submit(chunk);
       Status written = sink_.Write(chunk);
-      sha512_.Submit(chunk);
       if (!written.ok()) {
-        sha512_.Finish();
+        digests_.Finish();
         return written;
       }
     }
-    DigestPair got{sha256.FinishHex(), sha512_.Finish()};
+    DigestPair got = digests_.Finish();
     if (total != d.size) {
       return Corruption(what + " has " + std::to_string(total) + " bytes, expected " + std::to_string(d.size));
     }
@@ -137,7 +135,7 @@ class BagWriter {
   ArchiveSink& sink_;
   BlobSource& blobs_;
   std::vector<char> buffers_[2] = {std::vector<char>(kChunkBytes), std::vector<char>(kChunkBytes)};
-  Sha512Pipeline sha512_;
+  DigestPipeline digests_;
   Digests payload_;
   std::vector<std::pair<std::string, std::string>> tag_sha256_;
 };

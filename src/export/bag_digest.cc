@@ -51,13 +51,13 @@ void BagDigest::Update(std::string_view data) {
 
 DigestPair BagDigest::Finish() { return {FinishHex(state_->sha256), FinishHex(state_->sha512)}; }
 
-struct Sha512Pipeline::State {
+struct DigestPipeline::State {
   std::mutex mu;
   std::condition_variable cv;
   std::string_view pending;
   bool busy = false;
   bool stop = false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  std::unique_ptr<BagDigest> digest = std::make_unique<BagDigest>();
   std::thread worker;
 
   void Loop() {
@@ -67,7 +67,7 @@ struct Sha512Pipeline::State {
       if (!busy) return;
       std::string_view chunk = pending;
       lock.unlock();
-      EVP_DigestUpdate(ctx, chunk.data(), chunk.size());
+      digest->Update(chunk);
       lock.lock();
       busy = false;
       cv.notify_all();
@@ -75,27 +75,25 @@ struct Sha512Pipeline::State {
   }
 };
 
-Sha512Pipeline::Sha512Pipeline() : state_(std::make_unique<State>()) {
-  EVP_DigestInit_ex(state_->ctx, EVP_sha512(), nullptr);
+DigestPipeline::DigestPipeline() : state_(std::make_unique<State>()) {
   state_->worker = std::thread([s = state_.get()] { s->Loop(); });
 }
 
-Sha512Pipeline::~Sha512Pipeline() {
+DigestPipeline::~DigestPipeline() {
   {
     std::lock_guard<std::mutex> lock(state_->mu);
     state_->stop = true;
   }
   state_->cv.notify_all();
   state_->worker.join();
-  EVP_MD_CTX_free(state_->ctx);
 }
 
-void Sha512Pipeline::Wait() {
+void DigestPipeline::Wait() {
   std::unique_lock<std::mutex> lock(state_->mu);
   state_->cv.wait(lock, [this] { return !state_->busy; });
 }
 
-void Sha512Pipeline::Submit(std::string_view chunk) {
+void DigestPipeline::Submit(std::string_view chunk) {
   std::unique_lock<std::mutex> lock(state_->mu);
   state_->cv.wait(lock, [this] { return !state_->busy; });
   state_->pending = chunk;
@@ -103,11 +101,11 @@ void Sha512Pipeline::Submit(std::string_view chunk) {
   state_->cv.notify_all();
 }
 
-std::string Sha512Pipeline::Finish() {
+DigestPair DigestPipeline::Finish() {
   Wait();
-  std::string hex = FinishHex(state_->ctx);
-  EVP_DigestInit_ex(state_->ctx, EVP_sha512(), nullptr);
-  return hex;
+  DigestPair out = state_->digest->Finish();
+  state_->digest = std::make_unique<BagDigest>();
+  return out;
 }
 
 DigestPair DigestOf(std::string_view data) {

@@ -30,22 +30,23 @@ class BagDigest {
   std::unique_ptr<State> state_;
 };
 
-// SHA-512 of a stream computed on a helper thread, so it overlaps with the caller's own
-// reading, SHA-256 and writing. Submit() hands over a chunk the caller must leave untouched
-// until the next Wait() (or Submit/Finish, which wait first). One caller thread at a time.
-class Sha512Pipeline {
+// SHA-256 and SHA-512 of a stream computed on a helper thread, so they overlap with the
+// caller's own reading and writing (about equal work per chunk on each side). Submit() hands
+// over a chunk the caller must leave untouched until the next Wait() (or Submit/Finish, which
+// wait first). One caller thread at a time.
+class DigestPipeline {
  public:
-  Sha512Pipeline();
-  ~Sha512Pipeline();
-  Sha512Pipeline(const Sha512Pipeline&) = delete;
-  Sha512Pipeline& operator=(const Sha512Pipeline&) = delete;
+  DigestPipeline();
+  ~DigestPipeline();
+  DigestPipeline(const DigestPipeline&) = delete;
+  DigestPipeline& operator=(const DigestPipeline&) = delete;
 
   // Waits for the previous chunk, then starts hashing `chunk` in the background.
   void Submit(std::string_view chunk);
   // Returns once the last submitted chunk is hashed.
   void Wait();
-  // Waits, returns the hex digest of everything submitted since the last Finish, and resets.
-  std::string Finish();
+  // Waits, returns the digests of everything submitted since the last Finish, and resets.
+  DigestPair Finish();
 
  private:
   struct State;
