@@ -42,6 +42,7 @@ struct ConnectionProfile {
   std::string ca;
   std::string oin_header = "X-OIN";
   Confidentiality max_level = Confidentiality::kSV;
+  bool max_level_set = false;  // the config file set max_level (an export fails closed without)
   int transfers = 4;
   double connect_timeout_seconds = 15;
   double stall_timeout_seconds = 60;

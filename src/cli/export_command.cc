@@ -67,19 +67,9 @@ std::optional<int64_t> IsoToUnix(std::string_view t) {
 // --- ceiling ---
 
 // Config gives a profile max_level SV when the key is absent (the sync default), but an export
-// fails closed: only a max_level the config file sets explicitly counts. Config does not say
-// which keys were set, so re-read the file with a top-level default of RV: a profile that still
-// says SV set it itself. If that re-read fails, the file already sets a top-level max_level
-// (TOML refuses the duplicate key), which is explicit too.
-Confidentiality ConfiguredLevel(const Config& config, const ConnectionProfile& profile) {
-  if (config.path.empty()) return Confidentiality::kRV;
-  std::ifstream in(config.path, std::ios::binary);
-  std::ostringstream text;
-  text << "max_level = \"RV\"\n" << in.rdbuf();
-  Result<Config> defaulted = ParseConfig(text.str(), config.path);
-  if (!defaulted.ok()) return profile.max_level;
-  Result<ConnectionProfile> again = defaulted->FindProfile(profile.name);
-  return again.ok() ? again->max_level : Confidentiality::kRV;
+// fails closed: only a max_level the config file sets (top level or in the profile) counts.
+Confidentiality ConfiguredLevel(const ConnectionProfile& profile) {
+  return profile.max_level_set ? profile.max_level : Confidentiality::kRV;
 }
 
 // The profile the export acts for, when one resolves. An explicit --profile must resolve.
@@ -90,10 +80,10 @@ Result<std::optional<ConnectionProfile>> OptionalProfile(CommandContext& ctx) {
   return std::optional<ConnectionProfile>();
 }
 
-Result<Confidentiality> RequestedCeiling(const ExportFlags& flags, const Config& config,
+Result<Confidentiality> RequestedCeiling(const ExportFlags& flags,
                                          const std::optional<ConnectionProfile>& profile) {
   if (!flags.max_level.empty()) return ParseLevelOption(flags.max_level, "--max-level");
-  return profile ? ConfiguredLevel(config, *profile) : Confidentiality::kRV;
+  return profile ? ConfiguredLevel(*profile) : Confidentiality::kRV;
 }
 
 Status CheckMdto(const ExportFlags& flags, const Config& config) {
@@ -305,7 +295,7 @@ Result<ExportPlan> PlanExport(CommandContext& ctx, const ExportFlags& flags) {
   } else {
     SWF_ASSIGN_OR_RETURN(o.format, ExportFormatFromPath(flags.output));
   }
-  SWF_ASSIGN_OR_RETURN(o.ceiling, RequestedCeiling(flags, config, plan.profile));
+  SWF_ASSIGN_OR_RETURN(o.ceiling, RequestedCeiling(flags, plan.profile));
   SWF_RETURN_IF_ERROR(CheckMdto(flags, config));
   o.mdto = {config.mdto.waardering, config.mdto.archiefvormer, config.mdto.bewaartermijn};
   o.no_mdto = flags.no_mdto;

@@ -68,6 +68,7 @@ Status ReadProfileKeys(const toml::table& t, const std::string& where, Connectio
   SWF_RETURN_IF_ERROR(ReadString(t, "ca", where, &p->ca));
   SWF_RETURN_IF_ERROR(ReadString(t, "oin_header", where, &p->oin_header));
   SWF_RETURN_IF_ERROR(ReadLevel(t, "max_level", where, &p->max_level));
+  if (t.contains("max_level")) p->max_level_set = true;
   SWF_RETURN_IF_ERROR(ReadInt(t, "transfers", where, 1, 64, &p->transfers));
   SWF_RETURN_IF_ERROR(ReadNumber(t, "connect_timeout", where, &p->connect_timeout_seconds));
   SWF_RETURN_IF_ERROR(ReadNumber(t, "stall_timeout", where, &p->stall_timeout_seconds));

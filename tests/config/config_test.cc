@@ -39,9 +39,18 @@ TEST(ConfigTest, ProfilesInheritTopLevelDefaults) {
   EXPECT_EQ(c->profiles[0].transfers, 8);
   EXPECT_EQ(c->profiles[0].max_level, Confidentiality::kSV);
   EXPECT_EQ(c->profiles[1].max_level, Confidentiality::kRV);
+  EXPECT_FALSE(c->profiles[0].max_level_set);  // the SV above is the default, not a choice
+  EXPECT_TRUE(c->profiles[1].max_level_set);
   EXPECT_TRUE(c->mdto.complete());
   ASSERT_EQ(c->mirrors.size(), 1u);
   EXPECT_EQ(c->mirrors[0].max_level, Confidentiality::kRV);
+}
+
+TEST(ConfigTest, TopLevelMaxLevelIsSetForEveryProfile) {
+  Result<Config> c = ParseConfig("max_level = \"SV\"\n[profile.a]\noin = \"1\"\n", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->profiles[0].max_level_set);
+  EXPECT_EQ(c->profiles[0].max_level, Confidentiality::kSV);
 }
 
 TEST(ConfigTest, UnknownKeyIsNamed) {
