@@ -67,7 +67,6 @@ while True:
 with open(out, "w") as f:
     for u, i in urls: f.write(f"url = \"{u}\"\noutput = \"{i}\"\n")
 print(f"{len(urls)} documents, {total/2**20:.0f} MiB")
-open(out + ".bytes", "w").write(str(total))
 PY
 
 python3 - "$work/urls" "$transfers" <<'PY'
@@ -125,15 +124,6 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
   rm -rf "$work/vault-$round" "$work/curl"
 done
 sw=$(min "${sws[@]}"); cw=$(min "${cws[@]}"); cdw=$(min "${cdws[@]}")
-# What the disk allows: the corpus's bytes written once and fsynced. RELIABILITY rule 1 makes
-# swfvault pay at least this; curl without the flush does not.
-settle
-t0=$(now)
-dd if=/dev/zero of="$work/floor" bs=1M count=$(( $(cat "$work/urls.bytes") >> 20 )) conv=fsync status=none
-t1=$(now)
-rm -f "$work/floor"
-floor=$(echo "$t1 - $t0" | bc)
-printf 'disk floor (same bytes, dd conv=fsync): %.2f s\n' "$floor"
 printf 'best: swfvault %.2f s, curl %.2f s (ratio %.3f, target <= 1.15), curl+flush %.2f s (ratio %.3f); swfvault peak RSS %s KiB\n' \
   "$sw" "$cw" "$(echo "$sw / $cw" | bc -l)" "$cdw" "$(echo "$sw / $cdw" | bc -l)" "$(rss_of "$work/sync-1.time")"
 
