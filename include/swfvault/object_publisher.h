@@ -46,9 +46,9 @@ struct PublishOutcome {
 
 class ObjectPublisher {
  public:
-  // Records one durable group in the catalog; returns one Status per outcome (or a single
-  // Status for all). Runs on the finisher thread (threads > 0) or inside Submit().
-  using RecordFn = std::function<std::vector<Status>(const std::vector<PublishOutcome*>& group)>;
+  // Records one durable group in the catalog (one transaction: its Status is every outcome's
+  // `recorded`). Runs on the finisher thread (threads > 0) or inside Submit().
+  using RecordFn = std::function<Status(const std::vector<PublishOutcome*>& group)>;
 
   // `max_waiting` bounds submitted-but-unfinished jobs (each holds an open file): Submit
   // blocks beyond it.

@@ -124,8 +124,8 @@ class SyncExecutor {
   Status RecordJournal(const FetchItem& item);
   Status PurgeIfUnreferenced(const std::string& sha256);
   void Finish(FetchItem& item, const Result<HttpResponse>& result, ObjectPublisher& publisher);
-  std::vector<Status> RecordPublished(const std::vector<FetchItem*>& items,
-                                      const std::vector<PublishOutcome*>& group);
+  Status RecordPublished(const std::vector<FetchItem>& items,
+                         const std::vector<PublishOutcome*>& group);
   void Published(FetchItem& item, const PublishOutcome& outcome, SyncReport* report);
   Status RecordEvent(EventKind kind, const Document& document, const std::string& sha256,
                      const std::string& detail);

@@ -80,17 +80,8 @@ void ObjectPublisher::RecordGroup(std::vector<PublishOutcome>& group) {
   std::vector<PublishOutcome*> refs;
   refs.reserve(group.size());
   for (PublishOutcome& o : group) refs.push_back(&o);
-  std::vector<Status> recorded = record_(refs);
-  for (size_t i = 0; i < group.size(); ++i) {
-    if (recorded.size() == group.size()) {
-      group[i].recorded = recorded[i];
-    } else if (recorded.size() == 1) {
-      group[i].recorded = recorded.front();
-    } else {
-      group[i].recorded = Internal("record callback returned " + std::to_string(recorded.size()) +
-                                   " results for " + std::to_string(group.size()) + " objects");
-    }
-  }
+  Status recorded = record_(refs);
+  for (PublishOutcome& o : group) o.recorded = recorded;
 }
 
 void ObjectPublisher::WorkerLoop() {

@@ -34,6 +34,11 @@ LocalDocument ToLocal(const CatalogDocument& c) {
 
 std::string ExpectedEtag(const Document& d) { return "\"" + d.document_hash + "\""; }
 
+// The ETag the server sent for this download, or the expected one when it sent none.
+std::string ServerEtag(const Document& d, const DownloadResult& result) {
+  return result.etag.empty() ? ExpectedEtag(d) : result.etag;
+}
+
 }  // namespace
 
 // One download in flight, from request to publication. Lives across retry rounds.
@@ -395,8 +400,8 @@ Status SyncExecutor::OpenWriter(FetchItem& item) {
   // the server's ETag differs (If-Range must repeat it) or when the download is big enough
   // for `status` to report it as resumable. Small documents skip this catalog commit.
   constexpr int64_t kJournalFrom = 4 << 20;
-  std::string etag = item.result->etag.empty() ? ExpectedEtag(d) : item.result->etag;
-  if (etag == ExpectedEtag(d) && d.bestands_grootte.value_or(kJournalFrom) < kJournalFrom) {
+  if (ServerEtag(d, *item.result) == ExpectedEtag(d) &&
+      d.bestands_grootte.value_or(kJournalFrom) < kJournalFrom) {
     return Status::Ok();
   }
   return RecordJournal(item);
@@ -405,7 +410,7 @@ Status SyncExecutor::OpenWriter(FetchItem& item) {
 Status SyncExecutor::RecordJournal(const FetchItem& item) {
   PartialDownload journal;
   journal.document_id = item.doc->document_id;
-  journal.etag = item.result->etag.empty() ? ExpectedEtag(*item.doc) : item.result->etag;
+  journal.etag = ServerEtag(*item.doc, *item.result);
   journal.partial_path = item.writer->path();
   journal.bytes = item.writer->size();
   std::lock_guard<std::mutex> lock(catalog_mu_);
@@ -415,29 +420,29 @@ Status SyncExecutor::RecordJournal(const FetchItem& item) {
 void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
                             const SyncOptions& options, SyncReport* report) {
   if (fetches.empty()) return;
-  std::vector<std::unique_ptr<FetchItem>> items;
-  items.reserve(fetches.size());
-  for (const Document* d : fetches) {
-    auto item = std::make_unique<FetchItem>();
-    bytes_total_ += d->bestands_grootte.value_or(0);
-    item->doc = d;
-    item->started = sleeper_.NowSeconds();
-    item->token = items.size();
-    items.push_back(std::move(item));
+  // Reserved once: the items never move, so requests, pending lists and the publisher's
+  // tokens (indexes) can point at them.
+  std::vector<FetchItem> items(fetches.size());
+  std::vector<FetchItem*> pending;
+  pending.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    FetchItem& item = items[i];
+    bytes_total_ += fetches[i]->bestands_grootte.value_or(0);
+    item.doc = fetches[i];
+    item.started = sleeper_.NowSeconds();
+    item.token = i;
+    pending.push_back(&item);
   }
   docs_total_ += static_cast<int>(items.size());
-  std::vector<FetchItem*> by_token;
-  for (auto& item : items) by_token.push_back(item.get());
   ObjectPublisher publisher(store_, options.publish_threads,
-                            [this, &by_token](const std::vector<PublishOutcome*>& group) {
-                              return RecordPublished(by_token, group);
+                            [this, &items](const std::vector<PublishOutcome*>& group) {
+                              return RecordPublished(items, group);
                             });
   auto apply = [&](std::vector<PublishOutcome> outcomes) {
-    for (const PublishOutcome& o : outcomes) Published(*by_token[o.token], o, report);
+    for (const PublishOutcome& o : outcomes) Published(items[o.token], o, report);
   };
   RetryPolicy policy(options.retry);
   int rounds_without_progress = 0;
-  std::vector<FetchItem*> pending = by_token;
   // Requests (and the transport's outcomes) exist for one window at a time, so a dossier of
   // tens of thousands of documents costs little memory beyond the documents themselves.
   constexpr size_t kWindow = 1024;
@@ -449,11 +454,8 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
       for (size_t i = first; i < end; ++i) {
         FetchItem* item = pending[i];
         ++item->attempts;
-        if (item->attempts == 1) {
-          Result<uint64_t> prior = store_.PartialSize(item->doc->document_id, item->doc->document_hash);
-          if (prior.ok()) report->resumed_bytes += static_cast<int64_t>(*prior);
-        }
         requests.push_back(BuildRequest(*item));
+        if (item->attempts == 1) report->resumed_bytes += item->offset;  // from earlier runs
       }
       transport_.RunBatch(std::move(requests), static_cast<size_t>(std::max(1, options.transfers)),
                           [&](size_t index, const Result<HttpResponse>& result) {
@@ -545,30 +547,27 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
 }
 
 // On the publisher's finisher thread: one transaction for a whole durable group.
-std::vector<Status> SyncExecutor::RecordPublished(const std::vector<FetchItem*>& items,
-                                                  const std::vector<PublishOutcome*>& group) {
+Status SyncExecutor::RecordPublished(const std::vector<FetchItem>& items,
+                                     const std::vector<PublishOutcome*>& group) {
   std::lock_guard<std::mutex> lock(catalog_mu_);
-  auto record = [&]() -> Status {
-    SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
-    for (const PublishOutcome* o : group) {
-      const Document& d = *items[o->token]->doc;
-      SWF_RETURN_IF_ERROR(catalog_.RemovePartial(d.document_id));
-      if (o->committed.ok()) {
-        const BlobRecord& blob = o->committed->blob;
-        SWF_RETURN_IF_ERROR(catalog_.RecordBlob(blob));
-        SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kPresent, blob.sha256));
-        SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kFetched, d, blob.sha256,
-                                        "size=" + std::to_string(blob.size)));
-      } else if (o->committed.status().code() == StatusCode::kCorruption) {
-        SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kQuarantined, ""));
-        SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kQuarantined, d, "",
-                                        "expected=" + d.document_hash +
-                                            " kept=" + o->quarantine_path));
-      }
+  SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
+  for (const PublishOutcome* o : group) {
+    const Document& d = *items[o->token].doc;
+    SWF_RETURN_IF_ERROR(catalog_.RemovePartial(d.document_id));
+    if (o->committed.ok()) {
+      const BlobRecord& blob = o->committed->blob;
+      SWF_RETURN_IF_ERROR(catalog_.RecordBlob(blob));
+      SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kPresent, blob.sha256));
+      SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kFetched, d, blob.sha256,
+                                      "size=" + std::to_string(blob.size)));
+    } else if (o->committed.status().code() == StatusCode::kCorruption) {
+      SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kQuarantined, ""));
+      SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kQuarantined, d, "",
+                                      "expected=" + d.document_hash +
+                                          " kept=" + o->quarantine_path));
     }
-    return txn.Commit();
-  };
-  return {record()};
+  }
+  return txn.Commit();
 }
 
 // Back on the transfer thread: what the publisher did with one download.

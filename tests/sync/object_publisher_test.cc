@@ -28,7 +28,7 @@ class Recorder {
         Result<bool> has = store_.Has(o->committed->blob.sha256);
         if (!has.ok() || !*has) ++unpublished_at_record_;
       }
-      return std::vector<Status>{fail_with_};
+      return fail_with_;
     };
   }
 
