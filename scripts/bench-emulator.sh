@@ -9,13 +9,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 size=${2:-1073741824}
 small=${3:-1000}
-pki=$build/test-pki
-[[ -f $pki/ca.crt ]] || "$root/scripts/gen-test-pki.sh" "$pki" >/dev/null
-work=$(mktemp -d "${TMPDIR:-/tmp}/swfvault-bench-XXXXXX")
 source "$root/scripts/lib/emulator.sh"
-cleanup() { stop_emulator; rm -rf "$work"; }
-trap cleanup EXIT
-start_emulator "$build/swfvault-emulator" "$pki" "$work" --seed "$root/fixtures/emulator/demo-seed.json"
+start_scratch_emulator "$build" bench
+pki=$PKI
+work=$WORK
 base=$EMU_BASE
 admin=$EMU_ADMIN
 tls=(--cacert "$pki/ca.crt" --cert "$pki/gemeente-a.crt" --key "$pki/gemeente-a.key" -s)

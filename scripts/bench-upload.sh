@@ -9,13 +9,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 size=${2:-2147483648}
 limit_kib=$((64 * 1024))
-pki=$build/test-pki
-[[ -f $pki/ca.crt ]] || "$root/scripts/gen-test-pki.sh" "$pki" >/dev/null
-work=$(mktemp -d "${TMPDIR:-/tmp}/swfvault-bench-upload-XXXXXX")
 source "$root/scripts/lib/emulator.sh"
-cleanup() { stop_emulator; rm -rf "$work"; }
-trap cleanup EXIT
-start_emulator "$build/swfvault-emulator" "$pki" "$work" --seed "$root/fixtures/emulator/demo-seed.json"
+start_scratch_emulator "$build" bench-upload
+pki=$PKI
+work=$WORK
 base=$EMU_BASE
 admin=$EMU_ADMIN
 sam=$(curl -s -X POST "$admin/_emulator/generate" -d '{"dossiers":1,"documentsPerDossier":1,"seed":9}' |

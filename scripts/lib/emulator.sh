@@ -41,3 +41,18 @@ stop_emulator() {
   wait "$EMU_PID" 2>/dev/null || true
   EMU_PID=
 }
+
+# start_scratch_emulator BUILD_DIR NAME
+#
+# For the benchmarks: the test PKI in BUILD_DIR/test-pki (made when missing), a scratch
+# directory removed on exit together with the emulator, and the emulator in it with the demo
+# seed. Sets PKI and WORK besides the EMU_* variables.
+start_scratch_emulator() {
+  local lib
+  lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  PKI=$1/test-pki
+  [[ -f $PKI/ca.crt ]] || "$lib/../gen-test-pki.sh" "$PKI" >/dev/null
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/swfvault-$2-XXXXXX")
+  trap 'stop_emulator; rm -rf "$WORK"' EXIT
+  start_emulator "$1/swfvault-emulator" "$PKI" "$WORK" --seed "$lib/../../fixtures/emulator/demo-seed.json"
+}
