@@ -30,8 +30,8 @@ class BagDigest {
   std::unique_ptr<State> state_;
 };
 
-// SHA-256 and SHA-512 of a stream computed on a helper thread, so they overlap with the
-// caller's own reading and writing (about equal work per chunk on each side). Submit() hands
+// SHA-256 and SHA-512 of a stream computed on two helper threads (one per digest), so they
+// overlap with each other and with the caller's own reading and writing. Submit() hands
 // over a chunk the caller must leave untouched until the next Wait() (or Submit/Finish, which
 // wait first). One caller thread at a time.
 class DigestPipeline {
