@@ -3,13 +3,15 @@
 // A Transport sends HttpRequests (see http.h) and reports each outcome as a
 // Result<HttpResponse>: ok only for 2xx responses; transport failures (TLS, timeouts, resets)
 // and HTTP error statuses become a Status whose code callers act on (mapping in docs/api.md).
-// `RunBatch` runs many exchanges concurrently on the calling thread, which is how the sync
-// engine downloads with `--transfers N`.
+// `RunBatch` runs many exchanges concurrently, which is how the sync engine downloads with
+// `--transfers N`.
 //
 // The real implementation is CurlTransport (libcurl multi interface, mutual TLS); tests use
 // FakeTransport. Implementations are not required to be thread-safe: calls from several
-// threads are serialised by CurlTransport, and callbacks run on the calling thread and must
-// not call back into the same transport.
+// threads are serialised by CurlTransport. Completion callbacks run on the calling thread; a
+// request's own callbacks (on_head, on_body, body_source) may run on a transport thread, one
+// at a time per request but concurrently with other requests' callbacks. No callback may call
+// back into the same transport.
 #ifndef SWFVAULT_TRANSPORT_H_
 #define SWFVAULT_TRANSPORT_H_
 
@@ -60,7 +62,10 @@ struct CurlTransportOptions {
   // `low_speed_time`.
   long low_speed_bytes = 1;
   std::chrono::seconds low_speed_time{60};
-  long max_cached_connections = 32;
+  long max_cached_connections = 32;  // per lane
+  // Threads (each with its own multi handle) that share a batch's parallel transfers; 0 = one
+  // per hardware thread, at most 4.
+  int transfer_threads = 0;
   int max_redirects = 5;  // same-origin redirects only; 0 = never follow
 };
 

@@ -5,18 +5,24 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <deque>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <utility>
 
 namespace swfvault {
 namespace {
 
 constexpr size_t kMaxErrorBody = 64 * 1024;
+
+void LockShare(CURL*, curl_lock_data, curl_lock_access, void* mu) { static_cast<std::mutex*>(mu)->lock(); }
+void UnlockShare(CURL*, curl_lock_data, void* mu) { static_cast<std::mutex*>(mu)->unlock(); }
 
 bool IsHttps(std::string_view url) {
   constexpr std::string_view kScheme = "https://";
@@ -95,6 +101,7 @@ struct CurlTransport::Transfer {
   HttpRequest request;
   std::string url;
   int redirects = 0;
+  CURLM* multi = nullptr;  // the lane's multi handle it runs on
   CURL* easy = nullptr;
   curl_slist* header_list = nullptr;
   curl_mime* mime = nullptr;
@@ -289,13 +296,14 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(const CurlTransport
   SWF_RETURN_IF_ERROR(CheckClientCertificate(options.client_cert_file, options.client_key_file, std::time(nullptr)));
   std::call_once(curl_init_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   std::unique_ptr<CurlTransport> transport(new CurlTransport(options));
-  transport->multi_ = curl_multi_init();
   transport->share_ = curl_share_init();
-  if (transport->multi_ == nullptr || transport->share_ == nullptr) {
-    return Internal("libcurl could not be initialised");
-  }
+  if (transport->share_ == nullptr) return Internal("libcurl could not be initialised");
+  // Lanes on other threads use the share handle too: libcurl needs the locking done for it.
+  curl_share_setopt(transport->share_, CURLSHOPT_LOCKFUNC, &LockShare);
+  curl_share_setopt(transport->share_, CURLSHOPT_UNLOCKFUNC, &UnlockShare);
+  curl_share_setopt(transport->share_, CURLSHOPT_USERDATA, &transport->share_mu_);
   curl_share_setopt(transport->share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_multi_setopt(transport->multi_, CURLMOPT_MAXCONNECTS, options.max_cached_connections);
+  SWF_RETURN_IF_ERROR(transport->EnsureLanes(1));
   return transport;
 }
 
@@ -307,11 +315,28 @@ Result<std::unique_ptr<Transport>> NewCurlTransport(const CurlTransportOptions& 
 CurlTransport::CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {}
 
 CurlTransport::~CurlTransport() {
-  if (multi_ != nullptr) curl_multi_cleanup(multi_);
+  for (CURLM* multi : lanes_) curl_multi_cleanup(multi);
   if (share_ != nullptr) curl_share_cleanup(share_);
 }
 
-Status CurlTransport::Start(Transfer& t) {
+Status CurlTransport::EnsureLanes(size_t count) {
+  while (lanes_.size() < count) {
+    CURLM* multi = curl_multi_init();
+    if (multi == nullptr) return Internal("libcurl could not be initialised");
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, options_.max_cached_connections);
+    lanes_.push_back(multi);
+  }
+  return Status::Ok();
+}
+
+size_t CurlTransport::LaneCount(size_t requests, size_t max_parallel) const {
+  size_t threads = options_.transfer_threads > 0
+                       ? static_cast<size_t>(options_.transfer_threads)
+                       : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  return std::max<size_t>(1, std::min({threads, max_parallel, requests}));
+}
+
+Status CurlTransport::Start(Transfer& t, CURLM* multi) {
   if (!IsHttps(t.url)) return InvalidArgument("only https URLs are allowed: " + t.url);
   if (HasLineBreak(t.url)) return InvalidArgument("malformed URL: " + t.url);
   SWF_RETURN_IF_ERROR(CheckHeaders(t.request));
@@ -358,13 +383,14 @@ Status CurlTransport::Start(Transfer& t) {
     t.header_list = curl_slist_append(t.header_list, (options_.oin_header + ": " + options_.oin).c_str());
   }
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.header_list);
-  if (curl_multi_add_handle(multi_, e) != CURLM_OK) return Internal("curl_multi_add_handle failed");
+  t.multi = multi;
+  if (curl_multi_add_handle(multi, e) != CURLM_OK) return Internal("curl_multi_add_handle failed");
   return Status::Ok();
 }
 
 void CurlTransport::Detach(Transfer& t) {
   if (t.easy != nullptr) {
-    curl_multi_remove_handle(multi_, t.easy);
+    curl_multi_remove_handle(t.multi, t.easy);
     curl_easy_cleanup(t.easy);
     t.easy = nullptr;
   }
@@ -436,7 +462,7 @@ std::optional<Result<HttpResponse>> CurlTransport::FollowRedirect(Transfer& t) {
   t.response = HttpResponse{};
   t.head_seen = t.success = false;
   t.error_body.clear();
-  Status started = Start(t);
+  Status started = Start(t, t.multi);
   if (!started.ok()) return Result<HttpResponse>(started);
   return std::nullopt;
 }
@@ -448,54 +474,104 @@ Result<HttpResponse> CurlTransport::Send(HttpRequest request) {
   return std::move(results.front());
 }
 
+// One batch shared by its lanes: they take the next request from `next`, so a lane stuck
+// with a few large downloads leaves the rest to the others.
+struct CurlTransport::Batch {
+  std::vector<HttpRequest>& requests;
+  std::vector<std::optional<Result<HttpResponse>>> outcomes;
+  std::atomic<size_t> next{0};
+  // Threaded batches: finished indexes wait here for the calling thread.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<size_t> finished;
+
+  explicit Batch(std::vector<HttpRequest>& r) : requests(r), outcomes(r.size()) {}
+};
+
+void CurlTransport::RunLane(Batch& batch, CURLM* multi, size_t max_parallel,
+                            const std::function<void(size_t)>& finished) {
+  std::vector<std::unique_ptr<Transfer>> active;
+  auto finish = [&](Transfer& t, Result<HttpResponse> r) {
+    Detach(t);
+    batch.outcomes[t.index] = std::move(r);
+    finished(t.index);
+  };
+  for (;;) {
+    while (active.size() < max_parallel) {
+      size_t index = batch.next.fetch_add(1);
+      if (index >= batch.requests.size()) break;
+      auto t = std::make_unique<Transfer>();
+      t->index = index;
+      t->request = std::move(batch.requests[index]);
+      t->url = t->request.url;
+      Status started = Start(*t, multi);
+      if (started.ok()) {
+        active.push_back(std::move(t));
+      } else {
+        finish(*t, started);
+      }
+    }
+    if (active.empty()) return;
+    int running = 0;
+    curl_multi_perform(multi, &running);
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+      auto outcome = Complete(*t, msg->data.result);
+      if (!outcome) continue;  // restarted after a redirect; still active
+      finish(*t, std::move(*outcome));
+      auto it = std::find_if(active.begin(), active.end(), [t](const auto& a) { return a.get() == t; });
+      std::swap(*it, active.back());
+      active.pop_back();
+    }
+    if (!active.empty()) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+  }
+}
+
 std::vector<Result<HttpResponse>> CurlTransport::RunBatch(std::vector<HttpRequest> requests,
                                                           size_t max_parallel,
                                                           const CompletionCallback& on_done) {
   std::lock_guard<std::mutex> lock(mu_);
   max_parallel = std::max<size_t>(1, max_parallel);
-  std::vector<std::unique_ptr<Transfer>> transfers(requests.size());
-  std::vector<std::optional<Result<HttpResponse>>> outcomes(requests.size());
-  auto finish = [&](Transfer& t, Result<HttpResponse> r) {
-    Detach(t);
-    if (on_done) on_done(t.index, r);
-    outcomes[t.index] = std::move(r);
-    transfers[t.index].reset();
-  };
-  size_t next = 0;
-  size_t active = 0;
-  while (next < requests.size() || active > 0) {
-    while (active < max_parallel && next < requests.size()) {
-      auto t = std::make_unique<Transfer>();
-      t->index = next;
-      t->request = std::move(requests[next]);
-      t->url = t->request.url;
-      Transfer& ref = *t;
-      transfers[next++] = std::move(t);
-      Status started = Start(ref);
-      if (started.ok()) {
-        ++active;
-      } else {
-        finish(ref, started);
+  Batch batch(requests);
+  const size_t lanes = LaneCount(requests.size(), max_parallel);
+  Status ready = EnsureLanes(lanes);
+  if (lanes == 1 || !ready.ok()) {
+    RunLane(batch, lanes_[0], max_parallel, [&](size_t index) {
+      if (on_done) on_done(index, *batch.outcomes[index]);
+    });
+  } else {
+    // Each lane runs its share of the parallel transfers on its own thread and multi handle;
+    // completions come back here so that on_done runs on the calling thread, in order of
+    // completion.
+    std::vector<std::thread> threads;
+    for (size_t k = 0; k < lanes; ++k) {
+      size_t share = max_parallel / lanes + (k < max_parallel % lanes ? 1 : 0);
+      threads.emplace_back([this, &batch, multi = lanes_[k], share] {
+        RunLane(batch, multi, share, [&batch](size_t index) {
+          std::lock_guard<std::mutex> l(batch.mu);
+          batch.finished.push_back(index);
+          batch.cv.notify_one();
+        });
+      });
+    }
+    for (size_t seen = 0; seen < requests.size(); ++seen) {
+      size_t index;
+      {
+        std::unique_lock<std::mutex> l(batch.mu);
+        batch.cv.wait(l, [&] { return !batch.finished.empty(); });
+        index = batch.finished.front();
+        batch.finished.pop_front();
       }
+      if (on_done) on_done(index, *batch.outcomes[index]);
     }
-    int running = 0;
-    curl_multi_perform(multi_, &running);
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      Transfer* t = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
-      CURLcode code = msg->data.result;
-      auto outcome = Complete(*t, code);
-      if (!outcome) continue;  // restarted after a redirect; still active
-      --active;
-      finish(*t, std::move(*outcome));
-    }
-    if (active > 0) curl_multi_poll(multi_, nullptr, 0, 100, nullptr);
+    for (std::thread& t : threads) t.join();
   }
   std::vector<Result<HttpResponse>> results;
-  results.reserve(outcomes.size());
-  for (auto& o : outcomes) results.push_back(std::move(*o));
+  results.reserve(batch.outcomes.size());
+  for (auto& o : batch.outcomes) results.push_back(std::move(*o));
   return results;
 }
 

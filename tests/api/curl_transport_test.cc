@@ -10,9 +10,12 @@
 #include <openssl/ssl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "support/temp_dir.h"
@@ -335,6 +338,49 @@ TEST_F(CurlTransportTest, BatchRunsTransfersInParallelUpToTheLimit) {
   EXPECT_GE(max_in_flight_.load(), 2);
   EXPECT_LE(max_in_flight_.load(), 4);
   EXPECT_LT(elapsed, std::chrono::milliseconds(8 * 200));
+}
+
+TEST_F(CurlTransportTest, BatchSpreadsOverLanesAndCompletesOnTheCallingThread) {
+  auto options = Options();
+  options.transfer_threads = 3;
+  auto t = Make(options);
+  const std::thread::id caller = std::this_thread::get_id();
+  std::mutex mu;
+  std::set<std::thread::id> sink_threads;
+  std::vector<int64_t> streamed(12, 0);
+  std::vector<HttpRequest> batch;
+  for (size_t i = 0; i < streamed.size(); ++i) {
+    HttpRequest r = Get(server_.Url("/big"));
+    r.on_body = [&, i](std::string_view chunk) {
+      std::lock_guard<std::mutex> lock(mu);
+      sink_threads.insert(std::this_thread::get_id());
+      streamed[i] += static_cast<int64_t>(chunk.size());
+      return Status::Ok();
+    };
+    batch.push_back(std::move(r));
+  }
+  std::vector<size_t> done;
+  bool all_on_caller = true;
+  auto results = t->RunBatch(batch, 6, [&](size_t i, const Result<HttpResponse>& r) {
+    all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    done.push_back(i);
+  });
+  ASSERT_EQ(results.size(), 12u);
+  for (size_t i = 0; i < results.size(); ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i].status().ToString();
+    EXPECT_EQ(results[i]->body_bytes, streamed[i]) << "request " << i;
+    EXPECT_GT(streamed[i], 0) << "request " << i;
+  }
+  std::sort(done.begin(), done.end());
+  for (size_t i = 0; i < done.size(); ++i) EXPECT_EQ(done[i], i);  // each index exactly once
+  EXPECT_EQ(done.size(), 12u);
+  EXPECT_TRUE(all_on_caller);
+  EXPECT_EQ(sink_threads.count(caller), 0u);  // bodies stream on the lanes
+  EXPECT_GE(sink_threads.size(), 2u);
+  EXPECT_LE(sink_threads.size(), 3u);
+  // The lanes' connections are kept for the next batch and for single exchanges.
+  EXPECT_TRUE(t->Send(Get(server_.Url("/oin"))).ok());
 }
 
 TEST_F(CurlTransportTest, BatchReportsEachFailureInPlace) {
