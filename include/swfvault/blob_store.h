@@ -69,6 +69,12 @@ struct GcReport {
   uint64_t bytes_freed = 0;
 };
 
+// Resumable downloads on disk: the `partial/*.part` files a later sync continues.
+struct PartialStats {
+  int files = 0;
+  uint64_t bytes = 0;
+};
+
 class BlobStore;
 
 // One object being written. Not thread-safe. Destroying an uncommitted writer removes a
@@ -143,6 +149,8 @@ class BlobStore {
   Status DiscardPartial(std::string_view document_id, std::string_view etag);
   // Bytes already in that partial (0 when absent).
   Result<uint64_t> PartialSize(std::string_view document_id, std::string_view etag);
+  // Every partial download on disk (what `status` reports as resumable).
+  Result<PartialStats> Partials();
 
   // Whether the object exists. kInvalidArgument for a malformed name.
   Result<bool> Has(std::string_view sha256);

@@ -5,12 +5,14 @@
 // only sync code with effects.
 //
 // Progress and per-document outcomes go to a SyncObserver, always on the calling thread; the
-// executor never prints. Parallel transfers run on the calling thread through
-// Transport::RunBatch; finished downloads are made durable and recorded by an ObjectPublisher
+// executor never prints. Parallel transfers run through Transport::RunBatch, whose body sinks
+// may run on transport threads (each touches only its own FetchItem, the store and, under
+// catalog_mu_, the catalog); finished downloads are made durable and recorded by an ObjectPublisher
 // (worker threads, one catalog transaction per group), so an fsync never stalls a transfer.
 #ifndef SWFVAULT_SYNC_EXECUTOR_H_
 #define SWFVAULT_SYNC_EXECUTOR_H_
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -142,7 +144,7 @@ class SyncExecutor {
   int64_t run_id_ = 0;
   std::string window_end_;
   std::vector<Deelnemer> deelnemers_;
-  int64_t bytes_done_ = 0;
+  std::atomic<int64_t> bytes_done_{0};  // added to by body sinks on transport threads
   int64_t bytes_total_ = 0;
   int docs_done_ = 0;
   int docs_total_ = 0;

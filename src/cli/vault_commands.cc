@@ -56,7 +56,7 @@ int RunStatus(CommandContext& ctx) {
   Result<std::vector<CatalogDocument>> docs = catalog.ListDocuments("");
   Result<std::vector<BlobRecord>> blobs = catalog.ListBlobs();
   Result<std::vector<SyncRun>> runs = catalog.ListSyncRuns();
-  Result<std::vector<PartialDownload>> partials = catalog.ListPartials();
+  Result<PartialStats> partials = (*vault)->store().Partials();
   for (const Status& st : {sams.status(), docs.status(), blobs.status(), runs.status(),
                            partials.status()}) {
     if (!st.ok()) return Fail(ctx, st);
@@ -77,7 +77,8 @@ int RunStatus(CommandContext& ctx) {
                       {"documents", by_state},
                       {"objects", blobs->size()},
                       {"objectBytes", bytes},
-                      {"partialDownloads", partials->size()},
+                      {"partialDownloads", partials->files},
+                      {"partialBytes", partials->bytes},
                       {"lastRun", last}});
   ctx.output().Line("vault          " + (*vault)->dir());
   ctx.output().Line("samenwerkingen " + std::to_string(sams->size()));
@@ -86,8 +87,9 @@ int RunStatus(CommandContext& ctx) {
   }
   ctx.output().Line("objects        " + std::to_string(blobs->size()) + " (" +
                     std::to_string(bytes) + " bytes)");
-  if (!partials->empty()) {
-    ctx.output().Line("resumable      " + std::to_string(partials->size()) + " partial downloads");
+  if (partials->files > 0) {
+    ctx.output().Line("resumable      " + std::to_string(partials->files) + " partial downloads (" +
+                      std::to_string(partials->bytes) + " bytes)");
   }
   if (!runs->empty()) {
     const SyncRun& r = runs->back();

@@ -228,6 +228,23 @@ Result<std::unique_ptr<BlobWriter>> BlobStore::OpenPartial(std::string_view docu
   return writer;
 }
 
+Result<PartialStats> BlobStore::Partials() {
+  PartialStats stats;
+  Result<std::vector<std::string>> names = fs_->ListDir(partial_dir());
+  if (!names.ok()) {
+    if (names.status().code() == StatusCode::kNotFound) return stats;
+    return names.status();
+  }
+  for (const std::string& name : *names) {
+    if (!name.ends_with(".part")) continue;
+    Result<FileStat> st = fs_->Stat(JoinPath(partial_dir(), name));
+    if (!st.ok()) continue;  // finished or discarded meanwhile
+    ++stats.files;
+    stats.bytes += st->size;
+  }
+  return stats;
+}
+
 Status BlobStore::DiscardPartial(std::string_view document_id, std::string_view etag) {
   Status st = fs_->RemoveFile(PartialPath(document_id, etag));
   return st.code() == StatusCode::kNotFound ? Status::Ok() : st;

@@ -374,7 +374,7 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
         }
         Status st = self->writer->Append(chunk);
         if (!st.ok()) return self->sink_status = st;
-        executor->bytes_done_ += static_cast<int64_t>(chunk.size());
+        executor->bytes_done_.fetch_add(static_cast<int64_t>(chunk.size()), std::memory_order_relaxed);
         return Status::Ok();
       },
       item.result);
@@ -397,13 +397,10 @@ Status SyncExecutor::OpenWriter(FetchItem& item) {
     return bad;
   }
   // The partial's name already carries the expected ETag, so the journal is only needed when
-  // the server's ETag differs (If-Range must repeat it) or when the download is big enough
-  // for `status` to report it as resumable. Small documents skip this catalog commit.
-  constexpr int64_t kJournalFrom = 4 << 20;
-  if (ServerEtag(d, *item.result) == ExpectedEtag(d) &&
-      d.bestands_grootte.value_or(kJournalFrom) < kJournalFrom) {
-    return Status::Ok();
-  }
+  // the server's ETag differs (If-Range must repeat it); a download that fails part-way is
+  // journaled by Finish. This runs on a transfer thread: no catalog commit (and its fsync)
+  // in the common case.
+  if (ServerEtag(d, *item.result) == ExpectedEtag(d)) return Status::Ok();
   return RecordJournal(item);
 }
 
@@ -434,6 +431,11 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
     pending.push_back(&item);
   }
   docs_total_ += static_cast<int>(items.size());
+  // Largest first: the big downloads overlap with many small ones instead of one of them
+  // running alone at the end (longest-processing-time-first scheduling).
+  std::stable_sort(pending.begin(), pending.end(), [](const FetchItem* a, const FetchItem* b) {
+    return a->doc->bestands_grootte.value_or(0) > b->doc->bestands_grootte.value_or(0);
+  });
   ObjectPublisher publisher(store_, options.publish_threads,
                             [this, &items](const std::vector<PublishOutcome*>& group) {
                               return RecordPublished(items, group);
@@ -461,11 +463,11 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
                           [&](size_t index, const Result<HttpResponse>& result) {
                             Finish(*pending[first + index], result, publisher);
                             apply(publisher.TakeDone());
-                            observer_.OnProgress(bytes_done_, bytes_total_, docs_done_, docs_total_);
+                            observer_.OnProgress(bytes_done_.load(), bytes_total_, docs_done_, docs_total_);
                           });
     }
     apply(publisher.Drain());
-    observer_.OnProgress(bytes_done_, bytes_total_, docs_done_, docs_total_);
+    observer_.OnProgress(bytes_done_.load(), bytes_total_, docs_done_, docs_total_);
     int succeeded = 0;
     std::vector<FetchItem*> again;
     double wait = 0;

@@ -37,6 +37,25 @@ TEST_F(PartialDownloadTest, ResumeRehashesPrefixAndContinues) {
   EXPECT_TRUE(FilesUnder(Vault() / "partial").empty());
 }
 
+TEST_F(PartialDownloadTest, PartialsCountsTheResumableFilesOnDisk) {
+  EXPECT_EQ(store_.Partials()->files, 0);
+  {
+    auto a = store_.OpenPartial(kDoc, kEtag);
+    ASSERT_TRUE(a.ok());
+    ASSERT_TRUE((*a)->Append(Content(1000)).ok());
+    auto b = store_.OpenPartial("other-doc", kEtag);
+    ASSERT_TRUE(b.ok());
+    ASSERT_TRUE((*b)->Append(Content(234)).ok());
+  }  // killed: both stay
+  WriteFile(Vault() / "partial" / "not-a-partial.tmp", "x");
+  Result<PartialStats> stats = store_.Partials();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->files, 2);
+  EXPECT_EQ(stats->bytes, 1234u);
+  ASSERT_TRUE(store_.DiscardPartial(kDoc, kEtag).ok());
+  EXPECT_EQ(store_.Partials()->files, 1);
+}
+
 TEST_F(PartialDownloadTest, CorruptPrefixIsCaughtAtCommit) {
   std::string data = Content(50'000);
   std::string bad_prefix = data.substr(0, 20'000);
