@@ -41,17 +41,22 @@ std::string ServerEtag(const Document& d, const DownloadResult& result) {
 
 }  // namespace
 
-// One download in flight, from request to publication. Lives across retry rounds.
+// One download, from request to publication. Lives across retry rounds; FetchAll holds one
+// per planned fetch (tens of thousands for a large dossier), so what only an attempt in
+// flight needs lives in `now`, allocated per attempt.
 struct SyncExecutor::FetchItem {
+  struct Attempt {
+    int64_t offset = 0;  // where this attempt's body starts
+    std::shared_ptr<DownloadResult> result = std::make_shared<DownloadResult>();
+    std::unique_ptr<BlobWriter> writer;
+    Status sink_status;  // why the sink aborted, if it did
+  };
   const Document* doc = nullptr;  // in the SyncPlan, which outlives the fetch
-  int attempts = 0;
+  std::unique_ptr<Attempt> now;   // the attempt in flight or being published
+  Status last;                    // outcome of the last attempt
   double started = 0;
-  int64_t offset = 0;  // where this attempt's body starts
-  std::shared_ptr<DownloadResult> result;
-  std::unique_ptr<BlobWriter> writer;
-  size_t token = 0;    // index in FetchAll's items, the publisher's handle
-  Status sink_status;  // why the sink aborted, if it did
-  Status last;         // outcome of the last attempt
+  uint32_t token = 0;  // index in FetchAll's items, the publisher's handle
+  int attempts = 0;
   bool done = false;
 };
 
@@ -359,17 +364,16 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
     options.offset = static_cast<int64_t>(*partial);
     options.if_range = etag;  // a changed document answers 200 and we start over
   }
-  item.offset = options.offset;
-  item.result = std::make_shared<DownloadResult>();
-  item.sink_status = Status::Ok();
-  item.writer.reset();
-  FetchItem* self = &item;
+  item.now = std::make_unique<FetchItem::Attempt>();
+  item.now->offset = options.offset;
+  FetchItem::Attempt* self = item.now.get();
+  FetchItem* owner = &item;
   SyncExecutor* executor = this;
   return client_.MakeDownloadRequest(
       d.document_id, options,
-      [self, executor](std::string_view chunk) -> Status {
+      [self, owner, executor](std::string_view chunk) -> Status {
         if (self->writer == nullptr) {
-          Status opened = executor->OpenWriter(*self);
+          Status opened = executor->OpenWriter(*owner);
           if (!opened.ok()) return self->sink_status = opened;
         }
         Status st = self->writer->Append(chunk);
@@ -377,39 +381,39 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
         executor->bytes_done_.fetch_add(static_cast<int64_t>(chunk.size()), std::memory_order_relaxed);
         return Status::Ok();
       },
-      item.result);
+      self->result);
 }
 
 Status SyncExecutor::OpenWriter(FetchItem& item) {
   const Document& d = *item.doc;
-  if (item.result->http_status != 206) {
+  if (item.now->result->http_status != 206) {
     // A full answer: whatever partial existed is stale (or there was none).
     SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, d.document_hash));
-    item.offset = 0;
+    item.now->offset = 0;
   }
-  SWF_ASSIGN_OR_RETURN(item.writer, store_.OpenPartial(d.document_id, d.document_hash));
-  if (static_cast<int64_t>(item.writer->size()) != item.offset) {
+  SWF_ASSIGN_OR_RETURN(item.now->writer, store_.OpenPartial(d.document_id, d.document_hash));
+  if (static_cast<int64_t>(item.now->writer->size()) != item.now->offset) {
     Status bad = Corruption("partial of document " + d.document_id + " holds " +
-                            std::to_string(item.writer->size()) + " bytes, expected " +
-                            std::to_string(item.offset));
-    (void)item.writer->Discard();
-    item.writer.reset();
+                            std::to_string(item.now->writer->size()) + " bytes, expected " +
+                            std::to_string(item.now->offset));
+    (void)item.now->writer->Discard();
+    item.now->writer.reset();
     return bad;
   }
   // The partial's name already carries the expected ETag, so the journal is only needed when
   // the server's ETag differs (If-Range must repeat it); a download that fails part-way is
   // journaled by Finish. This runs on a transfer thread: no catalog commit (and its fsync)
   // in the common case.
-  if (ServerEtag(d, *item.result) == ExpectedEtag(d)) return Status::Ok();
+  if (ServerEtag(d, *item.now->result) == ExpectedEtag(d)) return Status::Ok();
   return RecordJournal(item);
 }
 
 Status SyncExecutor::RecordJournal(const FetchItem& item) {
   PartialDownload journal;
   journal.document_id = item.doc->document_id;
-  journal.etag = ServerEtag(*item.doc, *item.result);
-  journal.partial_path = item.writer->path();
-  journal.bytes = item.writer->size();
+  journal.etag = ServerEtag(*item.doc, *item.now->result);
+  journal.partial_path = item.now->writer->path();
+  journal.bytes = item.now->writer->size();
   std::lock_guard<std::mutex> lock(catalog_mu_);
   return catalog_.RecordPartial(journal);
 }
@@ -427,7 +431,7 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
     bytes_total_ += fetches[i]->bestands_grootte.value_or(0);
     item.doc = fetches[i];
     item.started = sleeper_.NowSeconds();
-    item.token = i;
+    item.token = static_cast<uint32_t>(i);
     pending.push_back(&item);
   }
   docs_total_ += static_cast<int>(items.size());
@@ -457,7 +461,7 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
         FetchItem* item = pending[i];
         ++item->attempts;
         requests.push_back(BuildRequest(*item));
-        if (item->attempts == 1) report->resumed_bytes += item->offset;  // from earlier runs
+        if (item->attempts == 1) report->resumed_bytes += item->now->offset;  // from earlier runs
       }
       transport_.RunBatch(std::move(requests), static_cast<size_t>(std::max(1, options.transfers)),
                           [&](size_t index, const Result<HttpResponse>& result) {
@@ -512,8 +516,8 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
 void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
                           ObjectPublisher& publisher) {
   Status st = result.ok() ? Status::Ok() : result.status();
-  if (!item.sink_status.ok()) st = item.sink_status;
-  if (st.ok() && item.writer == nullptr) st = OpenWriter(item);  // an empty body never reached the sink
+  if (!item.now->sink_status.ok()) st = item.now->sink_status;
+  if (st.ok() && item.now->writer == nullptr) st = OpenWriter(item);  // an empty body never reached the sink
   if (st.ok()) {
     // The publisher reports back through Published(); until then the item is in flight.
     const Document& d = *item.doc;
@@ -521,16 +525,16 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
     job.token = item.token;
     job.expected_sha256 = d.document_hash;
     job.expected_size = d.bestands_grootte.has_value() ? static_cast<uint64_t>(*d.bestands_grootte)
-                                                       : item.writer->size();
-    job.writer = std::move(item.writer);
+                                                       : item.now->writer->size();
+    job.writer = std::move(item.now->writer);
     publisher.Submit(std::move(job));
     return;
   }
   item.last = st;
-  if (item.writer != nullptr) {
+  if (item.now->writer != nullptr) {
     // Keep what arrived: the partial file stays for the next attempt or run.
     (void)RecordJournal(item);
-    item.writer.reset();
+    item.now->writer.reset();
   }
   std::lock_guard<std::mutex> lock(catalog_mu_);
   if (st.http_status() == 416) {
@@ -572,7 +576,7 @@ Status SyncExecutor::RecordPublished(const std::vector<FetchItem>& items,
   return txn.Commit();
 }
 
-// Back on the transfer thread: what the publisher did with one download.
+// On the calling thread (RunBatch completions): what the publisher did with one download.
 void SyncExecutor::Published(FetchItem& item, const PublishOutcome& outcome, SyncReport* report) {
   const Document& d = *item.doc;
   if (!outcome.recorded.ok()) {
@@ -588,6 +592,7 @@ void SyncExecutor::Published(FetchItem& item, const PublishOutcome& outcome, Syn
     ++report->counts.quarantined;
     ++docs_done_;
     item.done = true;
+    item.now.reset();
     item.last = Status::Ok();  // handled: never retried within this run
     report->failures.push_back(st.WithContext("document " + d.document_id));
     observer_.OnDocument("quarantined", d, 0, st);
@@ -597,8 +602,8 @@ void SyncExecutor::Published(FetchItem& item, const PublishOutcome& outcome, Syn
   item.done = true;
   item.last = Status::Ok();
   ++report->counts.fetched;
-  report->counts.bytes += item.result->bytes_received;
-  item.result.reset();
+  report->counts.bytes += item.now->result->bytes_received;
+  item.now.reset();
   ++docs_done_;
   observer_.OnDocument("fetched", d, static_cast<int64_t>(blob.size), Status::Ok());
 }
