@@ -16,6 +16,7 @@ namespace swfvault {
 namespace {
 
 constexpr size_t kChunkBytes = 1 << 20;
+constexpr size_t kBuffers = 4;  // chunks in flight between reading, hashing and writing
 
 // libarchive computes zip DOS times with localtime(); pinning TZ makes them UTC everywhere.
 class ScopedUtcTimeZone {
@@ -92,8 +93,8 @@ class BagWriter {
     return sink_.AddFile(plan_.root + "/" + path, content);
   }
 
-  // Streams one object into the archive, hashing it on the way (SHA-256 and SHA-512 on a
-  // helper thread, two buffers so hashing overlaps the next read and this write); the object
+  // Streams one object into the archive, hashing it on the way (SHA-256 and SHA-512 on helper
+  // threads, kBuffers buffers so hashing overlaps the next reads and this write); the object
   // must be exactly the size and SHA-256 the snapshot promised.
   Status StreamDocument(const PlannedDocument& p) {
     const ExportDocument& d = *p.doc;
@@ -101,7 +102,7 @@ class BagWriter {
     SWF_ASSIGN_OR_RETURN(auto reader, blobs_.Open(d.sha256));
     SWF_RETURN_IF_ERROR(sink_.BeginFile(plan_.root + "/" + p.path, d.size));
     uint64_t total = 0;
-    for (int k = 0;; k ^= 1) {
+    for (size_t k = 0;; k = (k + 1) % kBuffers) {
       std::vector<char>& buf = buffers_[k];
       Result<size_t> n = reader->Read(buf.data(), buf.size());
       if (!n.ok() || *n == 0) {
@@ -134,8 +135,9 @@ class BagWriter {
   const BagPlan& plan_;
   ArchiveSink& sink_;
   BlobSource& blobs_;
-  std::vector<char> buffers_[2] = {std::vector<char>(kChunkBytes), std::vector<char>(kChunkBytes)};
-  DigestPipeline digests_;
+  std::vector<std::vector<char>> buffers_ =
+      std::vector<std::vector<char>>(kBuffers, std::vector<char>(kChunkBytes));
+  DigestPipeline digests_{kBuffers};
   Digests payload_;
   std::vector<std::pair<std::string, std::string>> tag_sha256_;
 };

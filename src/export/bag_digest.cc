@@ -2,9 +2,11 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace swfvault {
 namespace {
@@ -52,47 +54,48 @@ void BagDigest::Update(std::string_view data) {
 DigestPair BagDigest::Finish() { return {FinishHex(state_->sha256), FinishHex(state_->sha512)}; }
 
 // One lane per digest: SHA-512 costs about 1.7x SHA-256, so on their own threads the two run
-// side by side instead of one after the other.
+// side by side instead of one after the other. Chunks wait in a ring of `depth` slots, so a
+// lane that falls behind for a moment (the machine is busy writing the archive) does not stall
+// the caller at once.
 struct DigestPipeline::State {
   struct Lane {
     const EVP_MD* md;
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    bool busy = false;
+    uint64_t done = 0;  // chunks this lane has hashed
     std::thread worker;
     explicit Lane(const EVP_MD* m) : md(m) { EVP_DigestInit_ex(ctx, md, nullptr); }
     ~Lane() { EVP_MD_CTX_free(ctx); }
   };
 
+  explicit State(size_t d) : depth(std::max<size_t>(2, d)), ring(depth) {}
+
+  const size_t depth;
   std::mutex mu;
   std::condition_variable work_cv;  // the lanes wait here for a chunk
   std::condition_variable done_cv;  // the caller waits here for the lanes
-  std::string_view pending;
-  uint64_t generation = 0;  // bumped by every Submit
+  std::vector<std::string_view> ring;
+  uint64_t submitted = 0;  // chunks handed over so far; chunk n is in ring[n % depth]
   bool stop = false;
   Lane lanes[2] = {Lane(EVP_sha256()), Lane(EVP_sha512())};
 
+  uint64_t Pending() const { return submitted - std::min(lanes[0].done, lanes[1].done); }
+
   void Loop(Lane& lane) {
-    uint64_t seen = 0;
     std::unique_lock<std::mutex> lock(mu);
     for (;;) {
-      work_cv.wait(lock, [&] { return generation != seen || stop; });
+      work_cv.wait(lock, [&] { return lane.done < submitted || stop; });
       if (stop) return;
-      seen = generation;
-      std::string_view chunk = pending;
+      std::string_view chunk = ring[lane.done % depth];
       lock.unlock();
       EVP_DigestUpdate(lane.ctx, chunk.data(), chunk.size());
       lock.lock();
-      lane.busy = false;
+      ++lane.done;
       done_cv.notify_all();
     }
   }
-
-  void WaitIdle(std::unique_lock<std::mutex>& lock) {
-    done_cv.wait(lock, [this] { return !lanes[0].busy && !lanes[1].busy; });
-  }
 };
 
-DigestPipeline::DigestPipeline() : state_(std::make_unique<State>()) {
+DigestPipeline::DigestPipeline(size_t depth) : state_(std::make_unique<State>(depth)) {
   for (State::Lane& lane : state_->lanes) {
     lane.worker = std::thread([s = state_.get(), &lane] { s->Loop(lane); });
   }
@@ -109,21 +112,22 @@ DigestPipeline::~DigestPipeline() {
 
 void DigestPipeline::Wait() {
   std::unique_lock<std::mutex> lock(state_->mu);
-  state_->WaitIdle(lock);
+  state_->done_cv.wait(lock, [this] { return state_->Pending() == 0; });
 }
 
 void DigestPipeline::Submit(std::string_view chunk) {
   std::unique_lock<std::mutex> lock(state_->mu);
-  state_->WaitIdle(lock);
-  state_->pending = chunk;
-  for (State::Lane& lane : state_->lanes) lane.busy = true;
-  ++state_->generation;
+  // Afterwards at most depth - 1 chunks are pending, so the chunk submitted `depth` calls
+  // before this one's successor is hashed: its buffer is free again.
+  state_->done_cv.wait(lock, [this] { return state_->Pending() + 2 <= state_->depth; });
+  state_->ring[state_->submitted % state_->depth] = chunk;
+  ++state_->submitted;
   state_->work_cv.notify_all();
 }
 
 DigestPair DigestPipeline::Finish() {
   std::unique_lock<std::mutex> lock(state_->mu);
-  state_->WaitIdle(lock);
+  state_->done_cv.wait(lock, [this] { return state_->Pending() == 0; });
   DigestPair out{FinishHex(state_->lanes[0].ctx), FinishHex(state_->lanes[1].ctx)};
   for (State::Lane& lane : state_->lanes) EVP_DigestInit_ex(lane.ctx, lane.md, nullptr);
   return out;

@@ -3,6 +3,7 @@
 #ifndef SWFVAULT_EXPORT_BAG_DIGEST_H_
 #define SWFVAULT_EXPORT_BAG_DIGEST_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,19 +32,20 @@ class BagDigest {
 };
 
 // SHA-256 and SHA-512 of a stream computed on two helper threads (one per digest), so they
-// overlap with each other and with the caller's own reading and writing. Submit() hands
-// over a chunk the caller must leave untouched until the next Wait() (or Submit/Finish, which
-// wait first). One caller thread at a time.
+// overlap with each other and with the caller's own reading and writing. Submit() hands over
+// a chunk the caller must leave untouched until `depth - 1` further Submit() calls have
+// returned, or Wait()/Finish(): a caller cycling through `depth` buffers may refill each one
+// as its turn comes. One caller thread at a time.
 class DigestPipeline {
  public:
-  DigestPipeline();
+  explicit DigestPipeline(size_t depth = 2);
   ~DigestPipeline();
   DigestPipeline(const DigestPipeline&) = delete;
   DigestPipeline& operator=(const DigestPipeline&) = delete;
 
-  // Waits for the previous chunk, then starts hashing `chunk` in the background.
+  // Waits until fewer than depth - 1 chunks are pending, then queues `chunk` for hashing.
   void Submit(std::string_view chunk);
-  // Returns once the last submitted chunk is hashed.
+  // Returns once every submitted chunk is hashed.
   void Wait();
   // Waits, returns the digests of everything submitted since the last Finish, and resets.
   DigestPair Finish();

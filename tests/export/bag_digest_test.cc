@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace swfvault::testing {
 namespace {
@@ -21,20 +22,24 @@ TEST(BagDigestTest, PipelineOverManyChunksMatchesOneShotAndResetsAfterFinish) {
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 131) ^ (i >> 9));
   const DigestPair expected = DigestOf(data);
 
-  DigestPipeline pipeline;
-  for (int round = 0; round < 2; ++round) {  // the second round proves Finish() resets
-    // Two buffers as the exporter uses them: the caller fills one while the lanes hash the other.
-    std::string buffers[2];
-    for (size_t off = 0, k = 0; off < data.size(); off += 65537, k ^= 1) {
-      buffers[k] = data.substr(off, 65537);
-      pipeline.Submit(buffers[k]);
-      if (off % 7 == 0) pipeline.Wait();
+  for (size_t depth : {2, 4}) {
+    DigestPipeline pipeline(depth);
+    for (int round = 0; round < 2; ++round) {  // the second round proves Finish() resets
+      // `depth` buffers as the exporter uses them: each is refilled when its turn comes round,
+      // while the lanes may still hash the others. Every buffer write happens then, so a lane
+      // reading a buffer too late would hash the wrong bytes.
+      std::vector<std::string> buffers(depth);
+      for (size_t off = 0, k = 0; off < data.size(); off += 65537, k = (k + 1) % depth) {
+        buffers[k].assign(data, off, 65537);
+        pipeline.Submit(buffers[k]);
+        if (off % 13 == 0) pipeline.Wait();
+      }
+      DigestPair got = pipeline.Finish();
+      EXPECT_EQ(got.sha256, expected.sha256) << "depth " << depth << " round " << round;
+      EXPECT_EQ(got.sha512, expected.sha512) << "depth " << depth << " round " << round;
     }
-    DigestPair got = pipeline.Finish();
-    EXPECT_EQ(got.sha256, expected.sha256) << "round " << round;
-    EXPECT_EQ(got.sha512, expected.sha512) << "round " << round;
+    EXPECT_EQ(pipeline.Finish().sha256, DigestOf("").sha256);  // nothing submitted since
   }
-  EXPECT_EQ(pipeline.Finish().sha256, DigestOf("").sha256);  // nothing submitted since
 }
 
 }  // namespace
