@@ -1,9 +1,17 @@
 #include "swfvault/object_publisher.h"
 
+#include <chrono>
+
 #include <algorithm>
 #include <utility>
 
 namespace swfvault {
+namespace {
+
+constexpr size_t kGroupTarget = 32;
+constexpr std::chrono::milliseconds kGroupLinger{20};
+
+}  // namespace
 
 ObjectPublisher::ObjectPublisher(BlobStore& store, int threads, RecordFn record,
                                  size_t max_waiting)
@@ -104,6 +112,11 @@ void ObjectPublisher::FinisherLoop() {
   while (true) {
     changed_.wait(lock, [this] { return stopping_ || !committed_.empty(); });
     if (committed_.empty()) return;  // stopping: workers are done, nothing left
+    // Let a group grow while more objects are on their way: every group costs a catalog
+    // commit (an fsync) and one fsync per shard directory it touched.
+    changed_.wait_for(lock, kGroupLinger, [this] {
+      return stopping_ || committed_.size() >= kGroupTarget || committed_.size() == unfinished_;
+    });
     std::vector<PublishOutcome> group;
     group.swap(committed_);
     lock.unlock();
