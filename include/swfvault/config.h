@@ -44,6 +44,7 @@ struct ConnectionProfile {
   Confidentiality max_level = Confidentiality::kSV;
   bool max_level_set = false;  // the config file set max_level (an export fails closed without)
   int transfers = 4;
+  int transfer_threads = 0;  // threads sharing the transfers; 0 = one per core, at most 4
   double connect_timeout_seconds = 15;
   double stall_timeout_seconds = 60;
   double requests_per_second = 0;  // 0 = unlimited

@@ -16,7 +16,8 @@ nlohmann::json ProfileJson(const ConnectionProfile& p) {
           {"ca", p.ca},
           {"oin_header", p.oin_header},
           {"max_level", std::string(ConfidentialityName(p.max_level))},
-          {"transfers", p.transfers}};
+          {"transfers", p.transfers},
+          {"transfer_threads", p.transfer_threads}};
 }
 
 // Files a profile names must exist; the key must not be readable by group or others.

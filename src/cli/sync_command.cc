@@ -17,6 +17,7 @@ struct SyncFlags {
   std::vector<std::string> ids;
   std::string max_level;
   int transfers = 0;
+  int transfer_threads = 0;
   bool dry_run = false;
   bool all = false;
   bool full = false;
@@ -128,7 +129,9 @@ nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, doub
 int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionProfile& profile,
                 Vault& vault, const Config& config, std::vector<nlohmann::json>* summaries) {
   auto started = std::chrono::steady_clock::now();
-  Result<std::unique_ptr<Connection>> connection = Connect(profile);
+  ConnectionProfile connect = profile;
+  if (flags.transfer_threads > 0) connect.transfer_threads = flags.transfer_threads;
+  Result<std::unique_ptr<Connection>> connection = Connect(connect);
   if (!connection.ok()) return Fail(ctx, connection.status());
   SyncOptions options;
   options.profile_name = profile.name;
@@ -291,6 +294,9 @@ CommandSpec SyncCommand() {
                 ->check(CLI::IsMember({"RV", "SV", "rv", "sv"}));
             app->add_option("--transfers", flags->transfers, "parallel downloads")
                 ->check(CLI::Range(1, 64));
+            app->add_option("--transfer-threads", flags->transfer_threads,
+                            "threads sharing the parallel downloads (default: one per core, at most 4)")
+                ->check(CLI::Range(1, 16));
             app->add_flag("--dry-run", flags->dry_run, "show the plan, change nothing");
             app->add_flag("--all", flags->all, "every profile in the config");
             auto* full = app->add_flag("--full", flags->full,

@@ -11,6 +11,7 @@ Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile) {
   options.ca_bundle_file = profile.ca;
   options.oin = profile.oin;
   options.oin_header = profile.oin_header;
+  options.transfer_threads = profile.transfer_threads;
   options.connect_timeout =
       std::chrono::milliseconds(static_cast<int64_t>(profile.connect_timeout_seconds * 1000));
   options.low_speed_time =

@@ -70,6 +70,7 @@ Status ReadProfileKeys(const toml::table& t, const std::string& where, Connectio
   SWF_RETURN_IF_ERROR(ReadLevel(t, "max_level", where, &p->max_level));
   if (t.contains("max_level")) p->max_level_set = true;
   SWF_RETURN_IF_ERROR(ReadInt(t, "transfers", where, 1, 64, &p->transfers));
+  SWF_RETURN_IF_ERROR(ReadInt(t, "transfer_threads", where, 0, 16, &p->transfer_threads));
   SWF_RETURN_IF_ERROR(ReadNumber(t, "connect_timeout", where, &p->connect_timeout_seconds));
   SWF_RETURN_IF_ERROR(ReadNumber(t, "stall_timeout", where, &p->stall_timeout_seconds));
   SWF_RETURN_IF_ERROR(ReadNumber(t, "requests_per_second", where, &p->requests_per_second));
@@ -89,7 +90,7 @@ Status CheckKnownKeys(const toml::table& t, const std::string& where,
 
 const std::vector<std::string_view> kProfileKeys = {
     "oin", "base_url", "cert", "key", "ca", "oin_header", "max_level", "transfers",
-    "connect_timeout", "stall_timeout", "requests_per_second"};
+    "transfer_threads", "connect_timeout", "stall_timeout", "requests_per_second"};
 
 Status ReadProfiles(const toml::table& root, const ConnectionProfile& defaults, const std::string& origin,
                     Config* config) {

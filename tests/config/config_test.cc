@@ -79,6 +79,17 @@ TEST(ConfigTest, TransfersOutOfRangeIsRejected) {
   EXPECT_NE(c.status().message().find("transfers"), std::string::npos);
 }
 
+TEST(ConfigTest, TransferThreadsIsReadAndBoundedByName) {
+  Result<Config> c = ParseConfig("transfer_threads = 3\n[profile.a]\noin = \"00000001000000001000\"\n", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  Result<ConnectionProfile> p = c->FindProfile("a");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->transfer_threads, 3);
+  Result<Config> bad = ParseConfig("transfer_threads = 17\n", "t.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("transfer_threads"), std::string::npos) << bad.status().message();
+}
+
 TEST(ConfigTest, FindProfileNeedsNameWhenSeveral) {
   Result<Config> c = ParseConfig(kSupplierConfig, "t.toml");
   ASSERT_TRUE(c.ok());
