@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "swfvault/exit_codes.h"
 #include "sync/sync_fixture.h"
@@ -52,6 +53,31 @@ TEST_F(SyncITest, FullMirrorVerifiesAndSecondSyncTransfersNoContent) {
       ASSERT_EQ(rows.size(), 1u);
       EXPECT_EQ(rows[0], "present|" + d["documentHash"].get<std::string>());
     }
+  }
+}
+
+TEST_F(SyncITest, OneLaneOrFourGiveTheSameVerifiedMirror) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 60},
+                                           {"minSize", 1024}, {"maxSize", 1 << 20}, {"seed", 21}});
+  ASSERT_EQ(ids.size(), 1u);
+  std::set<std::string> expected;
+  for (const auto& d : RemoteDocuments(ids[0])) expected.insert(d["documentHash"].get<std::string>());
+  ASSERT_GT(expected.size(), 50u);
+  for (const std::string lanes : {"1", "4"}) {
+    const std::filesystem::path vault = dir_.path() / ("vault-lanes-" + lanes);
+    ASSERT_EQ(Swf({"--vault", vault.string(), "init"}).exit_code, 0);
+    CliResult r = Swf({"--vault", vault.string(), "sync", ids[0], "--json", "--transfers", "8",
+                       "--transfer-threads", lanes});
+    ASSERT_EQ(r.exit_code, kExitOk) << lanes << " lanes: " << r.err;
+    EXPECT_EQ(r.Summary()["failed"], 0) << lanes << " lanes";
+    CliResult verify = Swf({"--vault", vault.string(), "verify", "--json"});
+    EXPECT_EQ(verify.exit_code, kExitOk) << lanes << " lanes: " << verify.err;
+    EXPECT_EQ(verify.Summary()["bad"], 0) << lanes << " lanes";
+    std::set<std::string> objects;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(vault / "objects")) {
+      if (e.is_regular_file()) objects.insert(e.path().filename().string());
+    }
+    EXPECT_EQ(objects, expected) << lanes << " lanes";
   }
 }
 
