@@ -79,6 +79,9 @@ struct DigestPipeline::State {
   Lane lanes[2] = {Lane(EVP_sha256()), Lane(EVP_sha512())};
 
   uint64_t Pending() const { return submitted - std::min(lanes[0].done, lanes[1].done); }
+  void WaitDrained(std::unique_lock<std::mutex>& lock) {
+    done_cv.wait(lock, [this] { return Pending() == 0; });
+  }
 
   void Loop(Lane& lane) {
     std::unique_lock<std::mutex> lock(mu);
@@ -112,7 +115,7 @@ DigestPipeline::~DigestPipeline() {
 
 void DigestPipeline::Wait() {
   std::unique_lock<std::mutex> lock(state_->mu);
-  state_->done_cv.wait(lock, [this] { return state_->Pending() == 0; });
+  state_->WaitDrained(lock);
 }
 
 void DigestPipeline::Submit(std::string_view chunk) {
@@ -127,7 +130,7 @@ void DigestPipeline::Submit(std::string_view chunk) {
 
 DigestPair DigestPipeline::Finish() {
   std::unique_lock<std::mutex> lock(state_->mu);
-  state_->done_cv.wait(lock, [this] { return state_->Pending() == 0; });
+  state_->WaitDrained(lock);
   DigestPair out{FinishHex(state_->lanes[0].ctx), FinishHex(state_->lanes[1].ctx)};
   for (State::Lane& lane : state_->lanes) EVP_DigestInit_ex(lane.ctx, lane.md, nullptr);
   return out;
