@@ -46,8 +46,8 @@ struct CommitResult {
 
 struct CommitOptions {
   // Group commit: skip the per-object fsync of the shard directory and leave it to
-  // BlobStore::SyncPublishedDirs(), which syncs each touched directory once. The caller must
-  // not record such objects in the catalog before that call returns Ok.
+  // BlobStore::SyncPublishedDirs(), which makes each touched directory durable once. The
+  // caller must not record such objects in the catalog before that call returns Ok.
   bool defer_dir_sync = false;
 };
 
@@ -162,10 +162,11 @@ class BlobStore {
   Result<std::vector<std::string>> ListObjects();
   // Deletes an object (a document withheld after its label was raised). Ok when absent.
   Status RemoveObject(std::string_view sha256);
-  // Fsyncs every shard directory that received an object committed with defer_dir_sync
-  // since the last call, once each. If a directory cannot be synced its pending objects are
-  // removed again (they are not durable and nothing recorded them) and kIoError says how
-  // many; the caller writes them again. Ok when nothing is pending.
+  // Makes every shard directory that received an object committed with defer_dir_sync since
+  // the last call durable, in one FileSystem::SyncDirs (one syncfs for a group spread over
+  // many shards). If that fails, every pending object is removed again (none is known to be
+  // durable and nothing recorded them) and kIoError says how many; the caller writes them
+  // again. Ok when nothing is pending.
   Status SyncPublishedDirs();
   // Removes old orphans: temps past the grace period, and partials / quarantined files
   // past their max age when one is set.

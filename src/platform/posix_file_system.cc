@@ -151,6 +151,30 @@ Status PosixFileSystem::SyncDir(const std::string& dir) {
   return st;
 }
 
+Status PosixFileSystem::SyncDirs(const std::vector<std::string>& dirs) {
+  constexpr size_t kSyncfsFrom = 4;
+  if (dirs.size() < kSyncfsFrom) return FileSystem::SyncDirs(dirs);
+  int fd = ::open(dirs.front().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Errno("open dir", dirs.front());
+  struct stat first;
+  bool one_filesystem = ::fstat(fd, &first) == 0;
+  for (size_t i = 1; one_filesystem && i < dirs.size(); ++i) {
+    struct stat sb;
+    one_filesystem = ::stat(dirs[i].c_str(), &sb) == 0 && sb.st_dev == first.st_dev;
+  }
+  if (!one_filesystem) {
+    ::close(fd);
+    return FileSystem::SyncDirs(dirs);
+  }
+  // Since Linux 5.8 syncfs reports writeback errors, like fsync does.
+  int rc = ::syncfs(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc == 0) return Status::Ok();
+  return ErrnoStatus(err, "syncfs of the filesystem holding " + std::to_string(dirs.size()) +
+                              " directories, among them " + dirs.front());
+}
+
 Result<FileStat> PosixFileSystem::Stat(const std::string& path) {
   struct stat sb;
   if (::lstat(path.c_str(), &sb) != 0) return Errno("stat", path);

@@ -328,18 +328,20 @@ Status BlobStore::SyncPublishedDirs() {
     std::lock_guard<std::mutex> lock(pending_mu_);
     pending.swap(pending_dir_syncs_);
   }
-  Status first_error;
+  if (pending.empty()) return Status::Ok();
+  std::vector<std::string> dirs;
+  dirs.reserve(pending.size());
+  for (const auto& entry : pending) dirs.push_back(entry.first);
+  Status st = fs_->SyncDirs(dirs);
+  if (st.ok()) return st;
+  // Which directories made it is unknown: none of these objects counts as durable.
   int discarded = 0;
-  for (const auto& [dir, objects] : pending) {
-    Status st = fs_->SyncDir(dir);
-    if (st.ok()) continue;
-    if (first_error.ok()) first_error = st;
-    for (const std::string& path : objects) {
+  for (const auto& entry : pending) {
+    for (const std::string& path : entry.second) {
       if (fs_->RemoveFile(path).ok()) ++discarded;
     }
   }
-  if (first_error.ok()) return first_error;
-  return IoError(first_error.message() + "; " + std::to_string(discarded) +
+  return IoError(st.message() + "; " + std::to_string(discarded) +
                  " unsynced objects discarded, write them again");
 }
 

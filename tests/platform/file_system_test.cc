@@ -113,6 +113,37 @@ TEST_F(PosixFileSystemTest, CreateDirsMakesNestedPrivateDirectories) {
   EXPECT_TRUE(fs_.SyncDir(P("a/b")).ok());
 }
 
+TEST_F(PosixFileSystemTest, SyncDirsTakesFewOrManyDirectories) {
+  // Fewer than four: one fsync each; four or more on one filesystem: one syncfs.
+  for (int n : {1, 3, 4, 9}) {
+    std::vector<std::string> dirs;
+    for (int i = 0; i < n; ++i) {
+      dirs.push_back(P("s" + std::to_string(n) + "/" + std::to_string(i)));
+      ASSERT_TRUE(fs_.CreateDirs(dirs.back()).ok());
+      WriteFile(dirs.back() + "/tmp", "x");
+      ASSERT_TRUE(fs_.Rename(dirs.back() + "/tmp", dirs.back() + "/obj").ok());
+    }
+    Status st = fs_.SyncDirs(dirs);
+    EXPECT_TRUE(st.ok()) << n << " dirs: " << st.ToString();
+  }
+  EXPECT_TRUE(fs_.SyncDirs({}).ok());
+}
+
+TEST_F(PosixFileSystemTest, SyncDirsNamesADirectoryThatIsMissing) {
+  for (int n : {2, 6}) {
+    std::vector<std::string> dirs;
+    for (int i = 0; i < n; ++i) {
+      dirs.push_back(P("m" + std::to_string(n) + "/" + std::to_string(i)));
+      ASSERT_TRUE(fs_.CreateDirs(dirs.back()).ok());
+    }
+    std::string gone = P("m" + std::to_string(n) + "/gone");
+    dirs.insert(dirs.begin() + 1, gone);
+    Status st = fs_.SyncDirs(dirs);
+    EXPECT_EQ(st.code(), StatusCode::kNotFound) << n << " dirs: " << st.ToString();
+    EXPECT_NE(st.message().find(gone), std::string::npos) << st.message();
+  }
+}
+
 TEST_F(PosixFileSystemTest, ListDirNamesEntriesWithoutDots) {
   WriteFile(P("one"), "1");
   WriteFile(P("two"), "2");

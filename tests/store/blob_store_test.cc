@@ -286,6 +286,30 @@ TEST_F(BlobStoreGroupCommitTest, FailedDirectorySyncDiscardsThePendingObjects) {
   EXPECT_FALSE(*store_.Has(b->blob.sha256));
 }
 
+TEST_F(BlobStoreGroupCommitTest, FailedSyncOfOneShardDiscardsThePendingObjectsOfEveryShard) {
+  // Once the group's sync fails, no pending object is known to be durable, whichever
+  // directory it went to: all of them go, and the next call has nothing left to sync.
+  std::vector<std::string> shas;
+  std::set<std::string> shards;
+  for (int i = 0; i < 12; ++i) {
+    auto r = PutDeferred(store_, "spread " + std::to_string(i));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    shas.push_back(r->blob.sha256);
+    shards.insert(r->blob.sha256.substr(0, 2));
+  }
+  ASSERT_GE(shards.size(), 3u);
+  fs_.FailNth(FsOp::kSyncDir, 2, EIO);
+  int before = fs_.Count(FsOp::kSyncDir);
+  Status st = store_.SyncPublishedDirs();
+  EXPECT_EQ(st.code(), StatusCode::kIoError);
+  EXPECT_EQ(fs_.Count(FsOp::kSyncDir) - before, 2);  // stopped at the failure
+  EXPECT_NE(st.message().find("12 unsynced objects discarded"), std::string::npos)
+      << st.message();
+  for (const std::string& sha : shas) EXPECT_FALSE(*store_.Has(sha)) << sha;
+  EXPECT_TRUE(store_.SyncPublishedDirs().ok());
+  EXPECT_EQ(fs_.Count(FsOp::kSyncDir) - before, 2);
+}
+
 TEST_F(BlobStoreGroupCommitTest, DedupAgainstPendingObjectIsPendingToo) {
   ASSERT_TRUE(PutDeferred(store_, "same").ok());
   auto again = Put("same");
