@@ -16,7 +16,8 @@ const std::map<std::string, FaultKind>& KindNames() {
       {"wrongContentLength", FaultKind::kWrongContentLength},
       {"wrongHash", FaultKind::kWrongHash},
       {"ignoreRange", FaultKind::kIgnoreRange},
-      {"changeEtag", FaultKind::kChangeEtag}};
+      {"changeEtag", FaultKind::kChangeEtag},
+      {"latency", FaultKind::kLatency}};
   return kNames;
 }
 
@@ -51,6 +52,8 @@ Result<Fault> ParseFault(const nlohmann::json& j) {
   SWF_RETURN_IF_ERROR(ReadNumber(j, "afterBytes", &f.after_bytes));
   SWF_RETURN_IF_ERROR(ReadNumber(j, "bytesPerSecond", &f.bytes_per_second));
   SWF_RETURN_IF_ERROR(ReadNumber(j, "extraBytes", &f.extra_bytes));
+  SWF_RETURN_IF_ERROR(ReadNumber(j, "ms", &f.ms));
+  if (f.ms < 0 || f.ms > 60000) return InvalidArgument("ms: must be 0-60000");
   if (j.contains("retryAfter")) {
     f.retry_after = j["retryAfter"].is_string() ? j["retryAfter"].get<std::string>()
                                                  : j["retryAfter"].dump();

@@ -33,6 +33,7 @@ enum class FaultKind {
   kWrongHash,           // metadata: documentHash of zeros
   kIgnoreRange,         // content: answer 200 with the whole body despite Range
   kChangeEtag,          // content and metadata: a different ETag on every request
+  kLatency,             // any route: wait `ms` before answering (a distant server)
 };
 
 struct Fault {
@@ -46,6 +47,7 @@ struct Fault {
   uint64_t after_bytes = 0;
   uint64_t bytes_per_second = 65536;
   uint64_t extra_bytes = 1000;
+  int64_t ms = 50;
 };
 
 class FaultInjector {

@@ -1,5 +1,7 @@
 // Actieverzoeken, berichten and notificaties.
+#include <chrono>
 #include <ctime>
+#include <thread>
 
 #include "emulator/actieverzoek_machine.h"
 #include "emulator/swf_api.h"
@@ -219,6 +221,9 @@ Status SwfApi::DeleteNotificatie(Call& c) {
 
 void SwfApi::RegisterHooks(httplib::Server& server) {
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (std::optional<Fault> slow = faults_->Take({FaultKind::kLatency}, req.path, "")) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(slow->ms));
+    }
     std::optional<Fault> f = faults_->Take({FaultKind::kStatus, FaultKind::kRetryAfter}, req.path, "");
     if (!f) return httplib::Server::HandlerResponse::Unhandled;
     if (f->kind == FaultKind::kRetryAfter) {

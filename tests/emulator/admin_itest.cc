@@ -93,6 +93,25 @@ TEST_F(AdminTest, SlowBodyIsThrottled) {
   EXPECT_GE(ms, 400);
 }
 
+TEST_F(AdminTest, LatencyDelaysEveryMatchingRequest) {
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "latency"}, {"ms", 300}, {"count", 2}, {"route", "/samenwerkingen$"}}}}});
+  HttpsClient a("gemeente-a");
+  for (int i = 0; i < 3; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    HttpResponse r = a.Get(Url("/samenwerkingen"));
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.status, 200);
+    if (i < 2) {
+      EXPECT_GE(ms, 300) << "request " << i;
+    }
+  }
+  nlohmann::json faults = emulator_->Admin("GET", "/_emulator/faults");
+  ASSERT_EQ(faults["faults"].size(), 1u);
+  EXPECT_EQ(faults["faults"][0]["type"], "latency");
+  EXPECT_EQ(faults["faults"][0]["remaining"], 0);  // two requests took it, the third did not
+}
+
 TEST_F(AdminTest, WrongHashInMetadata) {
   std::string id = BigDocument();
   emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "wrongHash"}, {"documentId", id}}}}});

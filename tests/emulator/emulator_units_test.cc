@@ -125,6 +125,9 @@ TEST(FaultInjectorTest, RejectsUnknownTypeAndBadRegex) {
   FaultInjector f;
   EXPECT_EQ(f.Set({{"faults", {{{"type", "x"}}}}}).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(f.Set({{"faults", {{{"type", "status"}, {"route", "("}}}}}).message().rfind("route:", 0), 0u);
+  EXPECT_EQ(f.Set({{"faults", {{{"type", "latency"}, {"ms", -1}}}}}).message().rfind("ms:", 0), 0u);
+  ASSERT_TRUE(f.Set({{"faults", {{{"type", "latency"}, {"ms", 25}}}}}).ok());
+  EXPECT_EQ(f.Take({FaultKind::kLatency}, "/any", "")->ms, 25);
 }
 
 TEST(TrafficStatsTest, RouteTemplateFoldsIds) {
