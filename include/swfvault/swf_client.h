@@ -97,6 +97,7 @@ class SwfClient {
 
  private:
   struct Call;
+  HttpRequest MakeRequest(Call call) const;
   Result<std::string> Exchange(Call call);
   template <typename T>
   Status WalkPages(const std::string& path, const ListQuery& query, const char* plural,
@@ -106,6 +107,10 @@ class SwfClient {
   template <typename T>
   Result<Page<T>> FetchPage(const std::string& path, const ListQuery& query, const char* plural,
                             int64_t pagina);
+  template <typename T>
+  Result<Page<T>> ParsePage(const std::string& body, const std::string& label, const char* plural,
+                            int64_t pagina);
+  std::string PagePath(const std::string& path, const ListQuery& query, int64_t pagina) const;
   template <typename T>
   Result<T> SendAndParse(Call call, const char* what);
   std::string Url(const std::string& path) const;

@@ -21,6 +21,9 @@ struct SwfClientOptions {
   size_t max_json_bytes = 8u << 20;
   int max_json_depth = 32;
   int max_pages = 100000;       // a server that never ends a listing is kCorruption
+  // Once the first page gives the page count, the next pages are fetched this many at a time
+  // (still handed over in order); 1 = one page after the other.
+  int parallel_pages = 4;
   bool upload_metadata_as_parts = false;  // default: metadata as query parameters
   std::chrono::milliseconds json_timeout{120000};  // per JSON exchange
 };

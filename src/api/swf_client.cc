@@ -146,7 +146,7 @@ SwfClient::SwfClient(Transport& transport, SwfClientOptions options)
 
 std::string SwfClient::Url(const std::string& path) const { return options_.base_url + path; }
 
-Result<std::string> SwfClient::Exchange(Call call) {
+HttpRequest SwfClient::MakeRequest(Call call) const {
   HttpRequest request;
   request.method = call.method;
   request.url = Url(call.path);
@@ -159,9 +159,14 @@ Result<std::string> SwfClient::Exchange(Call call) {
     request.body = std::move(call.body);
     request.headers.push_back({"Content-Type", call.content_type});
   }
-  SWF_ASSIGN_OR_RETURN(HttpResponse response, transport_.Send(std::move(request)));
-  if (response.body.empty() && !call.refetch_path.empty()) {
-    return Exchange(Call{"GET", call.refetch_path, "", ""});
+  return request;
+}
+
+Result<std::string> SwfClient::Exchange(Call call) {
+  std::string refetch_path = call.refetch_path;
+  SWF_ASSIGN_OR_RETURN(HttpResponse response, transport_.Send(MakeRequest(std::move(call))));
+  if (response.body.empty() && !refetch_path.empty()) {
+    return Exchange(Call{"GET", refetch_path, "", ""});
   }
   return std::move(response.body);
 }
@@ -177,15 +182,26 @@ Result<T> SwfClient::SendAndParse(Call call, const char* what) {
   return parsed;
 }
 
-template <typename T>
-Result<Page<T>> SwfClient::FetchPage(const std::string& path, const ListQuery& query,
-                                     const char* plural, int64_t pagina) {
+std::string SwfClient::PagePath(const std::string& path, const ListQuery& query,
+                                int64_t pagina) const {
   std::string q = QueryString(query);
   AddParam(q, "pagina", std::to_string(pagina));
   AddParam(q, "aantal", std::to_string(options_.page_size));
   if (path == "/notificaties") AddParam(q, "page", std::to_string(pagina));  // see docs/api.md
-  std::string label = "GET " + path + q;
-  SWF_ASSIGN_OR_RETURN(std::string body, Exchange(Call{"GET", path + q, "", ""}));
+  return path + q;
+}
+
+template <typename T>
+Result<Page<T>> SwfClient::FetchPage(const std::string& path, const ListQuery& query,
+                                     const char* plural, int64_t pagina) {
+  std::string page_path = PagePath(path, query, pagina);
+  SWF_ASSIGN_OR_RETURN(std::string body, Exchange(Call{"GET", page_path, "", ""}));
+  return ParsePage<T>(body, "GET " + page_path, plural, pagina);
+}
+
+template <typename T>
+Result<Page<T>> SwfClient::ParsePage(const std::string& body, const std::string& label,
+                                     const char* plural, int64_t pagina) {
   SWF_ASSIGN_OR_RETURN(json doc, ParseBoundedJson(body, {options_.max_json_bytes, options_.max_json_depth}, label));
   const json* items = nullptr;
   std::string items_path = std::string("$._embedded.") + plural;
@@ -230,16 +246,43 @@ Result<Page<T>> SwfClient::FetchPage(const std::string& path, const ListQuery& q
 template <typename T>
 Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, const char* plural,
                             const std::function<Status(Page<T>&)>& on_page) {
-  for (int64_t pagina = 0;; ++pagina) {
+  SWF_ASSIGN_OR_RETURN(Page<T> first, FetchPage<T>(path, query, plural, 0));
+  bool more = first.page.has_next && !first.items.empty();
+  const int64_t known_pages = first.page.total_pages;
+  SWF_RETURN_IF_ERROR(on_page(first));
+  int64_t pagina = 1;
+  // The page count is known: fetch the next pages a window at a time (a listing of 20,000
+  // documents is 200 round trips), and hand them over in order.
+  const int64_t window = std::max(1, options_.parallel_pages);
+  while (more && window > 1 && pagina < known_pages && pagina < options_.max_pages) {
+    int64_t end = std::min({known_pages, pagina + window, static_cast<int64_t>(options_.max_pages)});
+    std::vector<std::string> paths;
+    std::vector<HttpRequest> requests;
+    for (int64_t p = pagina; p < end; ++p) {
+      paths.push_back(PagePath(path, query, p));
+      requests.push_back(MakeRequest(Call{"GET", paths.back(), "", ""}));
+    }
+    size_t n = requests.size();
+    std::vector<Result<HttpResponse>> results = transport_.RunBatch(std::move(requests), n, nullptr);
+    for (size_t i = 0; i < n; ++i, ++pagina) {
+      if (!results[i].ok()) return results[i].status();
+      SWF_ASSIGN_OR_RETURN(Page<T> page, ParsePage<T>(results[i]->body, "GET " + paths[i], plural, pagina));
+      more = page.page.has_next && !page.items.empty();
+      SWF_RETURN_IF_ERROR(on_page(page));
+      if (!more) return Status::Ok();  // the listing shrank meanwhile: later pages are empty
+    }
+  }
+  // Page count unknown (only `_links.next`), or the listing grew meanwhile: one at a time.
+  for (; more; ++pagina) {
     if (pagina >= options_.max_pages) {
       return Corruption("GET " + path + ": listing did not end within " +
                         std::to_string(options_.max_pages) + " pages");
     }
     SWF_ASSIGN_OR_RETURN(Page<T> page, FetchPage<T>(path, query, plural, pagina));
-    bool more = page.page.has_next && !page.items.empty();
+    more = page.page.has_next && !page.items.empty();
     SWF_RETURN_IF_ERROR(on_page(page));
-    if (!more) return Status::Ok();
   }
+  return Status::Ok();
 }
 
 template <typename T>

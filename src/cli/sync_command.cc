@@ -131,6 +131,7 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   auto started = std::chrono::steady_clock::now();
   ConnectionProfile connect = profile;
   if (flags.transfer_threads > 0) connect.transfer_threads = flags.transfer_threads;
+  if (flags.transfers > 0) connect.transfers = flags.transfers;  // also bounds listing pages
   Result<std::unique_ptr<Connection>> connection = Connect(connect);
   if (!connection.ok()) return Fail(ctx, connection.status());
   SyncOptions options;

@@ -1,5 +1,6 @@
 #include "cli/wiring.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace swfvault {
@@ -28,6 +29,8 @@ Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile) {
       std::make_unique<RetryingTransport>(*connection->raw, RetryPolicy(), RealSleeper());
   SwfClientOptions client_options;
   client_options.base_url = profile.base_url;
+  // Listing pages in flight at once: a few, never more connections than --transfers allows.
+  client_options.parallel_pages = std::clamp(profile.transfers, 1, 4);
   connection->client = std::make_unique<SwfClient>(*connection->retrying, client_options);
   return connection;
 }

@@ -45,6 +45,7 @@ class FakeTransport : public Transport {
 
   std::vector<Result<HttpResponse>> RunBatch(std::vector<HttpRequest> requests_in, size_t,
                                              const CompletionCallback& on_done) override {
+    batch_sizes.push_back(requests_in.size());
     std::vector<Result<HttpResponse>> out{};
     for (size_t i = 0; i < requests_in.size(); ++i) {
       out.push_back(Send(std::move(requests_in[i])));
@@ -55,6 +56,7 @@ class FakeTransport : public Transport {
 
   size_t chunk_size = 7;  // small, so sinks see several chunks
   std::vector<HttpRequest> requests{};
+  std::vector<size_t> batch_sizes{};  // one entry per RunBatch call
 
  private:
   Result<HttpResponse> Deliver(const HttpRequest& request, const FakeResponse& r) {

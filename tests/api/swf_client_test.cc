@@ -53,6 +53,96 @@ TEST_F(SwfClientTest, EmptyCollectionWithoutEmbeddedIsAnEmptyList) {
   EXPECT_TRUE(docs->empty());
 }
 
+std::vector<std::string> Ids(const std::vector<Document>& docs) {
+  std::vector<std::string> ids;
+  for (const Document& d : docs) ids.push_back(d.document_id);
+  return ids;
+}
+
+TEST(SwfClientPagingTest, KnownPagesComeAWindowAtATimeAndInOrder) {
+  FakeTransport transport;
+  SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .parallel_pages = 3});
+  std::string path = std::string(kBase) + "/samenwerkingen/SAM-1/documenten?pagina=";
+  std::vector<std::string> expected;
+  for (int p = 0; p < 7; ++p) {
+    std::vector<std::string> ids = {"p" + std::to_string(p) + "a", "p" + std::to_string(p) + "b"};
+    expected.insert(expected.end(), ids.begin(), ids.end());
+    transport.Expect("GET", path + std::to_string(p) + "&aantal=2", Ok(DocumentenPage(p, 7, ids)));
+  }
+  auto docs = client.ListDocumenten("SAM-1");
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  EXPECT_EQ(Ids(*docs), expected);
+  EXPECT_EQ(transport.batch_sizes, (std::vector<size_t>{3, 3}));  // pages 1-3, then 4-6
+  EXPECT_EQ(transport.requests.size(), 7u);
+}
+
+TEST(SwfClientPagingTest, OnePageAtATimeWhenParallelPagesIsOne) {
+  FakeTransport transport;
+  SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .parallel_pages = 1});
+  for (int p = 0; p < 3; ++p) transport.Enqueue(Ok(DocumentenPage(p, 3, {"d" + std::to_string(p)})));
+  auto docs = client.ListDocumenten("SAM-1");
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  EXPECT_EQ(Ids(*docs), (std::vector<std::string>{"d0", "d1", "d2"}));
+  EXPECT_TRUE(transport.batch_sizes.empty());
+}
+
+TEST(SwfClientPagingTest, AListingThatShrinksEndsAtItsNewLastPage) {
+  // Page 0 promised 5 pages; by page 2 there are only 3. The window's later pages (nothing
+  // scripted for them: errors) are never looked at.
+  FakeTransport transport;
+  SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .parallel_pages = 4});
+  transport.Enqueue(Ok(DocumentenPage(0, 5, {"a", "b"})));
+  transport.Enqueue(Ok(DocumentenPage(1, 3, {"c", "d"})));
+  transport.Enqueue(Ok(DocumentenPage(2, 3, {"e"})));
+  auto docs = client.ListDocumenten("SAM-1");
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  EXPECT_EQ(Ids(*docs), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+}
+
+TEST(SwfClientPagingTest, AListingThatGrowsIsFollowedPageByPage) {
+  FakeTransport transport;
+  SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .parallel_pages = 4});
+  transport.Enqueue(Ok(DocumentenPage(0, 2, {"a", "b"})));
+  transport.Enqueue(Ok(DocumentenPage(1, 4, {"c", "d"})));  // two more pages appeared
+  transport.Enqueue(Ok(DocumentenPage(2, 4, {"e", "f"})));
+  transport.Enqueue(Ok(DocumentenPage(3, 4, {"g"})));
+  auto docs = client.ListDocumenten("SAM-1");
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  EXPECT_EQ(Ids(*docs), (std::vector<std::string>{"a", "b", "c", "d", "e", "f", "g"}));
+  EXPECT_EQ(transport.batch_sizes, (std::vector<size_t>{1}));  // page 1; then 2 and 3 alone
+  EXPECT_EQ(transport.requests.back().url,
+            std::string(kBase) + "/samenwerkingen/SAM-1/documenten?pagina=3&aantal=2");
+}
+
+TEST(SwfClientPagingTest, AFailedPageInAWindowFailsTheListingAfterTheEarlierPages) {
+  FakeTransport transport;
+  SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .parallel_pages = 4});
+  std::string path = std::string(kBase) + "/samenwerkingen/SAM-1/documenten?pagina=";
+  transport.Expect("GET", path + "0&aantal=2", Ok(DocumentenPage(0, 4, {"a", "b"})));
+  transport.Expect("GET", path + "1&aantal=2", Ok(DocumentenPage(1, 4, {"c", "d"})));
+  transport.Expect("GET", path + "2&aantal=2", Ok(R"({"message":"down"})", 503));
+  transport.Expect("GET", path + "3&aantal=2", Ok(DocumentenPage(3, 4, {"g"})));
+  std::vector<std::string> seen;
+  Status s = client.ForEachDocumentenPage("SAM-1", {}, [&](Page<Document>& page) {
+    for (const Document& d : page.items) seen.push_back(d.document_id);
+    return Status::Ok();
+  });
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c", "d"}));
+}
+
+TEST(SwfClientPagingTest, MaxPagesStillEndsAListingThatNeverEnds) {
+  FakeTransport transport;
+  SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .max_pages = 5,
+                                               .parallel_pages = 4});
+  for (int p = 0; p < 5; ++p) transport.Enqueue(Ok(DocumentenPage(p, 1000, {"x" + std::to_string(p)})));
+  auto docs = client.ListDocumenten("SAM-1");
+  EXPECT_EQ(docs.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(docs.status().message().find("did not end within 5 pages"), std::string::npos)
+      << docs.status().message();
+  EXPECT_EQ(transport.requests.size(), 5u);
+}
+
 TEST_F(SwfClientTest, PageAtATimeVisitsEachPageAndCanStopEarly) {
   transport_.Enqueue(Ok(DocumentenPage(0, 3, {"d1", "d2"})));
   transport_.Enqueue(Ok(DocumentenPage(1, 3, {"d3", "d4"})));
