@@ -246,10 +246,15 @@ Result<Page<T>> SwfClient::ParsePage(const std::string& body, const std::string&
 template <typename T>
 Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, const char* plural,
                             const std::function<Status(Page<T>&)>& on_page) {
+  // Hands one page to the caller; `more` says whether the listing goes on after it.
+  bool more = false;
+  auto hand_over = [&](Page<T>& page) {
+    more = page.page.has_next && !page.items.empty();
+    return on_page(page);
+  };
   SWF_ASSIGN_OR_RETURN(Page<T> first, FetchPage<T>(path, query, plural, 0));
-  bool more = first.page.has_next && !first.items.empty();
   const int64_t known_pages = first.page.total_pages;
-  SWF_RETURN_IF_ERROR(on_page(first));
+  SWF_RETURN_IF_ERROR(hand_over(first));
   int64_t pagina = 1;
   // The page count is known: fetch the next pages a window at a time (a listing of 20,000
   // documents is 200 round trips), and hand them over in order.
@@ -264,23 +269,21 @@ Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, con
     }
     size_t n = requests.size();
     std::vector<Result<HttpResponse>> results = transport_.RunBatch(std::move(requests), n, nullptr);
-    for (size_t i = 0; i < n; ++i, ++pagina) {
+    for (size_t i = 0; i < n && more; ++i, ++pagina) {
       if (!results[i].ok()) return results[i].status();
       SWF_ASSIGN_OR_RETURN(Page<T> page, ParsePage<T>(results[i]->body, "GET " + paths[i], plural, pagina));
-      more = page.page.has_next && !page.items.empty();
-      SWF_RETURN_IF_ERROR(on_page(page));
-      if (!more) return Status::Ok();  // the listing shrank meanwhile: later pages are empty
+      SWF_RETURN_IF_ERROR(hand_over(page));
     }
   }
   // Page count unknown (only `_links.next`), or the listing grew meanwhile: one at a time.
+  // A listing that shrank meanwhile has ended above (`more` false; later answers unread).
   for (; more; ++pagina) {
     if (pagina >= options_.max_pages) {
       return Corruption("GET " + path + ": listing did not end within " +
                         std::to_string(options_.max_pages) + " pages");
     }
     SWF_ASSIGN_OR_RETURN(Page<T> page, FetchPage<T>(path, query, plural, pagina));
-    more = page.page.has_next && !page.items.empty();
-    SWF_RETURN_IF_ERROR(on_page(page));
+    SWF_RETURN_IF_ERROR(hand_over(page));
   }
   return Status::Ok();
 }

@@ -144,7 +144,7 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
     if (!level.ok()) return Fail(ctx, level.status());
     options.ceiling = *level;
   }
-  options.transfers = flags.transfers > 0 ? flags.transfers : profile.transfers;
+  options.transfers = connect.transfers;
   options.dry_run = flags.dry_run;
   options.samenwerking_ids = flags.ids;
   options.mass_delete_percent = config.mass_delete_percent;

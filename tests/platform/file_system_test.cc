@@ -113,16 +113,22 @@ TEST_F(PosixFileSystemTest, CreateDirsMakesNestedPrivateDirectories) {
   EXPECT_TRUE(fs_.SyncDir(P("a/b")).ok());
 }
 
+// `n` fresh directories under `parent`, each holding one renamed file.
+std::vector<std::string> DirsWithARename(PosixFileSystem& fs, const std::string& parent, int n) {
+  std::vector<std::string> dirs;
+  for (int i = 0; i < n; ++i) {
+    dirs.push_back(parent + "/" + std::to_string(i));
+    EXPECT_TRUE(fs.CreateDirs(dirs.back()).ok());
+    WriteFile(dirs.back() + "/tmp", "x");
+    EXPECT_TRUE(fs.Rename(dirs.back() + "/tmp", dirs.back() + "/obj").ok());
+  }
+  return dirs;
+}
+
 TEST_F(PosixFileSystemTest, SyncDirsTakesFewOrManyDirectories) {
   // Fewer than four: one fsync each; four or more on one filesystem: one syncfs.
   for (int n : {1, 3, 4, 9}) {
-    std::vector<std::string> dirs;
-    for (int i = 0; i < n; ++i) {
-      dirs.push_back(P("s" + std::to_string(n) + "/" + std::to_string(i)));
-      ASSERT_TRUE(fs_.CreateDirs(dirs.back()).ok());
-      WriteFile(dirs.back() + "/tmp", "x");
-      ASSERT_TRUE(fs_.Rename(dirs.back() + "/tmp", dirs.back() + "/obj").ok());
-    }
+    std::vector<std::string> dirs = DirsWithARename(fs_, P("s" + std::to_string(n)), n);
     Status st = fs_.SyncDirs(dirs);
     EXPECT_TRUE(st.ok()) << n << " dirs: " << st.ToString();
   }
@@ -131,11 +137,7 @@ TEST_F(PosixFileSystemTest, SyncDirsTakesFewOrManyDirectories) {
 
 TEST_F(PosixFileSystemTest, SyncDirsNamesADirectoryThatIsMissing) {
   for (int n : {2, 6}) {
-    std::vector<std::string> dirs;
-    for (int i = 0; i < n; ++i) {
-      dirs.push_back(P("m" + std::to_string(n) + "/" + std::to_string(i)));
-      ASSERT_TRUE(fs_.CreateDirs(dirs.back()).ok());
-    }
+    std::vector<std::string> dirs = DirsWithARename(fs_, P("m" + std::to_string(n)), n);
     std::string gone = P("m" + std::to_string(n) + "/gone");
     dirs.insert(dirs.begin() + 1, gone);
     Status st = fs_.SyncDirs(dirs);
