@@ -10,12 +10,13 @@
 #include <thread>
 
 #include "catalog/catalog_test_util.h"
+#include "support/progress_pipe.h"
 
 namespace swfvault::testing {
 namespace {
 
 // Child body: records documents one transaction at a time, forever.
-[[noreturn]] void WriteForever(const std::string& path, int run) {
+[[noreturn]] void WriteForever(const std::string& path, int run, ProgressPipe& commits) {
   SystemClock clock;
   auto opened = Catalog::Open(path, &clock);
   if (!opened.ok()) _exit(3);
@@ -33,6 +34,7 @@ namespace {
         !catalog.AppendEvent(e).ok() || !tx->Commit().ok()) {
       _exit(6);
     }
+    if (!commits.Report()) _exit(7);
   }
 }
 
@@ -41,15 +43,26 @@ TEST(CatalogCrashTest, KillDuringTransactionsLeavesConsistentCatalog) {
   std::string path = (dir.path() / "catalog.db").string();
   std::mt19937 rng(4242);
   const int kRuns = 10;
+  int reported = 0;  // commits the children saw succeed
   for (int run = 0; run < kRuns; ++run) {
+    ProgressPipe commits;
+    ASSERT_TRUE(commits.ok());
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
-    if (pid == 0) WriteForever(path, run);
+    if (pid == 0) WriteForever(path, run, commits);
+    commits.CloseChildEnd();
+    // Kill after 0, 1 or 2 reported commits plus a random delay: some runs die before their
+    // first commit, some after, however slow the build or the disk.
+    ASSERT_TRUE(commits.WaitFor(run % 3, 120'000))
+        << "run " << run << ": writer reported " << commits.received() << " of " << run % 3
+        << " commits within 120 s each";
     std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 80));
     kill(pid, SIGKILL);
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status)) << "writer stopped early: " << WEXITSTATUS(status);
+    commits.Drain();
+    reported += commits.received();
   }
   FakeClock clock;
   auto catalog = Catalog::Open(path, &clock);
@@ -63,9 +76,12 @@ TEST(CatalogCrashTest, KillDuringTransactionsLeavesConsistentCatalog) {
   }
   EXPECT_EQ((*catalog)->ListEvents("")->size(), docs->size());
   EXPECT_EQ((*catalog)->ListBlobs()->size(), docs->size());
-  std::cout << "[ catalog crash runs ] " << kRuns << " SIGKILLs, " << docs->size()
-            << " committed documents consistent\n";
-  EXPECT_GT(docs->size(), 0u);
+  std::cout << "[ catalog crash runs ] " << kRuns << " SIGKILLs, " << reported
+            << " commits reported, " << docs->size() << " committed documents consistent\n";
+  // Every reported commit survived; at most one more per run (committed, not yet reported).
+  EXPECT_GE(docs->size(), static_cast<size_t>(reported));
+  EXPECT_LE(docs->size(), static_cast<size_t>(reported + kRuns));
+  EXPECT_GE(reported, 9);  // 3 runs wait for 1 commit, 3 for 2
 }
 
 }  // namespace

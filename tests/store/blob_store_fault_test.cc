@@ -6,12 +6,12 @@
 #include <random>
 #include <thread>
 
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "store/blob_store_test_util.h"
+#include "support/progress_pipe.h"
 
 namespace swfvault::testing {
 namespace {
@@ -101,14 +101,6 @@ TEST_F(BlobStoreFaultTest, FaultAtEveryStepNeverLeavesAHalfObjectOrATemp) {
 namespace swfvault::testing {
 namespace {
 
-// Reads one byte from `fd`, waiting at most `timeout_ms`; false on timeout or end of file.
-bool ReadOneByte(int fd, int timeout_ms) {
-  pollfd p{fd, POLLIN, 0};
-  if (poll(&p, 1, timeout_ms) != 1) return false;
-  char byte;
-  return read(fd, &byte, 1) == 1;
-}
-
 // A child process writes objects until it is SIGKILLed at a random moment; afterwards every
 // visible object is complete and correct, every commit the child saw succeed is visible, and
 // gc clears the orphans once they are old. The child reports each finished commit on a pipe.
@@ -122,12 +114,11 @@ TEST(BlobStoreCrashTest, KillAtRandomMomentsLeavesOnlyCompleteObjects) {
   std::mt19937 rng(20261128);
   int runs = 0, objects_seen = 0, orphans = 0, acknowledged = 0;
   for (int run = 0; run < 12; ++run, ++runs) {
-    int ack[2];
-    ASSERT_EQ(pipe(ack), 0);
+    ProgressPipe commits;
+    ASSERT_TRUE(commits.ok());
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-      close(ack[0]);
       PosixFileSystem child_fs;
       SystemClock child_clock;
       BlobStore store(&child_fs, &child_clock, vault);
@@ -140,23 +131,20 @@ TEST(BlobStoreCrashTest, KillAtRandomMomentsLeavesOnlyCompleteObjects) {
           if (!(*w)->Append(std::string_view(data).substr(off, 8192)).ok()) _exit(5);
         }
         if (!(*w)->Commit(Sha256Hex(data), data.size()).ok()) _exit(6);
-        if (write(ack[1], "c", 1) != 1) _exit(7);
+        if (!commits.Report()) _exit(7);
       }
     }
-    close(ack[1]);
-    const int wait_for = run % 3;
-    for (int k = 0; k < wait_for; ++k) {
-      ASSERT_TRUE(ReadOneByte(ack[0], 120'000)) << "run " << run << ": commit " << k
-                                               << " not reported within 120 s";
-      ++acknowledged;
-    }
+    commits.CloseChildEnd();
+    ASSERT_TRUE(commits.WaitFor(run % 3, 120'000))
+        << "run " << run << ": child reported " << commits.received() << " of " << run % 3
+        << " commits within 120 s each";
     std::this_thread::sleep_for(std::chrono::microseconds(2000 + rng() % 30000));
     kill(pid, SIGKILL);
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
-    while (ReadOneByte(ack[0], 0)) ++acknowledged;  // commits reported before the kill
-    close(ack[0]);
+    commits.Drain();  // commits reported before the kill
+    acknowledged += commits.received();
   }
   BlobStore store(&fs, &real_clock, vault);
   auto names = store.ListObjects();

@@ -4,6 +4,7 @@ add_library(swfvault_test_support STATIC
   tests/support/emulator_process.cc
   tests/support/https_client.cc
   tests/support/cli_process.cc
+  tests/support/progress_pipe.cc
 )
 target_include_directories(swfvault_test_support PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests ${CMAKE_SOURCE_DIR}/include)
 target_link_libraries(swfvault_test_support PUBLIC GTest::gtest PkgConfig::NLOHMANN PkgConfig::CURL Threads::Threads)
