@@ -1,13 +1,10 @@
 // SIGKILL during catalog writes: afterwards the catalog opens, passes integrity_check, and
 // every committed unit (blob + document + event) is whole.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <random>
-#include <thread>
 
 #include "catalog/catalog_test_util.h"
 #include "support/progress_pipe.h"
@@ -45,24 +42,13 @@ TEST(CatalogCrashTest, KillDuringTransactionsLeavesConsistentCatalog) {
   const int kRuns = 10;
   int reported = 0;  // commits the children saw succeed
   for (int run = 0; run < kRuns; ++run) {
-    ProgressPipe commits;
-    ASSERT_TRUE(commits.ok());
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) WriteForever(path, run, commits);
-    commits.CloseChildEnd();
     // Kill after 0, 1 or 2 reported commits plus a random delay: some runs die before their
     // first commit, some after, however slow the build or the disk.
-    ASSERT_TRUE(commits.WaitFor(run % 3, 120'000))
-        << "run " << run << ": writer reported " << commits.received() << " of " << run % 3
-        << " commits within 120 s each";
-    std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 80));
-    kill(pid, SIGKILL);
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "writer stopped early: " << WEXITSTATUS(status);
-    commits.Drain();
-    reported += commits.received();
+    KilledChild writer =
+        KillAfterReports(run % 3, std::chrono::milliseconds(20 + rng() % 80),
+                         [&](ProgressPipe& commits) { WriteForever(path, run, commits); });
+    ASSERT_TRUE(writer.error.empty()) << "run " << run << ": " << writer.error;
+    reported += writer.reported;
   }
   FakeClock clock;
   auto catalog = Catalog::Open(path, &clock);

@@ -4,10 +4,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <random>
-#include <thread>
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store/blob_store_test_util.h"
@@ -112,39 +109,28 @@ TEST(BlobStoreCrashTest, KillAtRandomMomentsLeavesOnlyCompleteObjects) {
   PosixFileSystem fs;
   SystemClock real_clock;
   std::mt19937 rng(20261128);
-  int runs = 0, objects_seen = 0, orphans = 0, acknowledged = 0;
-  for (int run = 0; run < 12; ++run, ++runs) {
-    ProgressPipe commits;
-    ASSERT_TRUE(commits.ok());
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      PosixFileSystem child_fs;
-      SystemClock child_clock;
-      BlobStore store(&child_fs, &child_clock, vault);
-      if (!store.Init().ok()) _exit(3);
-      for (unsigned i = 0;; ++i) {
-        std::string data = Content(64 * 1024 + i, static_cast<unsigned>(run * 100000) + i);
-        auto w = store.BeginWrite();
-        if (!w.ok()) _exit(4);
-        for (size_t off = 0; off < data.size(); off += 8192) {
-          if (!(*w)->Append(std::string_view(data).substr(off, 8192)).ok()) _exit(5);
-        }
-        if (!(*w)->Commit(Sha256Hex(data), data.size()).ok()) _exit(6);
-        if (!commits.Report()) _exit(7);
-      }
-    }
-    commits.CloseChildEnd();
-    ASSERT_TRUE(commits.WaitFor(run % 3, 120'000))
-        << "run " << run << ": child reported " << commits.received() << " of " << run % 3
-        << " commits within 120 s each";
-    std::this_thread::sleep_for(std::chrono::microseconds(2000 + rng() % 30000));
-    kill(pid, SIGKILL);
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
-    commits.Drain();  // commits reported before the kill
-    acknowledged += commits.received();
+  const int kRuns = 12;
+  int objects_seen = 0, orphans = 0, acknowledged = 0;
+  for (int run = 0; run < kRuns; ++run) {
+    KilledChild child = KillAfterReports(
+        run % 3, std::chrono::microseconds(2000 + rng() % 30000), [&](ProgressPipe& commits) {
+          PosixFileSystem child_fs;
+          SystemClock child_clock;
+          BlobStore store(&child_fs, &child_clock, vault);
+          if (!store.Init().ok()) _exit(3);
+          for (unsigned i = 0;; ++i) {
+            std::string data = Content(64 * 1024 + i, static_cast<unsigned>(run * 100000) + i);
+            auto w = store.BeginWrite();
+            if (!w.ok()) _exit(4);
+            for (size_t off = 0; off < data.size(); off += 8192) {
+              if (!(*w)->Append(std::string_view(data).substr(off, 8192)).ok()) _exit(5);
+            }
+            if (!(*w)->Commit(Sha256Hex(data), data.size()).ok()) _exit(6);
+            if (!commits.Report()) _exit(7);
+          }
+        });
+    ASSERT_TRUE(child.error.empty()) << "run " << run << ": " << child.error;
+    acknowledged += child.reported;
   }
   BlobStore store(&fs, &real_clock, vault);
   auto names = store.ListObjects();
@@ -162,12 +148,12 @@ TEST(BlobStoreCrashTest, KillAtRandomMomentsLeavesOnlyCompleteObjects) {
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->temps_removed, orphans);
   EXPECT_TRUE(FilesUnder(store.tmp_dir()).empty());
-  std::cout << "[ crash runs ] " << runs << " SIGKILLs, " << acknowledged
+  std::cout << "[ crash runs ] " << kRuns << " SIGKILLs, " << acknowledged
             << " commits reported, " << objects_seen << " objects verified, " << orphans
             << " orphan temps collected\n";
   // Every reported commit is visible; at most one more per run (published, not yet reported).
   EXPECT_GE(objects_seen, acknowledged);
-  EXPECT_LE(objects_seen, acknowledged + runs);
+  EXPECT_LE(objects_seen, acknowledged + kRuns);
   EXPECT_GE(acknowledged, 12);  // 4 runs wait for 1 commit, 4 for 2
 }
 

@@ -1,20 +1,19 @@
 #include "support/progress_pipe.h"
 
-#include <gtest/gtest.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 namespace swfvault::testing {
 
 ProgressPipe::ProgressPipe() {
   int fds[2];
-  if (pipe(fds) != 0) {
-    ADD_FAILURE() << "pipe: " << std::strerror(errno);
-    return;
-  }
+  if (pipe(fds) != 0) return;  // ok() is false; errno says why
   read_fd_ = fds[0];
   write_fd_ = fds[1];
 }
@@ -53,6 +52,35 @@ bool ProgressPipe::WaitFor(int count, int timeout_ms) {
 void ProgressPipe::Drain() {
   while (ReadOne(0)) {
   }
+}
+
+KilledChild KillAfterReports(int reports, std::chrono::microseconds delay,
+                             const std::function<void(ProgressPipe&)>& body) {
+  KilledChild out;
+  ProgressPipe pipe;
+  if (!pipe.ok()) return {std::string("pipe: ") + std::strerror(errno), 0};
+  pid_t pid = fork();
+  if (pid < 0) return {std::string("fork: ") + std::strerror(errno), 0};
+  if (pid == 0) {
+    body(pipe);
+    _exit(100);  // the body is meant to run until it is killed
+  }
+  pipe.CloseChildEnd();
+  const bool reported_in_time = pipe.WaitFor(reports, 120'000);
+  if (reported_in_time) std::this_thread::sleep_for(delay);
+  kill(pid, SIGKILL);
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) {
+    out.error = std::string("waitpid: ") + std::strerror(errno);
+  } else if (!WIFSIGNALED(status)) {
+    out.error = "child exited early with " + std::to_string(WEXITSTATUS(status));
+  } else if (!reported_in_time) {
+    out.error = "child reported " + std::to_string(pipe.received()) + " of " +
+                std::to_string(reports) + ", not within 120 s each";
+  }
+  pipe.Drain();
+  out.reported = pipe.received();
+  return out;
 }
 
 }  // namespace swfvault::testing

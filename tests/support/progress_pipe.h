@@ -1,14 +1,19 @@
 // ProgressPipe: a forked child reports each unit of finished work (a commit) to its parent, so
 // crash tests can aim a SIGKILL after a known number of commits instead of after a guessed
-// delay, which no slow build (sanitizers) or slow disk can outrun.
+// delay, which no slow build (sanitizers) or slow disk can outrun. KillAfterReports (below) is
+// the whole fork-report-kill-reap sequence; the child body only calls Report().
 #ifndef SWFVAULT_TESTS_SUPPORT_PROGRESS_PIPE_H_
 #define SWFVAULT_TESTS_SUPPORT_PROGRESS_PIPE_H_
+
+#include <chrono>
+#include <functional>
+#include <string>
 
 namespace swfvault::testing {
 
 class ProgressPipe {
  public:
-  ProgressPipe();  // fails the current test when no pipe can be made (check ok())
+  ProgressPipe();  // check ok(): false when no pipe could be made (errno says why)
   ~ProgressPipe();
   ProgressPipe(const ProgressPipe&) = delete;
   ProgressPipe& operator=(const ProgressPipe&) = delete;
@@ -33,6 +38,18 @@ class ProgressPipe {
   int write_fd_ = -1;
   int received_ = 0;
 };
+
+// What became of a child that KillAfterReports forked and killed.
+struct KilledChild {
+  std::string error;  // empty when it reported as asked and died by the SIGKILL
+  int reported = 0;   // reports received from it, those sent just before the kill included
+};
+
+// Forks a child that runs `body` (which reports on the pipe, works until it is killed and
+// leaves by _exit on any failure). The parent waits for `reports` reports (at most 120 s
+// each), then `delay`, then SIGKILLs and reaps the child, also when the wait failed.
+KilledChild KillAfterReports(int reports, std::chrono::microseconds delay,
+                             const std::function<void(ProgressPipe&)>& body);
 
 }  // namespace swfvault::testing
 
