@@ -215,8 +215,10 @@ Status SwfApi::GetContent(Call& c) {
     thread_local std::vector<char> buf(kChunk);
     ssize_t got = pread(*file, buf.data(), n, static_cast<off_t>(first + offset));
     if (got <= 0) return false;
+    // Counted once the socket took them: a write to a client that died is not "sent".
+    if (!sink.write(buf.data(), static_cast<size_t>(got))) return false;
     stats->AddContentBytes(static_cast<uint64_t>(got));
-    return sink.write(buf.data(), static_cast<size_t>(got));
+    return true;
   };
   c.res.set_content_provider(declared, doc.value("formaat", "application/octet-stream"), provider);
   return Status::Ok();
