@@ -113,9 +113,12 @@ class BlobWriter {
              bool is_partial);
 
   Status Fail(Status st);
-  Result<CommitResult> Quarantine(std::string_view expected_sha256, uint64_t expected_size,
-                                  const BlobRecord& actual);
-  Status MakeDurable();
+  // Commit's first step: the bytes against what was promised. A mismatch is quarantined.
+  Result<BlobRecord> Check(std::string_view expected_sha256, uint64_t expected_size);
+  Status Quarantine(std::string_view expected_sha256, uint64_t expected_size,
+                    const BlobRecord& actual);
+  // After the file was synced: close it and make it read-only.
+  Status Seal();
   Result<CommitResult> Publish(const BlobRecord& blob, const CommitOptions& options);
 
   BlobStore* store_;
@@ -129,6 +132,13 @@ class BlobWriter {
   Sha256Hasher sha_;
   Xxh3Hasher xxh_;
   std::string quarantine_path_;
+};
+
+// One finished writer and what the server promised for it (see BlobStore::CommitGroup).
+struct PendingCommit {
+  BlobWriter* writer = nullptr;
+  std::string_view expected_sha256;
+  uint64_t expected_size = 0;
 };
 
 class BlobStore {
@@ -145,6 +155,13 @@ class BlobStore {
   // reopened for appending after re-hashing the bytes already there (writer->size()).
   Result<std::unique_ptr<BlobWriter>> OpenPartial(std::string_view document_id,
                                                   std::string_view etag);
+  // Commit() for several writers at once, one result per item in order. Each is checked
+  // first (a mismatch is quarantined, as Commit does); the good ones are then made durable
+  // together by one FileSystem::SyncFiles (one syncfs for a larger group instead of one
+  // device flush per object) and only then renamed into place. If that sync fails, every
+  // good one gets kIoError and its bytes are discarded: write them again.
+  std::vector<Result<CommitResult>> CommitGroup(const std::vector<PendingCommit>& items,
+                                                const CommitOptions& options = {});
   // Removes that partial (ok when absent), e.g. after a 416 or a changed ETag.
   Status DiscardPartial(std::string_view document_id, std::string_view etag);
   // Bytes already in that partial (0 when absent).

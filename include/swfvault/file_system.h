@@ -107,6 +107,14 @@ class FileSystem {
     for (const std::string& dir : dirs) SWF_RETURN_IF_ERROR(SyncDir(dir));
     return Status::Ok();
   }
+  // Makes the contents of every one of `files` (all opened through this FileSystem) durable,
+  // as Sync() on each would; the first error stops it. After a failure none of them counts
+  // as durable: discard them all, never retry. This base version syncs each file in turn; a
+  // real filesystem may do the lot at once.
+  virtual Status SyncFiles(const std::vector<WritableFile*>& files) {
+    for (WritableFile* file : files) SWF_RETURN_IF_ERROR(file->Sync());
+    return Status::Ok();
+  }
 
   virtual Result<FileStat> Stat(const std::string& path) = 0;
   // Names (not paths) of the entries of `dir`, without "." and "..", unsorted.
@@ -137,6 +145,9 @@ class PosixFileSystem : public FileSystem {
   // Every fsync ends in a flush of the device's write cache, so a group of objects spread
   // over many shard directories would otherwise wait for one flush per shard.
   Status SyncDirs(const std::vector<std::string>& dirs) override;
+  // Likewise four or more files on one filesystem: one syncfs(2), called on the file opened
+  // first, so that it reports every writeback error since any of them was opened.
+  Status SyncFiles(const std::vector<WritableFile*>& files) override;
   Result<FileStat> Stat(const std::string& path) override;
   Result<std::vector<std::string>> ListDir(const std::string& dir) override;
   Status RemoveFile(const std::string& path) override;

@@ -2,11 +2,12 @@
 //
 // RELIABILITY rule 1 costs a data fsync per object, a directory fsync and a catalog commit
 // (synchronous=FULL). Done inline they stall every other transfer on the loop thread. Here
-// worker threads fsync and rename objects (several fsyncs in flight let the file system
-// batch its journal commits), and one finisher thread makes each group durable: it syncs the
-// touched shard directories once, then hands the whole group to `record` (one catalog
-// transaction) and only then reports it done. The order per object stays: fsync the file,
-// rename without replacing, fsync the directory, record in SQLite.
+// worker threads make objects durable and rename them, a group at a time: the jobs that
+// queued up while another worker was syncing go through one BlobStore::CommitGroup (one
+// syncfs instead of a device flush per object). One finisher thread then makes each group
+// durable: it syncs the touched shard directories once, then hands the whole group to
+// `record` (one catalog transaction) and only then reports it done. The order per object
+// stays: fsync the file, rename without replacing, fsync the directory, record in SQLite.
 //
 // With threads == 0 everything happens inside Submit(), one object per group.
 #ifndef SWFVAULT_OBJECT_PUBLISHER_H_
@@ -64,7 +65,7 @@ class ObjectPublisher {
   std::vector<PublishOutcome> Drain();
 
  private:
-  PublishOutcome Commit(PublishJob& job) const;
+  std::vector<PublishOutcome> Commit(std::vector<PublishJob>& jobs) const;
   void RecordGroup(std::vector<PublishOutcome>& group);
   void WorkerLoop();
   void FinisherLoop();
@@ -79,6 +80,7 @@ class ObjectPublisher {
   std::vector<PublishOutcome> committed_;     // waiting for the finisher
   std::vector<PublishOutcome> done_;          // waiting for TakeDone()
   size_t unfinished_ = 0;                     // submitted, not yet in done_
+  int syncing_ = 0;                           // workers inside Commit
   bool stopping_ = false;
   Status dir_sync_failure_;  // sticky: after a failed directory fsync nothing more is recorded
   std::vector<std::thread> workers_;

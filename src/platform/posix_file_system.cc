@@ -6,6 +6,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <random>
 
@@ -39,7 +40,8 @@ class PosixReadableFile : public ReadableFile {
 
 class PosixWritableFile : public WritableFile {
  public:
-  PosixWritableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  PosixWritableFile(int fd, std::string path)
+      : fd_(fd), path_(std::move(path)), opened_(next_opened_.fetch_add(1)) {}
   ~PosixWritableFile() override {
     if (fd_ >= 0) ::close(fd_);
   }
@@ -74,9 +76,17 @@ class PosixWritableFile : public WritableFile {
     return Status::Ok();
   }
 
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+  // Order of opening within the process: syncfs reports the writeback errors of the whole
+  // filesystem since the file it is called on was opened.
+  uint64_t opened() const { return opened_; }
+
  private:
+  static inline std::atomic<uint64_t> next_opened_{0};
   int fd_;
   std::string path_;
+  uint64_t opened_;
 };
 
 class PosixFileLock : public FileLock {
@@ -173,6 +183,29 @@ Status PosixFileSystem::SyncDirs(const std::vector<std::string>& dirs) {
   if (rc == 0) return Status::Ok();
   return ErrnoStatus(err, "syncfs of the filesystem holding " + std::to_string(dirs.size()) +
                               " directories, among them " + dirs.front());
+}
+
+Status PosixFileSystem::SyncFiles(const std::vector<WritableFile*>& files) {
+  constexpr size_t kSyncfsFrom = 4;
+  if (files.size() < kSyncfsFrom) return FileSystem::SyncFiles(files);
+  const PosixWritableFile* first = nullptr;
+  dev_t device = 0;
+  for (WritableFile* file : files) {
+    const auto* posix = dynamic_cast<const PosixWritableFile*>(file);
+    struct stat sb;
+    if (posix == nullptr || posix->fd() < 0 || ::fstat(posix->fd(), &sb) != 0 ||
+        (first != nullptr && sb.st_dev != device)) {
+      return FileSystem::SyncFiles(files);
+    }
+    if (first == nullptr) device = sb.st_dev;
+    if (first == nullptr || posix->opened() < first->opened()) first = posix;
+  }
+  // Since Linux 5.8 syncfs reports writeback errors, like fsync does; on the file opened
+  // first it covers every error since any of these files existed.
+  if (::syncfs(first->fd()) == 0) return Status::Ok();
+  int err = errno;
+  return ErrnoStatus(err, "syncfs of the filesystem holding " + std::to_string(files.size()) +
+                                " files, among them " + first->path());
 }
 
 Result<FileStat> PosixFileSystem::Stat(const std::string& path) {

@@ -82,18 +82,21 @@ Status BlobWriter::Discard() {
 
 Result<CommitResult> BlobWriter::Commit(std::string_view expected_sha256, uint64_t expected_size,
                                         const CommitOptions& options) {
+  return std::move(store_->CommitGroup({{this, expected_sha256, expected_size}}, options).front());
+}
+
+Result<BlobRecord> BlobWriter::Check(std::string_view expected_sha256, uint64_t expected_size) {
   if (done_) return Internal("commit of finished writer " + path_);
   if (Status st = CheckName(expected_sha256); !st.ok()) return Fail(st);
   BlobRecord actual{sha_.FinishHex(), xxh_.FinishHex(), size_};
   if (actual.sha256 != expected_sha256 || actual.size != expected_size) {
     return Quarantine(expected_sha256, expected_size, actual);
   }
-  SWF_RETURN_IF_ERROR(MakeDurable());
-  return Publish(actual, options);
+  return actual;
 }
 
-Result<CommitResult> BlobWriter::Quarantine(std::string_view expected_sha256,
-                                            uint64_t expected_size, const BlobRecord& actual) {
+Status BlobWriter::Quarantine(std::string_view expected_sha256, uint64_t expected_size,
+                              const BlobRecord& actual) {
   file_.reset();
   // The source's own name (random temp or partial key) keeps same-instant names apart.
   std::string source = path_.substr(path_.rfind('/') + 1);
@@ -112,12 +115,8 @@ Result<CommitResult> BlobWriter::Quarantine(std::string_view expected_sha256,
   return Corruption(what + "; not published, quarantined at " + target);
 }
 
-Status BlobWriter::MakeDurable() {
-  // After a failed fsync the page cache may already have dropped the dirty pages, so a
-  // second fsync could "succeed" over lost data: discard and let the caller rewrite.
-  Status st = file_->Sync();
-  if (!st.ok()) return Fail(st.WithContext("fsync failed, bytes discarded; write them again"));
-  st = file_->Close();
+Status BlobWriter::Seal() {
+  Status st = file_->Close();
   if (!st.ok()) return Fail(st);
   file_.reset();
   st = store_->fs_->MakeReadOnly(path_);
@@ -195,6 +194,40 @@ Status BlobStore::EnsureShardDir(std::string_view sha256) {
   if (st.status().code() != StatusCode::kNotFound) return st.status();
   SWF_RETURN_IF_ERROR(fs_->CreateDirs(shard));
   return fs_->SyncDir(objects_dir());
+}
+
+std::vector<Result<CommitResult>> BlobStore::CommitGroup(const std::vector<PendingCommit>& items,
+                                                         const CommitOptions& options) {
+  std::vector<Result<CommitResult>> out;
+  out.reserve(items.size());
+  std::vector<BlobRecord> checked(items.size());
+  std::vector<WritableFile*> files;
+  for (size_t i = 0; i < items.size(); ++i) {
+    Result<BlobRecord> actual = items[i].writer->Check(items[i].expected_sha256,
+                                                        items[i].expected_size);
+    if (actual.ok()) {
+      checked[i] = std::move(actual).value();
+      files.push_back(items[i].writer->file_.get());
+      out.push_back(Internal("not committed"));
+    } else {
+      out.push_back(actual.status());
+    }
+  }
+  // After a failed fsync the page cache may already have dropped the dirty pages, so a
+  // second fsync could "succeed" over lost data: discard and let the caller rewrite.
+  Status synced = files.empty() ? Status::Ok() : fs_->SyncFiles(files);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (checked[i].sha256.empty()) continue;  // quarantined or refused above
+    BlobWriter& writer = *items[i].writer;
+    if (!synced.ok()) {
+      out[i] = writer.Fail(synced.WithContext("fsync failed, bytes discarded; write them again"));
+    } else if (Status sealed = writer.Seal(); !sealed.ok()) {
+      out[i] = sealed;
+    } else {
+      out[i] = writer.Publish(checked[i], options);
+    }
+  }
+  return out;
 }
 
 Result<std::unique_ptr<BlobWriter>> BlobStore::BeginWrite() {

@@ -10,6 +10,7 @@ namespace {
 
 constexpr size_t kGroupTarget = 32;
 constexpr std::chrono::milliseconds kGroupLinger{20};
+constexpr size_t kMaxSyncGroup = 64;
 
 }  // namespace
 
@@ -33,8 +34,9 @@ ObjectPublisher::~ObjectPublisher() {
 
 void ObjectPublisher::Submit(PublishJob job) {
   if (workers_.empty()) {
-    std::vector<PublishOutcome> group;
-    group.push_back(Commit(job));
+    std::vector<PublishJob> one;
+    one.push_back(std::move(job));
+    std::vector<PublishOutcome> group = Commit(one);
     RecordGroup(group);
     std::lock_guard<std::mutex> lock(mu_);
     for (PublishOutcome& o : group) done_.push_back(std::move(o));
@@ -63,14 +65,22 @@ std::vector<PublishOutcome> ObjectPublisher::Drain() {
   return out;
 }
 
-PublishOutcome ObjectPublisher::Commit(PublishJob& job) const {
-  PublishOutcome out;
-  out.token = job.token;
+std::vector<PublishOutcome> ObjectPublisher::Commit(std::vector<PublishJob>& jobs) const {
+  std::vector<PendingCommit> items;
+  items.reserve(jobs.size());
+  for (PublishJob& job : jobs) {
+    items.push_back({job.writer.get(), job.expected_sha256, job.expected_size});
+  }
   CommitOptions options;
   options.defer_dir_sync = true;  // the group's directories are synced once, in RecordGroup
-  out.committed = job.writer->Commit(job.expected_sha256, job.expected_size, options);
-  out.quarantine_path = job.writer->quarantine_path();
-  job.writer.reset();
+  std::vector<Result<CommitResult>> committed = store_.CommitGroup(items, options);
+  std::vector<PublishOutcome> out(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    out[i].token = jobs[i].token;
+    out[i].committed = std::move(committed[i]);
+    out[i].quarantine_path = jobs[i].writer->quarantine_path();
+    jobs[i].writer.reset();
+  }
   return out;
 }
 
@@ -95,14 +105,23 @@ void ObjectPublisher::RecordGroup(std::vector<PublishOutcome>& group) {
 void ObjectPublisher::WorkerLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    changed_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+    // Group commit: a worker starts at once while no other is syncing; otherwise the jobs
+    // gather until a group is worth a sync of its own, or until the syncing worker is back.
+    changed_.wait(lock, [this] {
+      return stopping_ || (!jobs_.empty() && (syncing_ == 0 || jobs_.size() >= kGroupTarget));
+    });
     if (jobs_.empty()) return;  // stopping, and nothing left
-    PublishJob job = std::move(jobs_.front());
-    jobs_.pop_front();
+    std::vector<PublishJob> group;
+    while (!jobs_.empty() && group.size() < kMaxSyncGroup) {
+      group.push_back(std::move(jobs_.front()));
+      jobs_.pop_front();
+    }
+    ++syncing_;
     lock.unlock();
-    PublishOutcome outcome = Commit(job);
+    std::vector<PublishOutcome> outcomes = Commit(group);
     lock.lock();
-    committed_.push_back(std::move(outcome));
+    --syncing_;
+    for (PublishOutcome& o : outcomes) committed_.push_back(std::move(o));
     changed_.notify_all();
   }
 }

@@ -146,6 +146,53 @@ TEST_F(PosixFileSystemTest, SyncDirsNamesADirectoryThatIsMissing) {
   }
 }
 
+// `n` files under `prefix`, each holding its own name, open and not yet synced.
+std::vector<std::unique_ptr<WritableFile>> FilesWithData(PosixFileSystem& fs,
+                                                         const std::string& prefix, int n) {
+  std::vector<std::unique_ptr<WritableFile>> files;
+  for (int i = 0; i < n; ++i) {
+    auto file = fs.CreateExclusive(prefix + std::to_string(i));
+    EXPECT_TRUE(file.ok()) << file.status().ToString();
+    if (!file.ok()) break;
+    EXPECT_TRUE((*file)->Append(prefix + std::to_string(i)).ok());
+    files.push_back(std::move(file).value());
+  }
+  return files;
+}
+
+std::vector<WritableFile*> Raw(const std::vector<std::unique_ptr<WritableFile>>& files) {
+  std::vector<WritableFile*> out;
+  for (const auto& f : files) out.push_back(f.get());
+  return out;
+}
+
+TEST_F(PosixFileSystemTest, SyncFilesTakesFewOrManyFiles) {
+  // Fewer than four: one fsync each; four or more on one filesystem: one syncfs.
+  for (int n : {1, 3, 4, 9}) {
+    std::string prefix = P("f" + std::to_string(n) + "-");
+    auto files = FilesWithData(fs_, prefix, n);
+    Status st = fs_.SyncFiles(Raw(files));
+    EXPECT_TRUE(st.ok()) << n << " files: " << st.ToString();
+    for (int i = 0; i < n; ++i) {
+      EXPECT_TRUE(files[i]->Close().ok());
+      EXPECT_EQ(ReadFile(prefix + std::to_string(i)), prefix + std::to_string(i));
+    }
+  }
+  EXPECT_TRUE(fs_.SyncFiles({}).ok());
+}
+
+TEST_F(PosixFileSystemTest, SyncFilesNamesAFileItCannotSync) {
+  // A file closed too early cannot be synced, in a small group and in a large one.
+  for (int n : {2, 6}) {
+    std::string prefix = P("c" + std::to_string(n) + "-");
+    auto files = FilesWithData(fs_, prefix, n);
+    ASSERT_TRUE(files[1]->Close().ok());
+    Status st = fs_.SyncFiles(Raw(files));
+    EXPECT_EQ(st.code(), StatusCode::kIoError) << n << " files: " << st.ToString();
+    EXPECT_NE(st.message().find(prefix + "1"), std::string::npos) << st.message();
+  }
+}
+
 TEST_F(PosixFileSystemTest, ListDirNamesEntriesWithoutDots) {
   WriteFile(P("one"), "1");
   WriteFile(P("two"), "2");

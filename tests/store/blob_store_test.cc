@@ -310,6 +310,74 @@ TEST_F(BlobStoreGroupCommitTest, FailedSyncOfOneShardDiscardsThePendingObjectsOf
   EXPECT_EQ(fs_.Count(FsOp::kSyncDir) - before, 2);
 }
 
+// Writers for `datas`, each with its true hash unless `wrong` names its index.
+struct Group {
+  std::vector<std::unique_ptr<BlobWriter>> writers;
+  std::vector<std::string> expected;
+  std::vector<PendingCommit> Items(const std::vector<std::string>& datas) const {
+    std::vector<PendingCommit> items;
+    for (size_t i = 0; i < writers.size(); ++i) {
+      items.push_back({writers[i].get(), expected[i], datas[i].size()});
+    }
+    return items;
+  }
+};
+
+Group WriteGroup(BlobStore& store, const std::vector<std::string>& datas, int wrong = -1) {
+  Group g;
+  for (size_t i = 0; i < datas.size(); ++i) {
+    auto writer = store.BeginWrite();
+    EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+    EXPECT_TRUE((*writer)->Append(datas[i]).ok());
+    g.writers.push_back(std::move(writer).value());
+    g.expected.push_back(static_cast<int>(i) == wrong ? std::string(64, 'e') : Sha256Hex(datas[i]));
+  }
+  return g;
+}
+
+TEST_F(BlobStoreGroupCommitTest, CommitGroupPublishesTheGoodAndQuarantinesTheBad) {
+  std::vector<std::string> datas;
+  for (int i = 0; i < 7; ++i) datas.push_back(Content(1000 + i, i + 1));
+  Group g = WriteGroup(store_, datas, /*wrong=*/2);
+  int syncs = fs_.Count(FsOp::kSync);
+  auto results = store_.CommitGroup(g.Items(datas));
+  ASSERT_EQ(results.size(), datas.size());
+  for (size_t i = 0; i < datas.size(); ++i) {
+    if (i == 2) {
+      EXPECT_EQ(results[i].status().code(), StatusCode::kCorruption);
+      EXPECT_FALSE(g.writers[i]->quarantine_path().empty());
+      EXPECT_FALSE(*store_.Has(Sha256Hex(datas[i])));
+      continue;
+    }
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].status().ToString();
+    EXPECT_EQ(results[i]->blob.sha256, Sha256Hex(datas[i]));
+    EXPECT_EQ(results[i]->blob.size, datas[i].size());
+    EXPECT_TRUE(store_.Verify(results[i]->blob, VerifyMode::kFull).ok());
+  }
+  EXPECT_EQ(fs_.Count(FsOp::kSync) - syncs, 6);  // the quarantined one needs no fsync
+  EXPECT_TRUE(FilesUnder(Vault() / "tmp").empty());
+}
+
+TEST_F(BlobStoreGroupCommitTest, FailedSyncOfAGroupDiscardsEveryObjectInIt) {
+  // RELIABILITY rule 4: after a failed fsync nothing in the group is known to be on disk.
+  std::vector<std::string> datas;
+  for (int i = 0; i < 5; ++i) datas.push_back(Content(3000, i + 10));
+  Group g = WriteGroup(store_, datas, /*wrong=*/4);
+  fs_.FailNth(FsOp::kSync, 2, EIO);
+  auto results = store_.CommitGroup(g.Items(datas));
+  ASSERT_EQ(results.size(), datas.size());
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(results[i].status().code(), StatusCode::kIoError) << i;
+    EXPECT_NE(results[i].status().message().find("write them again"), std::string::npos)
+        << results[i].status().ToString();
+    EXPECT_FALSE(*store_.Has(Sha256Hex(datas[i]))) << i;
+  }
+  EXPECT_EQ(results[4].status().code(), StatusCode::kCorruption);
+  EXPECT_TRUE(FilesUnder(Vault() / "tmp").empty());
+  EXPECT_TRUE(store_.ListObjects()->empty());
+  EXPECT_EQ(FilesUnder(Vault() / "quarantine").size(), 1u);
+}
+
 TEST_F(BlobStoreGroupCommitTest, DedupAgainstPendingObjectIsPendingToo) {
   ASSERT_TRUE(PutDeferred(store_, "same").ok());
   auto again = Put("same");

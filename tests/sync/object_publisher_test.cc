@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
@@ -141,11 +142,100 @@ TEST_P(ObjectPublisherTest, DestructorWaitsForSubmittedJobs) {
   for (size_t i = 0; i < 10; ++i) EXPECT_TRUE(*store_.Has(Sha256Hex(Content(2000, i + 1))));
 }
 
+TEST_P(ObjectPublisherTest, FailedSyncDiscardsItsGroupAndNothingElse) {
+  fs_.FailNth(FsOp::kSync, 1, EIO);
+  ObjectPublisher publisher(store_, GetParam(), recorder_.Fn());
+  constexpr size_t kJobs = 20;
+  for (size_t i = 0; i < kJobs; ++i) publisher.Submit(Job(i, Content(700 + i, i + 1)));
+  std::vector<PublishOutcome> done = publisher.Drain();
+  ASSERT_EQ(done.size(), kJobs);
+  int failed = 0;
+  for (const PublishOutcome& o : done) {
+    std::string sha = Sha256Hex(Content(700 + o.token, o.token + 1));
+    if (o.committed.ok()) {
+      EXPECT_TRUE(*store_.Has(sha)) << o.token;
+      continue;
+    }
+    ++failed;
+    EXPECT_EQ(o.committed.status().code(), StatusCode::kIoError) << o.committed.status().ToString();
+    EXPECT_NE(o.committed.status().message().find("write them again"), std::string::npos);
+    EXPECT_FALSE(*store_.Has(sha)) << o.token;
+  }
+  EXPECT_GE(failed, 1);
+  EXPECT_LT(failed, static_cast<int>(kJobs));
+  EXPECT_EQ(recorder_.seen_.size(), kJobs);  // failures are handed to record too
+  EXPECT_EQ(recorder_.unpublished_at_record_, 0);
+  EXPECT_TRUE(FilesUnder(Vault() / "tmp").empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Threads, ObjectPublisherTest, ::testing::Values(0, 1, 4),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return info.param == 0 ? std::string("Inline")
                                                   : std::to_string(info.param) + "Workers";
                          });
+
+// Holds the first SyncFiles call until released, and records the size of every call.
+class GatedFileSystem : public PosixFileSystem {
+ public:
+  Status SyncFiles(const std::vector<WritableFile*>& files) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    sizes_.push_back(files.size());
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return released_; });
+    lock.unlock();
+    return PosixFileSystem::SyncFiles(files);
+  }
+  void WaitForFirstSync() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !sizes_.empty(); });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  std::vector<size_t> Sizes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sizes_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<size_t> sizes_;
+  bool released_ = false;
+};
+
+TEST(ObjectPublisherGroupTest, JobsQueuedDuringASyncShareTheNextOne) {
+  TempDir dir;
+  GatedFileSystem fs;
+  FakeClock clock{SystemClock().NowUnixMicros()};
+  BlobStore store(&fs, &clock, (dir.path() / "vault").string());
+  ASSERT_TRUE(store.Init().ok());
+  Recorder recorder(store);
+  auto job = [&](size_t token) {
+    std::string data = Content(500 + token, token + 1);
+    PublishJob j;
+    j.token = token;
+    auto writer = store.BeginWrite();
+    EXPECT_TRUE(writer.ok() && (*writer)->Append(data).ok());
+    j.writer = std::move(writer).value();
+    j.expected_sha256 = Sha256Hex(data);
+    j.expected_size = data.size();
+    return j;
+  };
+  ObjectPublisher publisher(store, /*threads=*/1, recorder.Fn());
+  publisher.Submit(job(0));
+  fs.WaitForFirstSync();  // the worker took job 0 alone and is inside its sync
+  constexpr size_t kJobs = 40;
+  for (size_t i = 1; i < kJobs; ++i) publisher.Submit(job(i));
+  fs.Release();
+  std::vector<PublishOutcome> done = publisher.Drain();
+  ASSERT_EQ(done.size(), kJobs);
+  for (const PublishOutcome& o : done) EXPECT_TRUE(o.committed.ok()) << o.committed.status().ToString();
+  EXPECT_EQ(fs.Sizes(), (std::vector<size_t>{1, kJobs - 1}));
+  EXPECT_EQ(store.ListObjects()->size(), kJobs);
+}
 
 }  // namespace
 }  // namespace swfvault::testing
