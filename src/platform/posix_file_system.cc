@@ -161,8 +161,24 @@ Status PosixFileSystem::SyncDir(const std::string& dir) {
   return st;
 }
 
+namespace {
+
+// From this many directories or files on one filesystem, SyncDirs and SyncFiles make one
+// syncfs(2) instead of one fsync each.
+constexpr size_t kSyncfsFrom = 4;
+
+// syncfs(2) on `fd`, which stands for `count` `what` (among them `example`). Since Linux 5.8
+// syncfs reports writeback errors, like fsync does: those since `fd` was opened.
+Status Syncfs(int fd, size_t count, const char* what, const std::string& example) {
+  if (::syncfs(fd) == 0) return Status::Ok();
+  int err = errno;
+  return ErrnoStatus(err, "syncfs of the filesystem holding " + std::to_string(count) + " " +
+                              what + ", among them " + example);
+}
+
+}  // namespace
+
 Status PosixFileSystem::SyncDirs(const std::vector<std::string>& dirs) {
-  constexpr size_t kSyncfsFrom = 4;
   if (dirs.size() < kSyncfsFrom) return FileSystem::SyncDirs(dirs);
   int fd = ::open(dirs.front().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return Errno("open dir", dirs.front());
@@ -176,17 +192,12 @@ Status PosixFileSystem::SyncDirs(const std::vector<std::string>& dirs) {
     ::close(fd);
     return FileSystem::SyncDirs(dirs);
   }
-  // Since Linux 5.8 syncfs reports writeback errors, like fsync does.
-  int rc = ::syncfs(fd);
-  int err = errno;
+  Status st = Syncfs(fd, dirs.size(), "directories", dirs.front());
   ::close(fd);
-  if (rc == 0) return Status::Ok();
-  return ErrnoStatus(err, "syncfs of the filesystem holding " + std::to_string(dirs.size()) +
-                              " directories, among them " + dirs.front());
+  return st;
 }
 
 Status PosixFileSystem::SyncFiles(const std::vector<WritableFile*>& files) {
-  constexpr size_t kSyncfsFrom = 4;
   if (files.size() < kSyncfsFrom) return FileSystem::SyncFiles(files);
   const PosixWritableFile* first = nullptr;
   dev_t device = 0;
@@ -200,12 +211,8 @@ Status PosixFileSystem::SyncFiles(const std::vector<WritableFile*>& files) {
     if (first == nullptr) device = sb.st_dev;
     if (first == nullptr || posix->opened() < first->opened()) first = posix;
   }
-  // Since Linux 5.8 syncfs reports writeback errors, like fsync does; on the file opened
-  // first it covers every error since any of these files existed.
-  if (::syncfs(first->fd()) == 0) return Status::Ok();
-  int err = errno;
-  return ErrnoStatus(err, "syncfs of the filesystem holding " + std::to_string(files.size()) +
-                                " files, among them " + first->path());
+  // On the file opened first it covers every error since any of these files existed.
+  return Syncfs(first->fd(), files.size(), "files", first->path());
 }
 
 Result<FileStat> PosixFileSystem::Stat(const std::string& path) {

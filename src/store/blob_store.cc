@@ -198,33 +198,31 @@ Status BlobStore::EnsureShardDir(std::string_view sha256) {
 
 std::vector<Result<CommitResult>> BlobStore::CommitGroup(const std::vector<PendingCommit>& items,
                                                          const CommitOptions& options) {
-  std::vector<Result<CommitResult>> out;
-  out.reserve(items.size());
-  std::vector<BlobRecord> checked(items.size());
+  std::vector<Result<BlobRecord>> checked;
+  checked.reserve(items.size());
   std::vector<WritableFile*> files;
-  for (size_t i = 0; i < items.size(); ++i) {
-    Result<BlobRecord> actual = items[i].writer->Check(items[i].expected_sha256,
-                                                        items[i].expected_size);
-    if (actual.ok()) {
-      checked[i] = std::move(actual).value();
-      files.push_back(items[i].writer->file_.get());
-      out.push_back(Internal("not committed"));
-    } else {
-      out.push_back(actual.status());
-    }
+  for (const PendingCommit& item : items) {
+    checked.push_back(item.writer->Check(item.expected_sha256, item.expected_size));
+    if (checked.back().ok()) files.push_back(item.writer->file_.get());
   }
   // After a failed fsync the page cache may already have dropped the dirty pages, so a
   // second fsync could "succeed" over lost data: discard and let the caller rewrite.
   Status synced = files.empty() ? Status::Ok() : fs_->SyncFiles(files);
+  std::vector<Result<CommitResult>> out;
+  out.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
-    if (checked[i].sha256.empty()) continue;  // quarantined or refused above
+    if (!checked[i].ok()) {  // quarantined or refused
+      out.push_back(checked[i].status());
+      continue;
+    }
     BlobWriter& writer = *items[i].writer;
     if (!synced.ok()) {
-      out[i] = writer.Fail(synced.WithContext("fsync failed, bytes discarded; write them again"));
+      out.push_back(
+          writer.Fail(synced.WithContext("fsync failed, bytes discarded; write them again")));
     } else if (Status sealed = writer.Seal(); !sealed.ok()) {
-      out[i] = sealed;
+      out.push_back(sealed);
     } else {
-      out[i] = writer.Publish(checked[i], options);
+      out.push_back(writer.Publish(*checked[i], options));
     }
   }
   return out;
