@@ -1,6 +1,7 @@
 #include "api/curl_transport.h"
 
 #include "api/client_certificate.h"
+#include "swfvault/thread_name.h"
 
 #include <sys/stat.h>
 
@@ -549,7 +550,8 @@ std::vector<Result<HttpResponse>> CurlTransport::RunBatch(std::vector<HttpReques
     std::vector<std::thread> threads;
     for (size_t k = 0; k < lanes; ++k) {
       size_t share = max_parallel / lanes + (k < max_parallel % lanes ? 1 : 0);
-      threads.emplace_back([this, &batch, multi = lanes_[k], share] {
+      threads.emplace_back([this, &batch, multi = lanes_[k], share, k] {
+        NameThisThread("swf-lane-" + std::to_string(k));
         RunLane(batch, multi, share, [&batch](size_t index) {
           std::lock_guard<std::mutex> l(batch.mu);
           batch.finished.push_back(index);

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "swfvault/thread_name.h"
+
 namespace swfvault {
 namespace {
 
@@ -100,7 +102,10 @@ struct DigestPipeline::State {
 
 DigestPipeline::DigestPipeline(size_t depth) : state_(std::make_unique<State>(depth)) {
   for (State::Lane& lane : state_->lanes) {
-    lane.worker = std::thread([s = state_.get(), &lane] { s->Loop(lane); });
+    lane.worker = std::thread([s = state_.get(), &lane] {
+      NameThisThread(lane.md == EVP_sha256() ? "swf-sha256" : "swf-sha512");
+      s->Loop(lane);
+    });
   }
 }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "swfvault/thread_name.h"
+
 namespace swfvault {
 namespace {
 
@@ -17,8 +19,18 @@ constexpr size_t kMaxSyncGroup = 64;
 ObjectPublisher::ObjectPublisher(BlobStore& store, int threads, RecordFn record,
                                  size_t max_waiting)
     : store_(store), record_(std::move(record)), max_waiting_(std::max<size_t>(1, max_waiting)) {
-  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
-  if (threads > 0) finisher_ = std::thread([this] { FinisherLoop(); });
+  for (int i = 0; i < threads; ++i) {
+    workers_.emplace_back([this] {
+      NameThisThread("swf-commit");
+      WorkerLoop();
+    });
+  }
+  if (threads > 0) {
+    finisher_ = std::thread([this] {
+      NameThisThread("swf-record");
+      FinisherLoop();
+    });
+  }
 }
 
 ObjectPublisher::~ObjectPublisher() {
