@@ -132,8 +132,15 @@ class FileSystem {
 };
 
 // The real thing, on POSIX syscalls. Stateless; one instance may serve the whole process.
+class WritebackPacer;
+
 class PosixFileSystem : public FileSystem {
  public:
+  PosixFileSystem();
+  ~PosixFileSystem() override;
+  PosixFileSystem(const PosixFileSystem&) = delete;
+  PosixFileSystem& operator=(const PosixFileSystem&) = delete;
+
   Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path) override;
   Result<TempFile> CreateTemp(const std::string& dir, std::string_view prefix) override;
@@ -155,6 +162,15 @@ class PosixFileSystem : public FileSystem {
   Status MakeReadOnly(const std::string& path) override;
   Result<uint64_t> FreeSpace(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
+
+  // Waits until every writeback hint handed over so far has been run or dropped (tests).
+  void WaitForWriteback();
+
+ private:
+  // StartWriteback runs on a thread of its own (see posix_file_system.cc): sync_file_range
+  // does block allocation and submits the I/O in the calling thread, and on a busy disk it
+  // waits there, which stalled the downloads that called it.
+  std::shared_ptr<WritebackPacer> pacer_;
 };
 
 // Joins two path parts with exactly one '/'.

@@ -8,11 +8,91 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "swfvault/file_system.h"
+#include "swfvault/thread_name.h"
 
 namespace swfvault {
+
+// Runs the writeback hints of the files a PosixFileSystem opened, on one thread of its own.
+// sync_file_range(SYNC_FILE_RANGE_WRITE) does not wait for the disk to write, but it does
+// the delayed block allocation (reading block bitmaps) and submits the I/O in the calling
+// thread, and the block layer's writeback throttling makes that thread wait when the disk
+// is busy. Called on a transfer thread, that stopped the downloads for tenths of a second at
+// a time. Each hint holds a duplicate of the file's descriptor, so it stays valid when the
+// file is closed, renamed or removed before the hint runs.
+class WritebackPacer {
+ public:
+  ~WritebackPacer() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    for (const Hint& h : queue_) ::close(h.fd);
+  }
+
+  void Post(int fd, uint64_t offset, uint64_t length) {
+    std::unique_lock<std::mutex> lock(mu_);
+    // A disk slower than the downloads: drop the hint. It only saves the final fsync some
+    // work, and the pages stay dirty for that fsync (or the kernel's flusher) to write.
+    if (queue_.size() >= kMaxQueued || stop_) return;
+    int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (dup < 0) return;  // out of descriptors: a hint is not worth an error
+    queue_.push_back({dup, offset, length});
+    if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
+    lock.unlock();
+    cv_.notify_all();
+  }
+
+  void WaitIdle() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return queue_.empty() && !running_; });
+  }
+
+ private:
+  struct Hint {
+    int fd;
+    uint64_t offset;
+    uint64_t length;
+  };
+  static constexpr size_t kMaxQueued = 16;  // 128 MiB of 8 MiB strides
+
+  void Loop() {
+    NameThisThread("swf-writeback");
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      Hint h = queue_.front();
+      queue_.pop_front();
+      running_ = true;
+      lock.unlock();
+      // Errors change nothing: the file's own Sync() is the call that reports them. With
+      // SYNC_FILE_RANGE_WRITE alone this does not consume the error that Sync() will see.
+      (void)::sync_file_range(h.fd, static_cast<off64_t>(h.offset),
+                              static_cast<off64_t>(h.length), SYNC_FILE_RANGE_WRITE);
+      ::close(h.fd);
+      lock.lock();
+      running_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Hint> queue_;
+  bool running_ = false;
+  bool stop_ = false;
+  std::thread thread_;  // started by the first hint
+};
+
 namespace {
 
 Status Errno(std::string_view op, const std::string& path) {
@@ -40,8 +120,11 @@ class PosixReadableFile : public ReadableFile {
 
 class PosixWritableFile : public WritableFile {
  public:
-  PosixWritableFile(int fd, std::string path)
-      : fd_(fd), path_(std::move(path)), opened_(next_opened_.fetch_add(1)) {}
+  PosixWritableFile(int fd, std::string path, std::shared_ptr<WritebackPacer> pacer)
+      : fd_(fd),
+        path_(std::move(path)),
+        opened_(next_opened_.fetch_add(1)),
+        pacer_(std::move(pacer)) {}
   ~PosixWritableFile() override {
     if (fd_ >= 0) ::close(fd_);
   }
@@ -59,9 +142,7 @@ class PosixWritableFile : public WritableFile {
   }
 
   void StartWriteback(uint64_t offset, uint64_t length) override {
-    // Errors here change nothing: Sync() is the call that reports them.
-    (void)::sync_file_range(fd_, static_cast<off64_t>(offset), static_cast<off64_t>(length),
-                            SYNC_FILE_RANGE_WRITE);
+    if (fd_ >= 0) pacer_->Post(fd_, offset, length);
   }
 
   Status Sync() override {
@@ -87,6 +168,7 @@ class PosixWritableFile : public WritableFile {
   int fd_;
   std::string path_;
   uint64_t opened_;
+  std::shared_ptr<WritebackPacer> pacer_;  // shared: a file may outlive its file system
 };
 
 class PosixFileLock : public FileLock {
@@ -108,6 +190,12 @@ std::string RandomSuffix() {
 
 }  // namespace
 
+PosixFileSystem::PosixFileSystem() : pacer_(std::make_shared<WritebackPacer>()) {}
+
+PosixFileSystem::~PosixFileSystem() = default;
+
+void PosixFileSystem::WaitForWriteback() { pacer_->WaitIdle(); }
+
 Result<std::unique_ptr<ReadableFile>> PosixFileSystem::OpenForRead(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Errno("open", path);
@@ -117,7 +205,7 @@ Result<std::unique_ptr<ReadableFile>> PosixFileSystem::OpenForRead(const std::st
 Result<std::unique_ptr<WritableFile>> PosixFileSystem::CreateExclusive(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return Errno("create", path);
-  return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
+  return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path, pacer_));
 }
 
 Result<TempFile> PosixFileSystem::CreateTemp(const std::string& dir, std::string_view prefix) {
@@ -133,7 +221,7 @@ Result<TempFile> PosixFileSystem::CreateTemp(const std::string& dir, std::string
 Result<std::unique_ptr<WritableFile>> PosixFileSystem::OpenForAppend(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return Errno("open for append", path);
-  return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
+  return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path, pacer_));
 }
 
 Status PosixFileSystem::RenameNoReplace(const std::string& from, const std::string& to) {
