@@ -26,19 +26,27 @@ namespace swfvault {
 // is busy. Called on a transfer thread, that stopped the downloads for tenths of a second at
 // a time. Each hint holds a duplicate of the file's descriptor, so it stays valid when the
 // file is closed, renamed or removed before the hint runs.
+//
+// A child forked after the thread started has no such thread, and the mutex may have been
+// held at the fork: there the hints are dropped and the queue is left alone.
 class WritebackPacer {
  public:
   ~WritebackPacer() {
+    if (Forked()) {
+      (void)thread_.release();  // not this process's thread: neither join nor detach it
+      return;
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       stop_ = true;
     }
     cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    if (thread_) thread_->join();
     for (const Hint& h : queue_) ::close(h.fd);
   }
 
   void Post(int fd, uint64_t offset, uint64_t length) {
+    if (Forked()) return;
     std::unique_lock<std::mutex> lock(mu_);
     // A disk slower than the downloads: drop the hint. It only saves the final fsync some
     // work, and the pages stay dirty for that fsync (or the kernel's flusher) to write.
@@ -46,12 +54,16 @@ class WritebackPacer {
     int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (dup < 0) return;  // out of descriptors: a hint is not worth an error
     queue_.push_back({dup, offset, length});
-    if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
+    if (!thread_) {
+      owner_.store(::getpid());
+      thread_ = std::make_unique<std::thread>([this] { Loop(); });
+    }
     lock.unlock();
     cv_.notify_all();
   }
 
   void WaitIdle() {
+    if (Forked()) return;
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [this] { return queue_.empty() && !running_; });
   }
@@ -85,12 +97,18 @@ class WritebackPacer {
     }
   }
 
+  bool Forked() const {
+    pid_t owner = owner_.load();
+    return owner != 0 && owner != ::getpid();
+  }
+
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Hint> queue_;
   bool running_ = false;
   bool stop_ = false;
-  std::thread thread_;  // started by the first hint
+  std::unique_ptr<std::thread> thread_;  // started by the first hint
+  std::atomic<pid_t> owner_{0};          // the process that started it
 };
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -239,6 +240,35 @@ TEST_F(PosixFileSystemTest, WritebackHintsLetTheFileSystemBeDestroyedFirst) {
   file.reset();  // the last owner of the writeback thread: joins it
   EXPECT_EQ(OpenDescriptors(), before);
   EXPECT_EQ(ReadFile(P("late")), "still here");
+}
+
+TEST_F(PosixFileSystemTest, WritebackHintsInAForkedChildNeitherHangNorReachTheParentsThread) {
+  // The parent's writeback thread exists (and may hold its lock) when the child is forked.
+  const std::string data(64 * 1024, 'f');
+  auto file = fs_.CreateExclusive(P("parent"));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_TRUE((*file)->Append(data).ok());
+  for (int i = 0; i < 64; ++i) (*file)->StartWriteback(0, data.size());
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    alarm(20);  // a hang ends the child with SIGALRM instead of blocking the test
+    (*file)->StartWriteback(0, data.size());
+    fs_.WaitForWriteback();
+    auto child = fs_.CreateExclusive(P("child"));
+    if (!child.ok() || !(*child)->Append(data).ok()) _exit(2);
+    (*child)->StartWriteback(0, data.size());
+    if (!(*child)->Sync().ok() || !(*child)->Close().ok()) _exit(3);
+    child->reset();
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status)) << "child ended by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(ReadFile(P("child")), data);
+  fs_.WaitForWriteback();
+  ASSERT_TRUE((*file)->Close().ok());
 }
 
 TEST_F(PosixFileSystemTest, ListDirNamesEntriesWithoutDots) {
