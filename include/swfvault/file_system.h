@@ -131,8 +131,10 @@ class FileSystem {
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
 };
 
-// The real thing, on POSIX syscalls. Stateless; one instance may serve the whole process.
 class WritebackPacer;
+
+// The real thing, on POSIX syscalls. One instance may serve the whole process; its only
+// state is the thread that runs the files' writeback hints, started by the first hint.
 
 class PosixFileSystem : public FileSystem {
  public:
