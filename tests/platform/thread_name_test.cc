@@ -8,26 +8,25 @@
 namespace swfvault {
 namespace {
 
-TEST(ThreadNameTest, NamesTheCallingThreadOnly) {
-  std::string before = ThisThreadName();
-  std::string inside;
+// Names a new thread `name` and returns what the kernel then holds for it.
+std::string NameOfAThreadCalled(std::string_view name) {
+  std::string held;
   std::thread t([&] {
-    NameThisThread("swf-test");
-    inside = ThisThreadName();
+    NameThisThread(name);
+    held = ThisThreadName();
   });
   t.join();
-  EXPECT_EQ(inside, "swf-test");
+  return held;
+}
+
+TEST(ThreadNameTest, NamesTheCallingThreadOnly) {
+  std::string before = ThisThreadName();
+  EXPECT_EQ(NameOfAThreadCalled("swf-test"), "swf-test");
   EXPECT_EQ(ThisThreadName(), before);
 }
 
 TEST(ThreadNameTest, CutsALongNameToWhatTheKernelKeeps) {
-  std::string inside;
-  std::thread t([&] {
-    NameThisThread("swf-a-name-much-longer-than-fifteen");
-    inside = ThisThreadName();
-  });
-  t.join();
-  EXPECT_EQ(inside, "swf-a-name-much");
+  EXPECT_EQ(NameOfAThreadCalled("swf-a-name-much-longer-than-fifteen"), "swf-a-name-much");
 }
 
 }  // namespace
