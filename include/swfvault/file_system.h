@@ -135,7 +135,6 @@ class WritebackPacer;
 
 // The real thing, on POSIX syscalls. One instance may serve the whole process; its only
 // state is the thread that runs the files' writeback hints, started by the first hint.
-
 class PosixFileSystem : public FileSystem {
  public:
   PosixFileSystem();
