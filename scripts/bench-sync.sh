@@ -3,6 +3,8 @@
 #   1. swfvault sync of a generated corpus (default 2,000 documents, 4 KiB-64 MiB, ~1.5 GiB:
 #      Pareto sizes, alpha 0.55, so most documents are small and a few reach 64 MiB)
 #   2. the same downloads by parallel curl processes with the same mTLS and parallelism
+#   3. for reference: that curl run flushed to disk, and curl with the documentHash check
+#      swfvault makes (each curl process runs sha256sum -c over its files when done)
 # and the ratio of wall times (target: swfvault <= 1.15x curl). Then peak RSS of swfvault while
 # mirroring one 2 GiB document and a dossier of 20,000 small documents (target < 64 MiB).
 #
@@ -60,12 +62,14 @@ while True:
                        capture_output=True, check=True)
     j = json.loads(r.stdout)
     for d in j.get("_embedded", {}).get("documenten", []):
-        urls.append((f"{base}/documenten/{d['documentId']}/content", d["documentId"]))
+        urls.append((f"{base}/documenten/{d['documentId']}/content", d["documentId"], d["documentHash"]))
         total += d.get("bestandsGrootte", 0)
     page += 1
     if page >= j["page"]["totalPages"]: break
 with open(out, "w") as f:
-    for u, i in urls: f.write(f"url = \"{u}\"\noutput = \"{i}\"\n")
+    for u, i, _ in urls: f.write(f"url = \"{u}\"\noutput = \"{i}\"\n")
+with open(out + ".sums", "w") as f:  # sha256sum -c format, in the same order
+    for _, i, h in urls: f.write(f"{h}  {i}\n")
 print(f"{len(urls)} documents, {total/2**20:.0f} MiB")
 PY
 
@@ -73,10 +77,13 @@ python3 - "$work/urls" "$transfers" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().splitlines()
 pairs = [lines[i:i+2] for i in range(0, len(lines), 2)]
+sums = open(sys.argv[1] + ".sums").read().splitlines()
 n = int(sys.argv[2])
 for k in range(n):
     with open(f"{sys.argv[1]}.{k}", "w") as f:
         for p in pairs[k::n]: f.write("\n".join(p) + "\n")
+    with open(f"{sys.argv[1]}.sums.{k}", "w") as f:
+        for line in sums[k::n]: f.write(line + "\n")
 PY
 
 # Both sides start from the same state: earlier output flushed and, where allowed (root), the
@@ -115,20 +122,39 @@ curl_run() {  # round -> "wall durable_wall": same downloads, curl's own files, 
   t2=$(now)
   echo "$(echo "$t1 - $t0" | bc) $(echo "$t2 - $t0" | bc)"
 }
+# swfvault checks every document's SHA-256 against its documentHash before publishing it.
+# The same check done with standard tools: each curl process runs sha256sum -c over its own
+# files once its downloads are done (while the other processes still download).
+curl_check_run() {  # round -> wall seconds
+  rm -rf "$work/curl"; mkdir -p "$work/curl"
+  settle
+  local t0 t1 pids=() k p; t0=$(now)
+  for k in $(seq 0 $((transfers - 1))); do
+    (cd "$work/curl" && curl "${curlauth[@]}" -K "$work/urls.$k" &&
+       sha256sum --quiet --strict -c "$work/urls.sums.$k") &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  t1=$(now)
+  echo "$t1 - $t0" | bc
+}
 min() { printf '%s\n' "$@" | sort -g | head -1; }
 
 echo "== side by side: swfvault sync --transfers $transfers, then $transfers parallel curl processes (same mTLS, keep-alive), ${ROUNDS:-3} rounds"
-sws=(); cws=(); cdws=()
+sws=(); cws=(); cdws=(); ccws=()
 for round in $(seq 1 "${ROUNDS:-3}"); do
   sw=$(swf_run "$round")
   read -r cw cdw < <(curl_run "$round")
-  printf 'round %d: swfvault %.2f s, curl %.2f s, curl+flush %.2f s\n' "$round" "$sw" "$cw" "$cdw"
-  sws+=("$sw"); cws+=("$cw"); cdws+=("$cdw")
+  ccw=$(curl_check_run "$round")
+  printf 'round %d: swfvault %.2f s, curl %.2f s, curl+flush %.2f s, curl+sha256sum %.2f s\n' \
+    "$round" "$sw" "$cw" "$cdw" "$ccw"
+  sws+=("$sw"); cws+=("$cw"); cdws+=("$cdw"); ccws+=("$ccw")
   rm -rf "$work/vault-$round" "$work/curl"
 done
-sw=$(min "${sws[@]}"); cw=$(min "${cws[@]}"); cdw=$(min "${cdws[@]}")
-printf 'best: swfvault %.2f s, curl %.2f s (ratio %.3f, target <= 1.15), curl+flush %.2f s (ratio %.3f); swfvault peak RSS %s KiB\n' \
-  "$sw" "$cw" "$(echo "$sw / $cw" | bc -l)" "$cdw" "$(echo "$sw / $cdw" | bc -l)" "$(rss_of "$work/sync-1.time")"
+sw=$(min "${sws[@]}"); cw=$(min "${cws[@]}"); cdw=$(min "${cdws[@]}"); ccw=$(min "${ccws[@]}")
+printf 'best: swfvault %.2f s, curl %.2f s (ratio %.3f, target <= 1.15), curl+flush %.2f s (ratio %.3f), curl+sha256sum %.2f s (ratio %.3f); swfvault peak RSS %s KiB\n' \
+  "$sw" "$cw" "$(echo "$sw / $cw" | bc -l)" "$cdw" "$(echo "$sw / $cdw" | bc -l)" \
+  "$ccw" "$(echo "$sw / $ccw" | bc -l)" "$(rss_of "$work/sync-1.time")"
 
 echo "== peak RSS: one $((big >> 20)) MiB document"
 sam_big=$(generate "{\"dossiers\":1,\"documentsPerDossier\":1,\"minSize\":$big,\"maxSize\":$big,\"seed\":43}" \
