@@ -54,6 +54,11 @@ class SwfClient {
   // Calls `on_page` for each page in order; its error stops the walk and is returned.
   Status ForEachDocumentenPage(const std::string& samenwerking_id, const ListQuery& query,
                                const std::function<Status(Page<Document>&)>& on_page);
+  // The listing as a sync holds it in memory: each raw_json without the fields the
+  // members already hold exactly (for a typical document "{}"); RestoreKnownFields gives
+  // the whole raw_json back. In a dossier of tens of thousands of documents, raw_json
+  // would otherwise be most of the memory.
+  Result<std::vector<Document>> ListDocumentenCompact(const std::string& samenwerking_id);
   Result<Page<Document>> GetDocumentenPage(const std::string& samenwerking_id,
                                            const ListQuery& query, int64_t pagina);
   Result<Document> GetDocument(const std::string& document_id);
@@ -118,6 +123,10 @@ class SwfClient {
   Transport& transport_;
   SwfClientOptions options_;
 };
+
+// The whole raw_json of a document from ListDocumentenCompact, byte for byte as
+// ListDocumenten would have it. A raw_json that is not a JSON object is returned unchanged.
+std::string RestoreKnownFields(const Document& d);
 
 }  // namespace swfvault
 

@@ -131,6 +131,8 @@ class SyncExecutor {
   void Published(FetchItem& item, const PublishOutcome& outcome, SyncReport* report);
   Status RecordEvent(EventKind kind, const Document& document, const std::string& sha256,
                      const std::string& detail);
+  // Upserts a listed document, whose raw_json is held compact, with its whole raw_json.
+  Status StoreDocument(const Document& document, DocumentState state, const std::string& sha256);
 
   SwfClient& client_;
   Transport& transport_;

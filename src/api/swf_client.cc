@@ -385,6 +385,21 @@ Result<std::vector<Document>> SwfClient::ListDocumenten(const std::string& id, c
   return ListAll<Document>("/samenwerkingen/" + Seg(id) + "/documenten", query, "documenten");
 }
 
+Result<std::vector<Document>> SwfClient::ListDocumentenCompact(const std::string& id) {
+  SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
+  std::vector<Document> all;
+  std::function<Status(Page<CompactDocument>&)> collect = [&all](Page<CompactDocument>& page) {
+    if (all.empty() && page.page.total_elements > 0 && page.page.total_elements <= (1 << 20)) {
+      all.reserve(static_cast<size_t>(page.page.total_elements));
+    }
+    for (CompactDocument& item : page.items) all.push_back(std::move(static_cast<Document&>(item)));
+    return Status::Ok();
+  };
+  SWF_RETURN_IF_ERROR(WalkPages<CompactDocument>("/samenwerkingen/" + Seg(id) + "/documenten", {},
+                                                 "documenten", collect));
+  return all;
+}
+
 Status SwfClient::ForEachDocumentenPage(const std::string& id, const ListQuery& query,
                                         const std::function<Status(Page<Document>&)>& on_page) {
   SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "swfvault/swf_client.h"
+
 namespace swfvault {
 namespace {
 
@@ -162,13 +164,17 @@ class FieldReader {
 // raw_json keeps every field the server sent, known or not, except the HAL `_links`: those
 // are navigation, name the server's host and port (so an export would depend on the URL it
 // was synced from) and are the largest part of a listed document.
+// `held`, when given, names the fields to leave out because a member of `value` holds them.
 template <typename T>
-Result<T> Finish(const FieldReader& r, T value, const json& j) {
+Result<T> Finish(const FieldReader& r, T value, const json& j,
+                 bool (*held)(const T&, const std::string&, const json&) = nullptr) {
   if (!r.status().ok()) return r.status();
-  if (j.is_object() && j.contains("_links")) {
+  if (j.is_object() && (held || j.contains("_links"))) {
     json kept = json::object();
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (it.key() != "_links") kept[it.key()] = it.value();
+      if (it.key() != "_links" && !(held && held(value, it.key(), it.value()))) {
+        kept[it.key()] = it.value();
+      }
     }
     value.raw_json = kept.dump();
   } else {
@@ -206,29 +212,70 @@ Result<Samenwerking> ParseSamenwerking(const json& j, const std::string& path) {
   return Finish(r, std::move(s), j);
 }
 
-Result<Document> ParseDocument(const json& j, const std::string& path) {
+namespace {
+
+// A document's text fields and the members that hold them; documentId is also required.
+struct DocumentTextField {
+  const char* key;
+  std::string Document::*member;
+};
+constexpr DocumentTextField kDocumentTextFields[] = {
+    {"documentId", &Document::document_id},
+    {"samenwerkingId", &Document::samenwerking_id},
+    {"bestandsNaam", &Document::bestands_naam},
+    {"documentOmschrijving", &Document::document_omschrijving},
+    {"vertrouwelijkheidsAanduiding", &Document::vertrouwelijkheid_label},
+    {"taal", &Document::taal},
+    {"formaat", &Document::formaat},
+    {"documentHash", &Document::document_hash},
+    {"kenmerkSysteem", &Document::kenmerk_systeem},
+    {"nummerBinnenSysteem", &Document::nummer_binnen_systeem},
+    {"aangemaaktDoor", &Document::aangemaakt_door},
+    {"aangemaaktDoorNaam", &Document::aangemaakt_door_naam},
+    {"creatieDatumTijd", &Document::creatie_datum_tijd},
+    {"laatstAangepastDatumTijd", &Document::laatst_aangepast_datum_tijd},
+};
+constexpr const char* kSizeField = "bestandsGrootte";
+
+// Whether `value` under `key` is exactly what a member of `d` holds, so that putting the
+// member back prints the same: an empty member (absent, null or "") and a number read as
+// text do not count.
+bool HeldByMember(const Document& d, const std::string& key, const json& value) {
+  if (key == kSizeField) return d.bestands_grootte && value.dump() == json(*d.bestands_grootte).dump();
+  for (const DocumentTextField& f : kDocumentTextFields) {
+    if (key != f.key) continue;
+    const std::string& member = d.*f.member;
+    return !member.empty() && value.is_string() && value.get_ref<const std::string&>() == member;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<Document> ParseDocument(const json& j, const std::string& path, bool compact) {
   FieldReader r(j, path);
   Document d;
   d.document_id = r.Required("documentId");
-  d.samenwerking_id = r.Str("samenwerkingId");
-  d.bestands_naam = r.Str("bestandsNaam");
-  d.document_omschrijving = r.Str("documentOmschrijving");
-  d.vertrouwelijkheid_label = r.Str("vertrouwelijkheidsAanduiding");
+  for (const DocumentTextField& f : kDocumentTextFields) {
+    if (f.member != &Document::document_id) d.*f.member = r.Str(f.key);
+  }
   d.vertrouwelijkheid = ParseConfidentiality(d.vertrouwelijkheid_label);
-  d.taal = r.Str("taal");
-  d.formaat = r.Str("formaat");
-  d.document_hash = r.Str("documentHash");
-  d.bestands_grootte = r.Int("bestandsGrootte");
-  d.kenmerk_systeem = r.Str("kenmerkSysteem");
-  d.nummer_binnen_systeem = r.Str("nummerBinnenSysteem");
-  d.aangemaakt_door = r.Str("aangemaaktDoor");
-  d.aangemaakt_door_naam = r.Str("aangemaaktDoorNaam");
-  d.creatie_datum_tijd = r.Str("creatieDatumTijd");
-  d.laatst_aangepast_datum_tijd = r.Str("laatstAangepastDatumTijd");
+  d.bestands_grootte = r.Int(kSizeField);
   if (d.bestands_grootte && *d.bestands_grootte < 0) {
     return Corruption(path + ".bestandsGrootte: negative size");
   }
-  return Finish(r, std::move(d), j);
+  return Finish(r, std::move(d), j, compact ? &HeldByMember : nullptr);
+}
+
+std::string RestoreKnownFields(const Document& d) {
+  json j = json::parse(d.raw_json, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return d.raw_json;
+  for (const DocumentTextField& f : kDocumentTextFields) {
+    const std::string& value = d.*f.member;
+    if (!value.empty() && !j.contains(f.key)) j[f.key] = value;
+  }
+  if (d.bestands_grootte && !j.contains(kSizeField)) j[kSizeField] = *d.bestands_grootte;
+  return j.dump();
 }
 
 Result<Deelnemer> ParseDeelnemer(const json& j, const std::string& path) {

@@ -27,7 +27,10 @@ Result<nlohmann::json> ParseBoundedJson(std::string_view text, const JsonLimits&
                                         std::string_view what);
 
 Result<Samenwerking> ParseSamenwerking(const nlohmann::json& j, const std::string& path);
-Result<Document> ParseDocument(const nlohmann::json& j, const std::string& path);
+// `compact`: raw_json leaves out the fields the members hold exactly (see
+// SwfClient::ListDocumentenCompact and RestoreKnownFields).
+Result<Document> ParseDocument(const nlohmann::json& j, const std::string& path,
+                               bool compact = false);
 Result<Deelnemer> ParseDeelnemer(const nlohmann::json& j, const std::string& path);
 Result<Actieverzoek> ParseActieverzoek(const nlohmann::json& j, const std::string& path);
 Result<Bericht> ParseBericht(const nlohmann::json& j, const std::string& path);
@@ -39,6 +42,14 @@ inline Result<Samenwerking> ParseResource(const nlohmann::json& j, const std::st
 }
 inline Result<Document> ParseResource(const nlohmann::json& j, const std::string& p, Document*) {
   return ParseDocument(j, p);
+}
+// A document parsed for a compact listing (ParseDocument's `compact`).
+struct CompactDocument : Document {};
+inline Result<CompactDocument> ParseResource(const nlohmann::json& j, const std::string& p,
+                                             CompactDocument*) {
+  Result<Document> d = ParseDocument(j, p, /*compact=*/true);
+  if (!d.ok()) return d.status();
+  return CompactDocument{std::move(*d)};
 }
 inline Result<Deelnemer> ParseResource(const nlohmann::json& j, const std::string& p, Deelnemer*) {
   return ParseDeelnemer(j, p);

@@ -220,7 +220,8 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   Result<std::vector<Deelnemer>> deelnemers = client_.ListDeelnemers(id);
   if (!deelnemers.ok()) return deelnemers.status().WithContext("deelnemers of " + id);
   deelnemers_ = std::move(*deelnemers);
-  SWF_ASSIGN_OR_RETURN(std::vector<Document> remote, client_.ListDocumenten(id));
+  // Held compact until a document goes into the catalog (StoreDocument).
+  SWF_ASSIGN_OR_RETURN(std::vector<Document> remote, client_.ListDocumentenCompact(id));
   SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> held, catalog_.ListDocuments(id));
   std::vector<LocalDocument> local;
   local.reserve(held.size());
@@ -286,6 +287,13 @@ Status SyncExecutor::RecordEvent(EventKind kind, const Document& d, const std::s
   return catalog_.AppendEvent(e).status();
 }
 
+Status SyncExecutor::StoreDocument(const Document& d, DocumentState state,
+                                   const std::string& sha256) {
+  Document whole = d;
+  whole.raw_json = RestoreKnownFields(d);
+  return catalog_.UpsertDocument(whole, state, sha256);
+}
+
 Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncReport* report) {
   switch (a.kind) {
     case Kind::kLink: {
@@ -296,7 +304,7 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
       if (!*has) return Unavailable("document " + d.document_id + ": object " + d.document_hash +
                                     " not available yet");
       SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
-      SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kPresent, d.document_hash));
+      SWF_RETURN_IF_ERROR(StoreDocument(d, DocumentState::kPresent, d.document_hash));
       SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kLinked, d, d.document_hash, ""));
       SWF_RETURN_IF_ERROR(txn.Commit());
       ++report->counts.linked;
@@ -305,7 +313,7 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
     }
     case Kind::kUpdateMetadata: {
       SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
-      SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kPresent, d.document_hash));
+      SWF_RETURN_IF_ERROR(StoreDocument(d, DocumentState::kPresent, d.document_hash));
       SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kMetadataChanged, d, d.document_hash, ""));
       SWF_RETURN_IF_ERROR(txn.Commit());
       ++report->counts.metadata_updated;
@@ -563,11 +571,11 @@ Status SyncExecutor::RecordPublished(const std::vector<FetchItem>& items,
     if (o->committed.ok()) {
       const BlobRecord& blob = o->committed->blob;
       SWF_RETURN_IF_ERROR(catalog_.RecordBlob(blob));
-      SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kPresent, blob.sha256));
+      SWF_RETURN_IF_ERROR(StoreDocument(d, DocumentState::kPresent, blob.sha256));
       SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kFetched, d, blob.sha256,
                                       "size=" + std::to_string(blob.size)));
     } else if (o->committed.status().code() == StatusCode::kCorruption) {
-      SWF_RETURN_IF_ERROR(catalog_.UpsertDocument(d, DocumentState::kQuarantined, ""));
+      SWF_RETURN_IF_ERROR(StoreDocument(d, DocumentState::kQuarantined, ""));
       SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kQuarantined, d, "",
                                       "expected=" + d.document_hash +
                                           " kept=" + o->quarantine_path));

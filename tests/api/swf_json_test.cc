@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "swfvault/swf_client.h"
+
 namespace swfvault::testing {
 namespace {
 
@@ -60,6 +62,46 @@ TEST(SwfJsonTest, RawJsonLeavesOutOnlyTheHalLinks) {
   auto d = ParseDocument(j, "document");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(json::parse(d->raw_json), json::parse(R"({"documentId":"d1","nieuwVeld":[1,2]})"));
+}
+
+// Each case parsed whole and compact: RestoreKnownFields on the compact one gives the whole
+// raw_json back.
+TEST(SwfJsonTest, CompactDocumentRestoresToTheSameRawJson) {
+  const char* cases[] = {
+      R"({"_links":{"self":{"href":"https://h/documenten/d1"}},"documentId":"d1",
+          "samenwerkingId":"SAM-1","bestandsNaam":"Bouwtekening \u00e9\"1\".pdf",
+          "documentOmschrijving":"regel\neen","vertrouwelijkheidsAanduiding":"SV","taal":"nl",
+          "formaat":"application/pdf","documentHash":"ab12","bestandsGrootte":12,
+          "kenmerkSysteem":"K","nummerBinnenSysteem":"7","aangemaaktDoor":"00000001000000001000",
+          "aangemaaktDoorNaam":"Gemeente A","creatieDatumTijd":"2026-01-02T03:04:05.678Z",
+          "laatstAangepastDatumTijd":"2026-01-02T03:04:05.678Z","nieuwVeld":{"x":[1,2.5,1e300]}})",
+      // null, empty and absent fields; a number where text is meant; a huge size
+      R"({"documentId":"d2","bestandsNaam":null,"taal":"","kenmerkSysteem":123,
+          "nummerBinnenSysteem":4.0,"bestandsGrootte":9007199254740993})",
+      R"({"documentId":"d3","bestandsGrootte":0,"formaat":"text/plain","extra":null})",
+  };
+  for (const char* text : cases) {
+    auto whole = ParseDocument(json::parse(text), "document");
+    auto compact = ParseDocument(json::parse(text), "document", /*compact=*/true);
+    ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+    ASSERT_TRUE(compact.ok()) << compact.status().ToString();
+    EXPECT_LT(compact->raw_json.size(), whole->raw_json.size()) << text;
+    EXPECT_EQ(RestoreKnownFields(*compact), whole->raw_json) << text;
+    EXPECT_EQ(compact->document_id, whole->document_id);
+    EXPECT_EQ(compact->kenmerk_systeem, whole->kenmerk_systeem);
+    EXPECT_EQ(compact->bestands_grootte, whole->bestands_grootte);
+    EXPECT_EQ(compact->vertrouwelijkheid, whole->vertrouwelijkheid);
+  }
+}
+
+TEST(SwfJsonTest, CompactDocumentKeepsOnlyWhatTheMembersDoNotHold) {
+  auto d = ParseDocument(json::parse(R"({"_links":{"self":{"href":"x"}},"documentId":"d1",
+      "taal":"","kenmerkSysteem":123,"documentHash":"ab","bestandsGrootte":12,
+      "nieuwVeld":true})"), "document", /*compact=*/true);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->raw_json, R"({"kenmerkSysteem":123,"nieuwVeld":true,"taal":""})");
+  d->raw_json = "not json";
+  EXPECT_EQ(RestoreKnownFields(*d), "not json");
 }
 
 TEST(SwfJsonTest, UnknownConfidentialityLabelFailsClosed) {

@@ -52,6 +52,12 @@ TEST_F(SyncITest, FullMirrorVerifiesAndSecondSyncTransfersNoContent) {
                                             d["documentId"].get<std::string>() + "'");
       ASSERT_EQ(rows.size(), 1u);
       EXPECT_EQ(rows[0], "present|" + d["documentHash"].get<std::string>());
+      // The sync holds the listing compact; the catalog still gets the server's whole object.
+      nlohmann::json sent = d;
+      sent.erase("_links");
+      EXPECT_EQ(Query("SELECT raw_json FROM documents WHERE document_id='" +
+                      d["documentId"].get<std::string>() + "'"),
+                std::vector<std::string>{sent.dump()});
     }
   }
 }
