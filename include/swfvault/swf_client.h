@@ -107,8 +107,10 @@ class SwfClient {
   template <typename T>
   Status WalkPages(const std::string& path, const ListQuery& query, const char* plural,
                    const std::function<Status(Page<T>&)>& on_page);
-  template <typename T>
-  Result<std::vector<T>> ListAll(const std::string& path, const ListQuery& query, const char* plural);
+  // Every page's items, parsed as T and kept as Out (a base of T, or T itself).
+  template <typename T, typename Out = T>
+  Result<std::vector<Out>> ListAll(const std::string& path, const ListQuery& query,
+                                   const char* plural);
   template <typename T>
   Result<Page<T>> FetchPage(const std::string& path, const ListQuery& query, const char* plural,
                             int64_t pagina);

@@ -288,15 +288,15 @@ Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, con
   return Status::Ok();
 }
 
-template <typename T>
-Result<std::vector<T>> SwfClient::ListAll(const std::string& path, const ListQuery& query,
-                                          const char* plural) {
-  std::vector<T> all;
+template <typename T, typename Out>
+Result<std::vector<Out>> SwfClient::ListAll(const std::string& path, const ListQuery& query,
+                                            const char* plural) {
+  std::vector<Out> all;
   std::function<Status(Page<T>&)> collect = [&all](Page<T>& page) {
     if (all.empty() && page.page.total_elements > 0 && page.page.total_elements <= (1 << 20)) {
       all.reserve(static_cast<size_t>(page.page.total_elements));  // no doubling of a long listing
     }
-    for (auto& item : page.items) all.push_back(std::move(item));
+    for (T& item : page.items) all.push_back(std::move(static_cast<Out&>(item)));
     return Status::Ok();
   };
   SWF_RETURN_IF_ERROR(WalkPages<T>(path, query, plural, collect));
@@ -387,17 +387,8 @@ Result<std::vector<Document>> SwfClient::ListDocumenten(const std::string& id, c
 
 Result<std::vector<Document>> SwfClient::ListDocumentenCompact(const std::string& id) {
   SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
-  std::vector<Document> all;
-  std::function<Status(Page<CompactDocument>&)> collect = [&all](Page<CompactDocument>& page) {
-    if (all.empty() && page.page.total_elements > 0 && page.page.total_elements <= (1 << 20)) {
-      all.reserve(static_cast<size_t>(page.page.total_elements));
-    }
-    for (CompactDocument& item : page.items) all.push_back(std::move(static_cast<Document&>(item)));
-    return Status::Ok();
-  };
-  SWF_RETURN_IF_ERROR(WalkPages<CompactDocument>("/samenwerkingen/" + Seg(id) + "/documenten", {},
-                                                 "documenten", collect));
-  return all;
+  return ListAll<CompactDocument, Document>("/samenwerkingen/" + Seg(id) + "/documenten", {},
+                                            "documenten");
 }
 
 Status SwfClient::ForEachDocumentenPage(const std::string& id, const ListQuery& query,

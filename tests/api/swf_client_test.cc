@@ -24,6 +24,12 @@ std::string DocumentenPage(int number, int total_pages, std::vector<std::string>
   return page.dump();
 }
 
+std::vector<std::string> Ids(const std::vector<Document>& docs) {
+  std::vector<std::string> ids;
+  for (const Document& d : docs) ids.push_back(d.document_id);
+  return ids;
+}
+
 class SwfClientTest : public ::testing::Test {
  protected:
   SwfClientTest() : client_(transport_, SwfClientOptions{.base_url = std::string(kBase) + "/", .page_size = 2}) {}
@@ -46,6 +52,24 @@ TEST_F(SwfClientTest, FollowsPagingToTheEnd) {
   EXPECT_EQ(transport_.requests.size(), 3u);
 }
 
+TEST_F(SwfClientTest, CompactListingHoldsLessAndRestoresToTheWholeListing) {
+  std::string path = "/samenwerkingen/SAM-1/documenten?pagina=";
+  for (int round = 0; round < 2; ++round) {
+    transport_.Expect("GET", Url(path + "0&aantal=2"), Ok(DocumentenPage(0, 2, {"d1", "d2"})));
+    transport_.Expect("GET", Url(path + "1&aantal=2"), Ok(DocumentenPage(1, 2, {"d3"})));
+  }
+  auto whole = client_.ListDocumenten("SAM-1");
+  auto compact = client_.ListDocumentenCompact("SAM-1");
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  ASSERT_TRUE(compact.ok()) << compact.status().ToString();
+  ASSERT_EQ(Ids(*compact), Ids(*whole));
+  for (size_t i = 0; i < whole->size(); ++i) {
+    EXPECT_EQ((*compact)[i].raw_json, "{}");
+    EXPECT_EQ((*compact)[i].samenwerking_id, "SAM-1");
+    EXPECT_EQ(RestoreKnownFields((*compact)[i]), (*whole)[i].raw_json);
+  }
+}
+
 TEST_F(SwfClientTest, EmptyCollectionWithoutEmbeddedIsAnEmptyList) {
   transport_.Enqueue(Ok(DocumentenPage(0, 0, {})));
   auto docs = client_.ListDocumenten("SAM-1");
@@ -53,11 +77,6 @@ TEST_F(SwfClientTest, EmptyCollectionWithoutEmbeddedIsAnEmptyList) {
   EXPECT_TRUE(docs->empty());
 }
 
-std::vector<std::string> Ids(const std::vector<Document>& docs) {
-  std::vector<std::string> ids;
-  for (const Document& d : docs) ids.push_back(d.document_id);
-  return ids;
-}
 
 TEST(SwfClientPagingTest, KnownPagesComeAWindowAtATimeAndInOrder) {
   FakeTransport transport;
