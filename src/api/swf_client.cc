@@ -268,11 +268,17 @@ Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, con
       requests.push_back(MakeRequest(Call{"GET", paths.back(), "", ""}));
     }
     size_t n = requests.size();
-    std::vector<Result<HttpResponse>> results = transport_.RunBatch(std::move(requests), n, nullptr);
+    // Each page is parsed as soon as it arrives, while the rest of the window is in flight.
+    std::vector<std::optional<Result<Page<T>>>> parsed(n);
+    std::vector<Result<HttpResponse>> results = transport_.RunBatch(
+        std::move(requests), n, [&](size_t i, const Result<HttpResponse>& r) {
+          if (r.ok()) parsed[i] = ParsePage<T>(r->body, "GET " + paths[i], plural, pagina + i);
+        });
     for (size_t i = 0; i < n && more; ++i, ++pagina) {
       if (!results[i].ok()) return results[i].status();
-      SWF_ASSIGN_OR_RETURN(Page<T> page, ParsePage<T>(results[i]->body, "GET " + paths[i], plural, pagina));
-      SWF_RETURN_IF_ERROR(hand_over(page));
+      if (!parsed[i].has_value()) return Internal("GET " + paths[i] + ": completion not reported");
+      if (!parsed[i]->ok()) return parsed[i]->status();
+      SWF_RETURN_IF_ERROR(hand_over(**parsed[i]));
     }
   }
   // Page count unknown (only `_links.next`), or the listing grew meanwhile: one at a time.

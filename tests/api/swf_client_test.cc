@@ -133,6 +133,24 @@ TEST(SwfClientPagingTest, AListingThatGrowsIsFollowedPageByPage) {
             std::string(kBase) + "/samenwerkingen/SAM-1/documenten?pagina=3&aantal=2");
 }
 
+TEST(SwfClientPagingTest, AMalformedPageInAWindowFailsAtItsPlaceAndNamesIt) {
+  FakeTransport transport;
+  SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .parallel_pages = 4});
+  std::string path = std::string(kBase) + "/samenwerkingen/SAM-1/documenten?pagina=";
+  transport.Expect("GET", path + "0&aantal=2", Ok(DocumentenPage(0, 4, {"a", "b"})));
+  transport.Expect("GET", path + "1&aantal=2", Ok(DocumentenPage(1, 4, {"c", "d"})));
+  transport.Expect("GET", path + "2&aantal=2", Ok(R"({"_embedded":{"documenten":[{"documentId":{"x":1}}]}})"));
+  transport.Expect("GET", path + "3&aantal=2", Ok(DocumentenPage(3, 4, {"g"})));
+  std::vector<std::string> seen;
+  Status s = client.ForEachDocumentenPage("SAM-1", {}, [&](Page<Document>& page) {
+    for (const Document& d : page.items) seen.push_back(d.document_id);
+    return Status::Ok();
+  });
+  EXPECT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
+  EXPECT_NE(s.message().find("pagina=2"), std::string::npos) << s.ToString();
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c", "d"}));
+}
+
 TEST(SwfClientPagingTest, AFailedPageInAWindowFailsTheListingAfterTheEarlierPages) {
   FakeTransport transport;
   SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .parallel_pages = 4});
