@@ -282,7 +282,7 @@ Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, con
     }
   }
   // Page count unknown (only `_links.next`), or the listing grew meanwhile: one at a time.
-  // A listing that shrank meanwhile has ended above (`more` false; later answers unread).
+  // A listing that shrank meanwhile has ended above (`more` false; later answers ignored).
   for (; more; ++pagina) {
     if (pagina >= options_.max_pages) {
       return Corruption("GET " + path + ": listing did not end within " +
