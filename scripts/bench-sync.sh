@@ -106,15 +106,27 @@ swf_run() {  # round -> wall seconds
   t1=$(now)
   echo "$t1 - $t0" | bc
 }
-curl_run() {  # round -> "wall durable_wall": same downloads, curl's own files, then flushed
+curl_prepare() {  # an empty $work/curl, then settle
   rm -rf "$work/curl"; mkdir -p "$work/curl"
   settle
-  local t0 t1 t2 pids=() k p; t0=$(now)
+}
+# The same downloads by $transfers parallel curl processes, into $work/curl. With "check",
+# each process then runs sha256sum -c over its own files: the check swfvault makes against
+# documentHash before publishing, done with standard tools while the other processes still
+# download.
+curl_fetch() {  # plain|check
+  local pids=() k p
   for k in $(seq 0 $((transfers - 1))); do
-    (cd "$work/curl" && curl "${curlauth[@]}" -K "$work/urls.$k") &
+    (cd "$work/curl" && curl "${curlauth[@]}" -K "$work/urls.$k" &&
+       { [[ $1 != check ]] || sha256sum --quiet --strict -c "$work/urls.sums.$k"; }) &
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p"; done
+}
+curl_run() {  # round -> "wall durable_wall": curl's own files, then flushed
+  curl_prepare
+  local t0 t1 t2; t0=$(now)
+  curl_fetch plain
   t1=$(now)
   # swfvault fsyncs every object before publishing it; curl leaves its files in the page
   # cache. The durable reference is curl plus flushing what it wrote.
@@ -122,19 +134,10 @@ curl_run() {  # round -> "wall durable_wall": same downloads, curl's own files, 
   t2=$(now)
   echo "$(echo "$t1 - $t0" | bc) $(echo "$t2 - $t0" | bc)"
 }
-# swfvault checks every document's SHA-256 against its documentHash before publishing it.
-# The same check done with standard tools: each curl process runs sha256sum -c over its own
-# files once its downloads are done (while the other processes still download).
-curl_check_run() {  # round -> wall seconds
-  rm -rf "$work/curl"; mkdir -p "$work/curl"
-  settle
-  local t0 t1 pids=() k p; t0=$(now)
-  for k in $(seq 0 $((transfers - 1))); do
-    (cd "$work/curl" && curl "${curlauth[@]}" -K "$work/urls.$k" &&
-       sha256sum --quiet --strict -c "$work/urls.sums.$k") &
-    pids+=($!)
-  done
-  for p in "${pids[@]}"; do wait "$p"; done
+curl_check_run() {  # round -> wall seconds of curl plus sha256sum -c
+  curl_prepare
+  local t0 t1; t0=$(now)
+  curl_fetch check
   t1=$(now)
   echo "$t1 - $t0" | bc
 }

@@ -77,7 +77,6 @@ TEST_F(SwfClientTest, EmptyCollectionWithoutEmbeddedIsAnEmptyList) {
   EXPECT_TRUE(docs->empty());
 }
 
-
 TEST(SwfClientPagingTest, KnownPagesComeAWindowAtATimeAndInOrder) {
   FakeTransport transport;
   SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .parallel_pages = 3});
@@ -133,37 +132,33 @@ TEST(SwfClientPagingTest, AListingThatGrowsIsFollowedPageByPage) {
             std::string(kBase) + "/samenwerkingen/SAM-1/documenten?pagina=3&aantal=2");
 }
 
-TEST(SwfClientPagingTest, AMalformedPageInAWindowFailsAtItsPlaceAndNamesIt) {
+// Walks a 4-page listing, 4 pages a window, whose page 2 answers `third`; `seen` gets the
+// ids handed over.
+Status WalkWithThirdPage(const FakeResponse& third, std::vector<std::string>* seen) {
   FakeTransport transport;
   SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .parallel_pages = 4});
   std::string path = std::string(kBase) + "/samenwerkingen/SAM-1/documenten?pagina=";
   transport.Expect("GET", path + "0&aantal=2", Ok(DocumentenPage(0, 4, {"a", "b"})));
   transport.Expect("GET", path + "1&aantal=2", Ok(DocumentenPage(1, 4, {"c", "d"})));
-  transport.Expect("GET", path + "2&aantal=2", Ok(R"({"_embedded":{"documenten":[{"documentId":{"x":1}}]}})"));
+  transport.Expect("GET", path + "2&aantal=2", third);
   transport.Expect("GET", path + "3&aantal=2", Ok(DocumentenPage(3, 4, {"g"})));
-  std::vector<std::string> seen;
-  Status s = client.ForEachDocumentenPage("SAM-1", {}, [&](Page<Document>& page) {
-    for (const Document& d : page.items) seen.push_back(d.document_id);
+  return client.ForEachDocumentenPage("SAM-1", {}, [&](Page<Document>& page) {
+    for (const Document& d : page.items) seen->push_back(d.document_id);
     return Status::Ok();
   });
+}
+
+TEST(SwfClientPagingTest, AMalformedPageInAWindowFailsAtItsPlaceAndNamesIt) {
+  std::vector<std::string> seen;
+  Status s = WalkWithThirdPage(Ok(R"({"_embedded":{"documenten":[{"documentId":{"x":1}}]}})"), &seen);
   EXPECT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
   EXPECT_NE(s.message().find("pagina=2"), std::string::npos) << s.ToString();
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c", "d"}));
 }
 
 TEST(SwfClientPagingTest, AFailedPageInAWindowFailsTheListingAfterTheEarlierPages) {
-  FakeTransport transport;
-  SwfClient client(transport, SwfClientOptions{.base_url = kBase, .page_size = 2, .parallel_pages = 4});
-  std::string path = std::string(kBase) + "/samenwerkingen/SAM-1/documenten?pagina=";
-  transport.Expect("GET", path + "0&aantal=2", Ok(DocumentenPage(0, 4, {"a", "b"})));
-  transport.Expect("GET", path + "1&aantal=2", Ok(DocumentenPage(1, 4, {"c", "d"})));
-  transport.Expect("GET", path + "2&aantal=2", Ok(R"({"message":"down"})", 503));
-  transport.Expect("GET", path + "3&aantal=2", Ok(DocumentenPage(3, 4, {"g"})));
   std::vector<std::string> seen;
-  Status s = client.ForEachDocumentenPage("SAM-1", {}, [&](Page<Document>& page) {
-    for (const Document& d : page.items) seen.push_back(d.document_id);
-    return Status::Ok();
-  });
+  Status s = WalkWithThirdPage(Ok(R"({"message":"down"})", 503), &seen);
   EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c", "d"}));
 }
