@@ -391,7 +391,7 @@ Result<CatalogDocument> Catalog::GetDocument(std::string_view document_id) {
       "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE document_id = ?1"));
   s.Bind(1, document_id);
   SWF_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return NotFound("document " + std::string(document_id));
+  if (!row) return NotFound("document " + std::string(document_id) + " is not in the vault");
   return ReadDocument(s);
 }
 

@@ -138,7 +138,7 @@ int RunShow(CommandContext& ctx, const std::string& id) {
   Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kReadOnly);
   if (!vault.ok()) return Fail(ctx, vault.status());
   Result<CatalogDocument> doc = (*vault)->catalog().GetDocument(id);
-  if (!doc.ok()) return Fail(ctx, doc.status().WithContext("document " + id));
+  if (!doc.ok()) return Fail(ctx, doc.status());
   Result<std::vector<Event>> events = (*vault)->catalog().ListEvents(id);
   if (!events.ok()) return Fail(ctx, events.status());
   nlohmann::json j = DocumentJson(*doc);
@@ -161,6 +161,7 @@ int RunShow(CommandContext& ctx, const std::string& id) {
     if (doc->state != DocumentState::kWithheld) {
       ctx.output().Line("omschrijving: " + doc->document.document_omschrijving);
     }
+    if (!events->empty()) ctx.output().Line("history:");
     for (const Event& e : *events) {
       ctx.output().Line("  " + e.at + " " + std::string(EventKindName(e.kind)) + " " + e.detail);
     }
@@ -174,7 +175,7 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out_pa
   Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kReadOnly);
   if (!vault.ok()) return Fail(ctx, vault.status());
   Result<CatalogDocument> doc = (*vault)->catalog().GetDocument(id);
-  if (!doc.ok()) return Fail(ctx, doc.status().WithContext("document " + id));
+  if (!doc.ok()) return Fail(ctx, doc.status());
   if (doc->blob_sha256.empty()) {
     return Fail(ctx, NotFound("document " + id + " has no content in this vault (state " +
                               std::string(DocumentStateName(doc->state)) + ")"));
@@ -367,7 +368,7 @@ CommandSpec VerifyCommand() {
             auto flags = std::make_shared<VerifyFlags>();
             app->add_flag("--fast", flags->fast, "compare XXH3-128 instead of SHA-256");
             app->add_option("--sample", flags->sample, "check a random PCT of the objects")
-                ->check(CLI::Range(0.0, 100.0));
+                ->check(Between(0.0, 100.0));
             return [flags](CommandContext& ctx) { return RunVerify(ctx, *flags); };
           }};
 }
@@ -377,7 +378,7 @@ CommandSpec GcCommand() {
           [](CLI::App* app) -> Runner {
             auto grace = std::make_shared<double>(24);
             app->add_option("--grace-hours", *grace, "minimum age of what is removed")
-                ->check(CLI::Range(0.0, 1e6));
+                ->check(Between(0.0, 1e6));
             return [grace](CommandContext& ctx) { return RunGc(ctx, *grace); };
           }};
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "swfvault/exit_codes.h"
+#include "swfvault/hashing.h"
 #include "sync/sync_fixture.h"
 
 namespace swfvault::testing {
@@ -174,6 +175,58 @@ TEST_F(SyncITest, DocumentRemovedRemotelyKeepsObjectAndHistory) {
             std::vector<std::string>{"removed_remotely|" + hash});
   EXPECT_EQ(ObjectNames().count(hash), 1u);
   EXPECT_GE(Query("SELECT kind FROM events WHERE document_id='" + id + "'").size(), 2u);
+}
+
+TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameAnUnknownDocument) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 3},
+                                           {"minSize", 2048}, {"maxSize", 8192}, {"seed", 21}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync", ids[0]}).exit_code, kExitOk);
+  nlohmann::json doc = RemoteDocuments(ids[0]).front();
+  std::string id = doc["documentId"], hash = doc["documentHash"];
+
+  CliResult show = Swf({"show", "--json", id});
+  ASSERT_EQ(show.exit_code, kExitOk) << show.err;
+  nlohmann::json shown = show.Events().at(0);
+  EXPECT_EQ(shown["state"], "present");
+  EXPECT_EQ(shown["sha256"], hash);
+  ASSERT_EQ(shown["history"].size(), 1u);
+  EXPECT_EQ(shown["history"][0]["kind"], "fetched");
+  CliResult text = Swf({"show", id});
+  EXPECT_NE(text.out.find("\nhistory:\n  "), std::string::npos) << text.out;
+
+  std::string out = (dir_ / "copy.bin").string();
+  CliResult get = Swf({"get", id, "-o", out});
+  ASSERT_EQ(get.exit_code, kExitOk) << get.err;
+  EXPECT_EQ(Sha256Hex(ReadFile(out)), hash);
+  CliResult to_stdout = Swf({"get", id, "-o", "-"});
+  ASSERT_EQ(to_stdout.exit_code, kExitOk) << to_stdout.err;
+  EXPECT_EQ(Sha256Hex(to_stdout.out), hash);
+
+  // A damaged object is never copied out: exit 5, and the output file is left as it was.
+  std::filesystem::path object = std::filesystem::path(VaultDir()) / "objects" / hash.substr(0, 2) / hash;
+  std::filesystem::permissions(object, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  std::string damaged = ReadFile(object);
+  damaged[damaged.size() / 2] ^= 1;
+  WriteFile(object, damaged);
+  std::string fresh = (dir_ / "fresh.bin").string();
+  CliResult bad = Swf({"get", id, "-o", fresh});
+  EXPECT_EQ(bad.exit_code, kExitIntegrity) << bad.err;
+  EXPECT_NE(bad.err.find("does not match its hash"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+  EXPECT_EQ(Swf({"get", id, "-o", out}).exit_code, kExitIntegrity);
+  EXPECT_EQ(Sha256Hex(ReadFile(out)), hash);
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    EXPECT_EQ(entry.path().filename().string().rfind(".swfvault-get-", 0), std::string::npos) << entry.path();
+  }
+
+  for (std::string command : {"show", "get"}) {
+    std::vector<std::string> args = {command, "no-such-document"};
+    if (command == "get") args.insert(args.end(), {"-o", fresh});
+    CliResult unknown = Swf(args);
+    EXPECT_EQ(unknown.exit_code, kExitNotFound) << command;
+    EXPECT_NE(unknown.err.find("document no-such-document is not in the vault"), std::string::npos) << unknown.err;
+  }
 }
 
 TEST_F(SyncITest, MassDeleteGuardStopsRemovalsAndSaysWhy) {
