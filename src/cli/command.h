@@ -6,9 +6,12 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
+#include <type_traits>
 
 #include "cli/output.h"
 #include "swfvault/config.h"
@@ -62,6 +65,34 @@ struct CommandSpec {
   const char* summary;
   std::function<std::function<int(CommandContext&)>(CLI::App* app)> define;
 };
+
+// A check that an option's value is a number of type T from `lo` to `hi` (inclusive; `hi` at
+// T's maximum means "at least lo"). Its message names what was wrong in words, e.g.
+// "expected a whole number from 1 to 64, got 'abc'" (CLI11's Range says "not in range" of
+// text that is no number, and prints 0.000000 for a double).
+template <typename T>
+CLI::Validator Between(T lo, T hi) {
+  auto text = [](T v) {
+    std::ostringstream os;
+    os.precision(15);  // 1000000, not 1e+06
+    os << v;
+    return os.str();
+  };
+  const std::string kind = std::is_integral_v<T> ? "a whole number" : "a number";
+  const std::string range = hi == std::numeric_limits<T>::max()
+                                ? "at least " + text(lo)
+                                : "from " + text(lo) + " to " + text(hi);
+  return CLI::Validator(
+      [=](std::string& input) -> std::string {
+        T value{};
+        if (!CLI::detail::lexical_cast(input, value)) {
+          return "expected " + kind + " " + range + ", got '" + input + "'";
+        }
+        if (value < lo || value > hi) return input + " is out of range: expected " + kind + " " + range;
+        return {};
+      },
+      range);
+}
 
 // Reports `status` through the output and returns its exit code.
 int Fail(CommandContext& ctx, const Status& status);

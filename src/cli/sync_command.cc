@@ -294,10 +294,10 @@ CommandSpec SyncCommand() {
                             "highest confidentiality the vault may hold: RV or SV")
                 ->check(CLI::IsMember({"RV", "SV", "rv", "sv"}));
             app->add_option("--transfers", flags->transfers, "parallel downloads")
-                ->check(CLI::Range(1, 64));
+                ->check(Between(1, 64));
             app->add_option("--transfer-threads", flags->transfer_threads,
                             "threads sharing the parallel downloads (default: one per core, at most 4)")
-                ->check(CLI::Range(1, 16));
+                ->check(Between(1, 16));
             app->add_flag("--dry-run", flags->dry_run, "show the plan, change nothing");
             app->add_flag("--all", flags->all, "every profile in the config");
             auto* full = app->add_flag("--full", flags->full,
