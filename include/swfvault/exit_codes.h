@@ -19,6 +19,7 @@ enum ExitCode : int {
   kExitRefused = 8,       // the server refused the action (403 rule, 409 state)
   kExitNotFound = 9,      // an id or file does not exist
   kExitError = 10,        // any other failure (local I/O, internal error)
+  kExitInterrupted = 130, // stopped by SIGINT/SIGTERM at a safe point; the next run goes on
 };
 
 // The exit code for a failed Status (kExitOk for ok).

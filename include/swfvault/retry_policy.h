@@ -80,6 +80,20 @@ class ClockSleeper : public Sleeper {
   Clock& clock_;
 };
 
+// A Sleeper whose waits end early once `stop` is requested (it looks every 0.1 s), so a long
+// Retry-After or backoff does not hold up a stop. Does not own `inner` or `stop`; as
+// thread-safe as `inner`.
+class StoppableSleeper : public Sleeper {
+ public:
+  StoppableSleeper(Sleeper& inner, const StopFlag& stop) : inner_(inner), stop_(stop) {}
+  double NowSeconds() override { return inner_.NowSeconds(); }
+  void SleepFor(double seconds) override;
+
+ private:
+  Sleeper& inner_;
+  const StopFlag& stop_;
+};
+
 // A Transport that retries what RetryPolicy allows. Send() retries a request only while it
 // can be replayed: no BodySource (in-memory and file-backed multipart bodies are fine) and no
 // byte yet delivered to its on_body sink. RunBatch() retries failed, replayable items in

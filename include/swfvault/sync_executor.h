@@ -25,6 +25,7 @@
 #include "swfvault/swf_client.h"
 #include "swfvault/sync_planner.h"
 #include "swfvault/transport.h"
+#include "swfvault/stop_flag.h"
 
 namespace swfvault {
 
@@ -52,6 +53,10 @@ struct SyncOptions {
   double full_reconcile_seconds = 86400;  // kAuto: a full run at least this often
   double notification_lag_seconds = 0;  // window ends this long before now (clock skew margin)
   bool delete_notifications = false;    // acknowledge notifications once their window is done
+  // When requested, the run stops at its next safe point: downloads in flight end (their
+  // partials are kept for the next run), published objects stay, nothing new starts, and the
+  // run ends with `fatal` kCancelled and outcome "interrupted". Not owned.
+  const StopFlag* stop = nullptr;
 };
 
 // What one run did. `counts` mirrors the catalog's sync_runs row.
@@ -62,6 +67,7 @@ struct SyncReport {
   int unchanged = 0;
   int planned_fetches = 0;
   int64_t resumed_bytes = 0;  // bytes already on disk from earlier runs
+  int interrupted = 0;        // planned downloads a stop left for the next run
   std::string mode;           // "full", "incremental" or "selected"
   int notifications = 0;      // notifications read (incremental)
   int notifications_deleted = 0;

@@ -24,6 +24,7 @@
 
 #include "swfvault/http.h"
 #include "swfvault/status.h"
+#include "swfvault/stop_flag.h"
 
 namespace swfvault {
 
@@ -67,6 +68,10 @@ struct CurlTransportOptions {
   // per hardware thread, at most 4.
   int transfer_threads = 0;
   int max_redirects = 5;  // same-origin redirects only; 0 = never follow
+  // When set and requested: transfers in flight end within about 0.1 s and requests not yet
+  // started never start, all with kCancelled (StoppedOnRequest). Bytes already handed to a
+  // request's on_body stay handed over. Not owned.
+  const StopFlag* stop = nullptr;
 };
 
 // Validates the options and creates a CurlTransport. Errors: kInvalidArgument when a file is

@@ -498,6 +498,19 @@ void CurlTransport::RunLane(Batch& batch, CURLM* multi, size_t max_parallel,
     finished(t.index);
   };
   for (;;) {
+    if (options_.stop != nullptr && options_.stop->requested()) {
+      // What is in flight ends here; what has not started never starts.
+      for (auto& t : active) finish(*t, StoppedOnRequest(t->What()));
+      for (size_t index = batch.next.fetch_add(1); index < batch.requests.size();
+           index = batch.next.fetch_add(1)) {
+        Transfer t;
+        t.index = index;
+        t.request = std::move(batch.requests[index]);
+        t.url = t.request.url;
+        finish(t, StoppedOnRequest(t.What()));
+      }
+      return;
+    }
     while (active.size() < max_parallel) {
       size_t index = batch.next.fetch_add(1);
       if (index >= batch.requests.size()) break;

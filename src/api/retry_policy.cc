@@ -89,6 +89,15 @@ Sleeper& RealSleeper() {
   return sleeper;
 }
 
+void StoppableSleeper::SleepFor(double seconds) {
+  const double end = inner_.NowSeconds() + seconds;
+  while (!stop_.requested()) {
+    double left = end - inner_.NowSeconds();
+    if (left <= 0) return;
+    inner_.SleepFor(std::min(left, 0.1));
+  }
+}
+
 Result<HttpResponse> RetryingTransport::Send(HttpRequest request) {
   double start = sleeper_.NowSeconds();
   for (int attempt = 1;; ++attempt) {

@@ -18,8 +18,8 @@ ExitCode ExitCodeFor(const Status& status) {
       return status.http_status() == 413 ? kExitRefused : kExitDiskFull;
     case StatusCode::kNotFound: return kExitNotFound;
     case StatusCode::kAlreadyExists:
+    case StatusCode::kCancelled: return kExitInterrupted;
     case StatusCode::kIoError:
-    case StatusCode::kCancelled:
     case StatusCode::kInternal: return kExitError;
   }
   return kExitError;

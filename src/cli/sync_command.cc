@@ -117,6 +117,7 @@ nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, doub
           {"unchanged", r.unchanged},
           {"bytesDownloaded", r.counts.bytes},
           {"bytesResumed", r.resumed_bytes},
+          {"interrupted", r.interrupted},
           {"blocked", r.blocked},
           {"mode", r.mode},
           {"notifications", r.notifications},
@@ -127,12 +128,13 @@ nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, doub
 }
 
 int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionProfile& profile,
-                Vault& vault, const Config& config, std::vector<nlohmann::json>* summaries) {
+                Vault& vault, const Config& config, const StopFlag& stop,
+                std::vector<nlohmann::json>* summaries) {
   auto started = std::chrono::steady_clock::now();
   ConnectionProfile connect = profile;
   if (flags.transfer_threads > 0) connect.transfer_threads = flags.transfer_threads;
   if (flags.transfers > 0) connect.transfers = flags.transfers;  // also bounds listing pages
-  Result<std::unique_ptr<Connection>> connection = Connect(connect);
+  Result<std::unique_ptr<Connection>> connection = Connect(connect, &stop);
   if (!connection.ok()) return Fail(ctx, connection.status());
   SyncOptions options;
   options.profile_name = profile.name;
@@ -155,9 +157,10 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   options.full_reconcile_seconds = config.full_reconcile_hours * 3600;
   options.notification_lag_seconds = config.notification_lag_seconds;
   options.delete_notifications = config.delete_notifications;
+  options.stop = &stop;
   CliSyncObserver observer(ctx.output(), ctx.options().verbose);
   SyncExecutor executor(*(*connection)->client, *(*connection)->raw, vault.store(),
-                        vault.catalog(), RealSleeper(), observer);
+                        vault.catalog(), *(*connection)->sleeper, observer);
   SyncReport report = executor.Run(options);
   // HOOK after-sync: mirror targets and drop folders are brought up to date here.
   int mirror_code = kExitOk;
@@ -194,6 +197,10 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
                 static_cast<long long>(report.counts.failed), seconds);
   if (!ctx.options().quiet) ctx.output().Line(line);
   for (const std::string& b : report.blocked) ctx.output().Warn("mass-delete guard: " + b);
+  if (report.fatal.code() == StatusCode::kCancelled) {
+    ctx.output().Warn("stopped at a safe point: " + std::to_string(report.interrupted) +
+                      " planned downloads left for the next sync, which resumes the partial ones");
+  }
   return code;
 }
 
@@ -269,10 +276,16 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   }
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
   if (!vault.ok()) return Fail(ctx, vault.status());
+  // Ctrl-C or a scheduler's SIGTERM: the run stops at a safe point and says so (exit 130);
+  // a second signal ends it at once.
+  static StopFlag stop;
+  Status handlers = StopOnSignals(stop);
+  if (!handlers.ok()) ctx.output().Warn("no graceful stop on SIGINT/SIGTERM: " + handlers.message());
   int worst = kExitOk;
   std::vector<nlohmann::json> summaries;
   for (const ConnectionProfile& p : profiles) {
-    int code = SyncProfile(ctx, flags, p, **vault, *config, &summaries);
+    if (stop.requested()) break;
+    int code = SyncProfile(ctx, flags, p, **vault, *config, stop, &summaries);
     if (worst == kExitOk) worst = code;
   }
   if (!flags.metrics_file.empty()) {

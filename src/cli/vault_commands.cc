@@ -94,7 +94,7 @@ int RunStatus(CommandContext& ctx) {
   if (!runs->empty()) {
     const SyncRun& r = runs->back();
     ctx.output().Line("last sync      run " + std::to_string(r.run_id) + " " + r.started_at + " " +
-                      (r.outcome.empty() ? "interrupted or running" : r.outcome));
+                      (r.outcome.empty() ? "running, or killed" : r.outcome));
   }
   return kExitOk;
 }

@@ -5,7 +5,8 @@
 
 namespace swfvault {
 
-Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile) {
+Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile,
+                                            const StopFlag* stop) {
   CurlTransportOptions options;
   options.client_cert_file = profile.cert;
   options.client_key_file = profile.key;
@@ -17,16 +18,22 @@ Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile) {
       std::chrono::milliseconds(static_cast<int64_t>(profile.connect_timeout_seconds * 1000));
   options.low_speed_time =
       std::chrono::seconds(static_cast<int64_t>(std::max(1.0, profile.stall_timeout_seconds)));
+  options.stop = stop;
   auto connection = std::make_unique<Connection>();
+  connection->sleeper = &RealSleeper();
+  if (stop != nullptr) {
+    connection->stoppable = std::make_unique<StoppableSleeper>(RealSleeper(), *stop);
+    connection->sleeper = connection->stoppable.get();
+  }
   SWF_ASSIGN_OR_RETURN(connection->curl, NewCurlTransport(options));
   connection->raw = connection->curl.get();
   if (profile.requests_per_second > 0) {
     connection->limited = std::make_unique<RateLimitedTransport>(
-        *connection->curl, profile.requests_per_second, RealSleeper());
+        *connection->curl, profile.requests_per_second, *connection->sleeper);
     connection->raw = connection->limited.get();
   }
   connection->retrying =
-      std::make_unique<RetryingTransport>(*connection->raw, RetryPolicy(), RealSleeper());
+      std::make_unique<RetryingTransport>(*connection->raw, RetryPolicy(), *connection->sleeper);
   SwfClientOptions client_options;
   client_options.base_url = profile.base_url;
   // Listing pages in flight at once: a few, never more connections than --transfers allows.

@@ -10,6 +10,7 @@
 #include "swfvault/file_system.h"
 #include "swfvault/rate_limited_transport.h"
 #include "swfvault/retry_policy.h"
+#include "swfvault/stop_flag.h"
 #include "swfvault/swf_client.h"
 #include "swfvault/transport.h"
 #include "swfvault/vault.h"
@@ -19,6 +20,8 @@ namespace swfvault {
 // A live connection: the raw transport (for resumable downloads; rate-limited when the profile
 // says so), a retrying one on top (for JSON calls), and the typed client over the retrying one.
 struct Connection {
+  std::unique_ptr<StoppableSleeper> stoppable;  // set when Connect was given a StopFlag
+  Sleeper* sleeper = nullptr;                   // stoppable, else RealSleeper(): every wait
   std::unique_ptr<Transport> curl;
   std::unique_ptr<Transport> limited;  // set when the profile has a request-rate limit
   Transport* raw = nullptr;            // limited, else curl: what downloads go through
@@ -26,7 +29,9 @@ struct Connection {
   std::unique_ptr<SwfClient> client;
 };
 
-Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile);
+// With `stop` (not owned), requesting it ends transfers and waits (kCancelled).
+Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile,
+                                            const StopFlag* stop = nullptr);
 
 // Process-wide real file system and clock.
 FileSystem& RealFileSystem();

@@ -32,6 +32,10 @@ LocalDocument ToLocal(const CatalogDocument& c) {
   return l;
 }
 
+bool Stopping(const SyncOptions& options) {
+  return options.stop != nullptr && options.stop->requested();
+}
+
 std::string ExpectedEtag(const Document& d) { return "\"" + d.document_hash + "\""; }
 
 // The ETag the server sent for this download, or the expected one when it sent none.
@@ -91,11 +95,16 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
   if (!collected.ok()) report.fatal = collected;
   for (const Samenwerking& s : targets) {
     if (!report.fatal.ok()) break;
+    if (Stopping(options)) {
+      report.fatal = StoppedOnRequest("sync before samenwerking " + s.samenwerking_id);
+      break;
+    }
     Status st = SyncSamenwerking(s, options, &report);
     if (!st.ok()) {
       // Retryable trouble and refusals stop this dossier; the run goes on with the next one.
       if (st.code() == StatusCode::kResourceExhausted || st.code() == StatusCode::kUnauthenticated ||
-          st.code() == StatusCode::kIoError || st.code() == StatusCode::kCorruption) {
+          st.code() == StatusCode::kIoError || st.code() == StatusCode::kCorruption ||
+          st.code() == StatusCode::kCancelled) {
         report.fatal = st;
       } else {
         report.failures.push_back(st);
@@ -105,7 +114,8 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
 
   if (!options.dry_run) AdvanceMarks(options, *profile_id, notes, &report);
   if (!options.dry_run) {
-    std::string outcome = !report.fatal.ok()           ? "failed"
+    std::string outcome = report.fatal.code() == StatusCode::kCancelled ? "interrupted"
+                          : !report.fatal.ok()         ? "failed"
                           : !report.failures.empty()   ? "partial"
                           : report.counts.quarantined  ? "integrity"
                                                        : "success";
@@ -268,6 +278,7 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
     else SWF_RETURN_IF_ERROR(ApplyNonFetch(a, plan.DocumentOf(a), report));
   }
   FetchAll(fetches, options, report);
+  if (Stopping(options)) return StoppedOnRequest("samenwerking " + id);
   for (const SyncAction* a : links) {
     Status st = ApplyNonFetch(*a, plan.DocumentOf(*a), report);
     if (!st.ok()) report->failures.push_back(st);
@@ -461,7 +472,7 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
   // tens of thousands of documents costs little memory beyond the documents themselves.
   constexpr size_t kWindow = 1024;
   while (!pending.empty()) {
-    for (size_t first = 0; first < pending.size(); first += kWindow) {
+    for (size_t first = 0; first < pending.size() && !Stopping(options); first += kWindow) {
       size_t end = std::min(pending.size(), first + kWindow);
       std::vector<HttpRequest> requests;
       requests.reserve(end - first);
@@ -480,6 +491,11 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
     }
     apply(publisher.Drain());
     observer_.OnProgress(bytes_done_.load(), bytes_total_, docs_done_, docs_total_);
+    if (Stopping(options)) {
+      // Not failures: what arrived is kept (journaled partials) and the next run goes on.
+      for (const FetchItem* item : pending) report->interrupted += item->done ? 0 : 1;
+      return;
+    }
     int succeeded = 0;
     std::vector<FetchItem*> again;
     double wait = 0;

@@ -99,6 +99,20 @@ class CurlTransportTest : public ::testing::Test {
     server_.http().Get("/big", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(1 << 20, 'b'), "application/octet-stream");
     });
+    server_.http().Get("/counted-trickle", [this](const httplib::Request&, httplib::Response& res) {
+      ++counted_;
+      // 1 MiB in 64 KiB pieces, 20 ms apart: a transfer that is surely still in flight.
+      res.set_chunked_content_provider("application/octet-stream",
+                                       [](size_t offset, httplib::DataSink& sink) {
+                                         if (offset >= (1u << 20)) {
+                                           sink.done();
+                                           return true;
+                                         }
+                                         std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                                         std::string piece(64 * 1024, 'c');
+                                         return sink.write(piece.data(), piece.size());
+                                       });
+    });
     server_.http().Get("/slow", [](const httplib::Request&, httplib::Response& res) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
       res.set_content("late", "text/plain");
@@ -140,6 +154,7 @@ class CurlTransportTest : public ::testing::Test {
 
   TlsServer server_;
   std::atomic<int> leaked_{0};
+  std::atomic<int> counted_{0};
   std::atomic<int> in_flight_{0};
   std::atomic<int> max_in_flight_{0};
 };
@@ -380,6 +395,40 @@ TEST_F(CurlTransportTest, BatchSpreadsOverLanesAndCompletesOnTheCallingThread) {
   EXPECT_GE(sink_threads.size(), 2u);
   EXPECT_LE(sink_threads.size(), 3u);
   // The lanes' connections are kept for the next batch and for single exchanges.
+  EXPECT_TRUE(t->Send(Get(server_.Url("/oin"))).ok());
+}
+
+TEST_F(CurlTransportTest, AStopEndsTheBatchAndNoRequestStartsAfterIt) {
+  StopFlag stop;
+  auto options = Options();
+  options.transfer_threads = 1;
+  options.stop = &stop;
+  auto t = Make(options);
+  std::vector<HttpRequest> batch;
+  for (int i = 0; i < 6; ++i) {
+    HttpRequest r = Get(server_.Url("/counted-trickle"));
+    r.on_body = [&stop](std::string_view) {
+      stop.Request();  // the first bytes of either of the first two transfers
+      return Status::Ok();
+    };
+    batch.push_back(std::move(r));
+  }
+  std::vector<size_t> done;
+  auto results = t->RunBatch(batch, 2, [&](size_t i, const Result<HttpResponse>&) { done.push_back(i); });
+  ASSERT_EQ(results.size(), 6u);
+  EXPECT_EQ(done.size(), 6u);  // every outcome is still reported
+  // Two were in flight when the stop came and end there; the other four never started and
+  // never reached the server.
+  EXPECT_EQ(counted_.load(), 2);
+  for (size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].status().code(), StatusCode::kCancelled) << i;
+    EXPECT_NE(results[i].status().message().find("stopped on request"), std::string::npos);
+  }
+
+  // The transport stays stopped while the flag is up, and works again once it is reset.
+  EXPECT_EQ(t->Send(Get(server_.Url("/oin"))).status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(counted_.load(), 2);
+  stop.Reset();
   EXPECT_TRUE(t->Send(Get(server_.Url("/oin"))).ok());
 }
 

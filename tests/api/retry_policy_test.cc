@@ -134,6 +134,44 @@ TEST(RetryingTransportTest, ClockSleeperAdvancesAFakeClock) {
   EXPECT_EQ(clock.MonotonicMicros() - start, 30'000'000);
 }
 
+TEST(StoppableSleeperTest, SleepsInShortStepsAndEndsTheWaitOnceAStopIsRequested) {
+  FakeSleeper inner;
+  StopFlag stop;
+  StoppableSleeper sleeper(inner, stop);
+  sleeper.SleepFor(0.35);
+  ASSERT_EQ(inner.sleeps.size(), 4u);  // 0.1 + 0.1 + 0.1 + 0.05
+  EXPECT_NEAR(inner.now - 1000, 0.35, 1e-9);
+
+  // A Retry-After of 30 s: the stop arrives during the third step and the wait ends there.
+  class StopsAfter : public Sleeper {
+   public:
+    StopsAfter(FakeSleeper& inner, StopFlag& stop) : inner_(inner), stop_(stop) {}
+    double NowSeconds() override { return inner_.NowSeconds(); }
+    void SleepFor(double s) override {
+      inner_.SleepFor(s);
+      if (inner_.sleeps.size() == 3) stop_.Request();
+    }
+    FakeSleeper& inner_;
+    StopFlag& stop_;
+  };
+  FakeSleeper fresh;
+  StopsAfter stopping(fresh, stop);
+  StoppableSleeper waits(stopping, stop);
+  FakeTransport transport_inner;
+  transport_inner.Enqueue(FakeResponse{429, {{"Retry-After", "30"}}, "", Status::Ok()});
+  transport_inner.Enqueue(FakeResponse{200, {}, "ok", Status::Ok()});
+  RetryingTransport transport(transport_inner, FixedJitter(0.5), waits);
+  ASSERT_TRUE(transport.Send(HttpRequest{.url = "https://h/x"}).ok());
+  EXPECT_EQ(fresh.sleeps.size(), 3u);
+  EXPECT_NEAR(fresh.now - 1000, 0.3, 1e-9);
+
+  // Already requested: no wait at all.
+  FakeSleeper idle;
+  StoppableSleeper none(idle, stop);
+  none.SleepFor(60);
+  EXPECT_TRUE(idle.sleeps.empty());
+}
+
 TEST(RetryingTransportTest, DoesNotRetryA404) {
   FakeTransport inner;
   inner.Enqueue(FakeResponse{404, {}, "", Status::Ok()});

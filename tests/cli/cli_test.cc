@@ -6,6 +6,7 @@
 
 #include "support/temp_dir.h"
 #include "swfvault/exit_codes.h"
+#include "swfvault/stop_flag.h"
 
 namespace swfvault {
 namespace {
@@ -110,6 +111,7 @@ TEST(CliTest, ExitCodesAreDistinctPerFailureKind) {
   forbidden.set_http_status(403);
   EXPECT_EQ(ExitCodeFor(forbidden), kExitRefused);
   EXPECT_EQ(ExitCodeFor(Conflict("GEREED is final")), kExitRefused);
+  EXPECT_EQ(ExitCodeFor(StoppedOnRequest("sync")), kExitInterrupted);
 }
 
 }  // namespace

@@ -66,6 +66,54 @@ TEST_F(SyncCrashITest, KillDuringOneGibDownloadThenResumeFetchesAtMostOneExtraMi
   EXPECT_EQ(PartialBytes(), 0u);
 }
 
+TEST_F(SyncCrashITest, SigintStopsAtASafePointAndTheNextSyncResumes) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 12},
+                                           {"minSize", 2 << 20}, {"maxSize", 4 << 20}, {"seed", 23}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 4 << 20}, {"count", -1}}}}});
+  {
+    CliChild child({"--config", configs_.at("gemeente-a"), "sync", "--json", "--transfers", "4", ids[0]},
+                   dir_.path().string());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (PartialBytes() < (1u << 20) && child.Running() &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_TRUE(child.Running()) << "the sync finished before it could be interrupted";
+    child.Kill(SIGINT);
+    EXPECT_EQ(child.Wait(), kExitInterrupted);
+  }
+  CliResult first{kExitInterrupted, ReadFile(dir_ / "child.out"), ReadFile(dir_ / "child.err")};
+  nlohmann::json summary = first.Summary();
+  ASSERT_FALSE(summary.is_null()) << first.out << first.err;
+  EXPECT_EQ(summary["exitCode"], kExitInterrupted);
+  EXPECT_EQ(summary["failed"], 0);
+  EXPECT_GE(summary["interrupted"].get<int>(), 1);
+  EXPECT_EQ(summary["fetched"].get<int>() + summary["interrupted"].get<int>(), 12);
+  bool said_why = false;
+  for (const nlohmann::json& e : first.Events()) {
+    said_why |= e.value("type", "") == "error" && e.value("code", "") == "cancelled" &&
+                e.value("message", "").find("stopped on request (SIGINT/SIGTERM)") != std::string::npos;
+  }
+  EXPECT_TRUE(said_why) << first.out;
+  EXPECT_EQ(Query("SELECT outcome FROM sync_runs ORDER BY run_id DESC LIMIT 1"),
+            std::vector<std::string>{"interrupted"});
+  EXPECT_EQ(Query("SELECT count(*) FROM events WHERE kind <> 'fetched'"), std::vector<std::string>{"0"});
+  uint64_t kept = PartialBytes();
+  EXPECT_GT(kept, 0u) << "what arrived before the stop is kept";
+
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  CliResult resumed = Swf({"sync", "--json", ids[0]});
+  ASSERT_EQ(resumed.exit_code, kExitOk) << resumed.err;
+  EXPECT_EQ(resumed.Summary()["bytesResumed"].get<int64_t>(), static_cast<int64_t>(kept));
+  EXPECT_EQ(resumed.Summary()["fetched"], summary["interrupted"]);
+  CliResult verify = Swf({"verify", "--json"});
+  EXPECT_EQ(verify.exit_code, kExitOk) << verify.err;
+  EXPECT_EQ(verify.Summary()["good"], 12);
+  EXPECT_EQ(PartialBytes(), 0u);
+}
+
 TEST_F(SyncCrashITest, RandomKillsDuringA500DocumentSyncLeaveAConsistentVault) {
   std::vector<std::string> ids = Generate({{"dossiers", 2}, {"documentsPerDossier", 250},
                                            {"minSize", 1024}, {"maxSize", 65536},
