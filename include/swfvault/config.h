@@ -87,7 +87,10 @@ struct Config {
   int mass_delete_percent = 50;  // refuse to mark more than this share of a dossier removed
 
   // The profile named `name`, or the only one when `name` is empty. kNotFound / kInvalidArgument.
+  // Errors name the profiles there are.
   Result<ConnectionProfile> FindProfile(const std::string& name) const;
+  // "a, b" in config order, or "none".
+  std::string ProfileNames() const;
 };
 
 // Reads and validates a config file. Errors name the file, the key and what was wrong

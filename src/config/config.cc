@@ -262,16 +262,23 @@ Result<Config> LoadConfig(const std::string& path) {
   return ParseConfig(text.str(), path);
 }
 
+std::string Config::ProfileNames() const {
+  std::string names;
+  for (const ConnectionProfile& p : profiles) names += (names.empty() ? "" : ", ") + p.name;
+  return names.empty() ? "none" : names;
+}
+
 Result<ConnectionProfile> Config::FindProfile(const std::string& name) const {
   if (name.empty()) {
     if (profiles.size() == 1) return profiles.front();
     if (profiles.empty()) return NotFound("no profile configured (set --oin or a [profile.NAME])");
-    return InvalidArgument("several profiles configured; choose one with --profile");
+    return InvalidArgument("several profiles configured (" + ProfileNames() +
+                           "); choose one with --profile NAME (sync also takes --all)");
   }
   for (const ConnectionProfile& p : profiles) {
     if (p.name == name) return p;
   }
-  return NotFound("profile '" + name + "' is not in the config");
+  return NotFound("profile '" + name + "' is not in the config (it has: " + ProfileNames() + ")");
 }
 
 Status ValidateProfile(const ConnectionProfile& p) {

@@ -96,6 +96,14 @@ TEST(ConfigTest, FindProfileNeedsNameWhenSeveral) {
   EXPECT_EQ(c->FindProfile("").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(c->FindProfile("gemeente-b")->oin, "00000001000000002000");
   EXPECT_EQ(c->FindProfile("nope").status().code(), StatusCode::kNotFound);
+  // Both errors say which profiles there are.
+  const std::string names = c->ProfileNames();
+  EXPECT_NE(names.find("gemeente-b"), std::string::npos) << names;
+  EXPECT_NE(c->FindProfile("").status().message().find("(" + names + ")"), std::string::npos)
+      << c->FindProfile("").status().message();
+  EXPECT_NE(c->FindProfile("nope").status().message().find("it has: " + names), std::string::npos)
+      << c->FindProfile("nope").status().message();
+  EXPECT_EQ(Config{}.ProfileNames(), "none");
 }
 
 TEST(ConfigTest, TopLevelOinMakesADefaultProfile) {
