@@ -164,7 +164,7 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   SyncReport report = executor.Run(options);
   // HOOK after-sync: mirror targets and drop folders are brought up to date here.
   int mirror_code = kExitOk;
-  if (report.fatal.ok() && !flags.dry_run && !config.mirrors.empty()) {
+  if (report.fatal.ok() && !flags.dry_run && !config.mirrors.empty() && !stop.requested()) {
     mirror_code = MirrorAfterSync(ctx, vault, config, profile, *(*connection)->client);
   }
   ctx.output().EndProgress();
