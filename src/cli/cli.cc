@@ -48,6 +48,7 @@ int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ost
   CLI::App app{"swfvault: a trustworthy local vault for SWF samenwerkdossiers", "swfvault"};
   app.fallthrough();  // global options may stand after the subcommand
   app.require_subcommand(1);
+  app.footer(kExitCodesHelp);  // subcommands inherit it
   app.set_version_flag("--version", std::string("swfvault ") + SWFVAULT_VERSION_STRING);
   GlobalOptions options;
   AddGlobalOptions(app, &options);

@@ -94,6 +94,12 @@ CLI::Validator Between(T lo, T hi) {
       range);
 }
 
+// The help footer of every command (README "Exit codes" in short).
+inline constexpr char kExitCodesHelp[] =
+    "Exit codes: 0 ok, 1 partial, 2 usage, 3 retry later, 4 authentication/TLS, 5 integrity,\n"
+    "6 vault locked, 7 disk full, 8 refused by the server, 9 not found, 10 other error,\n"
+    "130 interrupted (README \"Exit codes\").";
+
 // Reports `status` through the output and returns its exit code.
 int Fail(CommandContext& ctx, const Status& status);
 

@@ -301,6 +301,9 @@ CommandSpec SyncCommand() {
   return {"sync", "mirror samenwerkdossiers into the vault",
           [](CLI::App* app) -> std::function<int(CommandContext&)> {
             auto flags = std::make_shared<SyncFlags>();
+            app->footer(std::string("Ctrl-C or SIGTERM stops the run at a safe point (partial downloads "
+                                    "kept, exit\n130); a second one ends it at once. The next sync "
+                                    "resumes either way.\n\n") + kExitCodesHelp);
             app->add_option("samenwerking", flags->ids,
                             "samenwerkingIds to sync (default: every one the profile takes part in)");
             app->add_option("--max-level", flags->max_level,

@@ -49,6 +49,16 @@ TEST(CliTest, NumberOptionsSayWhatWasWrongInWords) {
   EXPECT_NE(Cli({"verify", "--help"}).out.find("--sample FLOAT:from 0 to 100"), std::string::npos);
 }
 
+TEST(CliTest, HelpListsTheExitCodesAndSyncSaysHowToStopIt) {
+  for (const char* command : {"ls", "verify", "document"}) {
+    CliRun r = Cli({command, "--help"});
+    EXPECT_NE(r.out.find("130 interrupted"), std::string::npos) << command << ": " << r.out;
+  }
+  CliRun sync = Cli({"sync", "--help"});
+  EXPECT_NE(sync.out.find("stops the run at a safe point"), std::string::npos) << sync.out;
+  EXPECT_NE(sync.out.find("Exit codes: 0 ok"), std::string::npos) << sync.out;
+}
+
 TEST(CliTest, MissingSubcommandIsUsageError) {
   EXPECT_EQ(Cli({}).code, kExitUsage);
 }
