@@ -9,6 +9,7 @@
 #include "swfvault/atomic_file.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/hashing.h"
+#include "swfvault/name_sanitizer.h"
 
 namespace swfvault {
 namespace {
@@ -170,8 +171,9 @@ int RunShow(CommandContext& ctx, const std::string& id) {
 }
 
 // --- get ---
-// Streams the object to `out_path` ("-" = stdout), re-hashing it on the way.
-int RunGet(CommandContext& ctx, const std::string& id, const std::string& out_path) {
+// Streams the object to `out` ("-" = stdout; an existing directory = the document's own,
+// sanitized name inside it), re-hashing it on the way.
+int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
   Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kReadOnly);
   if (!vault.ok()) return Fail(ctx, vault.status());
   Result<CatalogDocument> doc = (*vault)->catalog().GetDocument(id);
@@ -183,9 +185,18 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out_pa
   Result<std::unique_ptr<ReadableFile>> in = (*vault)->store().Open(doc->blob_sha256);
   if (!in.ok()) return Fail(ctx, in.status());
   FileSystem& fs = RealFileSystem();
+  std::string out_path = out;
+  if (Result<FileStat> st = fs.Stat(out); st.ok() && st->is_directory) {
+    out_path = JoinPath(out, SanitizeName(doc->document.bestands_naam, id));
+  }
   std::unique_ptr<WritableFile> file;
   std::string temp_path;
   if (out_path != "-") {
+    Result<FileStat> dir = fs.Stat(DirName(out_path));
+    if (!dir.ok() || !dir->is_directory) {
+      return Fail(ctx, NotFound("cannot write " + out_path + ": " + DirName(out_path) +
+                                " is not an existing directory"));
+    }
     Result<TempFile> temp = fs.CreateTemp(DirName(out_path), ".swfvault-get-");
     if (!temp.ok()) return Fail(ctx, temp.status());
     temp_path = temp->path;
@@ -357,7 +368,10 @@ CommandSpec GetCommand() {
             auto id = std::make_shared<std::string>();
             auto out = std::make_shared<std::string>();
             app->add_option("document", *id, "documentId")->required();
-            app->add_option("-o,--output", *out, "output file, - for stdout")->required();
+            app->add_option("-o,--output", *out,
+                            "output file; an existing directory (the document's own name inside "
+                            "it); - for stdout")
+                ->required();
             return [id, out](CommandContext& ctx) { return RunGet(ctx, *id, *out); };
           }};
 }

@@ -6,6 +6,7 @@
 
 #include "swfvault/exit_codes.h"
 #include "swfvault/hashing.h"
+#include "swfvault/name_sanitizer.h"
 #include "sync/sync_fixture.h"
 
 namespace swfvault::testing {
@@ -199,6 +200,16 @@ TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameAnUnknownDocument) {
   CliResult get = Swf({"get", id, "-o", out});
   ASSERT_EQ(get.exit_code, kExitOk) << get.err;
   EXPECT_EQ(Sha256Hex(ReadFile(out)), hash);
+  // Into a directory: under the document's own name, as cp does.
+  std::filesystem::create_directory(dir_ / "into");
+  CliResult into = Swf({"get", "--json", id, "-o", (dir_ / "into").string()});
+  ASSERT_EQ(into.exit_code, kExitOk) << into.err;
+  std::string named = (dir_ / "into" / SanitizeName(doc["bestandsNaam"].get<std::string>(), id)).string();
+  EXPECT_EQ(into.Summary()["output"], named);
+  EXPECT_EQ(Sha256Hex(ReadFile(named)), hash);
+  CliResult nowhere = Swf({"get", id, "-o", (dir_ / "no-such-dir" / "x").string()});
+  EXPECT_EQ(nowhere.exit_code, kExitNotFound);
+  EXPECT_NE(nowhere.err.find("no-such-dir is not an existing directory"), std::string::npos) << nowhere.err;
   CliResult to_stdout = Swf({"get", id, "-o", "-"});
   ASSERT_EQ(to_stdout.exit_code, kExitOk) << to_stdout.err;
   EXPECT_EQ(Sha256Hex(to_stdout.out), hash);
