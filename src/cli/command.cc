@@ -2,7 +2,9 @@
 
 #include <cstdlib>
 
+#include "cli/wiring.h"
 #include "swfvault/exit_codes.h"
+#include "swfvault/name_sanitizer.h"
 
 namespace swfvault {
 namespace {
@@ -84,6 +86,20 @@ Result<std::string> CommandContext::VaultDir() const {
     return InvalidArgument("no vault given: use --vault DIR or set 'vault' in the config");
   }
   return config.vault;
+}
+
+Result<std::string> OutputPathFor(const std::string& out, const std::string& bestands_naam,
+                                  const std::string& id) {
+  if (out == "-") return out;
+  FileSystem& fs = RealFileSystem();
+  if (Result<FileStat> st = fs.Stat(out); st.ok() && st->is_directory) {
+    return JoinPath(out, SanitizeName(bestands_naam, id));
+  }
+  Result<FileStat> dir = fs.Stat(DirName(out));
+  if (!dir.ok() || !dir->is_directory) {
+    return NotFound("cannot write " + out + ": " + DirName(out) + " is not an existing directory");
+  }
+  return out;
 }
 
 int Fail(CommandContext& ctx, const Status& status) {

@@ -100,6 +100,12 @@ inline constexpr char kExitCodesHelp[] =
     "6 vault locked, 7 disk full, 8 refused by the server, 9 not found, 10 other error,\n"
     "130 interrupted (README \"Exit codes\").";
 
+// Where `get -o OUT` writes a document: OUT itself ("-" = stdout), or, when OUT is an existing
+// directory, the document's own name (sanitized; `id` when it has none) inside it. kNotFound
+// naming OUT when its directory does not exist.
+Result<std::string> OutputPathFor(const std::string& out, const std::string& bestands_naam,
+                                  const std::string& id);
+
 // Reports `status` through the output and returns its exit code.
 int Fail(CommandContext& ctx, const Status& status);
 

@@ -197,10 +197,17 @@ Status Download(Connection& conn, const Document& doc, DownloadTarget& target, i
   }
 }
 
-int RunGet(CommandContext& ctx, const std::string& id, const std::string& out_path) {
+int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
+  if (out == "-") {
+    return Fail(ctx, InvalidArgument("--output -: document get checks the whole download before "
+                                     "it writes, so it needs a file or a directory"));
+  }
   return WithConnection(ctx, [&](Connection& conn) {
     Result<Document> doc = conn.client->GetDocument(id);
     if (!doc.ok()) return Fail(ctx, doc.status());
+    Result<std::string> resolved = OutputPathFor(out, doc->bestands_naam, id);
+    if (!resolved.ok()) return Fail(ctx, resolved.status());
+    const std::string& out_path = *resolved;
     DownloadTarget target(RealFileSystem(), out_path);
     int attempts = 0;
     Status st = Download(conn, *doc, target, &attempts);
@@ -252,7 +259,9 @@ void DefineGet(SwfCommandGroup& group) {
   auto out = std::make_shared<std::string>();
   CLI::App* get = group.Add("get", "download a document from SWF (resumed, hash-checked)");
   get->add_option("DOC-ID", *id, "documentId")->required();
-  get->add_option("-o,--output", *out, "output file")->required();
+  get->add_option("-o,--output", *out,
+                  "output file, or an existing directory (the document's own name inside it)")
+      ->required();
   group.On(get, [id, out](CommandContext& ctx) { return RunGet(ctx, *id, *out); });
 }
 

@@ -9,7 +9,6 @@
 #include "swfvault/atomic_file.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/hashing.h"
-#include "swfvault/name_sanitizer.h"
 
 namespace swfvault {
 namespace {
@@ -184,19 +183,13 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
   }
   Result<std::unique_ptr<ReadableFile>> in = (*vault)->store().Open(doc->blob_sha256);
   if (!in.ok()) return Fail(ctx, in.status());
+  Result<std::string> resolved = OutputPathFor(out, doc->document.bestands_naam, id);
+  if (!resolved.ok()) return Fail(ctx, resolved.status());
+  const std::string& out_path = *resolved;
   FileSystem& fs = RealFileSystem();
-  std::string out_path = out;
-  if (Result<FileStat> st = fs.Stat(out); st.ok() && st->is_directory) {
-    out_path = JoinPath(out, SanitizeName(doc->document.bestands_naam, id));
-  }
   std::unique_ptr<WritableFile> file;
   std::string temp_path;
   if (out_path != "-") {
-    Result<FileStat> dir = fs.Stat(DirName(out_path));
-    if (!dir.ok() || !dir->is_directory) {
-      return Fail(ctx, NotFound("cannot write " + out_path + ": " + DirName(out_path) +
-                                " is not an existing directory"));
-    }
     Result<TempFile> temp = fs.CreateTemp(DirName(out_path), ".swfvault-get-");
     if (!temp.ok()) return Fail(ctx, temp.status());
     temp_path = temp->path;

@@ -296,6 +296,17 @@ TEST_F(SwfCommandsITest, GetDownloadsContentWithMatchingHash) {
   EXPECT_EQ(ReadFile(out), content);
   EXPECT_EQ(r.Summary()["bytes"], 300000);
   EXPECT_EQ(r.Summary()["attempts"], 1);
+
+  // Into an existing directory: under the document's own name.
+  std::filesystem::create_directory(dir_.path() / "into");
+  CliResult into = Json({"document", "get", id, "-o", (dir_.path() / "into").string()});
+  ASSERT_EQ(into.exit_code, 0) << into.err;
+  EXPECT_EQ(into.Summary()["output"], (dir_.path() / "into" / "groot.bin").string());
+  EXPECT_EQ(ReadFile(dir_.path() / "into" / "groot.bin"), content);
+  // Not to stdout: the whole download is checked before anything is written.
+  CliResult dash = Swf({"document", "get", id, "-o", "-"});
+  EXPECT_EQ(dash.exit_code, kExitUsage);
+  EXPECT_NE(dash.err.find("--output -"), std::string::npos) << dash.err;
 }
 
 TEST_F(SwfCommandsITest, GetResumesADroppedTransferWithRange) {
