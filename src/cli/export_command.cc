@@ -362,10 +362,12 @@ int RunVerifyArchive(CommandContext& ctx, const std::string& path) {
                       {"payloadFiles", report->payload_files},
                       {"payloadBytes", report->payload_bytes},
                       {"historyEntries", report->history_entries}, {"exitCode", code}});
-  ctx.output().Line(path + (report->ok() ? ": valid, " : ": INVALID (" +
-                                               std::to_string(report->findings.size()) + " findings), ") +
-                    std::to_string(report->entries) + " entries, " +
-                    std::to_string(report->payload_files) + " payload files, " +
+  ctx.output().Line(path +
+                    (report->ok() ? ": valid, "
+                                  : ": INVALID (" + Counted(static_cast<int64_t>(report->findings.size()),
+                                                            "finding", "findings") + "), ") +
+                    Counted(report->entries, "entry", "entries") + ", " +
+                    Counted(report->payload_files, "payload file", "payload files") + ", " +
                     std::to_string(report->payload_bytes) + " payload bytes");
   return code;
 }

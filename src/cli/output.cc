@@ -4,6 +4,10 @@
 
 namespace swfvault {
 
+std::string Counted(int64_t n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 void Output::Event(const nlohmann::json& event) {
   if (!json_) return;
   out_ << event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';

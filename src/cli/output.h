@@ -12,6 +12,9 @@
 
 namespace swfvault {
 
+// "1 finding", "3 findings": a count with the word in the right number.
+std::string Counted(int64_t n, const std::string& one, const std::string& many);
+
 class Output {
  public:
   Output(std::ostream& out, std::ostream& err, bool json, bool interactive)

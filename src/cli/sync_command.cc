@@ -184,10 +184,11 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   ctx.output().Event(summary);
   char line[256];
   std::snprintf(line, sizeof line,
-                "%s (%s): %d samenwerkingen, %lld fetched (%s), %lld linked, %lld metadata, "
+                "%s (%s): %s, %lld fetched (%s), %lld linked, %lld metadata, "
                 "%lld withheld, %lld removed, %d unchanged, %lld quarantined, %lld failed "
                 "in %.1f s",
-                profile.name.c_str(), report.mode.c_str(), report.samenwerkingen,
+                profile.name.c_str(), report.mode.c_str(),
+                Counted(report.samenwerkingen, "samenwerking", "samenwerkingen").c_str(),
                 static_cast<long long>(report.counts.fetched), HumanBytes(report.counts.bytes).c_str(),
                 static_cast<long long>(report.counts.linked),
                 static_cast<long long>(report.counts.metadata_updated),
@@ -198,8 +199,9 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   if (!ctx.options().quiet) ctx.output().Line(line);
   for (const std::string& b : report.blocked) ctx.output().Warn("mass-delete guard: " + b);
   if (report.fatal.code() == StatusCode::kCancelled) {
-    ctx.output().Warn("stopped at a safe point: " + std::to_string(report.interrupted) +
-                      " planned downloads left for the next sync, which resumes the partial ones");
+    ctx.output().Warn("stopped at a safe point: " +
+                      Counted(report.interrupted, "planned download", "planned downloads") +
+                      " left for the next sync, which resumes the partial ones");
   }
   return code;
 }

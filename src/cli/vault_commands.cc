@@ -88,7 +88,7 @@ int RunStatus(CommandContext& ctx) {
   ctx.output().Line("objects        " + std::to_string(blobs->size()) + " (" +
                     std::to_string(bytes) + " bytes)");
   if (partials->files > 0) {
-    ctx.output().Line("resumable      " + std::to_string(partials->files) + " partial downloads (" +
+    ctx.output().Line("resumable      " + Counted(partials->files, "partial download", "partial downloads") + " (" +
                       std::to_string(partials->bytes) + " bytes)");
   }
   if (!runs->empty()) {

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "cli/output.h"
 #include "support/temp_dir.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/stop_flag.h"
@@ -57,6 +58,12 @@ TEST(CliTest, HelpListsTheExitCodesAndSyncSaysHowToStopIt) {
   CliRun sync = Cli({"sync", "--help"});
   EXPECT_NE(sync.out.find("stops the run at a safe point"), std::string::npos) << sync.out;
   EXPECT_NE(sync.out.find("Exit codes: 0 ok"), std::string::npos) << sync.out;
+}
+
+TEST(CliTest, CountedPutsTheWordInTheRightNumber) {
+  EXPECT_EQ(Counted(0, "finding", "findings"), "0 findings");
+  EXPECT_EQ(Counted(1, "samenwerking", "samenwerkingen"), "1 samenwerking");
+  EXPECT_EQ(Counted(2, "entry", "entries"), "2 entries");
 }
 
 TEST(CliTest, MissingSubcommandIsUsageError) {
