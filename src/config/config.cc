@@ -77,12 +77,39 @@ Status ReadProfileKeys(const toml::table& t, const std::string& where, Connectio
   return Status::Ok();
 }
 
+// Edits (insert, delete, replace a byte; ASCII case ignored) that turn `a` into `b`.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                  std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
 Status CheckKnownKeys(const toml::table& t, const std::string& where,
                       const std::vector<std::string_view>& known) {
   for (const auto& [key, node] : t) {
     (void)node;
     if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
-      return InvalidArgument(where + ": unknown key '" + std::string(key.str()) + "'");
+      std::string message = where + ": unknown key '" + std::string(key.str()) + "'";
+      // A typo of a known key (at most two edits away) is named.
+      std::string_view closest;
+      size_t best = 3;
+      for (std::string_view k : known) {
+        size_t d = EditDistance(key.str(), k);
+        if (d < best) best = d, closest = k;
+      }
+      if (!closest.empty()) message += "; did you mean '" + std::string(closest) + "'?";
+      return InvalidArgument(message);
     }
   }
   return Status::Ok();
@@ -223,12 +250,7 @@ Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
                              "delete_notifications"}) {
     top.push_back(k);
   }
-  for (const auto& [key, node] : root) {
-    (void)node;
-    if (std::find(top.begin(), top.end(), key.str()) == top.end()) {
-      return InvalidArgument(origin + ": unknown key '" + std::string(key.str()) + "'");
-    }
-  }
+  SWF_RETURN_IF_ERROR(CheckKnownKeys(root, origin, top));
   Config config;
   config.path = origin;
   ConnectionProfile defaults;

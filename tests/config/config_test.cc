@@ -210,6 +210,25 @@ TEST(ConfigTest, UnknownKeysInUploadAndMirrorAreStillRejected) {
       << mirror.status().message();
 }
 
+TEST(ConfigTest, AnUnknownKeyCloseToAKnownOneIsNamedAsATypo) {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"transfer = 4\n", "t.toml: unknown key 'transfer'; did you mean 'transfers'?"},
+           {"[profile.a]\nOIN = \"00000001000000001000\"\n", "unknown key 'OIN'; did you mean 'oin'?"},
+           {"[[mirror]]\npath = \"/s\"\nmax_levle = \"RV\"\n", "did you mean 'max_level'?"},
+           {"colour = 1\n", "t.toml: unknown key 'colour'"}}) {
+    Result<Config> r = ParseConfig(c.text, "t.toml");
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_NE(r.status().message().find(c.message), std::string::npos) << r.status().message();
+  }
+  // Nothing close: no guess.
+  EXPECT_EQ(ParseConfig("colour = 1\n", "t.toml").status().message().find("did you mean"),
+            std::string::npos);
+}
+
 TEST(ConfigTest, MissingFileIsNotFound) {
   EXPECT_EQ(LoadConfig("/nonexistent/swfvault.toml").status().code(), StatusCode::kNotFound);
 }
