@@ -229,7 +229,7 @@ Result<Samenwerking> Catalog::GetSamenwerking(std::string_view id) {
                                                        " WHERE samenwerking_id = ?1"));
   s.Bind(1, id);
   SWF_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return NotFound("samenwerking " + std::string(id));
+  if (!row) return NotFound("samenwerking " + std::string(id) + " is not in the vault");
   return ReadSamenwerking(s);
 }
 

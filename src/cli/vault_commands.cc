@@ -116,7 +116,7 @@ int RunLs(CommandContext& ctx, const std::string& id) {
     return kExitOk;
   }
   Result<Samenwerking> sam = catalog.GetSamenwerking(id);
-  if (!sam.ok()) return Fail(ctx, sam.status().WithContext("samenwerking " + id));
+  if (!sam.ok()) return Fail(ctx, sam.status());
   Result<std::vector<CatalogDocument>> docs = catalog.ListDocuments(id);
   if (!docs.ok()) return Fail(ctx, docs.status());
   for (const CatalogDocument& c : *docs) {

@@ -178,7 +178,7 @@ TEST_F(SyncITest, DocumentRemovedRemotelyKeepsObjectAndHistory) {
   EXPECT_GE(Query("SELECT kind FROM events WHERE document_id='" + id + "'").size(), 2u);
 }
 
-TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameAnUnknownDocument) {
+TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameWhatIsNotInIt) {
   std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 3},
                                            {"minSize", 2048}, {"maxSize", 8192}, {"seed", 21}});
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
@@ -231,6 +231,10 @@ TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameAnUnknownDocument) {
     EXPECT_EQ(entry.path().filename().string().rfind(".swfvault-get-", 0), std::string::npos) << entry.path();
   }
 
+  CliResult no_dossier = Swf({"ls", "SAM-999999"});
+  EXPECT_EQ(no_dossier.exit_code, kExitNotFound);
+  EXPECT_NE(no_dossier.err.find("error: samenwerking SAM-999999 is not in the vault"), std::string::npos)
+      << no_dossier.err;
   for (std::string command : {"show", "get"}) {
     std::vector<std::string> args = {command, "no-such-document"};
     if (command == "get") args.insert(args.end(), {"-o", fresh});
