@@ -281,6 +281,7 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   // Ctrl-C or a scheduler's SIGTERM: the run stops at a safe point and says so (exit 130);
   // a second signal ends it at once.
   static StopFlag stop;
+  stop.Reset();  // a run in the same process (tests) starts afresh
   Status handlers = StopOnSignals(stop);
   if (!handlers.ok()) ctx.output().Warn("no graceful stop on SIGINT/SIGTERM: " + handlers.message());
   int worst = kExitOk;

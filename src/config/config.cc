@@ -106,7 +106,10 @@ Status CheckKnownKeys(const toml::table& t, const std::string& where,
       size_t best = 3;
       for (std::string_view k : known) {
         size_t d = EditDistance(key.str(), k);
-        if (d < best) best = d, closest = k;
+        if (d < best) {
+          best = d;
+          closest = k;
+        }
       }
       if (!closest.empty()) message += "; did you mean '" + std::string(closest) + "'?";
       return InvalidArgument(message);
