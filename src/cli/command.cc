@@ -102,6 +102,14 @@ Result<std::string> OutputPathFor(const std::string& out, const std::string& bes
   return out;
 }
 
+const StopFlag& StopGracefullyOnSignals(CommandContext& ctx) {
+  static StopFlag stop;
+  stop.Reset();  // a second command in the same process (tests) starts afresh
+  Status handlers = StopOnSignals(stop);
+  if (!handlers.ok()) ctx.output().Warn("no graceful stop on SIGINT/SIGTERM: " + handlers.message());
+  return stop;
+}
+
 int Fail(CommandContext& ctx, const Status& status) {
   ctx.output().Error(status);
   return ExitCodeFor(status);

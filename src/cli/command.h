@@ -16,6 +16,7 @@
 #include "cli/output.h"
 #include "swfvault/config.h"
 #include "swfvault/status.h"
+#include "swfvault/stop_flag.h"
 
 namespace swfvault {
 
@@ -105,6 +106,11 @@ inline constexpr char kExitCodesHelp[] =
 // naming OUT when its directory does not exist.
 Result<std::string> OutputPathFor(const std::string& out, const std::string& bestands_naam,
                                   const std::string& id);
+
+// For a long command: from now on the first SIGINT/SIGTERM sets the returned flag (cleared
+// here) instead of killing the process, and the command stops at its next safe point; a second
+// signal kills. One process-wide flag, as signals are process-wide.
+const StopFlag& StopGracefullyOnSignals(CommandContext& ctx);
 
 // Reports `status` through the output and returns its exit code.
 int Fail(CommandContext& ctx, const Status& status);

@@ -337,10 +337,11 @@ int RunExport(CommandContext& ctx, const ExportFlags& flags) {
   Result<Selected> docs = SelectDocuments(*view, *ceiling, (*vault)->store());
   if (!docs.ok()) return Fail(ctx, docs.status());
   DossierSnapshot snapshot = MakeSnapshot(std::move(*view), std::move(docs->documents), plan->profile);
-  VaultBlobSource blobs((*vault)->store());
+  // Ctrl-C: the export ends at its next read and leaves no temp file beside the target.
+  VaultBlobSource blobs((*vault)->store(), &StopGracefullyOnSignals(ctx));
   ArchiveExporter exporter(RealFileSystem(), blobs);
   Result<ExportSummary> summary = exporter.Export(snapshot, plan->options, flags.output);
-  if (!summary.ok()) return Fail(ctx, summary.status().WithContext("export " + flags.samenwerking_id));
+  if (!summary.ok()) return Fail(ctx, summary.status());  // the exporter names the dossier
   Result<std::string> sha = FileSha256(RealFileSystem(), flags.output);
   if (!sha.ok()) return Fail(ctx, sha.status());
   ReportExport(ctx, flags, *summary, *ceiling, docs->left_out, *sha);

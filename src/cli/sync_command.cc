@@ -280,10 +280,7 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   if (!vault.ok()) return Fail(ctx, vault.status());
   // Ctrl-C or a scheduler's SIGTERM: the run stops at a safe point and says so (exit 130);
   // a second signal ends it at once.
-  static StopFlag stop;
-  stop.Reset();  // a run in the same process (tests) starts afresh
-  Status handlers = StopOnSignals(stop);
-  if (!handlers.ok()) ctx.output().Warn("no graceful stop on SIGINT/SIGTERM: " + handlers.message());
+  const StopFlag& stop = StopGracefullyOnSignals(ctx);
   int worst = kExitOk;
   std::vector<nlohmann::json> summaries;
   for (const ConnectionProfile& p : profiles) {

@@ -244,10 +244,12 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
     if (flags.sample >= 100 || pick(rng) < flags.sample) chosen.push_back(b);
   }
   VerifyMode mode = flags.fast ? VerifyMode::kFast : VerifyMode::kFull;
+  const StopFlag& stop = StopGracefullyOnSignals(ctx);
   int good = 0, bad = 0;
   uint64_t bytes = 0;
-  for (size_t i = 0; i < chosen.size(); ++i) {
-    const BlobRecord& b = chosen[i];
+  size_t checked = 0;
+  for (; checked < chosen.size() && !stop.requested(); ++checked) {
+    const BlobRecord& b = chosen[checked];
     Status st = (*vault)->store().Verify(b, mode);
     Event e;
     e.kind = st.ok() ? EventKind::kVerified : EventKind::kVerifyFailed;
@@ -263,8 +265,9 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
                           {"error", st.ToString()}});
       ctx.output().Warn("BAD " + b.sha256 + ": " + st.message());
     }
-    ctx.output().Progress("verified " + std::to_string(i + 1) + "/" + std::to_string(chosen.size()));
+    ctx.output().Progress("verified " + std::to_string(checked + 1) + "/" + std::to_string(chosen.size()));
   }
+  const bool interrupted = checked < chosen.size();
   // Every present document must have its object recorded.
   Result<std::vector<CatalogDocument>> docs = catalog.ListDocuments("");
   if (!docs.ok()) return Fail(ctx, docs.status());
@@ -278,12 +281,17 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
     }
   }
   ctx.output().EndProgress();
-  int code = (bad > 0 || missing > 0) ? kExitIntegrity : kExitOk;
+  // What was found outweighs the interruption: a bad object needs a human either way.
+  int code = (bad > 0 || missing > 0) ? kExitIntegrity : interrupted ? kExitInterrupted : kExitOk;
+  if (interrupted) {
+    ctx.output().Warn("stopped on request (SIGINT/SIGTERM) after " + std::to_string(checked) + " of " +
+                      Counted(static_cast<int64_t>(chosen.size()), "object", "objects"));
+  }
   ctx.output().Event({{"type", "summary"}, {"mode", flags.fast ? "fast" : "full"},
-                      {"objects", blobs->size()}, {"checked", chosen.size()}, {"good", good},
+                      {"objects", blobs->size()}, {"checked", checked}, {"good", good},
                       {"bad", bad}, {"missingObjects", missing}, {"bytes", bytes},
-                      {"exitCode", code}});
-  ctx.output().Line("verified " + std::to_string(chosen.size()) + " of " +
+                      {"interrupted", interrupted}, {"exitCode", code}});
+  ctx.output().Line("verified " + std::to_string(checked) + " of " +
                     std::to_string(blobs->size()) + " objects (" + (flags.fast ? "fast" : "full") +
                     "): " + std::to_string(good) + " good, " + std::to_string(bad) + " bad, " +
                     std::to_string(missing) + " missing");

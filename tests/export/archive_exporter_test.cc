@@ -191,6 +191,31 @@ TEST(ArchiveExporterErrorsTest, FailedWriteLeavesThePreviousArchiveUntouched) {
   }
 }
 
+TEST(ArchiveExporterErrorsTest, AStoppedReadEndsTheExportAndLeavesNoFile) {
+  // The CLI's source fails its reads with kCancelled once Ctrl-C was pressed.
+  class StopsAtSecondOpen : public BlobSource {
+   public:
+    explicit StopsAtSecondOpen(FakeBlobSource& inner) : inner_(inner) {}
+    Result<std::unique_ptr<ReadableFile>> Open(const std::string& sha256) override {
+      if (++opens_ >= 2) return Cancelled("reading the vault: stopped on request (SIGINT/SIGTERM)");
+      return inner_.Open(sha256);
+    }
+    FakeBlobSource& inner_;
+    int opens_ = 0;
+  };
+  TempDir dir;
+  FakeBlobSource blobs;
+  DossierSnapshot snapshot = MakeSnapshot(blobs);
+  ASSERT_GE(snapshot.documents.size(), 2u);
+  StopsAtSecondOpen stopping(blobs);
+  PosixFileSystem posix;
+  ArchiveExporter exporter(posix, stopping);
+  auto r = exporter.Export(snapshot, DefaultOptions(), (dir / "out.tar").string());
+  EXPECT_EQ(r.status().code(), StatusCode::kCancelled) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("stopped on request"), std::string::npos);
+  EXPECT_TRUE(fs::is_empty(dir.path())) << "temp file or output left behind";
+}
+
 TEST(ArchiveExporterErrorsTest, MissingObjectIsNotFound) {
   TempDir dir;
   FakeBlobSource blobs;

@@ -114,6 +114,41 @@ TEST_F(SyncCrashITest, SigintStopsAtASafePointAndTheNextSyncResumes) {
   EXPECT_EQ(PartialBytes(), 0u);
 }
 
+TEST_F(SyncCrashITest, SigintStopsAVerifyBetweenObjectsAndSaysHowFarItGot) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 400},
+                                           {"minSize", 16384}, {"maxSize", 65536}, {"seed", 24}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync", ids[0]}).exit_code, kExitOk);
+  auto verified = [&] {
+    return std::stoi(Query("SELECT count(*) FROM events WHERE kind = 'verified'").at(0));
+  };
+  {
+    CliChild child({"--config", configs_.at("gemeente-a"), "verify", "--json"}, dir_.path().string());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (verified() < 10 && child.Running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_TRUE(child.Running()) << "verify finished before it could be interrupted";
+    child.Kill(SIGINT);
+    EXPECT_EQ(child.Wait(), kExitInterrupted);
+  }
+  CliResult first{kExitInterrupted, ReadFile(dir_ / "child.out"), ReadFile(dir_ / "child.err")};
+  nlohmann::json summary = first.Summary();
+  ASSERT_FALSE(summary.is_null()) << first.out << first.err;
+  EXPECT_EQ(summary["interrupted"], true);
+  EXPECT_EQ(summary["exitCode"], kExitInterrupted);
+  EXPECT_EQ(summary["objects"], 400);
+  EXPECT_LT(summary["checked"].get<int>(), 400);
+  EXPECT_EQ(summary["good"], summary["checked"]);
+  EXPECT_EQ(summary["bad"], 0);
+  EXPECT_EQ(verified(), summary["checked"].get<int>());
+
+  CliResult again = Swf({"verify", "--json"});
+  EXPECT_EQ(again.exit_code, kExitOk) << again.err;
+  EXPECT_EQ(again.Summary()["good"], 400);
+  EXPECT_EQ(again.Summary()["interrupted"], false);
+}
+
 TEST_F(SyncCrashITest, RandomKillsDuringA500DocumentSyncLeaveAConsistentVault) {
   std::vector<std::string> ids = Generate({{"dossiers", 2}, {"documentsPerDossier", 250},
                                            {"minSize", 1024}, {"maxSize", 65536},
