@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <random>
 #include <thread>
@@ -27,6 +28,29 @@ class SyncCrashITest : public SyncFixture {
     }
     return total;
   }
+
+  // Runs `swfvault --config <gemeente-a's> args...` in the background, polls `ready` every
+  // `poll` until it holds (at most `limit`), then sends `signal` if the child still runs and
+  // waits for it. `was_running` says whether the signal found it running; the exit code is
+  // -signal when the signal killed it.
+  struct Signalled {
+    bool was_running = false;
+    CliResult result;
+  };
+  Signalled SignalWhen(std::vector<std::string> args, const std::function<bool()>& ready,
+                       int signal, std::chrono::milliseconds poll, std::chrono::seconds limit) {
+    args.insert(args.begin(), {"--config", configs_.at("gemeente-a")});
+    Signalled out;
+    CliChild child(args, dir_.path().string());
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!ready() && child.Running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(poll);
+    }
+    out.was_running = child.Running();
+    if (out.was_running) child.Kill(signal);
+    out.result = {child.Wait(), ReadFile(dir_ / "child.out"), ReadFile(dir_ / "child.err")};
+    return out;
+  }
 };
 
 TEST_F(SyncCrashITest, KillDuringOneGibDownloadThenResumeFetchesAtMostOneExtraMib) {
@@ -40,17 +64,10 @@ TEST_F(SyncCrashITest, KillDuringOneGibDownloadThenResumeFetchesAtMostOneExtraMi
   emulator_->Admin("POST", "/_emulator/reset");
   emulator_->Admin("PUT", "/_emulator/faults",
                    {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 16 << 20}, {"count", -1}}}}});
-  {
-    CliChild child({"--config", configs_.at("gemeente-a"), "sync", ids[0]}, dir_.path().string());
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (PartialBytes() < (48u << 20) && child.Running() &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ASSERT_TRUE(child.Running()) << "the download finished before it could be killed";
-    child.Kill(SIGKILL);
-    EXPECT_EQ(child.Wait(), -SIGKILL);
-  }
+  Signalled killed = SignalWhen({"sync", ids[0]}, [&] { return PartialBytes() >= (48u << 20); },
+                                SIGKILL, std::chrono::milliseconds(20), std::chrono::seconds(120));
+  ASSERT_TRUE(killed.was_running) << "the download finished before it could be killed";
+  EXPECT_EQ(killed.result.exit_code, -SIGKILL);
   uint64_t kept = PartialBytes();
   int64_t first_run = ContentBytesSent();
   emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
@@ -72,19 +89,12 @@ TEST_F(SyncCrashITest, SigintStopsAtASafePointAndTheNextSyncResumes) {
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
   emulator_->Admin("PUT", "/_emulator/faults",
                    {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 4 << 20}, {"count", -1}}}}});
-  {
-    CliChild child({"--config", configs_.at("gemeente-a"), "sync", "--json", "--transfers", "4", ids[0]},
-                   dir_.path().string());
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (PartialBytes() < (1u << 20) && child.Running() &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ASSERT_TRUE(child.Running()) << "the sync finished before it could be interrupted";
-    child.Kill(SIGINT);
-    EXPECT_EQ(child.Wait(), kExitInterrupted);
-  }
-  CliResult first{kExitInterrupted, ReadFile(dir_ / "child.out"), ReadFile(dir_ / "child.err")};
+  Signalled stopped = SignalWhen({"sync", "--json", "--transfers", "4", ids[0]},
+                                 [&] { return PartialBytes() >= (1u << 20); }, SIGINT,
+                                 std::chrono::milliseconds(20), std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.was_running) << "the sync finished before it could be interrupted";
+  EXPECT_EQ(stopped.result.exit_code, kExitInterrupted);
+  const CliResult& first = stopped.result;
   nlohmann::json summary = first.Summary();
   ASSERT_FALSE(summary.is_null()) << first.out << first.err;
   EXPECT_EQ(summary["exitCode"], kExitInterrupted);
@@ -122,17 +132,11 @@ TEST_F(SyncCrashITest, SigintStopsAVerifyBetweenObjectsAndSaysHowFarItGot) {
   auto verified = [&] {
     return std::stoi(Query("SELECT count(*) FROM events WHERE kind = 'verified'").at(0));
   };
-  {
-    CliChild child({"--config", configs_.at("gemeente-a"), "verify", "--json"}, dir_.path().string());
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (verified() < 10 && child.Running() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    ASSERT_TRUE(child.Running()) << "verify finished before it could be interrupted";
-    child.Kill(SIGINT);
-    EXPECT_EQ(child.Wait(), kExitInterrupted);
-  }
-  CliResult first{kExitInterrupted, ReadFile(dir_ / "child.out"), ReadFile(dir_ / "child.err")};
+  Signalled stopped = SignalWhen({"verify", "--json"}, [&] { return verified() >= 10; }, SIGINT,
+                                 std::chrono::milliseconds(5), std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.was_running) << "verify finished before it could be interrupted";
+  EXPECT_EQ(stopped.result.exit_code, kExitInterrupted);
+  const CliResult& first = stopped.result;
   nlohmann::json summary = first.Summary();
   ASSERT_FALSE(summary.is_null()) << first.out << first.err;
   EXPECT_EQ(summary["interrupted"], true);
