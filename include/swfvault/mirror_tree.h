@@ -14,6 +14,8 @@
 // the conflict copy when that fails); `dossier.json` and `documenten.csv` (UTF-8 BOM, `;`)
 // describe each folder. (3) saves the state file; every step that moves user files records its
 // intent in the state file first, so a crash at any point loses nothing. Nothing below the target root is reached through a symlink.
+// A requested `stop` ends the run between two files (never inside one): the state is saved,
+// the report says interrupted, and the next run carries on.
 //
 // `store`, `catalog`, `clock` (and the uploader) are not owned. Not thread-safe; the caller
 // holds the vault lock.
@@ -31,6 +33,7 @@
 #include "swfvault/model.h"
 #include "swfvault/outbox_uploader.h"
 #include "swfvault/status.h"
+#include "swfvault/stop_flag.h"
 
 namespace swfvault {
 
@@ -48,6 +51,7 @@ struct MirrorOptions {
   // A mirrored file edited in place: false = keep it as a conflict copy; true = upload it as a
   // new document (the original's label) and keep it as the conflict copy only when that fails.
   bool upload_local_edits = false;
+  const StopFlag* stop = nullptr;  // not owned; requested = finish the file at hand, then stop
 };
 
 struct MirrorReport {
@@ -64,6 +68,7 @@ struct MirrorReport {
   int edits_uploaded = 0;  // local edits uploaded as new documents
   int edits_failed = 0;    // local edits to upload kept as conflict copies instead
   int dossiers_moved = 0;  // folders renamed after a title change
+  bool interrupted = false;  // stopped on request; the next run finishes the work
 };
 
 // Receives what happened, file by file. Paths are relative to the target. Default: ignore.

@@ -99,6 +99,7 @@ void Add(MirrorReport& total, const MirrorReport& r) {
   total.edits_uploaded += r.edits_uploaded;
   total.edits_failed += r.edits_failed;
   total.dossiers_moved += r.dossiers_moved;
+  total.interrupted |= r.interrupted;
 }
 
 nlohmann::json ReportJson(const MirrorReport& r) {
@@ -106,7 +107,7 @@ nlohmann::json ReportJson(const MirrorReport& r) {
           {"removed", r.removed},   {"conflicts", r.conflicts}, {"uploaded", r.uploaded},
           {"refused", r.refused},   {"waiting", r.waiting},     {"uploadErrors", r.upload_errors},
           {"reflinked", r.reflinked}, {"editsUploaded", r.edits_uploaded}, {"editsFailed", r.edits_failed},
-          {"dossiersMoved", r.dossiers_moved}};
+          {"dossiersMoved", r.dossiers_moved}, {"interrupted", r.interrupted}};
 }
 
 // Runs one target; adds its counts to *total and returns an exit code.
@@ -133,6 +134,10 @@ int RunTarget(CommandContext& ctx, Vault& vault, const MirrorOptions& options,
                     std::to_string(report->uploaded) + " uploaded, " +
                     std::to_string(report->edits_uploaded) + " edits uploaded, " +
                     std::to_string(report->refused) + " refused");
+  if (report->interrupted) {
+    ctx.output().Warn(options.target_dir + ": stopped at a safe point (between two files); the next run finishes it");
+    return kExitInterrupted;
+  }
   bool partial = report->refused > 0 || report->upload_errors > 0 || report->edits_failed > 0;
   return partial ? kExitPartial : kExitOk;
 }
@@ -140,8 +145,10 @@ int RunTarget(CommandContext& ctx, Vault& vault, const MirrorOptions& options,
 int Worse(int a, int b) { return a == kExitOk ? b : a; }
 
 // A target's options from the config: its [[mirror]] entry, then the [upload] defaults.
-MirrorOptions TargetOptions(const MirrorTarget& t, const Config& config, const std::string& oin) {
+MirrorOptions TargetOptions(const MirrorTarget& t, const Config& config, const std::string& oin,
+                            const StopFlag* stop) {
   MirrorOptions o;
+  o.stop = stop;
   o.target_dir = t.path;
   o.ceiling = t.max_level;
   o.oin = oin;
@@ -182,12 +189,13 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
   if (!dir.ok()) return Fail(ctx, dir.status());
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
   if (!vault.ok()) return Fail(ctx, vault.status());
+  const StopFlag& stop = StopGracefullyOnSignals(ctx);
   std::unique_ptr<Connection> connection;
   std::unique_ptr<OutboxUploader> uploader;
   ConnectionProfile profile;
   if (!flags.no_upload) {
     Result<ConnectionProfile> p = ctx.ResolveProfile();
-    Result<std::unique_ptr<Connection>> c = p.ok() ? Connect(*p) : Result<std::unique_ptr<Connection>>(p.status());
+    Result<std::unique_ptr<Connection>> c = p.ok() ? Connect(*p, &stop) : Result<std::unique_ptr<Connection>>(p.status());
     if (c.ok()) {
       profile = *p;
       connection = std::move(*c);
@@ -200,10 +208,16 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
   MirrorReport total;
   int code = kExitOk;
   for (const MirrorTarget& t : targets) {
-    MirrorOptions options = TargetOptions(t, *config, profile.oin);
+    if (stop.requested()) {
+      code = kExitInterrupted;
+      total.interrupted = true;
+      break;
+    }
+    MirrorOptions options = TargetOptions(t, *config, profile.oin, &stop);
     ApplyFlags(flags, &options);
     code = Worse(code, RunTarget(ctx, **vault, options, uploader.get(), &total));
   }
+  if (total.interrupted) code = kExitInterrupted;
   nlohmann::json summary = ReportJson(total);
   summary["type"] = "summary";
   summary["targets"] = targets.size();
@@ -280,15 +294,19 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
   if (!dir.ok()) return Fail(ctx, dir.status());
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
   if (!vault.ok()) return Fail(ctx, vault.status());
-  Result<std::unique_ptr<Connection>> connection = Connect(*profile);
+  const StopFlag& stop = StopGracefullyOnSignals(ctx);
+  Result<std::unique_ptr<Connection>> connection = Connect(*profile, &stop);
   if (!connection.ok()) return Fail(ctx, connection.status());
   SwfClient& client = *(*connection)->client;
   Status known = EnsureSamenwerking((*vault)->catalog(), client, flags.samenwerking_id);
   if (!known.ok()) return Fail(ctx, known);
   OutboxUploader uploader(client, (*vault)->catalog(), (*vault)->store(), profile->max_level);
   int uploaded = 0, failed = 0, code = kExitOk;
-  for (const std::string& file : flags.files) {
+  size_t next = 0;
+  for (; next < flags.files.size() && !stop.requested(); ++next) {
+    const std::string& file = flags.files[next];
     Result<UploadOutcome> o = PushOne(uploader, flags, file);
+    if (!o.ok() && stop.requested() && o.status().code() == StatusCode::kCancelled) break;
     if (!o.ok()) {
       ++failed;
       code = Worse(code, ExitCodeFor(o.status()));
@@ -303,21 +321,32 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
     ctx.output().Line(std::string(UploadOutcomeName(o->kind)) + "\t" + file + "\t" + o->document_id);
   }
   if (failed > 0 && uploaded > 0) code = kExitPartial;
+  // Stopped on request: the file at hand (if its upload was cut off) and the rest are left;
+  // pushing them again is safe, the outbox finds what the server already has.
+  const size_t interrupted = flags.files.size() - next;
+  if (interrupted > 0) {
+    code = kExitInterrupted;
+    ctx.output().Warn("stopped on request: " + Counted(static_cast<int64_t>(interrupted), "file", "files") +
+                      " not uploaded; push them again to go on (nothing is uploaded twice)");
+  }
   ctx.output().Event({{"type", "summary"}, {"samenwerkingId", flags.samenwerking_id},
-                      {"uploaded", uploaded}, {"failed", failed}, {"exitCode", code}});
+                      {"uploaded", uploaded}, {"failed", failed}, {"interrupted", interrupted},
+                      {"exitCode", code}});
   return code;
 }
 
 }  // namespace
 
 int MirrorAfterSync(CommandContext& ctx, Vault& vault, const Config& config,
-                    const ConnectionProfile& profile, SwfClient& client) {
+                    const ConnectionProfile& profile, SwfClient& client, const StopFlag& stop) {
   OutboxUploader uploader(client, vault.catalog(), vault.store(), profile.max_level);
   MirrorReport total;
   int code = kExitOk;
   for (const MirrorTarget& t : config.mirrors) {
-    code = Worse(code, RunTarget(ctx, vault, TargetOptions(t, config, profile.oin), &uploader, &total));
+    if (stop.requested()) return kExitInterrupted;
+    code = Worse(code, RunTarget(ctx, vault, TargetOptions(t, config, profile.oin, &stop), &uploader, &total));
   }
+  if (total.interrupted) code = kExitInterrupted;
   return code;
 }
 
@@ -325,6 +354,10 @@ CommandSpec MirrorCommand() {
   return {"mirror", "keep a readable folder tree of the vault (and upload its drop folders)",
           [](CLI::App* app) -> std::function<int(CommandContext&)> {
             auto flags = std::make_shared<MirrorFlags>();
+            app->footer(std::string("Ctrl-C or SIGTERM stops the run between two files (exit 130): no file is "
+                                    "left half-written,\nan upload in progress is broken off. A second one "
+                                    "ends it at once. The next run\nfinishes the work either way.\n\n") +
+                        kExitCodesHelp);
             app->add_option("samenwerking", flags->ids, "samenwerkingIds to show (default: all)");
             app->add_option("--to", flags->to, "target folder (default: the config's [[mirror]] targets)");
             app->add_option("--max-level", flags->max_level, "highest confidentiality the target may hold: RV (default) or SV")
@@ -347,6 +380,10 @@ CommandSpec PushCommand() {
   return {"push", "upload files to a samenwerking (idempotent, through the outbox)",
           [](CLI::App* app) -> std::function<int(CommandContext&)> {
             auto flags = std::make_shared<PushFlags>();
+            app->footer(std::string("Ctrl-C or SIGTERM stops the run (exit 130): the upload in progress is "
+                                    "broken off, the files\nafter it are left. Pushing the same files again "
+                                    "is safe: what the server already has\nis not sent twice.\n\n") +
+                        kExitCodesHelp);
             app->add_option("samenwerking", flags->samenwerking_id, "samenwerkingId")->required();
             app->add_option("files", flags->files, "files to upload")->required();
             app->add_option("--level", flags->level,

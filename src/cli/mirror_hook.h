@@ -3,19 +3,20 @@
 // defaults) and uploads their drop folders and local edits as `profile`. Implemented in
 // mirror_command.cc. Reports through ctx.output(); returns an exit code (kExitOk, kExitPartial
 // when files were refused, left for the next run or an edit could not be uploaded, or the code
-// of a target-wide failure).
+// of a target-wide failure). A requested `stop` ends it between two files (kExitInterrupted).
 #ifndef SWFVAULT_CLI_MIRROR_HOOK_H_
 #define SWFVAULT_CLI_MIRROR_HOOK_H_
 
 #include "cli/command.h"
 #include "swfvault/config.h"
+#include "swfvault/stop_flag.h"
 #include "swfvault/swf_client.h"
 #include "swfvault/vault.h"
 
 namespace swfvault {
 
 int MirrorAfterSync(CommandContext& ctx, Vault& vault, const Config& config,
-                    const ConnectionProfile& profile, SwfClient& client);
+                    const ConnectionProfile& profile, SwfClient& client, const StopFlag& stop);
 
 }  // namespace swfvault
 

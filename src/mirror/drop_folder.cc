@@ -73,9 +73,10 @@ class DropScanner {
       if (name.rfind(".swfvault-", 0) == 0) continue;
       if (EndsWith(name, ".json") && present.count(name.substr(0, name.size() - 5)) > 0) continue;
       std::string sidecar = present.count(name + ".json") > 0 ? name + ".json" : "";
+      SWF_RETURN_IF_ERROR(CheckStop(run_));
       Status st = One(d, dossier, drop, name, sidecar);
       seen_.insert(d.dir_name + "/" + kDropDir + "/" + name);
-      if (st.code() == StatusCode::kResourceExhausted) return st;
+      if (st.code() == StatusCode::kResourceExhausted || Stopped(run_, st)) return st;
       if (!st.ok()) {
         ++run_.report.upload_errors;
         run_.observer.OnWarning("upload of " + d.dir_name + "/" + kDropDir + "/" + name + " left for the next run: " + st.ToString());

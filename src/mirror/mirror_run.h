@@ -24,6 +24,17 @@ struct MirrorRun {
   OutboxUploader* uploader;  // null: no uploads this run
 };
 
+// kCancelled once the run's stop was requested: checked before each file, never inside one.
+inline Status CheckStop(const MirrorRun& run) {
+  if (run.options.stop != nullptr && run.options.stop->requested()) return StoppedOnRequest("mirror of " + run.root.path());
+  return Status::Ok();
+}
+
+// True when `st` is the run ending on request (a stop, or an upload the stop cancelled).
+inline bool Stopped(const MirrorRun& run, const Status& st) {
+  return st.code() == StatusCode::kCancelled && run.options.stop != nullptr && run.options.stop->requested();
+}
+
 // True when the file looks exactly as the mirror left it (size and mtime as recorded).
 inline bool UnchangedSinceWritten(const EntryStat& st, const MirroredFile* recorded) {
   return recorded != nullptr && st.type == EntryStat::Type::kRegular && st.size == recorded->size &&

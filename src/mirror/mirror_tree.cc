@@ -215,8 +215,9 @@ Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
   if (plan.Count(MirrorAction::Kind::kPublish) > 0) SWF_RETURN_IF_ERROR(SaveMirrorState(run.root, run.state));
   ActionRunner runner(run, std::move(previous));
   for (const MirrorAction& a : plan.actions) {
+    SWF_RETURN_IF_ERROR(CheckStop(run));
     Status st = runner.Apply(a);
-    if (st.code() == StatusCode::kResourceExhausted) return st;
+    if (st.code() == StatusCode::kResourceExhausted || Stopped(run, st)) return st;
     if (!st.ok()) run.observer.OnWarning(st.message());
   }
   return Status::Ok();
@@ -232,16 +233,17 @@ Result<MirrorReport> MirrorTree::Update(const MirrorOptions& options, OutboxUplo
   SWF_ASSIGN_OR_RETURN(MirrorPlanInput input, GatherInput(catalog_, options, state));
   SWF_RETURN_IF_ERROR(MoveRenamedDossiers(run, PlanMirror(input)));
   input.state = state.files;
+  Status applied = Status::Ok();
   if (uploader != nullptr) {
     MirrorPlan before = PlanMirror(input);
-    SWF_RETURN_IF_ERROR(ProcessDropFolders(run, before, *uploader));
-    if (report.uploaded > 0) {
+    applied = ProcessDropFolders(run, before, *uploader);
+    if (applied.ok() && report.uploaded > 0) {
       SWF_ASSIGN_OR_RETURN(input, GatherInput(catalog_, options, state));
     }
   }
   MirrorPlan plan = PlanMirror(input);
   report.dossiers = static_cast<int>(plan.dossiers.size());
-  Status applied = ApplyTreeActions(run, plan);
+  if (applied.ok()) applied = ApplyTreeActions(run, plan);
   if (applied.ok() && uploader != nullptr) applied = UploadEditsAndPlaceThem(run, &plan);
   if (applied.ok() && uploader == nullptr && !state.edits.empty()) {
     observer.OnWarning(std::to_string(state.edits.size()) +
@@ -249,6 +251,10 @@ Result<MirrorReport> MirrorTree::Update(const MirrorOptions& options, OutboxUplo
   }
   if (applied.ok()) applied = WriteMetadataFiles(run, plan);
   SWF_RETURN_IF_ERROR(SaveMirrorState(root, state));
+  if (Stopped(run, applied)) {
+    report.interrupted = true;
+    return report;
+  }
   SWF_RETURN_IF_ERROR(applied);
   return report;
 }

@@ -385,5 +385,48 @@ TEST_F(MirrorTreeTest, HeldEditTheStateForgotBecomesAConflictCopy) {
   EXPECT_EQ(ReadFile(Dossier() / "bewerking (lokale wijziging 2026-05-28).txt"), "mijn wijziging");
 }
 
+// Ctrl-C during a mirror: the file at hand is finished, then the run stops. What it leaves is a
+// consistent tree (no temp file, nothing half-written) and a state the next run finishes from.
+TEST_F(MirrorTreeTest, AStopEndsTheRunBetweenTwoFilesAndTheNextRunFinishes) {
+  for (int i = 1; i <= 5; ++i) AddDoc("d" + std::to_string(i), "brief-" + std::to_string(i) + ".txt", "inhoud " + std::to_string(i));
+  StopFlag stop;
+  struct StopAfterFirst : RecordingObserver {
+    explicit StopAfterFirst(StopFlag& s) : stop(s) {}
+    void OnFile(std::string_view action, const std::string& rel, const std::string&) override {
+      files.push_back(std::string(action) + " " + rel);
+      stop.Request();
+    }
+    StopFlag& stop;
+    std::vector<std::string> files;
+  } observer(stop);
+  MirrorTree tree(vault_->store(), vault_->catalog(), clock_);
+  MirrorOptions o;
+  o.target_dir = target();
+  o.stop = &stop;
+  Result<MirrorReport> stopped = tree.Update(o, nullptr, observer);
+  ASSERT_TRUE(stopped.ok()) << stopped.status().ToString();
+  EXPECT_TRUE(stopped->interrupted);
+  EXPECT_EQ(stopped->published, 1);
+  ASSERT_EQ(observer.files.size(), 1u);
+  std::map<std::string, std::string> after_stop = Tree(tmp_ / "share");
+  int documents = 0;
+  for (const auto& [rel, content] : after_stop) {
+    EXPECT_EQ(rel.find(".swfvault-") == std::string::npos || rel == ".swfvault-mirror.json", true) << rel;
+    if (rel.rfind("SAM-1 - Dakkapel/brief-", 0) == 0) ++documents;
+  }
+  EXPECT_EQ(documents, 1);
+  EXPECT_FALSE(fs::exists(Dossier() / "documenten.csv")) << "metadata describes a finished run only";
+
+  MirrorReport rest = Run();
+  EXPECT_FALSE(rest.interrupted);
+  EXPECT_EQ(rest.published, 4);
+  EXPECT_EQ(rest.unchanged, 1);
+  for (int i = 1; i <= 5; ++i) {
+    EXPECT_EQ(ReadFile(Dossier() / ("brief-" + std::to_string(i) + ".txt")), "inhoud " + std::to_string(i));
+  }
+  EXPECT_TRUE(fs::exists(Dossier() / "documenten.csv"));
+  EXPECT_EQ(Run().published, 0);
+}
+
 }  // namespace
 }  // namespace swfvault::testing

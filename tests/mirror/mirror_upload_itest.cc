@@ -107,6 +107,13 @@ class MirrorUploadITest : public SyncFixture {
   fs::path dossier_;
 };
 
+// Holds up every request to a dossier's documenten (uploads, and the listing that reconciles
+// them) by `ms`, so that a run lasts long enough, on any machine, to be signalled mid-way.
+void HoldUpUploads(EmulatorProcess& emulator, int ms) {
+  emulator.Admin("PUT", "/_emulator/faults",
+                 {{"faults", {{{"type", "latency"}, {"ms", ms}, {"count", -1}, {"route", "/documenten$"}}}}});
+}
+
 TEST_F(MirrorUploadITest, DroppedFileWithSidecarIsUploadedAndAppearsInTheMirror) {
   Prepare();
   WriteFile(drop() / "advies.txt", "advies inhoud");
@@ -279,6 +286,8 @@ TEST_F(MirrorUploadITest, SigkillWhileUploadingLocalEditsUploadsEveryEditExactly
   std::map<std::string, std::string> originals;
   for (const std::string& n : names) originals[n] = ReadFile(dossier_ / n);
   std::mt19937 rng(11);
+  // 5 uploads of >= 40 ms each: a run outlasts the kill moments below however fast the machine.
+  HoldUpUploads(*emulator_, 40);
   int kills = 0, held_at_kill = 0;  // rounds killed with an edit moved aside, not yet uploaded
   for (int round = 0; round < kRounds; ++round) {
     for (int i = 0; i < kPerRound; ++i) {
@@ -294,6 +303,7 @@ TEST_F(MirrorUploadITest, SigkillWhileUploadingLocalEditsUploadsEveryEditExactly
     kills += MirrorKilledAtRandom(rng, {"--local-edits", "upload"}, round % 2 == 1 ? moved_aside : std::function<bool()>());
     held_at_kill += !HeldEdits().empty();
   }
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
   size_t before_last_run = RemoteDocuments(ids_[0]).size() - names.size();
   CliResult last = Mirror({"--local-edits", "upload"});
   ASSERT_EQ(last.exit_code, kExitOk) << last.err;
@@ -374,6 +384,88 @@ TEST_F(MirrorUploadITest, PushUploadsOnceAndAgainIsIdempotent) {
   int count = 0;
   for (const auto& d : RemoteDocuments(ids_[0])) count += d["bestandsNaam"] == "p.txt";
   EXPECT_EQ(count, 1);
+}
+
+TEST_F(MirrorUploadITest, SigintStopsAPushAndPushingTheSameFilesAgainUploadsEachOnce) {
+  Prepare();
+  constexpr int kFiles = 12;
+  std::vector<std::string> args = {"push", "--json", ids_[0]};
+  for (int i = 0; i < kFiles; ++i) {
+    fs::path file = dir_.path() / ("p-" + std::to_string(i) + ".txt");
+    WriteFile(file, "push " + std::to_string(i));
+    args.push_back(file.string());
+  }
+  HoldUpUploads(*emulator_, 200);  // the signal, sent after the first, lands mid-list
+  Signalled stopped = SignalWhen(
+      args, [&] { return ChildOutput().find("\"type\":\"upload\"") != std::string::npos; }, SIGINT,
+      std::chrono::milliseconds(5), std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.was_running) << "the push finished before it could be interrupted";
+  EXPECT_EQ(stopped.result.exit_code, kExitInterrupted) << stopped.result.err;
+  nlohmann::json summary = stopped.result.Summary();
+  ASSERT_FALSE(summary.is_null()) << stopped.result.out << stopped.result.err;
+  EXPECT_EQ(summary["failed"], 0);
+  EXPECT_GE(summary["uploaded"].get<int>(), 1);
+  EXPECT_GE(summary["interrupted"].get<int>(), 1);
+  EXPECT_EQ(summary["uploaded"].get<int>() + summary["interrupted"].get<int>(), kFiles);
+  bool said_how_to_go_on = false;
+  for (const nlohmann::json& e : stopped.result.Events()) {
+    said_how_to_go_on |= e.value("type", "") == "warning" &&
+                         e.value("message", "").find("push them again") != std::string::npos;
+  }
+  EXPECT_TRUE(said_how_to_go_on) << stopped.result.out;
+
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  CliResult again = Swf(args);
+  ASSERT_EQ(again.exit_code, kExitOk) << again.err;
+  int already = 0;
+  for (const nlohmann::json& e : again.Events()) already += e.value("outcome", "") == "already-confirmed";
+  EXPECT_EQ(already, summary["uploaded"].get<int>());
+  std::map<std::string, int> seen;
+  for (const auto& d : RemoteDocuments(ids_[0])) seen[d["bestandsNaam"].get<std::string>()]++;
+  for (int i = 0; i < kFiles; ++i) EXPECT_EQ(seen["p-" + std::to_string(i) + ".txt"], 1) << i;
+}
+
+TEST_F(MirrorUploadITest, SigintStopsAMirrorBetweenTwoDropsAndTheNextRunUploadsTheRest) {
+  Prepare();
+  constexpr int kFiles = 12;
+  for (int i = 0; i < kFiles; ++i) WriteFile(drop() / ("d-" + std::to_string(i) + ".txt"), "drop " + std::to_string(i));
+  HoldUpUploads(*emulator_, 200);  // the signal, sent after the first, lands mid-list
+  // Drops go in name order: d-0.txt leaves the folder when its upload is confirmed.
+  Signalled stopped = SignalWhen({"mirror", "--to", target(), "--settle-seconds", "0", "--json"},
+                                 [&] { return !fs::exists(drop() / "d-0.txt"); }, SIGINT,
+                                 std::chrono::milliseconds(5), std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.was_running) << "the mirror finished before it could be interrupted";
+  EXPECT_EQ(stopped.result.exit_code, kExitInterrupted) << stopped.result.err;
+  nlohmann::json summary = stopped.result.Summary();
+  ASSERT_FALSE(summary.is_null()) << stopped.result.out << stopped.result.err;
+  EXPECT_EQ(summary["interrupted"], true);
+  EXPECT_EQ(summary["uploadErrors"], 0);
+  EXPECT_EQ(summary["exitCode"], kExitInterrupted);
+  int uploaded = summary["uploaded"].get<int>();
+  EXPECT_GE(uploaded, 1);
+  int left = 0;
+  for (const auto& e : fs::directory_iterator(drop())) left += e.is_regular_file();
+  EXPECT_EQ(left, kFiles - uploaded) << "a drop whose upload was broken off stays for the next run";
+  EXPECT_GE(left, 1);
+  for (const auto& e : fs::recursive_directory_iterator(target())) {
+    std::string name = e.path().filename().string();
+    EXPECT_FALSE(name.rfind(".swfvault-", 0) == 0 && name != ".swfvault-mirror.json") << "left behind: " << e.path();
+  }
+
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  CliResult rest = Mirror();
+  ASSERT_EQ(rest.exit_code, kExitOk) << rest.err;
+  EXPECT_EQ(rest.Summary()["uploaded"], left);
+  ASSERT_EQ(Swf({"sync", ids_[0]}).exit_code, kExitOk);
+  ASSERT_EQ(Mirror().exit_code, kExitOk);
+  std::map<std::string, int> seen;
+  for (const auto& d : RemoteDocuments(ids_[0])) seen[d["bestandsNaam"].get<std::string>()]++;
+  for (int i = 0; i < kFiles; ++i) {
+    std::string name = "d-" + std::to_string(i) + ".txt";
+    EXPECT_EQ(seen[name], 1) << name;
+    EXPECT_FALSE(fs::exists(drop() / name)) << name;
+    EXPECT_EQ(ReadFile(dossier_ / name), "drop " + std::to_string(i)) << name;
+  }
 }
 
 TEST_F(MirrorUploadITest, SyncKeepsConfiguredTargetsCurrentAndUploadsDrops) {

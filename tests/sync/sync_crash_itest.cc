@@ -28,29 +28,6 @@ class SyncCrashITest : public SyncFixture {
     }
     return total;
   }
-
-  // Runs `swfvault --config <gemeente-a's> args...` in the background, polls `ready` every
-  // `poll` until it holds (at most `limit`), then sends `signal` if the child still runs and
-  // waits for it. `was_running` says whether the signal found it running; the exit code is
-  // -signal when the signal killed it.
-  struct Signalled {
-    bool was_running = false;
-    CliResult result;
-  };
-  Signalled SignalWhen(std::vector<std::string> args, const std::function<bool()>& ready,
-                       int signal, std::chrono::milliseconds poll, std::chrono::seconds limit) {
-    args.insert(args.begin(), {"--config", configs_.at("gemeente-a")});
-    Signalled out;
-    CliChild child(args, dir_.path().string());
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!ready() && child.Running() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(poll);
-    }
-    out.was_running = child.Running();
-    if (out.was_running) child.Kill(signal);
-    out.result = {child.Wait(), ReadFile(dir_ / "child.out"), ReadFile(dir_ / "child.err")};
-    return out;
-  }
 };
 
 TEST_F(SyncCrashITest, KillDuringOneGibDownloadThenResumeFetchesAtMostOneExtraMib) {

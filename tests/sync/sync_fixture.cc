@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <thread>
 
 namespace swfvault::testing {
 
@@ -99,6 +100,28 @@ std::vector<std::string> SyncFixture::Query(const std::string& sql, const std::s
 
 int64_t SyncFixture::ContentBytesSent() {
   return emulator_->Admin("GET", "/_emulator/stats")["contentBytesSent"].get<int64_t>();
+}
+
+SyncFixture::Signalled SyncFixture::SignalWhen(std::vector<std::string> args,
+                                               const std::function<bool()>& ready, int signal,
+                                               std::chrono::milliseconds poll,
+                                               std::chrono::seconds limit) {
+  args.insert(args.begin(), {"--config", configs_.at("gemeente-a")});
+  Signalled out;
+  CliChild child(args, dir_.path().string());
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!ready() && child.Running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(poll);
+  }
+  out.was_running = child.Running();
+  if (out.was_running) child.Kill(signal);
+  out.result = {child.Wait(), ChildOutput(), ReadFile(dir_ / "child.err")};
+  return out;
+}
+
+std::string SyncFixture::ChildOutput() const {
+  std::error_code ec;
+  return std::filesystem::exists(dir_ / "child.out", ec) ? ReadFile(dir_ / "child.out") : "";
 }
 
 }  // namespace swfvault::testing

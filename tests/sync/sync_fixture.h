@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -40,6 +42,18 @@ class SyncFixture : public ::testing::Test {
   // Rows of `sql` on the vault's catalog, each row's columns joined by '|'.
   std::vector<std::string> Query(const std::string& sql, const std::string& org = "gemeente-a") const;
   int64_t ContentBytesSent();
+
+  // Runs `swfvault --config <gemeente-a's> args...` in the background, polls `ready` every
+  // `poll` until it holds (at most `limit`), then sends `signal` if the child still runs and
+  // waits for it. `was_running` says whether the signal found it running; the exit code is
+  // -signal when the signal killed it. The child's output so far is in ChildOutput().
+  struct Signalled {
+    bool was_running = false;
+    CliResult result;
+  };
+  Signalled SignalWhen(std::vector<std::string> args, const std::function<bool()>& ready,
+                       int signal, std::chrono::milliseconds poll, std::chrono::seconds limit);
+  std::string ChildOutput() const;
 
   TempDir dir_;
   std::unique_ptr<EmulatorProcess> emulator_;
