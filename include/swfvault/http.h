@@ -69,6 +69,10 @@ struct HttpRequest {
   BodySink on_body{};          // null: buffer the body into HttpResponse::body
   std::chrono::milliseconds timeout{0};  // whole exchange; 0 = the transport's default
   size_t max_buffered_body = kDefaultMaxBufferedBody;  // over this: kCorruption
+  // A requested stop lets this request run to its end instead of breaking it off. For changes
+  // (an upload, a delete): broken off, the server may still carry one out after the client has
+  // gone, and the next run could not tell it is coming.
+  bool finish_on_stop = false;
 };
 
 struct HttpResponse {

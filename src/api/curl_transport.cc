@@ -498,9 +498,17 @@ void CurlTransport::RunLane(Batch& batch, CURLM* multi, size_t max_parallel,
     finished(t.index);
   };
   for (;;) {
-    if (options_.stop != nullptr && options_.stop->requested()) {
-      // What is in flight ends here; what has not started never starts.
-      for (auto& t : active) finish(*t, StoppedOnRequest(t->What()));
+    const bool stopping = options_.stop != nullptr && options_.stop->requested();
+    if (stopping) {
+      // What is in flight ends here, unless it must finish; what has not started never starts.
+      for (auto it = active.begin(); it != active.end();) {
+        if ((*it)->request.finish_on_stop) {
+          ++it;
+          continue;
+        }
+        finish(**it, StoppedOnRequest((*it)->What()));
+        it = active.erase(it);
+      }
       for (size_t index = batch.next.fetch_add(1); index < batch.requests.size();
            index = batch.next.fetch_add(1)) {
         Transfer t;
@@ -509,9 +517,9 @@ void CurlTransport::RunLane(Batch& batch, CURLM* multi, size_t max_parallel,
         t.url = t.request.url;
         finish(t, StoppedOnRequest(t.What()));
       }
-      return;
+      if (active.empty()) return;
     }
-    while (active.size() < max_parallel) {
+    while (!stopping && active.size() < max_parallel) {
       size_t index = batch.next.fetch_add(1);
       if (index >= batch.requests.size()) break;
       auto t = std::make_unique<Transfer>();

@@ -153,6 +153,7 @@ HttpRequest SwfClient::MakeRequest(Call call) const {
   request.headers.push_back({"Accept", kAcceptJson});
   request.max_buffered_body = options_.max_json_bytes;
   request.timeout = call.parts.empty() ? options_.json_timeout : std::chrono::milliseconds(0);
+  request.finish_on_stop = call.method != "GET";  // a change is never left half-known
   if (!call.parts.empty()) {
     request.multipart = std::move(call.parts);
   } else if (!call.body.empty()) {

@@ -321,8 +321,8 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
     ctx.output().Line(std::string(UploadOutcomeName(o->kind)) + "\t" + file + "\t" + o->document_id);
   }
   if (failed > 0 && uploaded > 0) code = kExitPartial;
-  // Stopped on request: the file at hand (if its upload was cut off) and the rest are left;
-  // pushing them again is safe, the outbox finds what the server already has.
+  // Stopped on request after the upload in progress (uploads are never broken off, see
+  // HttpRequest::finish_on_stop): the files after it are left; pushing them again is safe.
   const size_t interrupted = flags.files.size() - next;
   if (interrupted > 0) {
     code = kExitInterrupted;
@@ -354,9 +354,9 @@ CommandSpec MirrorCommand() {
   return {"mirror", "keep a readable folder tree of the vault (and upload its drop folders)",
           [](CLI::App* app) -> std::function<int(CommandContext&)> {
             auto flags = std::make_shared<MirrorFlags>();
-            app->footer(std::string("Ctrl-C or SIGTERM stops the run between two files (exit 130): no file is "
-                                    "left half-written,\nan upload in progress is broken off. A second one "
-                                    "ends it at once. The next run\nfinishes the work either way.\n\n") +
+            app->footer(std::string("Ctrl-C or SIGTERM stops the run between two files (exit 130): the file or "
+                                    "upload at hand\nis finished first. A second one ends it at once. The "
+                                    "next run finishes the work\neither way.\n\n") +
                         kExitCodesHelp);
             app->add_option("samenwerking", flags->ids, "samenwerkingIds to show (default: all)");
             app->add_option("--to", flags->to, "target folder (default: the config's [[mirror]] targets)");
@@ -380,9 +380,9 @@ CommandSpec PushCommand() {
   return {"push", "upload files to a samenwerking (idempotent, through the outbox)",
           [](CLI::App* app) -> std::function<int(CommandContext&)> {
             auto flags = std::make_shared<PushFlags>();
-            app->footer(std::string("Ctrl-C or SIGTERM stops the run (exit 130): the upload in progress is "
-                                    "broken off, the files\nafter it are left. Pushing the same files again "
-                                    "is safe: what the server already has\nis not sent twice.\n\n") +
+            app->footer(std::string("Ctrl-C or SIGTERM stops the run after the upload in progress (exit 130); "
+                                    "a second one\nends it at once. Pushing the same files again is safe: "
+                                    "what the server already has\nis not sent twice.\n\n") +
                         kExitCodesHelp);
             app->add_option("samenwerking", flags->samenwerking_id, "samenwerkingId")->required();
             app->add_option("files", flags->files, "files to upload")->required();

@@ -432,6 +432,37 @@ TEST_F(CurlTransportTest, AStopEndsTheBatchAndNoRequestStartsAfterIt) {
   EXPECT_TRUE(t->Send(Get(server_.Url("/oin"))).ok());
 }
 
+// A change the server may already be carrying out is not broken off: it runs to its end, the
+// rest of the batch stops as usual.
+TEST_F(CurlTransportTest, AStopLetsARequestThatMustFinishRunToItsEnd) {
+  StopFlag stop;
+  auto options = Options();
+  options.transfer_threads = 1;
+  options.stop = &stop;
+  auto t = Make(options);
+  std::vector<HttpRequest> batch;
+  std::vector<size_t> received(3, 0);
+  for (size_t i = 0; i < 3; ++i) {
+    HttpRequest r = Get(server_.Url("/counted-trickle"));
+    r.finish_on_stop = i == 0;
+    r.on_body = [&stop, &received, i](std::string_view piece) {
+      received[i] += piece.size();
+      stop.Request();
+      return Status::Ok();
+    };
+    batch.push_back(std::move(r));
+  }
+  auto results = t->RunBatch(batch, 2, nullptr);
+  ASSERT_EQ(results.size(), 3u);
+  ASSERT_TRUE(results[0].ok()) << results[0].status().ToString();
+  EXPECT_EQ(received[0], 1u << 20) << "the whole body arrived";
+  EXPECT_EQ(results[1].status().code(), StatusCode::kCancelled);
+  EXPECT_LT(received[1], 1u << 20);
+  EXPECT_EQ(results[2].status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(received[2], 0u);
+  EXPECT_EQ(counted_.load(), 2) << "the third never started";
+}
+
 TEST_F(CurlTransportTest, BatchReportsEachFailureInPlace) {
   auto t = Make(Options());
   std::vector<HttpRequest> batch = {Get(server_.Url("/oin")), Get(server_.Url("/nope")), Get("http://x/")};

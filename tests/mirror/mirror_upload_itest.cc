@@ -445,7 +445,7 @@ TEST_F(MirrorUploadITest, SigintStopsAMirrorBetweenTwoDropsAndTheNextRunUploadsT
   EXPECT_GE(uploaded, 1);
   int left = 0;
   for (const auto& e : fs::directory_iterator(drop())) left += e.is_regular_file();
-  EXPECT_EQ(left, kFiles - uploaded) << "a drop whose upload was broken off stays for the next run";
+  EXPECT_EQ(left, kFiles - uploaded) << "the upload in flight is finished, the drops after it stay";
   EXPECT_GE(left, 1);
   for (const auto& e : fs::recursive_directory_iterator(target())) {
     std::string name = e.path().filename().string();
