@@ -17,7 +17,8 @@ const std::map<std::string, FaultKind>& KindNames() {
       {"wrongHash", FaultKind::kWrongHash},
       {"ignoreRange", FaultKind::kIgnoreRange},
       {"changeEtag", FaultKind::kChangeEtag},
-      {"latency", FaultKind::kLatency}};
+      {"latency", FaultKind::kLatency},
+      {"slowAnswer", FaultKind::kSlowAnswer}};
   return kNames;
 }
 

@@ -34,6 +34,7 @@ enum class FaultKind {
   kIgnoreRange,         // content: answer 200 with the whole body despite Range
   kChangeEtag,          // content and metadata: a different ETag on every request
   kLatency,             // any route: wait `ms` before answering (a distant server)
+  kSlowAnswer,          // uploads: store the document, then wait `ms` before answering
 };
 
 struct Fault {

@@ -275,6 +275,9 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
     if (!s.ok()) {
       res.set_header("Connection", "close");
       WriteProblem(req, res, s);
+    } else if (std::optional<Fault> slow = faults_->Take({FaultKind::kSlowAnswer}, req.path, "")) {
+      // Stored, not yet confirmed: a client that gives up now leaves a document it never hears of.
+      std::this_thread::sleep_for(std::chrono::milliseconds(slow->ms));
     }
   });
 }

@@ -112,6 +112,24 @@ TEST_F(AdminTest, LatencyDelaysEveryMatchingRequest) {
   EXPECT_EQ(faults["faults"][0]["remaining"], 0);  // two requests took it, the third did not
 }
 
+TEST_F(AdminTest, SlowAnswerStoresTheUploadBeforeItAnswers) {
+  std::string sam = NewSamenwerking();
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "slowAnswer"}, {"ms", 400}, {"route", "/documenten$"}}}}});
+  auto start = std::chrono::steady_clock::now();
+  std::thread upload([&] { Upload("gemeente-a", sam, "traag.txt", "traag antwoord"); });
+  // While the uploader still waits for its answer, the document is already listed.
+  HttpsClient a("gemeente-a");
+  int listed = 0;
+  while (listed == 0 && std::chrono::steady_clock::now() - start < std::chrono::milliseconds(300)) {
+    listed = a.Get(Url("/samenwerkingen/" + sam + "/documenten")).Json()["page"]["totalElements"];
+  }
+  upload.join();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(listed, 1) << "not stored before the answer";
+  EXPECT_GE(ms, 400);
+}
+
 TEST_F(AdminTest, WrongHashInMetadata) {
   std::string id = BigDocument();
   emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "wrongHash"}, {"documentId", id}}}}});
