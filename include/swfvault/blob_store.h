@@ -87,7 +87,13 @@ class BlobWriter {
 
   // Appends a chunk. On failure the file is removed and the writer is dead; the code is
   // kResourceExhausted for ENOSPC/EDQUOT, kPermissionDenied for EACCES, else kIoError.
+  // Small chunks are held back and written together (up to 256 KiB at a time).
   Status Append(std::string_view chunk);
+
+  // Writes what Append held back and frees the buffer. Call it once the last chunk is in:
+  // Commit and a destroyed partial do it too, but a writer waiting for its commit should not
+  // hold the memory. Fails like Append.
+  Status Flush();
 
   // Publishes the object. Codes: kCorruption (size or SHA-256 differs from what was
   // promised; see quarantine_path()), kInvalidArgument (expected_sha256 is not 64 lowercase
@@ -113,6 +119,7 @@ class BlobWriter {
              bool is_partial);
 
   Status Fail(Status st);
+  Status WritePending();
   // Commit's first step: the bytes against what was promised. A mismatch is quarantined.
   Result<BlobRecord> Check(std::string_view expected_sha256, uint64_t expected_size);
   Status Quarantine(std::string_view expected_sha256, uint64_t expected_size,
@@ -127,6 +134,10 @@ class BlobWriter {
   bool is_partial_;
   bool done_ = false;  // committed, discarded or failed: nothing left to clean up
   uint64_t size_ = 0;
+  // Chunks arrive as TLS records (16 KiB); they go to the file in 256 KiB writes, a sixteenth
+  // of the system calls and of the per-write filesystem work. A partial writes them out when
+  // its writer is destroyed; a kill loses them like bytes still in the socket.
+  std::string pending_;
   uint64_t written_back_ = 0;  // bytes whose writeback was started (see Append)
   uint64_t resumed_from_ = 0;
   Sha256Hasher sha_;

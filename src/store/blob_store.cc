@@ -7,6 +7,7 @@ namespace swfvault {
 namespace {
 
 constexpr size_t kBufferSize = 64 * 1024;
+constexpr size_t kWriteBuffer = 256 * 1024;
 
 struct StreamDigest {
   std::string hex;
@@ -50,6 +51,7 @@ BlobWriter::BlobWriter(BlobStore* store, std::string path, std::unique_ptr<Writa
     : store_(store), path_(std::move(path)), file_(std::move(file)), is_partial_(is_partial) {}
 
 BlobWriter::~BlobWriter() {
+  if (!done_ && is_partial_ && file_ != nullptr) (void)WritePending();  // kept for the next run
   file_.reset();
   if (!done_ && !is_partial_) (void)store_->fs_->RemoveFile(path_);
 }
@@ -63,13 +65,34 @@ Status BlobWriter::Fail(Status st) {
 
 Status BlobWriter::Append(std::string_view chunk) {
   if (done_) return Internal("append to finished writer " + path_);
-  Status st = file_->Append(chunk);
-  if (!st.ok()) return Fail(st);
   sha_.Update(chunk);
   xxh_.Update(chunk);
   size_ += chunk.size();
-  PaceWriteback(*file_, size_, &written_back_);
+  if (pending_.size() + chunk.size() > kWriteBuffer) SWF_RETURN_IF_ERROR(WritePending());
+  if (chunk.size() >= kWriteBuffer) {
+    Status st = file_->Append(chunk);
+    if (!st.ok()) return Fail(st);
+  } else {
+    if (pending_.capacity() < kWriteBuffer) pending_.reserve(kWriteBuffer);
+    pending_.append(chunk);
+  }
+  PaceWriteback(*file_, size_ - pending_.size(), &written_back_);
   return Status::Ok();
+}
+
+Status BlobWriter::WritePending() {
+  if (pending_.empty()) return Status::Ok();
+  Status st = file_->Append(pending_);
+  pending_.clear();
+  if (!st.ok()) return Fail(st);
+  return Status::Ok();
+}
+
+Status BlobWriter::Flush() {
+  if (done_) return Internal("flush of finished writer " + path_);
+  Status st = WritePending();
+  std::string().swap(pending_);
+  return st;
 }
 
 Status BlobWriter::Discard() {
@@ -87,6 +110,7 @@ Result<CommitResult> BlobWriter::Commit(std::string_view expected_sha256, uint64
 
 Result<BlobRecord> BlobWriter::Check(std::string_view expected_sha256, uint64_t expected_size) {
   if (done_) return Internal("commit of finished writer " + path_);
+  SWF_RETURN_IF_ERROR(Flush());
   if (Status st = CheckName(expected_sha256); !st.ok()) return Fail(st);
   BlobRecord actual{sha_.FinishHex(), xxh_.FinishHex(), size_};
   if (actual.sha256 != expected_sha256 || actual.size != expected_size) {

@@ -542,6 +542,7 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
   Status st = result.ok() ? Status::Ok() : result.status();
   if (!item.now->sink_status.ok()) st = item.now->sink_status;
   if (st.ok() && item.now->writer == nullptr) st = OpenWriter(item);  // an empty body never reached the sink
+  if (st.ok()) st = item.now->writer->Flush();  // on disk, and no buffer held while it waits
   if (st.ok()) {
     // The publisher reports back through Published(); until then the item is in flight.
     const Document& d = *item.doc;
@@ -557,6 +558,7 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
   item.last = st;
   if (item.now->writer != nullptr) {
     // Keep what arrived: the partial file stays for the next attempt or run.
+    (void)item.now->writer->Flush();
     (void)RecordJournal(item);
     item.now->writer.reset();
   }

@@ -16,8 +16,22 @@ namespace {
 using BlobStoreFaultTest = BlobStoreFixture;
 
 TEST_F(BlobStoreFaultTest, DiskFullAtNthWriteLeavesNoTempAndIsResourceExhausted) {
+  // 16 KiB chunks reach the file 256 KiB at a time: the third write holds bytes 512-768 KiB.
   fs_.FailNth(FsOp::kAppend, 3, ENOSPC);
-  auto r = Put(Content(40'000), 4096);
+  auto writer = store_.BeginWrite();
+  ASSERT_TRUE(writer.ok());
+  std::string data = Content(1'000'000);
+  Status failed = Status::Ok();
+  size_t off = 0;
+  for (; off < data.size() && failed.ok(); off += 16384) failed = (*writer)->Append(std::string_view(data).substr(off, 16384));
+  EXPECT_EQ(failed.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(off, 49u * 16384) << "the chunk that filled the third write is the one that fails";
+  EXPECT_TRUE(FilesUnder(Vault()).empty());
+}
+
+TEST_F(BlobStoreFaultTest, DiskFullOnTheLastHeldBackBytesFailsTheCommit) {
+  fs_.FailNth(FsOp::kAppend, 1, ENOSPC);
+  auto r = Put(Content(40'000), 4096);  // held back until the commit writes them
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
   EXPECT_TRUE(FilesUnder(Vault()).empty());
 }

@@ -98,8 +98,27 @@ TEST_F(PartialDownloadTest, DiskFullWhileAppendingRemovesPartial) {
   ASSERT_TRUE(w.ok());
   ASSERT_TRUE((*w)->Append("first").ok());
   fs_.FailNth(FsOp::kAppend, 1, ENOSPC);
-  EXPECT_EQ((*w)->Append("second").code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE((*w)->Append("second").ok());  // held back
+  EXPECT_EQ((*w)->Flush().code(), StatusCode::kResourceExhausted);
   EXPECT_TRUE(FilesUnder(Vault() / "partial").empty());
+  EXPECT_EQ((*w)->Append("third").code(), StatusCode::kInternal) << "the writer is dead";
+}
+
+// Small chunks are held back and written together; a partial whose writer goes away (a stop,
+// a failed transfer) still has every byte that arrived, so the next run resumes after them.
+TEST_F(PartialDownloadTest, HeldBackBytesReachThePartialWhenItsWriterGoesAway) {
+  {
+    auto w = store_.OpenPartial(kDoc, kEtag);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Append("held ").ok());
+    ASSERT_TRUE((*w)->Append("back").ok());
+    EXPECT_EQ(fs_.Count(FsOp::kAppend), 0) << "nothing written yet";
+  }
+  EXPECT_EQ(fs_.Count(FsOp::kAppend), 1) << "one write for both chunks";
+  EXPECT_EQ(*store_.PartialSize(kDoc, kEtag), 9u);
+  auto resumed = store_.OpenPartial(kDoc, kEtag);
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ((*resumed)->size(), 9u);
 }
 
 TEST_F(PartialDownloadTest, ReadFailureDuringRehashKeepsPartialForNextTry) {
