@@ -73,8 +73,7 @@ Status BlobWriter::Append(std::string_view chunk) {
     Status st = file_->Append(chunk);
     if (!st.ok()) return Fail(st);
   } else {
-    if (pending_.capacity() < kWriteBuffer) pending_.reserve(kWriteBuffer);
-    pending_.append(chunk);
+    pending_.append(chunk);  // grows as needed: a small document takes only its own size
   }
   PaceWriteback(*file_, size_ - pending_.size(), &written_back_);
   return Status::Ok();
