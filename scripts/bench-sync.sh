@@ -91,8 +91,19 @@ PY
 # recycled page cache, so without this whichever side runs second looks faster. The emulator's
 # own content is then read back into the cache: it stands in for a remote server, whose disk
 # is not ours, so neither side should wait for it (or have its writes compete with its reads).
+# The disk is also let go quiet first: removing the previous round's 1.5 GiB starts discards
+# (and journal work) that otherwise run into the next timed run, whichever side it is.
+disk_busy_ms() { awk '{t += $13} END {print t}' /proc/diskstats; }  # time spent doing I/O
+quiet_disk() {
+  local before after i
+  for i in $(seq 1 30); do
+    before=$(disk_busy_ms); sleep 1; after=$(disk_busy_ms)
+    (( after - before < 20 )) && return 0
+  done
+}
 settle() {
   sync
+  quiet_disk
   if [[ -w /proc/sys/vm/drop_caches ]]; then echo 3 > /proc/sys/vm/drop_caches; fi
   find "$work/emulator-state" -type f -exec cat {} + > /dev/null
 }

@@ -120,6 +120,7 @@ class BlobWriter {
 
   Status Fail(Status st);
   Status WritePending();
+  void ReturnBuffer();
   // Commit's first step: the bytes against what was promised. A mismatch is quarantined.
   Result<BlobRecord> Check(std::string_view expected_sha256, uint64_t expected_size);
   Status Quarantine(std::string_view expected_sha256, uint64_t expected_size,
@@ -136,8 +137,10 @@ class BlobWriter {
   uint64_t size_ = 0;
   // Chunks arrive as TLS records (16 KiB); they go to the file in 256 KiB writes, a sixteenth
   // of the system calls and of the per-write filesystem work. A partial writes them out when
-  // its writer is destroyed; a kill loses them like bytes still in the socket.
-  std::string pending_;
+  // its writer is destroyed; a kill loses them like bytes still in the socket. The buffer is
+  // the store's (TakeBuffer), held from the first small chunk to Flush.
+  std::unique_ptr<char[]> buffer_;
+  size_t pending_ = 0;  // bytes held in buffer_
   uint64_t written_back_ = 0;  // bytes whose writeback was started (see Append)
   uint64_t resumed_from_ = 0;
   Sha256Hasher sha_;
@@ -224,6 +227,14 @@ class BlobStore {
   std::string vault_dir_;
   std::mutex pending_mu_;
   std::map<std::string, std::vector<std::string>> pending_dir_syncs_;  // dir -> objects
+  // Write buffers, reused from writer to writer. At most kMaxWriteBuffers exist (4 MiB): when
+  // all are taken (many finished downloads waiting for their commit), TakeBuffer returns null
+  // and the writer writes its chunks as they come.
+  std::unique_ptr<char[]> TakeBuffer();
+  void GiveBack(std::unique_ptr<char[]> buffer);
+  std::mutex buffers_mu_;
+  std::vector<std::unique_ptr<char[]>> spare_buffers_;
+  size_t buffers_out_ = 0;
 };
 
 }  // namespace swfvault

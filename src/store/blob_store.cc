@@ -1,6 +1,8 @@
 #include "swfvault/blob_store.h"
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
 #include <vector>
 
 namespace swfvault {
@@ -8,6 +10,7 @@ namespace {
 
 constexpr size_t kBufferSize = 64 * 1024;
 constexpr size_t kWriteBuffer = 256 * 1024;
+constexpr size_t kMaxWriteBuffers = 16;
 
 struct StreamDigest {
   std::string hex;
@@ -52,11 +55,14 @@ BlobWriter::BlobWriter(BlobStore* store, std::string path, std::unique_ptr<Writa
 
 BlobWriter::~BlobWriter() {
   if (!done_ && is_partial_ && file_ != nullptr) (void)WritePending();  // kept for the next run
+  ReturnBuffer();
   file_.reset();
   if (!done_ && !is_partial_) (void)store_->fs_->RemoveFile(path_);
 }
 
 Status BlobWriter::Fail(Status st) {
+  pending_ = 0;
+  ReturnBuffer();
   file_.reset();
   if (!done_) (void)store_->fs_->RemoveFile(path_);  // the original error is what matters
   done_ = true;
@@ -68,29 +74,39 @@ Status BlobWriter::Append(std::string_view chunk) {
   sha_.Update(chunk);
   xxh_.Update(chunk);
   size_ += chunk.size();
-  if (pending_.size() + chunk.size() > kWriteBuffer) SWF_RETURN_IF_ERROR(WritePending());
+  if (pending_ + chunk.size() > kWriteBuffer) SWF_RETURN_IF_ERROR(WritePending());
   if (chunk.size() >= kWriteBuffer) {
     Status st = file_->Append(chunk);
     if (!st.ok()) return Fail(st);
   } else {
-    pending_.append(chunk);  // grows as needed: a small document takes only its own size
+    if (buffer_ == nullptr) buffer_ = store_->TakeBuffer();
+    if (buffer_ != nullptr) {
+      std::memcpy(buffer_.get() + pending_, chunk.data(), chunk.size());
+      pending_ += chunk.size();
+    } else if (Status st = file_->Append(chunk); !st.ok()) {
+      return Fail(st);
+    }
   }
-  PaceWriteback(*file_, size_ - pending_.size(), &written_back_);
+  PaceWriteback(*file_, size_ - pending_, &written_back_);
   return Status::Ok();
 }
 
 Status BlobWriter::WritePending() {
-  if (pending_.empty()) return Status::Ok();
-  Status st = file_->Append(pending_);
-  pending_.clear();
+  if (pending_ == 0) return Status::Ok();
+  Status st = file_->Append(std::string_view(buffer_.get(), pending_));
+  pending_ = 0;
   if (!st.ok()) return Fail(st);
   return Status::Ok();
+}
+
+void BlobWriter::ReturnBuffer() {
+  if (buffer_ != nullptr) store_->GiveBack(std::move(buffer_));
 }
 
 Status BlobWriter::Flush() {
   if (done_) return Internal("flush of finished writer " + path_);
   Status st = WritePending();
-  std::string().swap(pending_);
+  ReturnBuffer();
   return st;
 }
 
@@ -187,6 +203,23 @@ Result<CommitResult> BlobWriter::Publish(const BlobRecord& blob, const CommitOpt
 
 BlobStore::BlobStore(FileSystem* fs, Clock* clock, std::string vault_dir)
     : fs_(fs), clock_(clock), vault_dir_(std::move(vault_dir)) {}
+
+std::unique_ptr<char[]> BlobStore::TakeBuffer() {
+  std::lock_guard<std::mutex> lock(buffers_mu_);
+  if (!spare_buffers_.empty()) {
+    std::unique_ptr<char[]> buffer = std::move(spare_buffers_.back());
+    spare_buffers_.pop_back();
+    return buffer;
+  }
+  if (buffers_out_ >= kMaxWriteBuffers) return nullptr;
+  ++buffers_out_;
+  return std::make_unique_for_overwrite<char[]>(kWriteBuffer);
+}
+
+void BlobStore::GiveBack(std::unique_ptr<char[]> buffer) {
+  std::lock_guard<std::mutex> lock(buffers_mu_);
+  spare_buffers_.push_back(std::move(buffer));
+}
 
 Status BlobStore::Init() {
   for (const std::string& dir : {objects_dir(), tmp_dir(), partial_dir(), quarantine_dir()}) {

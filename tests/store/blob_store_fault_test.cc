@@ -36,6 +36,30 @@ TEST_F(BlobStoreFaultTest, DiskFullOnTheLastHeldBackBytesFailsTheCommit) {
   EXPECT_TRUE(FilesUnder(Vault()).empty());
 }
 
+// Write buffers are bounded (16 of 256 KiB): writers beyond them write their chunks as they
+// come, and every object is still whole.
+TEST_F(BlobStoreFaultTest, WritersBeyondTheBufferLimitWriteDirectly) {
+  std::vector<std::unique_ptr<BlobWriter>> writers;
+  for (int i = 0; i < 20; ++i) {
+    auto w = store_.BeginWrite();
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Append("object " + std::to_string(i)).ok());
+    writers.push_back(std::move(*w));
+  }
+  EXPECT_EQ(fs_.Count(FsOp::kAppend), 4) << "16 held back, 4 written at once";
+  for (int i = 0; i < 20; ++i) {
+    std::string content = "object " + std::to_string(i);
+    auto c = writers[i]->Commit(Sha256Hex(content), content.size());
+    ASSERT_TRUE(c.ok()) << i << ": " << c.status().ToString();
+    EXPECT_TRUE(store_.Verify(c->blob, VerifyMode::kFull).ok()) << i;
+  }
+  EXPECT_EQ(fs_.Count(FsOp::kAppend), 20);
+  auto again = store_.BeginWrite();  // the buffers came back
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE((*again)->Append("held back again").ok());
+  EXPECT_EQ(fs_.Count(FsOp::kAppend), 20);
+}
+
 TEST_F(BlobStoreFaultTest, PermissionDeniedOnCreateIsPermissionDenied) {
   fs_.FailNth(FsOp::kCreate, 1, EACCES);
   EXPECT_EQ(Put("data").status().code(), StatusCode::kPermissionDenied);
