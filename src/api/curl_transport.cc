@@ -501,14 +501,11 @@ void CurlTransport::RunLane(Batch& batch, CURLM* multi, size_t max_parallel,
     const bool stopping = options_.stop != nullptr && options_.stop->requested();
     if (stopping) {
       // What is in flight ends here, unless it must finish; what has not started never starts.
-      for (auto it = active.begin(); it != active.end();) {
-        if ((*it)->request.finish_on_stop) {
-          ++it;
-          continue;
-        }
-        finish(**it, StoppedOnRequest((*it)->What()));
-        it = active.erase(it);
-      }
+      std::erase_if(active, [&](const std::unique_ptr<Transfer>& t) {
+        if (t->request.finish_on_stop) return false;
+        finish(*t, StoppedOnRequest(t->What()));
+        return true;
+      });
       for (size_t index = batch.next.fetch_add(1); index < batch.requests.size();
            index = batch.next.fetch_add(1)) {
         Transfer t;

@@ -144,6 +144,19 @@ int RunTarget(CommandContext& ctx, Vault& vault, const MirrorOptions& options,
 
 int Worse(int a, int b) { return a == kExitOk ? b : a; }
 
+// Runs the targets in turn until a stop is requested; their counts go into *total. The exit
+// code is the first failure's, or kExitInterrupted once the stop ended a target or the list.
+int RunTargets(CommandContext& ctx, Vault& vault, const std::vector<MirrorOptions>& targets,
+               OutboxUploader* uploader, const StopFlag& stop, MirrorReport* total) {
+  int code = kExitOk;
+  for (const MirrorOptions& options : targets) {
+    if (stop.requested()) total->interrupted = true;
+    if (total->interrupted) break;
+    code = Worse(code, RunTarget(ctx, vault, options, uploader, total));
+  }
+  return total->interrupted ? kExitInterrupted : code;
+}
+
 // A target's options from the config: its [[mirror]] entry, then the [upload] defaults.
 MirrorOptions TargetOptions(const MirrorTarget& t, const Config& config, const std::string& oin,
                             const StopFlag* stop) {
@@ -205,19 +218,13 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
       ctx.output().Warn("drop folders are not uploaded: " + c.status().message());
     }
   }
-  MirrorReport total;
-  int code = kExitOk;
+  std::vector<MirrorOptions> runs;
   for (const MirrorTarget& t : targets) {
-    if (stop.requested()) {
-      code = kExitInterrupted;
-      total.interrupted = true;
-      break;
-    }
-    MirrorOptions options = TargetOptions(t, *config, profile.oin, &stop);
-    ApplyFlags(flags, &options);
-    code = Worse(code, RunTarget(ctx, **vault, options, uploader.get(), &total));
+    runs.push_back(TargetOptions(t, *config, profile.oin, &stop));
+    ApplyFlags(flags, &runs.back());
   }
-  if (total.interrupted) code = kExitInterrupted;
+  MirrorReport total;
+  const int code = RunTargets(ctx, **vault, runs, uploader.get(), stop, &total);
   nlohmann::json summary = ReportJson(total);
   summary["type"] = "summary";
   summary["targets"] = targets.size();
@@ -340,14 +347,10 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
 int MirrorAfterSync(CommandContext& ctx, Vault& vault, const Config& config,
                     const ConnectionProfile& profile, SwfClient& client, const StopFlag& stop) {
   OutboxUploader uploader(client, vault.catalog(), vault.store(), profile.max_level);
+  std::vector<MirrorOptions> runs;
+  for (const MirrorTarget& t : config.mirrors) runs.push_back(TargetOptions(t, config, profile.oin, &stop));
   MirrorReport total;
-  int code = kExitOk;
-  for (const MirrorTarget& t : config.mirrors) {
-    if (stop.requested()) return kExitInterrupted;
-    code = Worse(code, RunTarget(ctx, vault, TargetOptions(t, config, profile.oin, &stop), &uploader, &total));
-  }
-  if (total.interrupted) code = kExitInterrupted;
-  return code;
+  return RunTargets(ctx, vault, runs, &uploader, stop, &total);
 }
 
 CommandSpec MirrorCommand() {

@@ -76,7 +76,7 @@ class DropScanner {
       SWF_RETURN_IF_ERROR(CheckStop(run_));
       Status st = One(d, dossier, drop, name, sidecar);
       seen_.insert(d.dir_name + "/" + kDropDir + "/" + name);
-      if (st.code() == StatusCode::kResourceExhausted || Stopped(run_, st)) return st;
+      if (EndsTheRun(run_, st)) return st;
       if (!st.ok()) {
         ++run_.report.upload_errors;
         run_.observer.OnWarning("upload of " + d.dir_name + "/" + kDropDir + "/" + name + " left for the next run: " + st.ToString());

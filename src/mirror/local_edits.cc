@@ -110,7 +110,7 @@ Status UploadHeldEdits(MirrorRun& run, OutboxUploader& uploader) {
   for (const auto& [held_rel, edit] : edits) {
     SWF_RETURN_IF_ERROR(CheckStop(run));
     Status st = UploadHeld(run, uploader, held_rel, edit);
-    if (st.code() == StatusCode::kResourceExhausted || Stopped(run, st)) return st;
+    if (EndsTheRun(run, st)) return st;
     if (!st.ok()) run.observer.OnWarning("local edit " + held_rel + " kept for the next run: " + st.ToString());
   }
   return Status::Ok();

@@ -24,15 +24,23 @@ struct MirrorRun {
   OutboxUploader* uploader;  // null: no uploads this run
 };
 
-// kCancelled once the run's stop was requested: checked before each file, never inside one.
-inline Status CheckStop(const MirrorRun& run) {
-  if (run.options.stop != nullptr && run.options.stop->requested()) return StoppedOnRequest("mirror of " + run.root.path());
-  return Status::Ok();
+inline bool StopRequested(const MirrorRun& run) {
+  return run.options.stop != nullptr && run.options.stop->requested();
 }
 
-// True when `st` is the run ending on request (a stop, or an upload the stop cancelled).
+// kCancelled once the run's stop was requested: checked before each file, never inside one.
+inline Status CheckStop(const MirrorRun& run) {
+  return StopRequested(run) ? StoppedOnRequest("mirror of " + run.root.path()) : Status::Ok();
+}
+
+// True when `st` is the run ending on request (a stop, or a request the stop cancelled).
 inline bool Stopped(const MirrorRun& run, const Status& st) {
-  return st.code() == StatusCode::kCancelled && run.options.stop != nullptr && run.options.stop->requested();
+  return st.code() == StatusCode::kCancelled && StopRequested(run);
+}
+
+// True when `st` ends the whole run, not just the file at hand: a full disk, or the stop.
+inline bool EndsTheRun(const MirrorRun& run, const Status& st) {
+  return st.code() == StatusCode::kResourceExhausted || Stopped(run, st);
 }
 
 // True when the file looks exactly as the mirror left it (size and mtime as recorded).

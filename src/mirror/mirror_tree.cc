@@ -217,7 +217,7 @@ Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
   for (const MirrorAction& a : plan.actions) {
     SWF_RETURN_IF_ERROR(CheckStop(run));
     Status st = runner.Apply(a);
-    if (st.code() == StatusCode::kResourceExhausted || Stopped(run, st)) return st;
+    if (EndsTheRun(run, st)) return st;
     if (!st.ok()) run.observer.OnWarning(st.message());
   }
   return Status::Ok();

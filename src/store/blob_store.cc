@@ -75,17 +75,13 @@ Status BlobWriter::Append(std::string_view chunk) {
   xxh_.Update(chunk);
   size_ += chunk.size();
   if (pending_ + chunk.size() > kWriteBuffer) SWF_RETURN_IF_ERROR(WritePending());
-  if (chunk.size() >= kWriteBuffer) {
-    Status st = file_->Append(chunk);
-    if (!st.ok()) return Fail(st);
-  } else {
-    if (buffer_ == nullptr) buffer_ = store_->TakeBuffer();
-    if (buffer_ != nullptr) {
-      std::memcpy(buffer_.get() + pending_, chunk.data(), chunk.size());
-      pending_ += chunk.size();
-    } else if (Status st = file_->Append(chunk); !st.ok()) {
-      return Fail(st);
-    }
+  // Held back when it is small and a buffer is free; written at once otherwise.
+  if (chunk.size() < kWriteBuffer && buffer_ == nullptr) buffer_ = store_->TakeBuffer();
+  if (chunk.size() < kWriteBuffer && buffer_ != nullptr) {
+    std::memcpy(buffer_.get() + pending_, chunk.data(), chunk.size());
+    pending_ += chunk.size();
+  } else if (Status st = file_->Append(chunk); !st.ok()) {
+    return Fail(st);
   }
   PaceWriteback(*file_, size_ - pending_, &written_back_);
   return Status::Ok();

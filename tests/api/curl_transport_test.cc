@@ -76,6 +76,14 @@ std::unique_ptr<CurlTransport> Make(const CurlTransportOptions& options) {
   return t.ok() ? std::move(*t) : nullptr;
 }
 
+// One lane, stopped by `stop`.
+std::unique_ptr<CurlTransport> MakeStoppable(StopFlag& stop) {
+  auto options = Options();
+  options.transfer_threads = 1;
+  options.stop = &stop;
+  return Make(options);
+}
+
 HttpRequest Get(const std::string& url) {
   HttpRequest r;
   r.url = url;
@@ -400,10 +408,7 @@ TEST_F(CurlTransportTest, BatchSpreadsOverLanesAndCompletesOnTheCallingThread) {
 
 TEST_F(CurlTransportTest, AStopEndsTheBatchAndNoRequestStartsAfterIt) {
   StopFlag stop;
-  auto options = Options();
-  options.transfer_threads = 1;
-  options.stop = &stop;
-  auto t = Make(options);
+  auto t = MakeStoppable(stop);
   std::vector<HttpRequest> batch;
   for (int i = 0; i < 6; ++i) {
     HttpRequest r = Get(server_.Url("/counted-trickle"));
@@ -436,10 +441,7 @@ TEST_F(CurlTransportTest, AStopEndsTheBatchAndNoRequestStartsAfterIt) {
 // rest of the batch stops as usual.
 TEST_F(CurlTransportTest, AStopLetsARequestThatMustFinishRunToItsEnd) {
   StopFlag stop;
-  auto options = Options();
-  options.transfer_threads = 1;
-  options.stop = &stop;
-  auto t = Make(options);
+  auto t = MakeStoppable(stop);
   std::vector<HttpRequest> batch;
   std::vector<size_t> received(3, 0);
   for (size_t i = 0; i < 3; ++i) {
