@@ -5,7 +5,8 @@
 #   2. the same downloads by parallel curl processes with the same mTLS and parallelism
 #   3. for reference: that curl run flushed to disk, and curl with the documentHash check
 #      swfvault makes (each curl process runs sha256sum -c over its files when done)
-# and the ratio of wall times (target: swfvault <= 1.15x curl). Then peak RSS of swfvault while
+# and the ratio of wall times (target: swfvault <= 1.15x curl), with what the SHA-256 check of
+# every byte costs on this machine and the least ratio that cost allows. Then peak RSS of swfvault while
 # mirroring one 2 GiB document and a dossier of 20,000 small documents (target < 64 MiB).
 #
 #   scripts/bench-sync.sh [--quick]     (--quick: 200 documents, 1 dossier of 2,000, 256 MiB)
@@ -134,11 +135,13 @@ curl_fetch() {  # plain|check
   done
   for p in "${pids[@]}"; do wait "$p"; done
 }
+idle_cs() { awk '/^cpu / {print $5 + $6}' /proc/stat; }  # idle + iowait, all cores, 1/100 s
 curl_run() {  # round -> "wall durable_wall": curl's own files, then flushed
   curl_prepare
-  local t0 t1 t2; t0=$(now)
+  local t0 t1 t2 i0; t0=$(now); i0=$(idle_cs)
   curl_fetch plain
   t1=$(now)
+  echo "$(idle_cs) - $i0" | bc > "$work/curl-idle-$1"
   # swfvault fsyncs every object before publishing it; curl leaves its files in the page
   # cache. The durable reference is curl plus flushing what it wrote.
   sync -f "$work/curl"
@@ -155,20 +158,33 @@ curl_check_run() {  # round -> wall seconds of curl plus sha256sum -c
 min() { printf '%s\n' "$@" | sort -g | head -1; }
 
 echo "== side by side: swfvault sync --transfers $transfers, then $transfers parallel curl processes (same mTLS, keep-alive), ${ROUNDS:-3} rounds"
-sws=(); cws=(); cdws=(); ccws=()
+sws=(); cws=(); cdws=(); ccws=(); idles=()
 for round in $(seq 1 "${ROUNDS:-3}"); do
   sw=$(swf_run "$round")
   read -r cw cdw < <(curl_run "$round")
   ccw=$(curl_check_run "$round")
   printf 'round %d: swfvault %.2f s, curl %.2f s, curl+flush %.2f s, curl+sha256sum %.2f s\n' \
     "$round" "$sw" "$cw" "$cdw" "$ccw"
-  sws+=("$sw"); cws+=("$cw"); cdws+=("$cdw"); ccws+=("$ccw")
+  sws+=("$sw"); cws+=("$cw"); cdws+=("$cdw"); ccws+=("$ccw"); idles+=("$(cat "$work/curl-idle-$round")")
   rm -rf "$work/vault-$round" "$work/curl"
 done
 sw=$(min "${sws[@]}"); cw=$(min "${cws[@]}"); cdw=$(min "${cdws[@]}"); ccw=$(min "${ccws[@]}")
 printf 'best: swfvault %.2f s, curl %.2f s (ratio %.3f, target <= 1.15), curl+flush %.2f s (ratio %.3f), curl+sha256sum %.2f s (ratio %.3f); swfvault peak RSS %s KiB\n' \
   "$sw" "$cw" "$(echo "$sw / $cw" | bc -l)" "$cdw" "$(echo "$sw / $cdw" | bc -l)" \
   "$ccw" "$(echo "$sw / $ccw" | bc -l)" "$(rss_of "$work/sync-1.time")"
+
+# What the documentHash check alone costs on this machine: SHA-256 of every byte of the corpus
+# (the emulator's content files, in the page cache after settle), user CPU of openssl dgst. When
+# curl's run leaves no idle CPU, that work can only add to the wall time: at least
+# (hash CPU - curl's idle CPU) / cores, whatever else swfvault does.
+best=0; for i in "${!cws[@]}"; do [[ ${cws[$i]} == "$cw" ]] && best=$i; done
+hash_cpu=$( { /usr/bin/time -f "%U" bash -c \
+  "find '$work/emulator-state/content' -type f -print0 | xargs -0 openssl dgst -sha256 > /dev/null"; } 2>&1 | tail -1)
+cores=$(nproc)
+idle=$(echo "${idles[$best]} / 100" | bc -l)
+floor=$(echo "x = ($hash_cpu - $idle) / $cores; if (x < 0) x = 0; ($cw + x) / $cw" | bc -l)
+printf 'SHA-256 of the corpus (the documentHash check, RELIABILITY rule 2; curl skips it): %.2f s CPU; curl'"'"'s best round left %.2f core-s idle on %d cores, so the check alone puts any checking client at >= %.3f x curl\n' \
+  "$hash_cpu" "$idle" "$cores" "$floor"
 
 echo "== peak RSS: one $((big >> 20)) MiB document"
 sam_big=$(generate "{\"dossiers\":1,\"documentsPerDossier\":1,\"minSize\":$big,\"maxSize\":$big,\"seed\":43}" \
