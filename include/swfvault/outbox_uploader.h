@@ -67,6 +67,9 @@ class OutboxUploader {
 
  private:
   Result<bool> FindRemote(const OutboxEntry& entry, Document* found);
+  // Confirms `entry` as the remote `found` and imports it: the outcome of a reconciliation.
+  Result<UploadOutcome> Reconciled(const OutboxEntry& entry, const Document& found,
+                                   const UploadRequest& request, UploadOutcome outcome);
   Status Import(const Document& document, const UploadRequest& request);
   SwfClient& client_;
   Catalog& catalog_;

@@ -45,6 +45,13 @@ class RetryPolicy {
   // True for the failures rule 7 allows to be retried at all.
   static bool IsRetryable(const Status& status);
 
+  // Whether `request` may be sent again after `failure`. GET, HEAD, PUT and DELETE may (their
+  // effect does not add up). POST and PATCH may only when the answer shows the server did not
+  // act on them (408, 429, 503): after a timeout, a reset or a 500/502/504 the server may have
+  // stored the upload or made the change, and sending it again would do it twice. Such a
+  // failure goes back to the caller, who can look first (rule 8's reconciliation).
+  static bool MayRepeat(const HttpRequest& request, const Status& failure);
+
   // `attempts` = tries made so far (>= 1), `elapsed_seconds` = time spent on the item so far.
   RetryDecision Decide(const Status& failure, int attempts, double elapsed_seconds) const;
 

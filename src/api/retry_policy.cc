@@ -64,6 +64,19 @@ bool RetryPolicy::IsRetryable(const Status& status) {
   }
 }
 
+bool RetryPolicy::MayRepeat(const HttpRequest& request, const Status& failure) {
+  if (request.body_source) return false;  // a streamed body cannot be replayed
+  if (request.method != "POST" && request.method != "PATCH") return true;
+  switch (failure.http_status()) {
+    case 408:  // the server gave up waiting for the request
+    case 429:  // refused before doing anything
+    case 503:
+      return true;
+    default:
+      return false;
+  }
+}
+
 RetryDecision RetryPolicy::Decide(const Status& failure, int attempts, double elapsed_seconds) const {
   if (!IsRetryable(failure)) return {false, 0, "not retryable: " + std::string(StatusCodeName(failure.code()))};
   if (attempts >= options_.max_attempts) return {false, 0, "attempts exhausted"};
@@ -103,7 +116,7 @@ Result<HttpResponse> RetryingTransport::Send(HttpRequest request) {
   for (int attempt = 1;; ++attempt) {
     auto delivered = std::make_shared<bool>(false);
     Result<HttpResponse> result = inner_.Send(Replayable(request, delivered));
-    if (result.ok() || request.body_source || *delivered) return result;
+    if (result.ok() || *delivered || !RetryPolicy::MayRepeat(request, result.status())) return result;
     RetryDecision d = policy_.Decide(result.status(), attempt, sleeper_.NowSeconds() - start);
     if (!d.retry) return result;
     sleeper_.SleepFor(d.delay_seconds);
@@ -130,7 +143,7 @@ std::vector<Result<HttpResponse>> RetryingTransport::RunBatch(std::vector<HttpRe
     auto on_round_done = [&](size_t k, const Result<HttpResponse>& r) {
       size_t i = pending[k];
       ++attempts[i];
-      if (!r.ok() && !requests[i].body_source && !*delivered[k]) {
+      if (!r.ok() && !*delivered[k] && RetryPolicy::MayRepeat(requests[i], r.status())) {
         RetryDecision d = policy_.Decide(r.status(), attempts[i], sleeper_.NowSeconds() - start);
         if (d.retry) {
           retry.push_back(i);

@@ -18,7 +18,8 @@ const std::map<std::string, FaultKind>& KindNames() {
       {"ignoreRange", FaultKind::kIgnoreRange},
       {"changeEtag", FaultKind::kChangeEtag},
       {"latency", FaultKind::kLatency},
-      {"slowAnswer", FaultKind::kSlowAnswer}};
+      {"slowAnswer", FaultKind::kSlowAnswer},
+      {"lostAnswer", FaultKind::kLostAnswer}};
   return kNames;
 }
 
@@ -49,6 +50,7 @@ Result<Fault> ParseFault(const nlohmann::json& j) {
   f.document_id = j.value("documentId", "");
   if (!f.route.empty()) f.route_regex = std::regex(f.route, std::regex::ECMAScript | std::regex::nosubs);
   SWF_RETURN_IF_ERROR(ReadNumber(j, "count", &f.remaining));
+  if (f.kind == FaultKind::kLostAnswer) f.status = 502;  // a gateway whose backend did the work
   SWF_RETURN_IF_ERROR(ReadNumber(j, "status", &f.status));
   SWF_RETURN_IF_ERROR(ReadNumber(j, "afterBytes", &f.after_bytes));
   SWF_RETURN_IF_ERROR(ReadNumber(j, "bytesPerSecond", &f.bytes_per_second));

@@ -35,6 +35,7 @@ enum class FaultKind {
   kChangeEtag,          // content and metadata: a different ETag on every request
   kLatency,             // any route: wait `ms` before answering (a distant server)
   kSlowAnswer,          // uploads: store the document, then wait `ms` before answering
+  kLostAnswer,          // uploads: store the document, then answer `status` (default 502)
 };
 
 struct Fault {

@@ -50,13 +50,7 @@ Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& request) {
   if (entry.state == OutboxState::kSent) {
     Document found;
     SWF_ASSIGN_OR_RETURN(bool present, FindRemote(entry, &found));
-    if (present) {
-      SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, found.document_id));
-      outcome.kind = UploadOutcome::Kind::kReconciled;
-      outcome.document_id = found.document_id;
-      outcome.imported = AllowedUnder(found.vertrouwelijkheid, ceiling_) && Import(found, request).ok();
-      return outcome;
-    }
+    if (present) return Reconciled(entry, found, request, std::move(outcome));
   } else {
     SWF_RETURN_IF_ERROR(catalog_.MarkUploadSent(entry.outbox_id));
   }
@@ -68,7 +62,18 @@ Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& request) {
   upload.nummer_binnen_systeem = outcome.upload_key;
   upload.vertrouwelijkheids_aanduiding = request.level;
   upload.taal = request.taal;
-  SWF_ASSIGN_OR_RETURN(Document doc, client_.UploadDocument(request.samenwerking_id, upload));
+  Result<Document> sent = client_.UploadDocument(request.samenwerking_id, upload);
+  if (!sent.ok()) {
+    // A timeout, a reset or a gateway's 502 says nothing about whether the server stored the
+    // file (the transport does not send a POST twice): look once, so that a stored upload is
+    // confirmed now. Not found: the row stays `sent` and the next run looks again first.
+    if (sent.status().code() != StatusCode::kUnavailable) return sent.status();
+    Document found;
+    Result<bool> present = FindRemote(entry, &found);
+    if (!present.ok() || !*present) return sent.status();
+    return Reconciled(entry, found, request, std::move(outcome));
+  }
+  const Document& doc = *sent;
   SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, doc.document_id));
   outcome.document_id = doc.document_id;
   if (doc.document_hash != request.content_sha256) {
@@ -77,6 +82,15 @@ Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& request) {
                       " (file changed while uploading?)");
   }
   outcome.imported = AllowedUnder(doc.vertrouwelijkheid, ceiling_) && Import(doc, request).ok();
+  return outcome;
+}
+
+Result<UploadOutcome> OutboxUploader::Reconciled(const OutboxEntry& entry, const Document& found,
+                                                 const UploadRequest& request, UploadOutcome outcome) {
+  SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, found.document_id));
+  outcome.kind = UploadOutcome::Kind::kReconciled;
+  outcome.document_id = found.document_id;
+  outcome.imported = AllowedUnder(found.vertrouwelijkheid, ceiling_) && Import(found, request).ok();
   return outcome;
 }
 

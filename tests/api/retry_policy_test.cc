@@ -183,6 +183,59 @@ TEST(RetryingTransportTest, DoesNotRetryA404) {
   EXPECT_TRUE(sleeper.sleeps.empty());
 }
 
+// A POST or PATCH is sent again only when the server says it did not act on it.
+struct RepeatCase {
+  const char* method;
+  int http_status;  // 0: a transport failure (timeout, reset)
+  bool repeated;
+};
+
+class RepeatTest : public ::testing::TestWithParam<RepeatCase> {};
+
+TEST_P(RepeatTest, OnlyFailuresThatProveNothingHappenedRepeatAChange) {
+  const RepeatCase& c = GetParam();
+  FakeTransport inner;
+  Status failure = c.http_status == 0 ? Unavailable("POST /x: Timeout was reached") : Status::Ok();
+  inner.Enqueue(FakeResponse{c.http_status, {}, "", failure});
+  inner.Enqueue(FakeResponse{200, {}, "ok", Status::Ok()});
+  FakeSleeper sleeper;
+  RetryingTransport transport(inner, FixedJitter(0.5), sleeper);
+  auto r = transport.Send(HttpRequest{.method = c.method, .url = "https://h/x"});
+  EXPECT_EQ(r.ok(), c.repeated) << r.status().ToString();
+  EXPECT_EQ(inner.requests.size(), c.repeated ? 2u : 1u);
+  EXPECT_EQ(RetryPolicy::MayRepeat(HttpRequest{.method = c.method}, c.http_status == 0 ? failure : Http(c.http_status)),
+            c.repeated);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Methods, RepeatTest,
+    ::testing::Values(RepeatCase{"GET", 0, true}, RepeatCase{"GET", 502, true}, RepeatCase{"DELETE", 504, true},
+                      RepeatCase{"PUT", 500, true}, RepeatCase{"POST", 0, false}, RepeatCase{"POST", 500, false},
+                      RepeatCase{"POST", 502, false}, RepeatCase{"POST", 504, false},
+                      RepeatCase{"PATCH", 0, false}, RepeatCase{"PATCH", 502, false},
+                      RepeatCase{"POST", 408, true}, RepeatCase{"POST", 429, true}, RepeatCase{"POST", 503, true},
+                      RepeatCase{"PATCH", 503, true}),
+    [](const ::testing::TestParamInfo<RepeatCase>& info) {
+      return std::string(info.param.method) + "_" + std::to_string(info.param.http_status);
+    });
+
+TEST(RetryingTransportTest, BatchDoesNotRepeatAPostWhoseAnswerWasLost) {
+  FakeTransport inner;
+  inner.Enqueue(FakeResponse{502, {}, "", Status::Ok()});
+  inner.Enqueue(FakeResponse{503, {}, "", Status::Ok()});
+  inner.Enqueue(FakeResponse{201, {}, "ok", Status::Ok()});
+  FakeSleeper sleeper;
+  RetryingTransport transport(inner, FixedJitter(0.5), sleeper);
+  std::vector<HttpRequest> batch;
+  batch.push_back(HttpRequest{.method = "POST", .url = "https://h/a"});
+  batch.push_back(HttpRequest{.method = "POST", .url = "https://h/b"});
+  auto results = transport.RunBatch(std::move(batch), 1, nullptr);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].status().http_status(), 502);  // stored or not: the caller must look
+  EXPECT_TRUE(results[1].ok()) << results[1].status().ToString();  // refused: sent again
+  EXPECT_EQ(inner.requests.size(), 3u);
+}
+
 TEST(RetryingTransportTest, DoesNotRetryTlsFailures) {
   FakeTransport inner;
   inner.Enqueue(FakeResponse{0, {}, "", Unauthenticated("certificate verify failed")});

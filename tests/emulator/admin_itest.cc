@@ -130,6 +130,18 @@ TEST_F(AdminTest, SlowAnswerStoresTheUploadBeforeItAnswers) {
   EXPECT_GE(ms, 400);
 }
 
+TEST_F(AdminTest, LostAnswerStoresTheUploadAndAnswersAGatewayError) {
+  std::string sam = NewSamenwerking();
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "lostAnswer"}, {"route", "/documenten$"}}}}});
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.PostMultipart(Url("/samenwerkingen/" + sam + "/documenten"),
+                                   {{"file", "verloren antwoord", "verloren.txt", "text/plain"}});
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_EQ(a.Get(Url("/samenwerkingen/" + sam + "/documenten")).Json()["page"]["totalElements"], 1)
+      << "stored although the answer said otherwise";
+  EXPECT_EQ(emulator_->Admin("GET", "/_emulator/stats")["requests"]["/samenwerkingen/{id}/documenten"]["502"], 1);
+}
+
 TEST_F(AdminTest, WrongHashInMetadata) {
   std::string id = BigDocument();
   emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "wrongHash"}, {"documentId", id}}}}});

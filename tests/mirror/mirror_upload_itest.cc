@@ -388,6 +388,18 @@ TEST_F(MirrorUploadITest, PushUploadsOnceAndAgainIsIdempotent) {
   EXPECT_EQ(count, 1);
 }
 
+TEST_F(MirrorUploadITest, AnUploadStoredButAnsweredWithAGatewayErrorIsConfirmedNotSentTwice) {
+  Prepare();
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "lostAnswer"}, {"status", 502}, {"route", "/documenten$"}}}}});
+  WriteFile(dir_.path() / "p.txt", "antwoord kwijt");
+  CliResult pushed = Swf({"push", ids_[0], (dir_.path() / "p.txt").string(), "--json"});
+  ASSERT_EQ(pushed.exit_code, kExitOk) << pushed.err;
+  EXPECT_EQ(pushed.Events()[0]["outcome"], "reconciled");
+  EXPECT_EQ(RemoteWithContent("antwoord kwijt").size(), 1u);
+  EXPECT_EQ(emulator_->Admin("GET", "/_emulator/stats")["requests"]["/samenwerkingen/{id}/documenten"]["502"], 1);
+}
+
 TEST_F(MirrorUploadITest, SigintStopsAPushAndPushingTheSameFilesAgainUploadsEachOnce) {
   Prepare();
   constexpr int kFiles = 12;
