@@ -130,7 +130,8 @@ class SyncExecutor {
   HttpRequest BuildRequest(FetchItem& item);
   Status OpenWriter(FetchItem& item);
   Status RecordJournal(const FetchItem& item);
-  Status PurgeIfUnreferenced(const std::string& sha256);
+  // True when no document but `document_id` refers to the object `sha256`.
+  Result<bool> OnlyHolder(const std::string& sha256, const std::string& document_id);
   void Finish(FetchItem& item, const Result<HttpResponse>& result, ObjectPublisher& publisher);
   Status RecordPublished(const std::vector<FetchItem>& items,
                          const std::vector<PublishOutcome*>& group);

@@ -43,7 +43,7 @@ struct SyncAction {
   };
   Kind kind;
   size_t document = 0;        // index in SyncPlan::documents
-  bool purge_object = false;  // kWithhold: the vault held this document's object
+  std::string held_sha256;  // kWithhold: the object the vault held for it ("" = none)
 };
 
 struct SyncPlan {

@@ -332,14 +332,28 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
       return Status::Ok();
     }
     case Kind::kWithhold: {
+      // Whatever the vault holds of it goes: the object (unless a document it may keep shares
+      // it) and any partial download. The catalog lets go first, in one transaction, so no row
+      // ever names a removed file; a crash before the file is removed leaves an orphan object,
+      // which `gc` collects.
       std::string level(ConfidentialityName(d.vertrouwelijkheid));
+      const std::string& held = a.held_sha256;
+      bool purge = false;
+      if (!held.empty()) {
+        SWF_ASSIGN_OR_RETURN(purge, OnlyHolder(held, d.document_id));
+      }
       SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
       SWF_RETURN_IF_ERROR(catalog_.RecordWithheld(d.document_id, d.samenwerking_id,
                                                   d.vertrouwelijkheid));
-      SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kWithheld, d, "", "level=" + level));
+      SWF_RETURN_IF_ERROR(catalog_.RemovePartial(d.document_id));
+      if (purge) SWF_RETURN_IF_ERROR(catalog_.RemoveBlob(held));
+      SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kWithheld, d, "",
+                                      "level=" + level + (purge ? " purged=" + held : "")));
       SWF_RETURN_IF_ERROR(txn.Commit());
-      if (a.purge_object) {
-        SWF_RETURN_IF_ERROR(PurgeIfUnreferenced(d.document_hash));
+      if (purge) SWF_RETURN_IF_ERROR(store_.RemoveObject(held));
+      SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, d.document_hash));
+      if (!held.empty() && held != d.document_hash) {
+        SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, held));
       }
       ++report->counts.withheld;
       observer_.OnDocument("withheld", d, 0, Status::Ok());
@@ -359,14 +373,12 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
   return Internal("fetch handed to ApplyNonFetch");
 }
 
-Status SyncExecutor::PurgeIfUnreferenced(const std::string& sha256) {
-  if (sha256.empty()) return Status::Ok();
+Result<bool> SyncExecutor::OnlyHolder(const std::string& sha256, const std::string& document_id) {
   SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> all, catalog_.ListDocuments(""));
   for (const CatalogDocument& c : all) {
-    if (c.blob_sha256 == sha256 && c.state != DocumentState::kWithheld) return Status::Ok();
+    if (c.blob_sha256 == sha256 && c.document.document_id != document_id) return false;
   }
-  SWF_RETURN_IF_ERROR(catalog_.RemoveBlob(sha256));
-  return store_.RemoveObject(sha256);
+  return true;
 }
 
 HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {

@@ -33,14 +33,15 @@ void PlanListed(size_t index, const LocalDocument* local, const PlannerOptions& 
   const Document& doc = plan->documents[index];
   Confidentiality level = doc.vertrouwelijkheid;
   if (!AllowedUnder(level, options.ceiling)) {
-    bool held = local != nullptr && local->state != State::kWithheld &&
-                !local->document_hash.empty();
     if (local != nullptr && local->state == State::kWithheld && local->level == level) {
       ++plan->unchanged;
       unneeded->push_back(index);
       return;
     }
-    plan->actions.push_back({Kind::kWithhold, index, held});
+    // The object held is the local one: should the content have changed with the label, the
+    // listed hash names an object the vault never had.
+    bool held = local != nullptr && local->state != State::kWithheld;
+    plan->actions.push_back({Kind::kWithhold, index, held ? local->document_hash : std::string()});
     return;
   }
   bool known_content = local != nullptr && local->state == State::kPresent &&
@@ -50,17 +51,17 @@ void PlanListed(size_t index, const LocalDocument* local, const PlannerOptions& 
       ++plan->unchanged;
       unneeded->push_back(index);
     } else {
-      plan->actions.push_back({Kind::kUpdateMetadata, index, false});
+      plan->actions.push_back({Kind::kUpdateMetadata, index, {}});
     }
     return;
   }
   const std::string& hash = doc.document_hash;
   if (objects_present.count(hash) != 0 || fetching->count(hash) != 0) {
-    plan->actions.push_back({Kind::kLink, index, false});
+    plan->actions.push_back({Kind::kLink, index, {}});
     return;
   }
   fetching->insert(hash);
-  plan->actions.push_back({Kind::kFetch, index, false});
+  plan->actions.push_back({Kind::kFetch, index, {}});
 }
 
 }  // namespace
@@ -134,7 +135,7 @@ SyncPlan PlanSync(std::vector<Document> remote, const std::vector<LocalDocument>
       Document gone;
       gone.document_id = l->document_id;
       gone.document_hash = l->document_hash;
-      plan.actions.push_back({Kind::kMarkRemoved, plan.documents.size(), false});
+      plan.actions.push_back({Kind::kMarkRemoved, plan.documents.size(), {}});
       plan.documents.push_back(std::move(gone));
     }
   }

@@ -60,6 +60,29 @@ TEST_F(SyncCrashITest, KillDuringOneGibDownloadThenResumeFetchesAtMostOneExtraMi
   EXPECT_EQ(PartialBytes(), 0u);
 }
 
+TEST_F(SyncCrashITest, APartialDownloadOfADocumentRaisedAboveTheCeilingIsDiscarded) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 1}, {"minSize", 4 << 20},
+                                           {"maxSize", 4 << 20}, {"svShare", 0.0}, {"seed", 24}});
+  std::string id = RemoteDocuments(ids[0]).front()["documentId"];
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
+  Signalled stopped = SignalWhen({"sync", "--max-level", "RV", ids[0]}, [&] { return PartialBytes() >= (256u << 10); },
+                                 SIGINT, std::chrono::milliseconds(20), std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.was_running) << "the download finished before it could be interrupted";
+  EXPECT_EQ(stopped.result.exit_code, kExitInterrupted);
+  ASSERT_GT(PartialBytes(), 0u) << "no partial download kept to test with";
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  HttpsClient a("gemeente-a");
+  ASSERT_EQ(a.Send("PATCH", emulator_->base_url() + "/documenten/" + id, R"({"vertrouwelijkheidsAanduiding":"SV"})",
+                   "application/merge-patch+json").status, 200);
+  CliResult r = Swf({"sync", "--max-level", "RV", "--json", ids[0]});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.Summary()["withheld"], 1);
+  EXPECT_EQ(PartialBytes(), 0u) << "bytes of an SV document stay in the RV vault";
+  EXPECT_TRUE(Query("SELECT document_id FROM partial_downloads").empty());
+}
+
 TEST_F(SyncCrashITest, SigintStopsAtASafePointAndTheNextSyncResumes) {
   std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 12},
                                            {"minSize", 2 << 20}, {"maxSize", 4 << 20}, {"seed", 23}});

@@ -95,10 +95,19 @@ TEST(SyncPlannerTest, PurgeFlagOnlyWhenObjectWasHeld) {
   Document raised = Doc("a", "h1", "SV");
   SyncPlan held = PlanSync({raised}, {Held(Doc("a", "h1"))}, {"h1"}, rv);
   ASSERT_EQ(held.actions.size(), 1u);
-  EXPECT_TRUE(held.actions[0].purge_object);
+  EXPECT_EQ(held.actions[0].held_sha256, "h1");
   SyncPlan fresh = PlanSync({raised}, {}, {}, rv);
   ASSERT_EQ(fresh.actions.size(), 1u);
-  EXPECT_FALSE(fresh.actions[0].purge_object);
+  EXPECT_EQ(fresh.actions[0].held_sha256, "");
+}
+
+TEST(SyncPlannerTest, TheObjectToPurgeIsTheOneHeldNotTheOneListed) {
+  PlannerOptions rv;
+  rv.ceiling = Confidentiality::kRV;
+  SyncPlan plan = PlanSync({Doc("a", "h2", "SV")}, {Held(Doc("a", "h1"))}, {"h1"}, rv);
+  ASSERT_EQ(plan.actions.size(), 1u);
+  EXPECT_EQ(plan.actions[0].kind, SyncAction::Kind::kWithhold);
+  EXPECT_EQ(plan.actions[0].held_sha256, "h1");
 }
 
 TEST(SyncPlannerTest, MassDeleteGuardBlocksRemovalsButNotFetches) {
