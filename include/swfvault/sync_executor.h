@@ -154,6 +154,7 @@ class SyncExecutor {
   std::string window_end_;
   std::vector<Deelnemer> deelnemers_;
   std::atomic<int64_t> bytes_done_{0};  // added to by body sinks on transport threads
+  std::atomic<bool> disk_full_{false};   // set by the first ENOSPC; ends the run (rule 4)
   int64_t bytes_total_ = 0;
   int docs_done_ = 0;
   int docs_total_ = 0;

@@ -17,8 +17,8 @@ ExitCode ExitCodeFor(const Status& status) {
     case StatusCode::kResourceExhausted:
       return status.http_status() == 413 ? kExitRefused : kExitDiskFull;
     case StatusCode::kNotFound: return kExitNotFound;
-    case StatusCode::kAlreadyExists:
     case StatusCode::kCancelled: return kExitInterrupted;
+    case StatusCode::kAlreadyExists:  // a local path in the way: not a reason to retry
     case StatusCode::kIoError:
     case StatusCode::kInternal: return kExitError;
   }

@@ -36,6 +36,11 @@ bool Stopping(const SyncOptions& options) {
   return options.stop != nullptr && options.stop->requested();
 }
 
+// ENOSPC or a quota (a server's 413 is a refusal, not our disk): rule 4 ends the run.
+bool IsDiskFull(const Status& st) {
+  return st.code() == StatusCode::kResourceExhausted && st.http_status() != 413;
+}
+
 std::string ExpectedEtag(const Document& d) { return "\"" + d.document_hash + "\""; }
 
 // The ETag the server sent for this download, or the expected one when it sent none.
@@ -279,6 +284,7 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   }
   FetchAll(fetches, options, report);
   if (Stopping(options)) return StoppedOnRequest("samenwerking " + id);
+  if (!report->fatal.ok()) return Status::Ok();  // the run ends (disk full); RunSync reports it
   for (const SyncAction* a : links) {
     Status st = ApplyNonFetch(*a, plan.DocumentOf(*a), report);
     if (!st.ok()) report->failures.push_back(st);
@@ -404,6 +410,10 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
       d.document_id, options,
       [self, owner, executor](std::string_view chunk) -> Status {
         if (self->writer == nullptr) {
+          if (executor->disk_full_.load()) {
+            return self->sink_status = ResourceExhausted("document " + owner->doc->document_id +
+                                                         ": not started, the disk is full");
+          }
           Status opened = executor->OpenWriter(*owner);
           if (!opened.ok()) return self->sink_status = opened;
         }
@@ -484,7 +494,8 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
   // tens of thousands of documents costs little memory beyond the documents themselves.
   constexpr size_t kWindow = 1024;
   while (!pending.empty()) {
-    for (size_t first = 0; first < pending.size() && !Stopping(options); first += kWindow) {
+    for (size_t first = 0; first < pending.size() && !Stopping(options) && !disk_full_.load();
+         first += kWindow) {
       size_t end = std::min(pending.size(), first + kWindow);
       std::vector<HttpRequest> requests;
       requests.reserve(end - first);
@@ -506,6 +517,17 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
     if (Stopping(options)) {
       // Not failures: what arrived is kept (journaled partials) and the next run goes on.
       for (const FetchItem* item : pending) report->interrupted += item->done ? 0 : 1;
+      return;
+    }
+    if (disk_full_.load()) {
+      // Rule 4: no retries, no more downloads; the run ends with the disk-full code.
+      for (FetchItem* item : pending) {
+        if (item->done) continue;
+        if (IsDiskFull(item->last) && report->fatal.ok()) report->fatal = item->last;
+        ++report->counts.failed;
+        observer_.OnDocument("failed", *item->doc, 0, item->last);
+      }
+      if (report->fatal.ok()) report->fatal = ResourceExhausted("disk full");
       return;
     }
     int succeeded = 0;
@@ -568,6 +590,12 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
     return;
   }
   item.last = st;
+  if (IsDiskFull(st)) {
+    // The writer has removed its file (rule 4); nothing goes into the catalog either.
+    disk_full_.store(true);
+    item.now->writer.reset();
+    return;
+  }
   if (item.now->writer != nullptr) {
     // Keep what arrived: the partial file stays for the next attempt or run.
     (void)item.now->writer->Flush();
@@ -619,12 +647,14 @@ void SyncExecutor::Published(FetchItem& item, const PublishOutcome& outcome, Syn
   const Document& d = *item.doc;
   if (!outcome.recorded.ok()) {
     item.last = outcome.recorded.WithContext("document " + d.document_id);
+    if (IsDiskFull(outcome.recorded)) disk_full_.store(true);
     return;
   }
   if (!outcome.committed.ok()) {
     const Status& st = outcome.committed.status();
     if (st.code() != StatusCode::kCorruption) {
       item.last = st;
+      if (IsDiskFull(st)) disk_full_.store(true);
       return;
     }
     ++report->counts.quarantined;

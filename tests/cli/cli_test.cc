@@ -129,6 +129,8 @@ TEST(CliTest, ExitCodesAreDistinctPerFailureKind) {
   EXPECT_EQ(ExitCodeFor(forbidden), kExitRefused);
   EXPECT_EQ(ExitCodeFor(Conflict("GEREED is final")), kExitRefused);
   EXPECT_EQ(ExitCodeFor(StoppedOnRequest("sync")), kExitInterrupted);
+  // A path in the way is nothing a scheduler should retry as if the run had been stopped.
+  EXPECT_EQ(ExitCodeFor(AlreadyExists("directory v is not empty and not a vault")), kExitError);
 }
 
 }  // namespace

@@ -2,9 +2,20 @@
 // publishes a wrong object (RELIABILITY 2, 6, 7).
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <filesystem>
 #include <iostream>
+#include <thread>
 
+#include "api/curl_transport.h"
+#include "swfvault/clock.h"
 #include "swfvault/exit_codes.h"
+#include "swfvault/faulty_file_system.h"
+#include "swfvault/file_system.h"
+#include "swfvault/retry_policy.h"
+#include "swfvault/swf_client.h"
+#include "swfvault/sync_executor.h"
+#include "swfvault/vault.h"
 #include "sync/sync_fixture.h"
 
 namespace swfvault::testing {
@@ -82,6 +93,68 @@ TEST_F(SyncFaultITest, PersistentServerErrorsEndTheRunWithTheRetryableCode) {
   EXPECT_EQ(r.exit_code, kExitRetryable) << r.err;
   EXPECT_EQ(r.Summary()["failed"], 4);
   EXPECT_TRUE(ObjectNames().empty());
+}
+
+// Rule 4: the first ENOSPC ends the run with the disk-full status; no further download
+// starts (not the rest of the dossier, not the next dossier) and no temp file stays behind.
+// In-process, so that the vault's file system can fill up on cue.
+TEST_F(SyncFaultITest, DiskFullEndsTheRunAndNothingMoreIsDownloaded) {
+  std::vector<std::string> ids = Generate({{"dossiers", 2}, {"documentsPerDossier", 40}, {"minSize", 16384},
+                                           {"maxSize", 65536}, {"svShare", 0.0}, {"seed", 35}});
+  PosixFileSystem posix;
+  FaultyFileSystem fs(&posix);
+  SystemClock clock;
+  std::string dir = (dir_.path() / "vol").string();
+  ASSERT_TRUE(Vault::Init(fs, clock, dir).ok());
+  auto vault = Vault::Open(fs, clock, dir, Vault::Access::kExclusive);
+  ASSERT_TRUE(vault.ok()) << vault.status().ToString();
+  CurlTransportOptions o;
+  o.client_cert_file = PkiDir() + "/gemeente-a.crt";
+  o.client_key_file = PkiDir() + "/gemeente-a.key";
+  o.ca_bundle_file = PkiDir() + "/ca.crt";
+  o.oin = "00000001000000001000";
+  auto transport = CurlTransport::Create(o);
+  ASSERT_TRUE(transport.ok()) << transport.status().ToString();
+  SwfClient client(**transport, SwfClientOptions{.base_url = emulator_->base_url()});
+  SyncObserver quiet;
+  SyncExecutor executor(client, **transport, (*vault)->store(), (*vault)->catalog(), RealSleeper(), quiet);
+  SyncOptions options;
+  options.profile_name = "gemeente-a";
+  options.oin = o.oin;
+  options.base_url = emulator_->base_url();
+  options.samenwerking_ids = ids;
+  options.transfers = 4;
+  fs.FailNth(FsOp::kAppend, 10, ENOSPC, /*sticky=*/true);
+
+  SyncReport report = executor.Run(options);
+  EXPECT_EQ(report.fatal.code(), StatusCode::kResourceExhausted) << report.fatal.ToString();
+  EXPECT_LT(report.counts.fetched, 40);
+  // The emulator counts a request once its answer is written; aborted ones may come late.
+  auto content_requests_now = [&] {
+    int64_t n = 0;
+    nlohmann::json stats = emulator_->Admin("GET", "/_emulator/stats");
+    for (const auto& [status, count] : stats["requests"]["/documenten/{id}/content"].items()) {
+      n += count.get<int64_t>();
+    }
+    return n;
+  };
+  int64_t content_requests = content_requests_now();
+  for (int i = 0; i < 30; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    int64_t again = content_requests_now();
+    if (again == content_requests && again > 0) break;
+    content_requests = again;
+  }
+  ASSERT_GT(content_requests, 0);
+  std::cout << "[ figures ] disk full at the 10th write: " << report.counts.fetched << " fetched, "
+            << content_requests << " content requests of 80 documents\n";
+  EXPECT_LE(content_requests, 40) << "downloads went on after the disk was full";
+  auto held = (*vault)->catalog().ListDocuments(ids[1]);
+  ASSERT_TRUE(held.ok());
+  EXPECT_TRUE(held->empty()) << "the second dossier was started";
+  for (const char* sub : {"tmp", "partial"}) {
+    EXPECT_TRUE(std::filesystem::is_empty(std::filesystem::path(dir) / sub)) << sub << " is not empty";
+  }
 }
 
 }  // namespace
