@@ -89,7 +89,8 @@ CLI::Validator Between(T lo, T hi) {
         if (!CLI::detail::lexical_cast(input, value)) {
           return "expected " + kind + " " + range + ", got '" + input + "'";
         }
-        if (value < lo || value > hi) return input + " is out of range: expected " + kind + " " + range;
+        // Written so that NaN is out of every range too.
+        if (!(value >= lo && value <= hi)) return input + " is out of range: expected " + kind + " " + range;
         return {};
       },
       range);

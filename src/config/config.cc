@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
@@ -13,6 +14,13 @@ std::string Where(const std::string& origin, const std::string& key) {
   return origin + ": " + key;
 }
 
+// "file.toml: profile.a.transfers" in a table, "file.toml: transfers" at the top level (whose
+// `where` is "file.toml: ").
+std::string KeyPath(const std::string& where, const char* key) {
+  bool top = where.size() >= 2 && where.compare(where.size() - 2, 2, ": ") == 0;
+  return where + (top ? "" : ".") + key;
+}
+
 Status ReadString(const toml::table& t, const char* key, const std::string& where,
                   std::string* out) {
   const toml::node* node = t.get(key);
@@ -21,18 +29,18 @@ Status ReadString(const toml::table& t, const char* key, const std::string& wher
     *out = *v;
     return Status::Ok();
   }
-  return InvalidArgument(where + "." + key + " must be a string");
+  return InvalidArgument(KeyPath(where, key) + " must be a string");
 }
 
 Status ReadNumber(const toml::table& t, const char* key, const std::string& where, double* out) {
   const toml::node* node = t.get(key);
   if (node == nullptr) return Status::Ok();
   if (auto v = node->value<double>()) {
-    if (*v < 0) return InvalidArgument(where + "." + key + " must not be negative");
+    if (*v < 0) return InvalidArgument(KeyPath(where, key) + " must not be negative");
     *out = *v;
     return Status::Ok();
   }
-  return InvalidArgument(where + "." + key + " must be a number");
+  return InvalidArgument(KeyPath(where, key) + " must be a number");
 }
 
 template <typename T>
@@ -41,9 +49,9 @@ Status ReadInt(const toml::table& t, const char* key, const std::string& where, 
   const toml::node* node = t.get(key);
   if (node == nullptr) return Status::Ok();
   auto v = node->value<int64_t>();
-  if (!v) return InvalidArgument(where + "." + key + " must be an integer");
+  if (!v) return InvalidArgument(KeyPath(where, key) + " must be an integer");
   if (*v < lo || *v > hi) {
-    return InvalidArgument(where + "." + key + " must be between " + std::to_string(lo) +
+    return InvalidArgument(KeyPath(where, key) + " must be between " + std::to_string(lo) +
                            " and " + std::to_string(hi));
   }
   *out = static_cast<T>(*v);
@@ -55,7 +63,7 @@ Status ReadLevel(const toml::table& t, const char* key, const std::string& where
   std::string text;
   SWF_RETURN_IF_ERROR(ReadString(t, key, where, &text));
   if (text.empty()) return Status::Ok();
-  SWF_ASSIGN_OR_RETURN(*out, ParseLevelOption(text, where + "." + key));
+  SWF_ASSIGN_OR_RETURN(*out, ParseLevelOption(text, KeyPath(where, key)));
   return Status::Ok();
 }
 
@@ -247,26 +255,27 @@ Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
         << err.description();
     return InvalidArgument(msg.str());
   }
-  std::vector<std::string_view> top = kProfileKeys;
+  std::vector<std::string_view> top_keys = kProfileKeys;
   for (std::string_view k : {"vault", "profile", "mirror", "upload", "mdto", "full_reconcile_hours",
                              "mass_delete_percent", "notification_lag_seconds",
                              "delete_notifications"}) {
-    top.push_back(k);
+    top_keys.push_back(k);
   }
-  SWF_RETURN_IF_ERROR(CheckKnownKeys(root, origin, top));
+  SWF_RETURN_IF_ERROR(CheckKnownKeys(root, origin, top_keys));
   Config config;
   config.path = origin;
   ConnectionProfile defaults;
-  SWF_RETURN_IF_ERROR(ReadProfileKeys(root, origin, &defaults));
-  SWF_RETURN_IF_ERROR(ReadString(root, "vault", origin, &config.vault));
-  SWF_RETURN_IF_ERROR(ReadNumber(root, "full_reconcile_hours", origin, &config.full_reconcile_hours));
-  SWF_RETURN_IF_ERROR(ReadInt(root, "mass_delete_percent", origin, 1, 100, &config.mass_delete_percent));
+  const std::string top = origin + ": ";
+  SWF_RETURN_IF_ERROR(ReadProfileKeys(root, top, &defaults));
+  SWF_RETURN_IF_ERROR(ReadString(root, "vault", top, &config.vault));
+  SWF_RETURN_IF_ERROR(ReadNumber(root, "full_reconcile_hours", top, &config.full_reconcile_hours));
+  SWF_RETURN_IF_ERROR(ReadInt(root, "mass_delete_percent", top, 1, 100, &config.mass_delete_percent));
   SWF_RETURN_IF_ERROR(
-      ReadNumber(root, "notification_lag_seconds", origin, &config.notification_lag_seconds));
+      ReadNumber(root, "notification_lag_seconds", top, &config.notification_lag_seconds));
   if (const toml::node* n = root.get("delete_notifications")) {
-    auto v = n->value<bool>();
-    if (!v) return InvalidArgument(origin + ".delete_notifications must be true or false");
-    config.delete_notifications = *v;
+    // Not value<bool>(), which would take 1 for true.
+    if (!n->is_boolean()) return InvalidArgument(top + "delete_notifications must be true or false");
+    config.delete_notifications = **n->as_boolean();
   }
   SWF_RETURN_IF_ERROR(ReadProfiles(root, defaults, origin, &config));
   SWF_RETURN_IF_ERROR(ReadMirrors(root, origin, &config));
@@ -281,6 +290,10 @@ Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
 
 Result<Config> LoadConfig(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return InvalidArgument("config file " + path + " is a directory, not a TOML file");
+  }
   if (!in) return NotFound("config file " + path + " cannot be read");
   std::ostringstream text;
   text << in.rdbuf();

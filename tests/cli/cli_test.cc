@@ -39,6 +39,8 @@ TEST(CliTest, NumberOptionsSayWhatWasWrongInWords) {
   for (const Case& c : std::vector<Case>{
            {{"verify", "--sample", "abc"}, "--sample: expected a number from 0 to 100, got 'abc'"},
            {{"verify", "--sample", "150"}, "--sample: 150 is out of range: expected a number from 0 to 100"},
+           {{"verify", "--sample", "nan"}, "--sample: nan is out of range: expected a number from 0 to 100"},
+           {{"gc", "--grace-hours", "nan"}, "--grace-hours: nan is out of range: expected a number from 0 to 1000000"},
            {{"sync", "--transfers", "0"}, "--transfers: 0 is out of range: expected a whole number from 1 to 64"},
            {{"sync", "--transfers", "2.5"}, "--transfers: expected a whole number from 1 to 64, got '2.5'"},
            {{"gc", "--grace-hours", "2000000"}, "expected a number from 0 to 1000000"},

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace swfvault {
 namespace {
 
@@ -190,6 +192,11 @@ TEST(ConfigTest, BadMirrorAndUploadValuesNameFileAndKey) {
       {"[[mirror]]\npath = \"/s\"\nsettle_seconds = -1\n", "t.toml: mirror[0].settle_seconds"},
       {"[[mirror]]\npath = \"/s\"\nmax_upload_bytes = -5\n", "t.toml: mirror[0].max_upload_bytes"},
       {"[[mirror]]\npath = \"/s\"\nlocal_edits = \"overwrite\"\n", "t.toml: mirror[0].local_edits"},
+      {"transfers = 99\n", "t.toml: transfers must be between 1 and 64"},
+      {"mass_delete_percent = 0\n", "t.toml: mass_delete_percent must be between"},
+      {"max_level = \"XX\"\n", "t.toml: max_level"},
+      {"delete_notifications = 1\n", "t.toml: delete_notifications must be true or false"},
+      {"[profile.a]\ntransfers = 99\n", "t.toml: profile.a.transfers must be between"},
   };
   for (const Case& k : cases) {
     Result<Config> c = ParseConfig(k.text, "t.toml");
@@ -227,6 +234,13 @@ TEST(ConfigTest, AnUnknownKeyCloseToAKnownOneIsNamedAsATypo) {
   // Nothing close: no guess.
   EXPECT_EQ(ParseConfig("colour = 1\n", "t.toml").status().message().find("did you mean"),
             std::string::npos);
+}
+
+TEST(ConfigTest, ADirectoryGivenAsTheConfigIsAUsageErrorThatSaysSo) {
+  Result<Config> c = LoadConfig(std::filesystem::temp_directory_path().string());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("is a directory"), std::string::npos) << c.status().message();
 }
 
 TEST(ConfigTest, MissingFileIsNotFound) {
