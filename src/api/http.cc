@@ -114,7 +114,10 @@ std::optional<double> ParseRetryAfter(std::string_view value,
   bool all_digits = true;
   for (char c : value) all_digits = all_digits && std::isdigit(static_cast<unsigned char>(c));
   if (all_digits) {
-    if (value.size() > 9) return std::nullopt;  // absurd; treat as garbage
+    // A long wait is still a wait: very long values are capped here (the policy clamps to
+    // 15 min), never read as garbage, which would mean retrying within a second.
+    while (value.size() > 1 && value.front() == '0') value.remove_prefix(1);
+    if (value.size() > 9) return 1e9;
     return static_cast<double>(std::stol(std::string(value)));
   }
   auto when = ParseHttpDate(std::string(value));

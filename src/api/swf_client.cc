@@ -67,22 +67,30 @@ int64_t IntOr(const json& obj, const char* key, int64_t fallback) {
   return (it != obj.end() && it->is_number_integer()) ? it->get<int64_t>() : fallback;
 }
 
-// "bytes 100-199/1000" -> start 100, total 1000 ("*" total -> -1).
-bool ParseContentRange(std::string_view v, int64_t* start, int64_t* total) {
+// Whole of `s` as a non-negative number.
+bool ParseCount(std::string_view s, int64_t* out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size() && !s.empty() && *out >= 0;
+}
+
+// "bytes 100-999/1000" -> start 100, end 999, total 1000 ("*" total -> -1). A range that ends
+// before it starts, or at or past a known total, is not valid.
+bool ParseContentRange(std::string_view v, int64_t* start, int64_t* end, int64_t* total) {
   if (v.rfind("bytes ", 0) != 0) return false;
   v.remove_prefix(6);
   size_t dash = v.find('-');
   size_t slash = v.find('/');
   if (dash == std::string_view::npos || slash == std::string_view::npos || dash > slash) return false;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + dash, *start);
-  if (ec != std::errc() || p != v.data() + dash) return false;
+  if (!ParseCount(v.substr(0, dash), start) || !ParseCount(v.substr(dash + 1, slash - dash - 1), end)) {
+    return false;
+  }
+  if (*end < *start) return false;
   std::string_view t = v.substr(slash + 1);
   if (t == "*") {
     *total = -1;
     return true;
   }
-  auto [p2, ec2] = std::from_chars(t.data(), t.data() + t.size(), *total);
-  return ec2 == std::errc() && p2 == t.data() + t.size();
+  return ParseCount(t, total) && *end < *total;
 }
 
 int64_t HeaderInt(const HttpHeaders& headers, std::string_view name) {
@@ -102,12 +110,19 @@ Status OnDownloadHead(const HttpResponseHead& head, int64_t offset, const std::s
   if (head.status == 200) return Status::Ok();
   if (head.status != 206) return Corruption(what + ": unexpected HTTP " + std::to_string(head.status));
   auto range = FindHeader(head.headers, "Content-Range");
-  if (!range || !ParseContentRange(*range, &r.content_range_start, &r.content_range_total)) {
+  int64_t end = -1;
+  if (!range || !ParseContentRange(*range, &r.content_range_start, &end, &r.content_range_total)) {
     return Corruption(what + ": 206 without a valid Content-Range");
   }
   if (r.content_range_start != offset) {
     return Corruption(what + ": 206 starts at " + std::to_string(r.content_range_start) +
                       ", asked for " + std::to_string(offset));
+  }
+  // We ask for the rest ("bytes=N-"): a range that stops short of the end would leave a
+  // truncated file to be hash-checked, and then quarantined, instead of resumed.
+  if (r.content_range_total >= 0 && end != r.content_range_total - 1) {
+    return Corruption(what + ": 206 ends at " + std::to_string(end) + " of " +
+                      std::to_string(r.content_range_total) + " bytes, asked for the rest");
   }
   return Status::Ok();
 }

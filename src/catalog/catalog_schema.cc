@@ -174,7 +174,11 @@ const std::vector<const char*>& Steps() {
 
 Status ApplyStep(SqliteDb& db, int version, const std::string& now) {
   SWF_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  Status st = db.Exec(Steps()[static_cast<size_t>(version - 1)]);
+  // Another process may have applied it while this one waited for the write lock.
+  Result<std::string> done = db.QueryText(
+      "SELECT COUNT(*) FROM schema_version WHERE version = " + std::to_string(version));
+  if (done.ok() && *done != "0") return db.Exec("COMMIT");
+  Status st = done.ok() ? db.Exec(Steps()[static_cast<size_t>(version - 1)]) : done.status();
   if (st.ok()) {
     auto stamp = db.Prepare("INSERT INTO schema_version(version, applied_at) VALUES (?, ?)");
     st = stamp.ok() ? stamp->Bind(1, int64_t{version}).Bind(2, now).Run() : stamp.status();

@@ -1,6 +1,7 @@
 #include "cli/command.h"
 
 #include <cstdlib>
+#include <regex>
 
 #include "cli/wiring.h"
 #include "swfvault/exit_codes.h"
@@ -113,6 +114,24 @@ const StopFlag& StopGracefullyOnSignals(CommandContext& ctx) {
 int Fail(CommandContext& ctx, const Status& status) {
   ctx.output().Error(status);
   return ExitCodeFor(status);
+}
+
+CLI::Validator IsoInstant() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        static const std::regex kForm(
+            R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$)");
+        std::smatch m;
+        auto bad = [&] { return "expected an ISO 8601 instant such as 2026-11-30T10:45:00Z, got '" + input + "'"; };
+        if (!std::regex_match(input, m, kForm)) return bad();
+        int month = std::stoi(m[2]), day = std::stoi(m[3]), hour = std::stoi(m[4]),
+            minute = std::stoi(m[5]), second = std::stoi(m[6]);
+        if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+          return bad();
+        }
+        return {};
+      },
+      "ISO 8601 instant");
 }
 
 }  // namespace swfvault

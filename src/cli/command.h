@@ -96,6 +96,10 @@ CLI::Validator Between(T lo, T hi) {
       range);
 }
 
+// An instant as the API writes it: "2026-11-30T10:45:00Z", with optional fractions of a
+// second and a "+01:00"-style offset instead of Z.
+CLI::Validator IsoInstant();
+
 // The help footer of every command (README "Exit codes" in short).
 inline constexpr char kExitCodesHelp[] =
     "Exit codes: 0 ok, 1 partial, 2 usage, 3 retry later, 4 authentication/TLS, 5 integrity,\n"

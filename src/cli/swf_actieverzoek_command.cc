@@ -199,8 +199,8 @@ int RunNotificatieDelete(CommandContext& ctx, const NotificatieFlags& f) {
 
 void AddWindow(CLI::App* sub, NotificatieFlags* f) {
   sub->add_option("--samenwerking", f->sam, "only this samenwerking");
-  sub->add_option("--sinds", f->sinds, "eventDatumTijd after this instant (ISO 8601)");
-  sub->add_option("--tot", f->tot, "eventDatumTijd up to this instant (ISO 8601)");
+  sub->add_option("--sinds", f->sinds, "eventDatumTijd after this instant (ISO 8601)")->check(IsoInstant());
+  sub->add_option("--tot", f->tot, "eventDatumTijd up to this instant (ISO 8601)")->check(IsoInstant());
 }
 
 }  // namespace
@@ -252,14 +252,20 @@ CommandSpec NotificatieCommand() {
             auto lf = std::make_shared<NotificatieFlags>();
             CLI::App* list = group.Add("list", "notificaties, overall or of one samenwerking");
             list->add_option("SAM-ID", lf->sam, "only this samenwerking");
-            list->add_option("--sinds", lf->sinds, "eventDatumTijd after this instant (ISO 8601)");
-            list->add_option("--tot", lf->tot, "eventDatumTijd up to this instant (ISO 8601)");
+            list->add_option("--sinds", lf->sinds, "eventDatumTijd after this instant (ISO 8601)")
+                ->check(IsoInstant());
+            list->add_option("--tot", lf->tot, "eventDatumTijd up to this instant (ISO 8601)")
+                ->check(IsoInstant());
             group.On(list, [lf](CommandContext& ctx) { return RunNotificatieList(ctx, *lf); });
             auto df = std::make_shared<NotificatieFlags>();
             CLI::App* del = group.Add("delete", "delete notificaties by id, or --alle that list shows");
-            del->add_option("ID", df->ids, "notificatieId (one or more)");
+            CLI::Option* ids = del->add_option("ID", df->ids, "notificatieId (one or more)");
             del->add_flag("--alle", df->alle, "delete every notificatie the filters select");
             AddWindow(del, df.get());
+            // Ids name exactly what goes; a filter beside them would be silently ignored.
+            for (const char* filter : {"--alle", "--samenwerking", "--sinds", "--tot"}) {
+              ids->excludes(del->get_option(filter));
+            }
             group.On(del, [df](CommandContext& ctx) { return RunNotificatieDelete(ctx, *df); });
             return group.Runner();
           }};

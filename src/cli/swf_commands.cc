@@ -308,7 +308,8 @@ CommandSpec SamenwerkingCommand() {
             DefineSamStart(group);
             CLI::App* list = group.Add("list", "the samenwerkingen this organisation takes part in");
             auto status = std::make_shared<std::string>();
-            list->add_option("--status", *status, "only this status (OPEN, GESLOTEN, ...)");
+            list->add_option("--status", *status, "only this status: INITIALISATIE, OPEN or GESLOTEN")
+                ->transform(CLI::IsMember({"INITIALISATIE", "OPEN", "GESLOTEN"}, CLI::ignore_case));
             group.On(list, [status](CommandContext& ctx) { return RunSamList(ctx, *status); });
             DefineWithId(group, "show", "a samenwerking and its deelnemers", "SAM-ID", RunSamShow);
             DefineWithId(group, "stop", "close a samenwerking (GESLOTEN)", "SAM-ID", RunSamStop);

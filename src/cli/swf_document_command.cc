@@ -186,7 +186,8 @@ Status Download(Connection& conn, const Document& doc, DownloadTarget& target, i
     Status st = FetchOnce(conn, doc.document_id, etag, target, result);
     if (result && !result->etag.empty()) etag = result->etag;
     if (st.ok()) return st;
-    if (st.http_status() == 416) {
+    if (st.http_status() == 416 && *attempts < policy.options().max_attempts) {
+      // The kept bytes do not fit the document: start over, but not forever.
       SWF_RETURN_IF_ERROR(target.Restart());
       continue;
     }

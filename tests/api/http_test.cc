@@ -30,9 +30,19 @@ TEST(RetryAfterTest, DateInThePastMeansNoWait) {
 }
 
 TEST(RetryAfterTest, GarbageIsIgnored) {
-  for (const char* junk : {"", "soon", "-5", "1.5", "12abc", "99999999999", "Sun, 06 Nov 1994"}) {
+  for (const char* junk : {"", "soon", "-5", "1.5", "12abc", "Sun, 06 Nov 1994"}) {
     EXPECT_FALSE(ParseRetryAfter(junk, At(0)).has_value()) << junk;
   }
+}
+
+TEST(RetryAfterTest, AHugeNumberOfSecondsIsAVeryLongWaitNotGarbage) {
+  // Rule 7 clamps it to 15 minutes; as garbage it would fall back to sub-second backoff.
+  for (const char* huge : {"3600000000", "99999999999"}) {
+    std::optional<double> s = ParseRetryAfter(huge, At(0));
+    ASSERT_TRUE(s.has_value()) << huge;
+    EXPECT_GE(*s, 900) << huge;
+  }
+  EXPECT_EQ(ParseRetryAfter("000000000000000000005", At(0)), 5.0);
 }
 
 struct StatusCase {

@@ -409,6 +409,22 @@ TEST_F(SwfClientTest, ResumeSendsRangeAndIfRangeAndAcceptsAMatching206) {
   EXPECT_EQ(FindHeader(transport_.requests[0].headers, "If-Range"), "\"abc\"");
 }
 
+TEST_F(SwfClientTest, A206WhoseRangeIsMalformedOrStopsShortNeverReachesTheSink) {
+  for (const char* range : {"bytes 10-abc/20", "bytes 10-5/20", "bytes 10-14/20", "bytes 10-20/20",
+                            "bytes 10-/20", "bytes 10-19/abc"}) {
+    FakeTransport transport;
+    SwfClient client(transport, SwfClientOptions{.base_url = kBase});
+    transport.Enqueue(FakeResponse{206, {{"Content-Range", range}}, "abcdefghij", Status::Ok()});
+    bool touched = false;
+    auto r = client.DownloadContent("d1", {.offset = 10}, [&](std::string_view) {
+      touched = true;
+      return Status::Ok();
+    });
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << range;
+    EXPECT_FALSE(touched) << range;
+  }
+}
+
 TEST_F(SwfClientTest, A206AtTheWrongOffsetNeverReachesTheSink) {
   transport_.Enqueue(FakeResponse{206, {{"Content-Range", "bytes 0-19/20"}}, "whole", Status::Ok()});
   bool touched = false;

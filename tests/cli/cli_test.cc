@@ -52,6 +52,23 @@ TEST(CliTest, NumberOptionsSayWhatWasWrongInWords) {
   EXPECT_NE(Cli({"verify", "--help"}).out.find("--sample FLOAT:from 0 to 100"), std::string::npos);
 }
 
+TEST(CliTest, InstantsStatusesAndIdsWithFiltersAreCheckedBeforeAnythingIsSent) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"notificatie", "list", "--sinds", "gisteren"}, "--sinds: expected an ISO 8601 instant"},
+           {{"notificatie", "list", "--tot", "2026-13-45T99:00:00Z"}, "--tot: expected an ISO 8601 instant"},
+           {{"notificatie", "delete", "--alle", "--tot", "yesterday"}, "--tot: expected an ISO 8601 instant"},
+           {{"samenwerking", "list", "--status", "BOGUS"}, "--status: BOGUS not in"},
+           {{"notificatie", "delete", "N-1", "--sinds", "2026-01-01T00:00:00Z"}, "ID excludes --sinds"}}) {
+    CliRun r = Cli(c.args);
+    EXPECT_EQ(r.code, kExitUsage) << c.args[2];
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  }
+}
+
 TEST(CliTest, HelpListsTheExitCodesAndSyncSaysHowToStopIt) {
   for (const char* command : {"ls", "verify", "document"}) {
     CliRun r = Cli({command, "--help"});
