@@ -189,7 +189,16 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
   FileSystem& fs = RealFileSystem();
   std::unique_ptr<WritableFile> file;
   std::string temp_path;
-  if (out_path != "-") {
+  if (out_path == "-") {
+    // Bytes on stdout cannot be taken back: check the object (XXH3, the fast re-check) before
+    // the first one goes out. The SHA-256 on the way out below still has the last word.
+    Result<BlobRecord> blob = (*vault)->catalog().GetBlob(doc->blob_sha256);
+    Status checked = blob.ok() ? (*vault)->store().Verify(*blob, VerifyMode::kFast) : blob.status();
+    if (!checked.ok()) {
+      return Fail(ctx, Corruption("object " + doc->blob_sha256 + " failed its check, nothing written (" +
+                                  checked.message() + "; run 'swfvault verify')"));
+    }
+  } else {
     Result<TempFile> temp = fs.CreateTemp(DirName(out_path), ".swfvault-get-");
     if (!temp.ok()) return Fail(ctx, temp.status());
     temp_path = temp->path;
@@ -219,9 +228,10 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
     if (!st.ok()) (void)fs.RemoveFile(temp_path);
   }
   if (!st.ok()) return Fail(ctx, st);
+  if (out_path == "-") return kExitOk;  // stdout carries the document and nothing else
   ctx.output().Event({{"type", "summary"}, {"documentId", id}, {"sha256", doc->blob_sha256},
                       {"bytes", total}, {"output", out_path}});
-  if (out_path != "-") ctx.output().Line(out_path + ": " + std::to_string(total) + " bytes, sha256 " + doc->blob_sha256);
+  ctx.output().Line(out_path + ": " + std::to_string(total) + " bytes, sha256 " + doc->blob_sha256);
   return kExitOk;
 }
 

@@ -213,6 +213,9 @@ TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameWhatIsNotInIt) {
   CliResult to_stdout = Swf({"get", id, "-o", "-"});
   ASSERT_EQ(to_stdout.exit_code, kExitOk) << to_stdout.err;
   EXPECT_EQ(Sha256Hex(to_stdout.out), hash);
+  CliResult to_stdout_json = Swf({"get", "--json", id, "-o", "-"});  // no summary mixed into the bytes
+  ASSERT_EQ(to_stdout_json.exit_code, kExitOk) << to_stdout_json.err;
+  EXPECT_EQ(Sha256Hex(to_stdout_json.out), hash);
 
   // A damaged object is never copied out: exit 5, and the output file is left as it was.
   std::filesystem::path object = std::filesystem::path(VaultDir()) / "objects" / hash.substr(0, 2) / hash;
@@ -227,6 +230,10 @@ TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameWhatIsNotInIt) {
   EXPECT_FALSE(std::filesystem::exists(fresh));
   EXPECT_EQ(Swf({"get", id, "-o", out}).exit_code, kExitIntegrity);
   EXPECT_EQ(Sha256Hex(ReadFile(out)), hash);
+  CliResult bad_stdout = Swf({"get", id, "-o", "-"});  // checked before the first byte goes out
+  EXPECT_EQ(bad_stdout.exit_code, kExitIntegrity) << bad_stdout.err;
+  EXPECT_EQ(bad_stdout.out, "");
+  EXPECT_NE(bad_stdout.err.find("nothing written"), std::string::npos) << bad_stdout.err;
   for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
     EXPECT_EQ(entry.path().filename().string().rfind(".swfvault-get-", 0), std::string::npos) << entry.path();
   }
