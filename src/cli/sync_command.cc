@@ -181,6 +181,13 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   }
   if (!report.fatal.ok()) summary["failureKinds"][std::string(StatusCodeName(report.fatal.code()))] = 1;
   summaries->push_back(summary);
+  // Warnings first: in JSON mode the summary is the run's last line.
+  for (const std::string& b : report.blocked) ctx.output().Warn("mass-delete guard: " + b);
+  if (report.fatal.code() == StatusCode::kCancelled) {
+    ctx.output().Warn("stopped at a safe point: " +
+                      Counted(report.interrupted, "planned download", "planned downloads") +
+                      " left for the next sync, which resumes the partial ones");
+  }
   ctx.output().Event(summary);
   char line[256];
   std::snprintf(line, sizeof line,
@@ -197,12 +204,6 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
                 static_cast<long long>(report.counts.quarantined),
                 static_cast<long long>(report.counts.failed), seconds);
   if (!ctx.options().quiet) ctx.output().Line(line);
-  for (const std::string& b : report.blocked) ctx.output().Warn("mass-delete guard: " + b);
-  if (report.fatal.code() == StatusCode::kCancelled) {
-    ctx.output().Warn("stopped at a safe point: " +
-                      Counted(report.interrupted, "planned download", "planned downloads") +
-                      " left for the next sync, which resumes the partial ones");
-  }
   return code;
 }
 

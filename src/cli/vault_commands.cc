@@ -153,6 +153,9 @@ int RunShow(CommandContext& ctx, const std::string& id) {
   }
   j["history"] = history;
   ctx.output().Event(j);
+  ctx.output().Event({{"type", "summary"}, {"documentId", id},
+                      {"state", std::string(DocumentStateName(doc->state))},
+                      {"events", events->size()}});
   if (!ctx.output().json()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (it.key() == "history" || it.key() == "remote" || it.key() == "type") continue;

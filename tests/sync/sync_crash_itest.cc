@@ -97,6 +97,7 @@ TEST_F(SyncCrashITest, SigintStopsAtASafePointAndTheNextSyncResumes) {
   const CliResult& first = stopped.result;
   nlohmann::json summary = first.Summary();
   ASSERT_FALSE(summary.is_null()) << first.out << first.err;
+  EXPECT_EQ(first.Events().back(), summary) << "the summary is not the last line";
   EXPECT_EQ(summary["exitCode"], kExitInterrupted);
   EXPECT_EQ(summary["failed"], 0);
   EXPECT_GE(summary["interrupted"].get<int>(), 1);

@@ -193,6 +193,7 @@ TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameWhatIsNotInIt) {
   EXPECT_EQ(shown["sha256"], hash);
   ASSERT_EQ(shown["history"].size(), 1u);
   EXPECT_EQ(shown["history"][0]["kind"], "fetched");
+  EXPECT_EQ(show.Summary()["state"], "present");  // --json ends with a summary line
   CliResult text = Swf({"show", id});
   EXPECT_NE(text.out.find("\nhistory:\n  "), std::string::npos) << text.out;
 
