@@ -34,8 +34,15 @@ Status CheckFiles(const ConnectionProfile& p) {
   return Status::Ok();
 }
 
+// Every profile of the config, or, with --profile or --oin, the one a command would act as.
+Result<std::vector<ConnectionProfile>> EffectiveProfiles(const CommandContext& ctx) {
+  if (ctx.options().profile.empty() && ctx.options().oin.empty()) return ctx.ResolveAllProfiles();
+  SWF_ASSIGN_OR_RETURN(ConnectionProfile one, ctx.ResolveProfile());
+  return std::vector<ConnectionProfile>{one};
+}
+
 int RunConfig(CommandContext& ctx) {
-  Result<std::vector<ConnectionProfile>> profiles = ctx.ResolveAllProfiles();
+  Result<std::vector<ConnectionProfile>> profiles = EffectiveProfiles(ctx);
   if (!profiles.ok()) return Fail(ctx, profiles.status());
   Result<std::string> vault = ctx.VaultDir();
   for (const ConnectionProfile& p : *profiles) {

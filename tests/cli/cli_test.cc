@@ -137,6 +137,34 @@ TEST(CliTest, BadConfigFileNamesFileAndKey) {
   EXPECT_NE(r.err.find("c.toml"), std::string::npos) << r.err;
 }
 
+TEST(CliTest, ConfigShowsTheProfileThatProfileOrOinSelectsAsACommandWouldUseIt) {
+  testing::TempDir dir;
+  for (const char* f : {"a.crt", "a.key", "ca.crt"}) testing::WriteFile(dir / f, "x");
+  ::chmod((dir / "a.key").c_str(), 0600);
+  std::string files = "cert = \"" + (dir / "a.crt").string() + "\"\nkey = \"" + (dir / "a.key").string() +
+                      "\"\nca = \"" + (dir / "ca.crt").string() + "\"\nbase_url = \"https://h/v5\"\n";
+  testing::WriteFile(dir / "c.toml", files + "[profile.a]\noin = \"00000001000000001000\"\n"
+                                             "[profile.b]\noin = \"00000001000000002000\"\n");
+  std::string config = (dir / "c.toml").string();
+  CliRun all = Cli({"--config", config, "--json", "config"});
+  EXPECT_EQ(all.code, kExitOk) << all.err;
+  EXPECT_NE(all.out.find("\"profiles\":2"), std::string::npos) << all.out;
+  CliRun b = Cli({"--config", config, "--json", "config", "--profile", "b"});
+  EXPECT_EQ(b.code, kExitOk) << b.err;
+  EXPECT_NE(b.out.find("\"profiles\":1"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("00000001000000002000"), std::string::npos) << b.out;
+  EXPECT_EQ(b.out.find("00000001000000001000"), std::string::npos) << b.out;
+  // --oin picks the profile acting for that OIN, as it does for every command.
+  CliRun by_oin = Cli({"--config", config, "--json", "config", "--oin", "00000001000000002000"});
+  EXPECT_EQ(by_oin.code, kExitOk) << by_oin.err;
+  EXPECT_NE(by_oin.out.find("\"name\":\"b\""), std::string::npos) << by_oin.out;
+  EXPECT_NE(by_oin.out.find("\"profiles\":1"), std::string::npos) << by_oin.out;
+  EXPECT_EQ(Cli({"--config", config, "config", "--profile", "nope"}).code, kExitNotFound);
+  CliRun bad_oin = Cli({"--config", config, "config", "--profile", "a", "--oin", "123"});
+  EXPECT_EQ(bad_oin.code, kExitUsage);
+  EXPECT_NE(bad_oin.err.find("123"), std::string::npos) << bad_oin.err;
+}
+
 TEST(CliTest, ExitCodesAreDistinctPerFailureKind) {
   EXPECT_EQ(ExitCodeFor(Unavailable("503")), kExitRetryable);
   EXPECT_EQ(ExitCodeFor(Unauthenticated("tls")), kExitAuth);
