@@ -202,6 +202,14 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
   if (!dir.ok()) return Fail(ctx, dir.status());
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
   if (!vault.ok()) return Fail(ctx, vault.status());
+  for (const std::string& id : flags.ids) {  // as `ls` does: a typo is not an empty mirror
+    Result<Samenwerking> known = (*vault)->catalog().GetSamenwerking(id);
+    if (!known.ok()) {
+      return Fail(ctx, known.status().code() == StatusCode::kNotFound
+                           ? NotFound("samenwerking " + id + " is not in the vault (sync it first)")
+                           : known.status());
+    }
+  }
   const StopFlag& stop = StopGracefullyOnSignals(ctx);
   std::unique_ptr<Connection> connection;
   std::unique_ptr<OutboxUploader> uploader;

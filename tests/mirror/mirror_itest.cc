@@ -134,6 +134,9 @@ TEST_F(MirrorITest, LabelRaisedToSvLeavesTheRvTarget) {
   ASSERT_EQ(Swf({"sync", ids[0]}).exit_code, kExitOk);
   ASSERT_EQ(Swf({"mirror", "--to", Target(), "--no-upload"}).exit_code, kExitOk);
   ExpectNoSv(Target(), SvHashes(RemoteDocuments(ids[0])));
+  CliResult typo = Swf({"mirror", "--to", Target(), "--no-upload", "SAM-999999"});
+  EXPECT_EQ(typo.exit_code, kExitNotFound) << "an unknown samenwerking mirrored as empty";
+  EXPECT_NE(typo.err.find("SAM-999999 is not in the vault"), std::string::npos) << typo.err;
   std::string raised;
   std::string raised_hash;
   for (const auto& d : RemoteDocuments(ids[0])) {
