@@ -168,9 +168,13 @@ Result<CommitResult> BlobWriter::Publish(const BlobRecord& blob, const CommitOpt
     auto existing = HashFile(fs, target, /*full=*/true);
     if (existing.ok() && existing->hex == blob.sha256 && existing->size == blob.size) {
       (void)Fail(Status::Ok());  // removes our redundant copy
-      // The existing copy may itself still wait for its directory fsync.
-      return CommitResult{blob, /*deduplicated=*/true, /*repaired=*/false,
-                          store_->IsPendingDirSync(target)};
+      // The existing copy may itself still wait for its directory fsync: in this process (the
+      // caller waits for it), or, left by a run that died before its fsync, in nobody's.
+      if (store_->IsPendingDirSync(target)) {
+        return CommitResult{blob, /*deduplicated=*/true, /*repaired=*/false, /*dir_sync_pending=*/true};
+      }
+      SWF_RETURN_IF_ERROR(fs.SyncDir(DirName(target)));
+      return CommitResult{blob, /*deduplicated=*/true, /*repaired=*/false};
     }
     // The stored copy is damaged (or unreadable): our verified bytes replace it.
     st = fs.Rename(path_, target);

@@ -390,5 +390,21 @@ TEST_F(BlobStoreGroupCommitTest, DedupAgainstPendingObjectIsPendingToo) {
   EXPECT_FALSE(third->dir_sync_pending);
 }
 
+TEST_F(BlobStoreGroupCommitTest, DedupAgainstAnObjectLeftByAnotherRunSyncsItsDirectory) {
+  // An object renamed into place by a run that died before its directory fsync: this process
+  // never knew it as pending, so it must make the entry durable itself before it is recorded.
+  ASSERT_TRUE(PutDeferred(store_, "orphan").ok());
+  BlobStore other(&fs_, &clock_, Vault().string());  // a later process: nothing pending
+  int dir_syncs = fs_.Count(FsOp::kSyncDir);
+  auto writer = other.BeginWrite();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append("orphan").ok());
+  auto again = (*writer)->Commit(Sha256Hex("orphan"), 6);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->deduplicated);
+  EXPECT_FALSE(again->dir_sync_pending);
+  EXPECT_GE(fs_.Count(FsOp::kSyncDir), dir_syncs + 1) << "recorded without its directory fsync";
+}
+
 }  // namespace
 }  // namespace swfvault::testing
