@@ -27,6 +27,12 @@ struct ListFlags {
 
 int RunAvList(CommandContext& ctx, const ListFlags& f) {
   return WithClient(ctx, [&](SwfClient& client) {
+    if (!f.sam.empty()) {
+      // The filter alone answers an unknown id with an empty list; say it is unknown instead,
+      // as `deelnemer list` and `document list` do.
+      Result<Samenwerking> known = client.GetSamenwerking(f.sam);
+      if (!known.ok()) return Fail(ctx, known.status());
+    }
     Result<std::vector<Actieverzoek>> list = client.ListActieverzoeken(f.sam, f.organisatie);
     if (!list.ok()) return Fail(ctx, list.status());
     PrintActieverzoeken(ctx, *list);

@@ -364,6 +364,7 @@ TEST_F(SwfCommandsITest, ActieverzoekFullFlowToGereed) {
   ASSERT_FALSE(av.empty());
   CliResult mine = Json({"actieverzoek", "list", sam}, "adviesbureau");
   ASSERT_EQ(Items(mine, "actieverzoek").size(), 1u);
+  EXPECT_EQ(Json({"actieverzoek", "list", "SAM-999999"}).exit_code, kExitNotFound) << "an unknown id listed as empty";
   EXPECT_EQ(Json({"actieverzoek", "behandelen", av}, "adviesbureau").Summary()["status"], "IN_BEHANDELING");
   CliResult sent = Json({"bericht", "send", av, "Wij zijn gestart"}, "adviesbureau");
   ASSERT_EQ(sent.exit_code, 0) << sent.err;
