@@ -189,7 +189,12 @@ Result<int64_t> Catalog::UpsertProfile(const Profile& p) {
   s.Bind(1, p.name).Bind(2, p.oin).Bind(3, p.base_url).Bind(4, Now());
   SWF_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return Internal("upsert of profile " + p.name + " returned no id");
-  return s.Int(0);
+  int64_t id = s.Int(0);
+  // Step to the end: outside a transaction the statement commits there, and a failed commit
+  // (disk full, I/O error) must not come back as an id of a row that was never stored.
+  SWF_ASSIGN_OR_RETURN(bool more, s.Step());
+  (void)more;
+  return id;
 }
 
 Result<Profile> Catalog::GetProfile(std::string_view name) {
