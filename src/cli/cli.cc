@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault_version.h"
@@ -29,14 +30,25 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions* o) {
   app.add_flag("-v,--verbose", o->verbose, "more detail (repeatable)");
 }
 
-// CLI11 messages already name the option; add the command whose --help explains it.
+// CLI11 messages already name the option, but CLI11 2.1 lists unexpected arguments in reverse
+// (ExtrasError joins them with rjoin); list them as they were typed.
+std::string Describe(const CLI::ParseError& e, const CLI::App& app) {
+  std::vector<std::string> extras = app.remaining(/*recurse=*/true);
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr || extras.empty()) return e.what();
+  std::string text = extras.size() > 1 ? "The following arguments were not expected:"
+                                       : "The following argument was not expected:";
+  for (const std::string& extra : extras) text += " " + extra;
+  return text;
+}
+
+// Adds the command whose --help explains it.
 int UsageError(const CLI::ParseError& e, const CLI::App& app, std::ostream& err) {
   std::string where = "swfvault";
   for (const CLI::App* sub : app.get_subcommands()) {
     where += " " + sub->get_name();
     for (const CLI::App* subsub : sub->get_subcommands()) where += " " + subsub->get_name();
   }
-  err << "swfvault: usage error: " << e.what() << "\n"
+  err << "swfvault: usage error: " << Describe(e, app) << "\n"
       << "Run '" << where << " --help' for usage.\n";
   return kExitUsage;
 }
@@ -61,7 +73,9 @@ int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ost
     sub->callback([&run, runner] { run = runner; });
   }
 
-  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
+  // A command's options may stand before it too (rclone's convention); CLI11 wants them after.
+  std::vector<std::string> ordered = MoveCommandOptionsAfterCommand(app, args);
+  std::vector<std::string> reversed(ordered.rbegin(), ordered.rend());  // CLI11 wants them reversed
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {

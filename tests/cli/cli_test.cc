@@ -96,6 +96,53 @@ TEST(CliTest, GlobalOptionsWorkBeforeAndAfterSubcommand) {
   EXPECT_NE(a.out.find("\"type\":\"summary\""), std::string::npos) << a.out;
 }
 
+// rclone's convention: a command's own options may stand before the command as well.
+TEST(CliTest, CommandOptionsWorkBeforeTheCommand) {
+  testing::TempDir dir;
+  const std::string vault = (dir / "v").string();
+  ASSERT_EQ(Cli({"--vault", vault, "init"}).code, kExitOk);
+  CliRun after = Cli({"--json", "--vault", vault, "verify", "--fast", "--sample", "50"});
+  ASSERT_EQ(after.code, kExitOk) << after.err;
+  EXPECT_NE(after.out.find("\"mode\":\"fast\""), std::string::npos) << after.out;
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--fast", "--sample", "50", "--json", "--vault", vault, "verify"},
+           {"--json", "--sample=50", "--vault", vault, "--fast", "verify"},
+           {"--fast", "--json", "--vault", vault, "verify", "--sample", "50"}}) {
+    CliRun before = Cli(args);
+    EXPECT_EQ(before.code, kExitOk) << args[0] << ": " << before.err;
+    EXPECT_EQ(before.out, after.out) << args[0];
+  }
+}
+
+TEST(CliTest, OptionValuesBeforeTheCommandGoToTheCommand) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--transfers", "0", "sync"}, "--transfers: 0 is out of range"},
+           {{"--max-level", "RV", "--transfers=0", "sync", "--dry-run"}, "--transfers: 0 is out of range"},
+           {{"--level", "XX", "document", "label", "DOC-1"}, "--level: XX not in {RV,SV}"},
+           {{"document", "--level", "XX", "label", "DOC-1"}, "--level: XX not in {RV,SV}"}}) {
+    CliRun r = Cli(c.args);
+    EXPECT_EQ(r.code, kExitUsage) << c.args[0];
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("not expected"), std::string::npos) << r.err;
+  }
+  // A nested command's option before the group: parsing succeeds and the command runs (and
+  // finds no profile to act as).
+  CliRun list = Cli({"--status", "OPEN", "samenwerking", "list"});
+  EXPECT_EQ(list.err.find("usage error"), std::string::npos) << list.err;
+  EXPECT_NE(list.err.find("base_url"), std::string::npos) << list.err;
+}
+
+TEST(CliTest, UnknownOptionBeforeTheCommandIsNamedInTheOrderGiven) {
+  CliRun r = Cli({"--bogus", "--transfers", "8", "--other", "sync"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_NE(r.err.find("not expected: --bogus --other\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("swfvault sync --help"), std::string::npos) << r.err;
+}
+
 TEST(CliTest, GroupReadableKeyIsRefused) {
   testing::TempDir dir;
   testing::WriteFile(dir / "a.crt", "x");
