@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli/command.h"
@@ -41,15 +42,35 @@ std::string Describe(const CLI::ParseError& e, const CLI::App& app) {
   return text;
 }
 
-// Adds the command whose --help explains it.
-int UsageError(const CLI::ParseError& e, const CLI::App& app, std::ostream& err) {
+// A usage error: what was wrong, and the command whose --help explains it.
+struct Usage {
+  std::string message;
+  std::string command;
+};
+
+Usage DescribeUsageError(const CLI::ParseError& e, const CLI::App& app,
+                         const std::vector<std::string>& args) {
+  // CLI11 only says "A subcommand is required" when the word it got names none.
+  if (std::optional<UnknownCommand> unknown = FindUnknownCommand(app, args)) {
+    std::string message = "unknown command '" + unknown->word + "'";
+    if (unknown->group != app.get_name()) message += " for '" + unknown->group + "'";
+    message += "; commands:";
+    for (size_t i = 0; i < unknown->commands.size(); ++i) {
+      message += (i == 0 ? " " : ", ") + unknown->commands[i];
+    }
+    return {message, unknown->group};
+  }
   std::string where = "swfvault";
   for (const CLI::App* sub : app.get_subcommands()) {
     where += " " + sub->get_name();
     for (const CLI::App* subsub : sub->get_subcommands()) where += " " + subsub->get_name();
   }
-  err << "swfvault: usage error: " << Describe(e, app) << "\n"
-      << "Run '" << where << " --help' for usage.\n";
+  return {Describe(e, app), where};
+}
+
+int UsageError(const Usage& usage, std::ostream& err) {
+  err << "swfvault: usage error: " << usage.message << "\n"
+      << "Run '" << usage.command << " --help' for usage.\n";
   return kExitUsage;
 }
 
@@ -89,7 +110,7 @@ int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ost
     return kExitOk;
   } catch (const CLI::ParseError& e) {
     // --help on a subcommand arrives as CallForHelp thrown from that subcommand.
-    return UsageError(e, app, err);
+    return UsageError(DescribeUsageError(e, app, args), err);
   }
   if (!run) return kExitUsage;
   Output output(out, err, options.json, interactive && !options.quiet);

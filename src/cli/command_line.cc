@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 namespace swfvault {
 namespace {
@@ -49,6 +50,25 @@ const CLI::Option* CommandOption(const CommandPath& path, const std::string& nam
   return nullptr;
 }
 
+// The option `name` of a command below `app` (to read a line that names its group only).
+const CLI::Option* OptionBelow(const CLI::App& app, const std::string& name) {
+  for (const CLI::App* sub : NamedSubcommands(app)) {
+    if (const CLI::Option* option = sub->get_option_no_throw(name)) return option;
+    if (const CLI::Option* option = OptionBelow(*sub, name)) return option;
+  }
+  return nullptr;
+}
+
+// The option `name` as a command on `path` (or below it) would read it; `global` tells whether
+// it is the root's own.
+const CLI::Option* PathOption(const CommandPath& path, const std::string& name, bool* global) {
+  const CLI::Option* option = path[0]->get_option_no_throw(name);
+  *global = option != nullptr;
+  if (option == nullptr) option = CommandOption(path, name);
+  if (option == nullptr) option = OptionBelow(*path.back(), name);
+  return option;
+}
+
 // How many tokens an option spans: itself and the values CLI11 takes for it at the least (as
 // in App::_parse_arg). An unknown option counts as a flag.
 size_t Span(const CLI::Option* option, const OptionToken& token) {
@@ -78,10 +98,10 @@ Reading Read(const CommandPath& path, const std::vector<std::string>& args) {
     }
     std::optional<OptionToken> token = AsOption(args[i]);
     if (!token) return {};  // a word that is neither the command nor an option's value
-    const CLI::Option* global = path[0]->get_option_no_throw(token->name);
-    size_t span = Span(global != nullptr ? global : CommandOption(path, token->name), *token);
+    bool global = false;
+    size_t span = Span(PathOption(path, token->name, &global), *token);
     if (i + span > args.size()) return {};
-    for (size_t k = i; k < i + span && global == nullptr; ++k) reading.moved.push_back(k);
+    for (size_t k = i; k < i + span && !global; ++k) reading.moved.push_back(k);
     i += span;
   }
   reading.fits = true;
@@ -89,21 +109,25 @@ Reading Read(const CommandPath& path, const std::vector<std::string>& args) {
   return reading;
 }
 
+// The deepest command path `args` fits (the root alone, which every line fits, at the least);
+// the first in definition order among equally deep ones.
+std::pair<CommandPath, Reading> ReadDeepest(const CLI::App& app,
+                                            const std::vector<std::string>& args) {
+  std::vector<CommandPath> paths;
+  CollectPaths({&app}, &paths);
+  std::pair<CommandPath, Reading> best = {{&app}, Read({&app}, args)};
+  for (const CommandPath& path : paths) {
+    Reading reading = Read(path, args);
+    if (reading.fits && path.size() > best.first.size()) best = {path, std::move(reading)};
+  }
+  return best;
+}
+
 }  // namespace
 
 std::vector<std::string> MoveCommandOptionsAfterCommand(const CLI::App& app,
                                                         std::vector<std::string> args) {
-  std::vector<CommandPath> paths;
-  CollectPaths({&app}, &paths);
-  Reading best;
-  size_t best_depth = 0;
-  for (const CommandPath& path : paths) {
-    Reading reading = Read(path, args);
-    if (reading.fits && path.size() > best_depth) {
-      best = std::move(reading);
-      best_depth = path.size();
-    }
-  }
+  Reading best = ReadDeepest(app, args).second;
   if (best.moved.empty()) return args;
 
   auto end = args.begin() + static_cast<std::ptrdiff_t>(best.end);
@@ -118,6 +142,31 @@ std::vector<std::string> MoveCommandOptionsAfterCommand(const CLI::App& app,
   result.insert(result.end(), moved.begin(), moved.end());
   result.insert(result.end(), dashes, args.end());
   return result;
+}
+
+std::optional<UnknownCommand> FindUnknownCommand(const CLI::App& app,
+                                                 const std::vector<std::string>& args) {
+  auto [path, reading] = ReadDeepest(app, args);
+  const CLI::App& group = *path.back();
+  std::vector<const CLI::App*> commands = NamedSubcommands(group);
+  if (group.get_require_subcommand_min() == 0 || commands.empty()) return std::nullopt;
+  for (size_t i = reading.end; i < args.size() && args[i] != "--";) {
+    if (std::optional<OptionToken> token = AsOption(args[i])) {
+      bool global = false;
+      i += Span(PathOption(path, token->name, &global), *token);
+      continue;
+    }
+    UnknownCommand unknown{args[i], "", {}};
+    for (const CLI::App* command : commands) {
+      if (command->check_name(args[i])) return std::nullopt;
+      unknown.commands.push_back(command->get_name());
+    }
+    for (const CLI::App* step : path) {
+      unknown.group += (unknown.group.empty() ? "" : " ") + step->get_name();
+    }
+    return unknown;
+  }
+  return std::nullopt;
 }
 
 }  // namespace swfvault

@@ -70,6 +70,30 @@ TEST(CliTest, MissingSubcommandIsUsageError) {
   EXPECT_EQ(Cli({}).code, kExitUsage);
 }
 
+TEST(CliTest, UnknownCommandIsNamedWithTheValidOnes) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"bogus"}, {"--json", "bogus"}, {"--transfers", "8", "bogus", "--dry-run"}}) {
+    CliRun r = Cli(args);
+    EXPECT_EQ(r.code, kExitUsage);
+    EXPECT_NE(r.err.find("unknown command 'bogus'; commands: init, sync,"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("Run 'swfvault --help' for usage."), std::string::npos) << r.err;
+  }
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"samenwerking", "bogus"}, {"--status", "OPEN", "samenwerking", "bogus"}}) {
+    CliRun r = Cli(args);
+    EXPECT_EQ(r.code, kExitUsage);
+    EXPECT_NE(r.err.find("unknown command 'bogus' for 'swfvault samenwerking'; commands: start, "
+                         "list, show, stop, delete"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("Run 'swfvault samenwerking --help' for usage."), std::string::npos)
+        << r.err;
+  }
+  // No word at all where a command belongs: nothing to name.
+  EXPECT_NE(Cli({"samenwerking"}).err.find("A subcommand is required"), std::string::npos);
+}
+
 TEST(CliTest, HelpOnSubcommandExitsZeroAndDescribesIt) {
   CliRun r = Cli({"config", "--help"});
   EXPECT_EQ(r.code, kExitOk);
