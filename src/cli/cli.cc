@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -68,7 +69,19 @@ Usage DescribeUsageError(const CLI::ParseError& e, const CLI::App& app,
   return {Describe(e, app), where};
 }
 
-int UsageError(const Usage& usage, std::ostream& err) {
+// Before parsing succeeds options.json is not to be trusted; argv is.
+bool JsonRequested(const std::vector<std::string>& args) {
+  auto end = std::find(args.begin(), args.end(), std::string("--"));
+  return std::find(args.begin(), end, std::string("--json")) != end;
+}
+
+// In JSON mode the usage error is an error event like any other (docs/cli-operations.md).
+int UsageError(const Usage& usage, bool json, std::ostream& out, std::ostream& err) {
+  if (json) {
+    Output(out, err, /*json=*/true, /*interactive=*/false)
+        .Error(InvalidArgument(usage.message + "; run '" + usage.command + " --help' for usage"));
+    return kExitUsage;
+  }
   err << "swfvault: usage error: " << usage.message << "\n"
       << "Run '" << usage.command << " --help' for usage.\n";
   return kExitUsage;
@@ -110,7 +123,7 @@ int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ost
     return kExitOk;
   } catch (const CLI::ParseError& e) {
     // --help on a subcommand arrives as CallForHelp thrown from that subcommand.
-    return UsageError(DescribeUsageError(e, app, args), err);
+    return UsageError(DescribeUsageError(e, app, args), JsonRequested(args), out, err);
   }
   if (!run) return kExitUsage;
   Output output(out, err, options.json, interactive && !options.quiet);

@@ -72,7 +72,7 @@ TEST(CliTest, MissingSubcommandIsUsageError) {
 
 TEST(CliTest, UnknownCommandIsNamedWithTheValidOnes) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"bogus"}, {"--json", "bogus"}, {"--transfers", "8", "bogus", "--dry-run"}}) {
+           {"bogus"}, {"--quiet", "bogus"}, {"--transfers", "8", "bogus", "--dry-run"}}) {
     CliRun r = Cli(args);
     EXPECT_EQ(r.code, kExitUsage);
     EXPECT_NE(r.err.find("unknown command 'bogus'; commands: init, sync,"), std::string::npos)
@@ -92,6 +92,36 @@ TEST(CliTest, UnknownCommandIsNamedWithTheValidOnes) {
   }
   // No word at all where a command belongs: nothing to name.
   EXPECT_NE(Cli({"samenwerking"}).err.find("A subcommand is required"), std::string::npos);
+}
+
+// docs/cli-operations.md: errors in JSON mode are {"type":"error",...} lines, usage errors too.
+TEST(CliTest, UsageErrorsInJsonModeAreErrorEvents) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--json", "ls", "--bogus"},
+            "The following argument was not expected: --bogus; run 'swfvault ls --help' for usage"},
+           {{"ls", "--bogus", "--json"}, "not expected: --bogus"},
+           {{"--json", "sync", "--transfers", "0"}, "--transfers: 0 is out of range"},
+           {{"--json", "bogus"}, "unknown command 'bogus'"}}) {
+    CliRun r = Cli(c.args);
+    EXPECT_EQ(r.code, kExitUsage);
+    EXPECT_EQ(r.err, "");
+    nlohmann::json event = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(event.is_object()) << r.out;
+    EXPECT_EQ(event["type"], "error");
+    EXPECT_EQ(event["code"], "invalid_argument");
+    EXPECT_EQ(event["exit_code"], kExitUsage);
+    EXPECT_EQ(event["http_status"], 0);
+    EXPECT_NE(event["message"].get<std::string>().find(c.message), std::string::npos) << r.out;
+  }
+  CliRun human = Cli({"ls", "--bogus"});
+  EXPECT_EQ(human.out, "");
+  EXPECT_EQ(human.err,
+            "swfvault: usage error: The following argument was not expected: --bogus\n"
+            "Run 'swfvault ls --help' for usage.\n");
 }
 
 TEST(CliTest, HelpOnSubcommandExitsZeroAndDescribesIt) {
