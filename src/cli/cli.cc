@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault_version.h"
@@ -29,15 +32,58 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions* o) {
   app.add_flag("-v,--verbose", o->verbose, "more detail (repeatable)");
 }
 
-// CLI11 messages already name the option; add the command whose --help explains it.
-int UsageError(const CLI::ParseError& e, const CLI::App& app, std::ostream& err) {
+// CLI11 messages already name the option, but CLI11 2.1 lists unexpected arguments in reverse
+// (ExtrasError joins them with rjoin); list them as they were typed.
+std::string Describe(const CLI::ParseError& e, const CLI::App& app) {
+  std::vector<std::string> extras = app.remaining(/*recurse=*/true);
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr || extras.empty()) return e.what();
+  std::string text = extras.size() > 1 ? "The following arguments were not expected:"
+                                       : "The following argument was not expected:";
+  for (const std::string& extra : extras) text += " " + extra;
+  return text;
+}
+
+// A usage error: what was wrong, and the command whose --help explains it.
+struct Usage {
+  std::string message;
+  std::string command;
+};
+
+Usage DescribeUsageError(const CLI::ParseError& e, const CLI::App& app,
+                         const std::vector<std::string>& args) {
+  // CLI11 only says "A subcommand is required" when the word it got names none.
+  if (std::optional<UnknownCommand> unknown = FindUnknownCommand(app, args)) {
+    std::string message = "unknown command '" + unknown->word + "'";
+    if (unknown->group != app.get_name()) message += " for '" + unknown->group + "'";
+    message += "; commands:";
+    for (size_t i = 0; i < unknown->commands.size(); ++i) {
+      message += (i == 0 ? " " : ", ") + unknown->commands[i];
+    }
+    return {message, unknown->group};
+  }
   std::string where = "swfvault";
   for (const CLI::App* sub : app.get_subcommands()) {
     where += " " + sub->get_name();
     for (const CLI::App* subsub : sub->get_subcommands()) where += " " + subsub->get_name();
   }
-  err << "swfvault: usage error: " << e.what() << "\n"
-      << "Run '" << where << " --help' for usage.\n";
+  return {Describe(e, app), where};
+}
+
+// Before parsing succeeds options.json is not to be trusted; argv is.
+bool JsonRequested(const std::vector<std::string>& args) {
+  auto end = std::find(args.begin(), args.end(), std::string("--"));
+  return std::find(args.begin(), end, std::string("--json")) != end;
+}
+
+// In JSON mode the usage error is an error event like any other (docs/cli-operations.md).
+int UsageError(const Usage& usage, bool json, std::ostream& out, std::ostream& err) {
+  if (json) {
+    Output(out, err, /*json=*/true, /*interactive=*/false)
+        .Error(InvalidArgument(usage.message + "; run '" + usage.command + " --help' for usage"));
+    return kExitUsage;
+  }
+  err << "swfvault: usage error: " << usage.message << "\n"
+      << "Run '" << usage.command << " --help' for usage.\n";
   return kExitUsage;
 }
 
@@ -61,7 +107,9 @@ int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ost
     sub->callback([&run, runner] { run = runner; });
   }
 
-  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
+  // A command's options may stand before it too (rclone's convention); CLI11 wants them after.
+  std::vector<std::string> ordered = MoveCommandOptionsAfterCommand(app, args);
+  std::vector<std::string> reversed(ordered.rbegin(), ordered.rend());  // CLI11 wants them reversed
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
@@ -75,7 +123,7 @@ int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ost
     return kExitOk;
   } catch (const CLI::ParseError& e) {
     // --help on a subcommand arrives as CallForHelp thrown from that subcommand.
-    return UsageError(e, app, err);
+    return UsageError(DescribeUsageError(e, app, args), JsonRequested(args), out, err);
   }
   if (!run) return kExitUsage;
   Output output(out, err, options.json, interactive && !options.quiet);

@@ -89,6 +89,60 @@ TEST(CliTest, MissingSubcommandIsUsageError) {
   EXPECT_EQ(Cli({}).code, kExitUsage);
 }
 
+TEST(CliTest, UnknownCommandIsNamedWithTheValidOnes) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"bogus"}, {"--quiet", "bogus"}, {"--transfers", "8", "bogus", "--dry-run"}}) {
+    CliRun r = Cli(args);
+    EXPECT_EQ(r.code, kExitUsage);
+    EXPECT_NE(r.err.find("unknown command 'bogus'; commands: init, sync,"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("Run 'swfvault --help' for usage."), std::string::npos) << r.err;
+  }
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"samenwerking", "bogus"}, {"--status", "OPEN", "samenwerking", "bogus"}}) {
+    CliRun r = Cli(args);
+    EXPECT_EQ(r.code, kExitUsage);
+    EXPECT_NE(r.err.find("unknown command 'bogus' for 'swfvault samenwerking'; commands: start, "
+                         "list, show, stop, delete"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("Run 'swfvault samenwerking --help' for usage."), std::string::npos)
+        << r.err;
+  }
+  // No word at all where a command belongs: nothing to name.
+  EXPECT_NE(Cli({"samenwerking"}).err.find("A subcommand is required"), std::string::npos);
+}
+
+// docs/cli-operations.md: errors in JSON mode are {"type":"error",...} lines, usage errors too.
+TEST(CliTest, UsageErrorsInJsonModeAreErrorEvents) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--json", "ls", "--bogus"},
+            "The following argument was not expected: --bogus; run 'swfvault ls --help' for usage"},
+           {{"ls", "--bogus", "--json"}, "not expected: --bogus"},
+           {{"--json", "sync", "--transfers", "0"}, "--transfers: 0 is out of range"},
+           {{"--json", "bogus"}, "unknown command 'bogus'"}}) {
+    CliRun r = Cli(c.args);
+    EXPECT_EQ(r.code, kExitUsage);
+    EXPECT_EQ(r.err, "");
+    nlohmann::json event = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(event.is_object()) << r.out;
+    EXPECT_EQ(event["type"], "error");
+    EXPECT_EQ(event["code"], "invalid_argument");
+    EXPECT_EQ(event["exit_code"], kExitUsage);
+    EXPECT_EQ(event["http_status"], 0);
+    EXPECT_NE(event["message"].get<std::string>().find(c.message), std::string::npos) << r.out;
+  }
+  CliRun human = Cli({"ls", "--bogus"});
+  EXPECT_EQ(human.out, "");
+  EXPECT_EQ(human.err,
+            "swfvault: usage error: The following argument was not expected: --bogus\n"
+            "Run 'swfvault ls --help' for usage.\n");
+}
+
 TEST(CliTest, HelpOnSubcommandExitsZeroAndDescribesIt) {
   CliRun r = Cli({"config", "--help"});
   EXPECT_EQ(r.code, kExitOk);
@@ -113,6 +167,53 @@ TEST(CliTest, GlobalOptionsWorkBeforeAndAfterSubcommand) {
   EXPECT_EQ(a.code, kExitOk) << a.err;
   EXPECT_EQ(a.out, b.out);
   EXPECT_NE(a.out.find("\"type\":\"summary\""), std::string::npos) << a.out;
+}
+
+// rclone's convention: a command's own options may stand before the command as well.
+TEST(CliTest, CommandOptionsWorkBeforeTheCommand) {
+  testing::TempDir dir;
+  const std::string vault = (dir / "v").string();
+  ASSERT_EQ(Cli({"--vault", vault, "init"}).code, kExitOk);
+  CliRun after = Cli({"--json", "--vault", vault, "verify", "--fast", "--sample", "50"});
+  ASSERT_EQ(after.code, kExitOk) << after.err;
+  EXPECT_NE(after.out.find("\"mode\":\"fast\""), std::string::npos) << after.out;
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--fast", "--sample", "50", "--json", "--vault", vault, "verify"},
+           {"--json", "--sample=50", "--vault", vault, "--fast", "verify"},
+           {"--fast", "--json", "--vault", vault, "verify", "--sample", "50"}}) {
+    CliRun before = Cli(args);
+    EXPECT_EQ(before.code, kExitOk) << args[0] << ": " << before.err;
+    EXPECT_EQ(before.out, after.out) << args[0];
+  }
+}
+
+TEST(CliTest, OptionValuesBeforeTheCommandGoToTheCommand) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--transfers", "0", "sync"}, "--transfers: 0 is out of range"},
+           {{"--max-level", "RV", "--transfers=0", "sync", "--dry-run"}, "--transfers: 0 is out of range"},
+           {{"--level", "XX", "document", "label", "DOC-1"}, "--level: XX not in {RV,SV}"},
+           {{"document", "--level", "XX", "label", "DOC-1"}, "--level: XX not in {RV,SV}"}}) {
+    CliRun r = Cli(c.args);
+    EXPECT_EQ(r.code, kExitUsage) << c.args[0];
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("not expected"), std::string::npos) << r.err;
+  }
+  // A nested command's option before the group: parsing succeeds and the command runs (and
+  // finds no profile to act as).
+  CliRun list = Cli({"--status", "OPEN", "samenwerking", "list"});
+  EXPECT_EQ(list.err.find("usage error"), std::string::npos) << list.err;
+  EXPECT_NE(list.err.find("base_url"), std::string::npos) << list.err;
+}
+
+TEST(CliTest, UnknownOptionBeforeTheCommandIsNamedInTheOrderGiven) {
+  CliRun r = Cli({"--bogus", "--transfers", "8", "--other", "sync"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_NE(r.err.find("not expected: --bogus --other\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("swfvault sync --help"), std::string::npos) << r.err;
 }
 
 TEST(CliTest, GroupReadableKeyIsRefused) {
