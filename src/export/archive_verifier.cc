@@ -3,8 +3,11 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -47,9 +50,89 @@ struct ArchiveDeleter {
   void operator()(struct archive* a) const { archive_read_free(a); }
 };
 
+// One entry of a zip's central directory, as unzip and desktop tools see it.
+struct CentralEntry {
+  std::string name;
+  uint32_t unix_mode = 0;  // 0 when the entry was not made on a Unix host
+};
+
+uint64_t Little(const std::string& b, size_t at, int bytes) {
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[at + static_cast<size_t>(i)]);
+  return v;
+}
+
+// The central directory of the zip at `path` (zip64 included), or a reason it cannot be read.
+Result<std::vector<CentralEntry>> ReadCentralDirectory(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError("cannot open " + path);
+  in.seekg(0, std::ios::end);
+  const uint64_t size = static_cast<uint64_t>(in.tellg());
+  auto read = [&](uint64_t at, uint64_t n) -> std::optional<std::string> {
+    if (at > size || n > size - at || n > (64u << 20)) return std::nullopt;
+    std::string b(n, '\0');
+    in.seekg(static_cast<std::streamoff>(at));
+    if (!in.read(b.data(), static_cast<std::streamsize>(n))) return std::nullopt;
+    return b;
+  };
+  const uint64_t tail_size = std::min<uint64_t>(size, 65535 + 22);
+  std::optional<std::string> tail = read(size - tail_size, tail_size);
+  size_t eocd = tail ? tail->rfind(std::string("PK\x05\x06", 4)) : std::string::npos;
+  if (eocd == std::string::npos || eocd + 22 > tail->size()) return Corruption("no end of central directory");
+  uint64_t count = Little(*tail, eocd + 10, 2), cd_size = Little(*tail, eocd + 12, 4),
+           cd_offset = Little(*tail, eocd + 16, 4);
+  if (count == 0xFFFF || cd_size == 0xFFFFFFFF || cd_offset == 0xFFFFFFFF) {
+    const uint64_t locator_at = size - tail_size + eocd - 20;
+    std::optional<std::string> locator = read(locator_at, 20);
+    if (!locator || locator->compare(0, 4, "PK\x06\x07") != 0) return Corruption("no zip64 locator");
+    std::optional<std::string> z64 = read(Little(*locator, 8, 8), 56);
+    if (!z64 || z64->compare(0, 4, "PK\x06\x06") != 0) return Corruption("no zip64 end of central directory");
+    count = Little(*z64, 32, 8);
+    cd_size = Little(*z64, 40, 8);
+    cd_offset = Little(*z64, 48, 8);
+  }
+  std::optional<std::string> cd = read(cd_offset, cd_size);
+  if (!cd) return Corruption("central directory outside the file");
+  std::vector<CentralEntry> entries;
+  size_t at = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    if (at + 46 > cd->size() || cd->compare(at, 4, "PK\x01\x02") != 0) return Corruption("damaged central directory");
+    const size_t name_len = Little(*cd, at + 28, 2), extra_len = Little(*cd, at + 30, 2),
+                 comment_len = Little(*cd, at + 32, 2);
+    if (at + 46 + name_len > cd->size()) return Corruption("damaged central directory");
+    CentralEntry e;
+    e.name = cd->substr(at + 46, name_len);
+    if (static_cast<unsigned char>((*cd)[at + 5]) == 3) e.unix_mode = static_cast<uint32_t>(Little(*cd, at + 38, 4) >> 16);
+    entries.push_back(std::move(e));
+    at += 46 + name_len + extra_len + comment_len;
+  }
+  return entries;
+}
+
 class BagChecker {
  public:
   explicit BagChecker(ArchiveReport* report) : report_(*report) {}
+
+  // The zip's central directory must name exactly the entries that were read, as files or
+  // directories: what unzip would extract is what was checked.
+  void CheckCentralDirectory(const std::string& path) {
+    Result<std::vector<CentralEntry>> cd = ReadCentralDirectory(path);
+    if (!cd.ok()) return Add("", "zip central directory: " + cd.status().message());
+    if (cd->size() != report_.entries) {
+      Add("", "zip central directory lists " + std::to_string(cd->size()) + " entries, " +
+                  std::to_string(report_.entries) + " were read");
+    }
+    for (const CentralEntry& e : *cd) {
+      std::string name = e.name;
+      if (!name.empty() && name.back() == '/') name.pop_back();
+      const uint32_t type = e.unix_mode & 0170000;
+      if (type != 0 && type != 0100000 && type != 0040000) {
+        Add(e.name, "zip central directory marks the entry as neither a file nor a directory");
+      } else if (seen_.count(name) == 0) {
+        Add(e.name, "zip central directory names an entry that was not read from the archive");
+      }
+    }
+  }
 
   void Read(struct archive* a) {
     archive_entry* entry = nullptr;
@@ -227,16 +310,24 @@ Result<ArchiveReport> VerifyArchive(FileSystem& fs, const std::string& path) {
   ScopedUtf8Locale utf8;
   SWF_RETURN_IF_ERROR(utf8.status());
   SWF_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
+  ReadContext ctx;
+  ctx.file = file.get();
+  // A zip is also judged by its central directory, which is what unzip and desktop tools
+  // extract from: read front to back only, a truncated zip, or one whose central directory
+  // names other paths or links than its local headers, would pass.
+  SWF_ASSIGN_OR_RETURN(size_t head, file->Read(ctx.buffer.data(), 4));
+  const bool zip = head == 4 && std::string_view(ctx.buffer.data(), 2) == "PK";
+  SWF_ASSIGN_OR_RETURN(file, fs.OpenForRead(path));  // from the start again
+  ctx.file = file.get();
   std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
   archive_read_support_filter_all(a.get());
   archive_read_support_format_tar(a.get());
   archive_read_support_format_zip_streamable(a.get());
   archive_read_set_options(a.get(), "hdrcharset=UTF-8");
-  ReadContext ctx;
-  ctx.file = file.get();
+  const int opened = archive_read_open(a.get(), &ctx, nullptr, &OnRead, nullptr);
   ArchiveReport report;
   BagChecker checker(&report);
-  if (archive_read_open(a.get(), &ctx, nullptr, &OnRead, nullptr) != ARCHIVE_OK) {
+  if (opened != ARCHIVE_OK) {
     if (!ctx.status.ok()) return ctx.status;
     report.findings.push_back({"", std::string("not a readable archive: ") +
                                        (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?")});
@@ -244,6 +335,7 @@ Result<ArchiveReport> VerifyArchive(FileSystem& fs, const std::string& path) {
   }
   checker.Read(a.get());
   if (!ctx.status.ok()) return ctx.status.WithContext("reading " + path);
+  if (zip) checker.CheckCentralDirectory(path);
   checker.CheckBag();
   return report;
 }

@@ -109,6 +109,37 @@ TEST_F(ArchiveVerifierTest, FlippedBitInEveryCompressedFormatIsFound) {
   }
 }
 
+// A zip is judged by its central directory, as unzip and desktop tools read it.
+TEST_F(ArchiveVerifierTest, AZipIsCheckedAgainstItsCentralDirectory) {
+  Export("good.zip", ExportFormat::kZip);
+  ASSERT_TRUE(Verify("good.zip").empty());
+  const std::string bytes = ReadFile(Path("good.zip"));
+  for (size_t cut : {1, 10, 40}) {  // into the end record and the central directory
+    WriteFile(Path("cut.zip"), bytes.substr(0, bytes.size() - cut));
+    EXPECT_FALSE(Verify("cut.zip").empty()) << "cut by " << cut;
+  }
+  // The first central-directory entry renamed to an absolute path of the same length: the
+  // local headers still read as before.
+  std::string renamed = bytes;
+  size_t cd = renamed.find(std::string("PK\x01\x02", 4));
+  ASSERT_NE(cd, std::string::npos);
+  size_t name_len = static_cast<unsigned char>(renamed[cd + 28]) | static_cast<unsigned char>(renamed[cd + 29]) << 8;
+  ASSERT_GE(name_len, 2u);
+  renamed.replace(cd + 46, name_len, "/" + std::string(name_len - 1, 'x'));
+  WriteFile(Path("renamed.zip"), renamed);
+  EXPECT_TRUE(Has(Verify("renamed.zip"), "/" + std::string(name_len - 1, 'x'), "not read from the archive"));
+  // ... or marked, in the central directory only, as a symbolic link made on Unix.
+  std::string linked = bytes;
+  linked[cd + 5] = 3;
+  linked[cd + 40] = static_cast<char>(0xFF);  // external attributes' high half: mode 0120777
+  linked[cd + 41] = static_cast<char>(0xA1);
+  WriteFile(Path("linked.zip"), linked);
+  std::vector<ArchiveFinding> findings = Verify("linked.zip");
+  EXPECT_TRUE(std::any_of(findings.begin(), findings.end(), [](const ArchiveFinding& f) {
+    return f.problem.find("neither a file nor a directory") != std::string::npos;
+  })) << findings.size();
+}
+
 TEST_F(ArchiveVerifierTest, RemovedPayloadFileIsFound) {
   auto findings = VerifyEdited([](auto& entries) {
     entries.erase(std::find_if(entries.begin(), entries.end(),
