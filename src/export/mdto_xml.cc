@@ -90,7 +90,7 @@ Status CheckMdtoValues(const MdtoValues& v) {
   if (v.bewaartermijn.empty()) {
     return InvalidArgument("MDTO value 'bewaartermijn' is missing (or use --no-mdto)");
   }
-  static const std::regex kDuration("P(?=\\d|T\\d)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(\\d+H)?(\\d+M)?(\\d+S)?)?");
+  static const std::regex kDuration("P(?=\\d|T\\d)(\\d+Y)?(\\d+M)?(\\d+D)?(T(\\d+H)?(\\d+M)?(\\d+S)?)?");
   if (!std::regex_match(v.bewaartermijn, kDuration) || v.bewaartermijn.back() == 'T') {
     return InvalidArgument("MDTO value 'bewaartermijn' must be an ISO-8601 duration such as P20Y, got '" +
                            v.bewaartermijn + "'");

@@ -106,6 +106,11 @@ std::string ListJson(const std::vector<T>& list, std::string_view id_key, IdOf i
 
 }  // namespace
 
+std::string JsonEscaped(const std::string& text) {
+  std::string quoted = Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
 bool MentionsAny(std::string_view text, const Secrets& secrets) {
   for (const auto& s : secrets) {
     if (!s.empty() && text.find(s) != std::string_view::npos) return true;

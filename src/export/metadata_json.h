@@ -19,6 +19,9 @@ using Secrets = std::vector<std::string>;
 
 // True when `text` contains any of `secrets` as a byte substring.
 bool MentionsAny(std::string_view text, const Secrets& secrets);
+// `text` as it appears inside a JSON string these files write (quotes, backslashes and control
+// characters escaped), so that a secret can be found in the written JSON too.
+std::string JsonEscaped(const std::string& text);
 
 std::string SamenwerkingJson(const Samenwerking& s, const Secrets& secrets);
 std::string DeelnemersJson(const std::vector<Deelnemer>& list, const Secrets& secrets);

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <functional>
 
+#include <nlohmann/json.hpp>
+
 #include "export/export_test_support.h"
 #include "support/temp_dir.h"
 #include "swfvault/archive_verifier.h"
@@ -245,7 +247,8 @@ TEST(ArchiveExporterOptionsTest, MalformedBewaartermijnIsRejected) {
   FakeBlobSource blobs;
   PosixFileSystem posix;
   ArchiveExporter exporter(posix, blobs);
-  for (const char* bad : {"20 jaar", "P", "PT", "P20", "20Y"}) {
+  // No weeks: xsd:duration (termijnLooptijd) has none, and xmllint refuses P2W.
+  for (const char* bad : {"20 jaar", "P", "PT", "P20", "20Y", "P2W", "P1Y2W"}) {
     ExportOptions o = DefaultOptions();
     o.mdto.bewaartermijn = bad;
     EXPECT_EQ(exporter.Export(MakeSnapshot(blobs), o, (dir / "o.tar").string()).status().code(),
@@ -320,6 +323,41 @@ TEST(ArchiveExporterContentTest, LeakThatRedactionCannotRemoveRefusesTheExport) 
   EXPECT_EQ(r.status().code(), StatusCode::kInternal);
   EXPECT_EQ(r.status().message().find(kSvTitle), std::string::npos) << "the error itself must not leak";
   EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(ArchiveExporterContentTest, AWithheldNameThatJsonOrXmlEscapesIsStillRedacted) {
+  TempDir dir;
+  FakeBlobSource blobs;
+  PosixFileSystem posix;
+  ArchiveExporter exporter(posix, blobs);
+  DossierSnapshot s = MakeSnapshot(blobs);
+  const std::string name = "Advies \"Project Zwaluw\" & \\co.pdf";
+  s.documents.push_back(MakeDoc(blobs, "bbbbbbbb-0000-4000-8000-00000000000b", name, "SV", "zwaluw"));
+  Notificatie n;
+  n.notificatie_id = "N-3";
+  n.raw_json = nlohmann::json({{"notificatieId", "N-3"}, {"properties", {{"documentNaam", name}}}}).dump();
+  s.notificaties.push_back(n);
+  auto r = exporter.Export(s, DefaultOptions(), (dir / "o.tar").string());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  for (const auto& e : ReadArchive((dir / "o.tar").string())) {
+    EXPECT_EQ(e.content.find("Zwaluw"), std::string::npos) << e.path;
+  }
+}
+
+TEST(ArchiveExporterContentTest, AWithheldNameMadeOfTheExportersOwnWordsDoesNotStopTheExport) {
+  for (const char* name : {"Dossier.pdf", "data.xlsx", "Documenten.zip", "Deelnemers.xlsx"}) {
+    TempDir dir;
+    FakeBlobSource blobs;
+    PosixFileSystem posix;
+    ArchiveExporter exporter(posix, blobs);
+    DossierSnapshot s = MakeSnapshot(blobs);
+    s.documents.push_back(MakeDoc(blobs, "cccccccc-0000-4000-8000-00000000000c", name, "SV", "woorden"));
+    auto r = exporter.Export(s, DefaultOptions(), (dir / "o.tar").string());
+    ASSERT_TRUE(r.ok()) << name << ": " << r.status().ToString();
+    for (const auto& e : ReadArchive((dir / "o.tar").string())) {
+      EXPECT_EQ(e.content.find(name), std::string::npos) << name << " in " << e.path;
+    }
+  }
 }
 
 TEST(ArchiveExporterContentTest, WithheldCsvListsIdAndLevelOnly) {
