@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,9 @@ struct MirrorPlanInput {
   std::vector<CatalogDocument> documents;    // catalog rows of those dossiers (any state)
   std::map<std::string, uint64_t> blob_sizes;  // sha256 -> size of objects the store holds
   std::map<std::string, MirroredFile> state;   // rel_path -> what we wrote before
+  // Documents of dossiers this run leaves alone (`mirror SAM-ID` names others): their files
+  // are neither kept nor removed.
+  std::set<std::string> untouched_documents;
 };
 
 struct MirrorPlan {

@@ -100,7 +100,7 @@ MirrorPlan PlanMirror(const MirrorPlanInput& in) {
                             p->document.document_id, p->sha256, p->size, false});
   }
   for (const auto& [path, file] : in.state) {
-    if (wanted.count(path) > 0) continue;
+    if (wanted.count(path) > 0 || in.untouched_documents.count(file.document_id) > 0) continue;
     plan.actions.push_back({MirrorAction::Kind::kRemove, path, file.document_id, file.sha256,
                             file.size, !StillAllowed(file.document_id, in)});
   }

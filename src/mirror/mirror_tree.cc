@@ -110,8 +110,11 @@ Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& optio
   for (Samenwerking& s : all) {
     bool wanted = options.samenwerking_ids.empty();
     for (const std::string& id : options.samenwerking_ids) wanted |= id == s.samenwerking_id;
-    if (!wanted) continue;
     SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, catalog.ListDocuments(s.samenwerking_id));
+    if (!wanted) {
+      for (const CatalogDocument& d : docs) in.untouched_documents.insert(d.document.document_id);
+      continue;
+    }
     bool limited = HasLimitedAccess(catalog, s.samenwerking_id, options.oin);
     for (CatalogDocument& d : docs) {
       // Privilege lowered to BEPERKTE_TOEGANG: we may no longer hold SV here (rule 12).

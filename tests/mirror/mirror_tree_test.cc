@@ -152,6 +152,39 @@ TEST_F(MirrorTreeTest, LocalEditBecomesConflictCopyAndStoreVersionReturns) {
   ASSERT_EQ(observer_.conflicts.size(), 1u);
 }
 
+TEST_F(MirrorTreeTest, AMirrorOfOneDossierLeavesTheOthersFilesAlone) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Samenwerking other;
+  other.samenwerking_id = "SAM-2";
+  other.titel = "Uitbouw";
+  ASSERT_TRUE(vault_->catalog().UpsertSamenwerking(other).ok());
+  Document d;
+  d.document_id = "d2";
+  d.samenwerking_id = "SAM-2";
+  d.bestands_naam = "tekening.txt";
+  d.vertrouwelijkheid = Confidentiality::kRV;
+  d.vertrouwelijkheid_label = "RV";
+  d.document_hash = Sha256Hex("schets");
+  ASSERT_TRUE(vault_->catalog().UpsertDocument(d, DocumentState::kPresent, Put("schets")).ok());
+  EXPECT_EQ(Run().published, 2);
+  const fs::path theirs = tmp_ / "share" / "SAM-2 - Uitbouw" / "tekening.txt";
+  Edit(theirs, "mijn aanpassing");  // a user's edit in the dossier this run does not name
+
+  MirrorTree tree(vault_->store(), vault_->catalog(), clock_);
+  MirrorOptions o;
+  o.target_dir = target();
+  o.ceiling = Confidentiality::kRV;
+  o.samenwerking_ids = {"SAM-1"};
+  auto r = tree.Update(o, nullptr, observer_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->removed, 0);
+  EXPECT_EQ(ReadFile(theirs), "mijn aanpassing") << "another dossier's file was touched";
+  EXPECT_TRUE(State()["files"].contains("SAM-2 - Uitbouw/tekening.txt"));
+  // The next full run still knows the file as the mirror's and keeps the edit as a copy.
+  EXPECT_EQ(Run().conflicts, 1);
+  EXPECT_EQ(ReadFile(theirs), "schets");
+}
+
 TEST_F(MirrorTreeTest, ForeignFileAtTheDocumentPathIsKeptAsConflictCopy) {
   AddDoc("d1", "brief.txt", "hallo");
   WriteFile(Dossier() / "brief.txt", "van iemand anders");
