@@ -136,6 +136,31 @@ TEST_F(MirrorUploadITest, DroppedFileWithSidecarIsUploadedAndAppearsInTheMirror)
   EXPECT_EQ(found, 1);
 }
 
+TEST_F(MirrorUploadITest, AVersionSavedOverADropWhileItUploadsStaysAndGoesUpNext) {
+  Prepare();
+  WriteFile(drop() / "offerte.txt", "offerte versie 1");
+  // The server stores the upload at once and answers 1.5 s later: time to save over the file.
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "slowAnswer"}, {"ms", 1500}, {"route", "/documenten$"}}}}});
+  CliResult first;
+  std::thread run([&] { first = Mirror(); });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (RemoteWithContent("offerte versie 1").empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  WriteFile(dir_.path() / "offerte.new", "offerte versie 2");  // saved as editors do: a rename
+  fs::rename(dir_.path() / "offerte.new", drop() / "offerte.txt");
+  run.join();
+  ASSERT_EQ(first.exit_code, kExitOk) << first.err;
+  ASSERT_TRUE(fs::exists(drop() / "offerte.txt")) << "the new version was deleted with the old one";
+  EXPECT_EQ(ReadFile(drop() / "offerte.txt"), "offerte versie 2");
+  CliResult second = Mirror();
+  ASSERT_EQ(second.exit_code, kExitOk) << second.err;
+  EXPECT_EQ(RemoteWithContent("offerte versie 1").size(), 1u);
+  EXPECT_EQ(RemoteWithContent("offerte versie 2").size(), 1u);
+  EXPECT_FALSE(fs::exists(drop() / "offerte.txt"));
+}
+
 TEST_F(MirrorUploadITest, UnstableFileWaitsForTheSettlePeriod) {
   Prepare();
   WriteFile(drop() / "bezig.txt", "nog niet klaar");
