@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string_view>
 
 #include "swfvault/file_system.h"
 
@@ -21,6 +23,26 @@ Result<std::string> ReadAll(const TreeDir& root) {
     if (r == 0) return text;
     text.append(buf, static_cast<size_t>(r));
     if (text.size() > kMaxStateBytes) return Corruption("mirror state file is too large");
+  }
+}
+
+// A path inside the target as the mirror writes it: relative, no empty, "." or ".." part.
+// The state file lives in the share, where others may write: nothing in it may lead out.
+bool InsideTarget(const std::string& rel) {
+  if (rel.empty() || rel.front() == '/' || rel.find('\0') != std::string::npos) return false;
+  size_t start = 0;
+  for (size_t end; start <= rel.size(); start = end + 1) {
+    end = rel.find('/', start);
+    if (end == std::string::npos) end = rel.size();
+    std::string_view part = std::string_view(rel).substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+  }
+  return true;
+}
+
+void RequireInside(const std::string& rel, const char* what) {
+  if (!InsideTarget(rel)) {
+    throw std::invalid_argument(std::string(what) + " '" + rel + "' is not a path inside the target");
   }
 }
 
@@ -46,6 +68,16 @@ MirrorState FromJson(const nlohmann::json& j) {
                      e.at("level").get<std::string>(), e.at("omschrijving").get<std::string>(),
                      e.at("taal").get<std::string>()};
   }
+  for (const auto& [path, f] : s.files) RequireInside(path, "file");
+  for (const auto& [path, d] : s.drops) RequireInside(path, "drop");
+  for (const auto& [id, d] : s.dossiers) {
+    RequireInside(d.dir, "dossier folder");
+    if (!d.moving_to.empty()) RequireInside(d.moving_to, "dossier folder");
+  }
+  for (const auto& [path, e] : s.edits) {
+    RequireInside(path, "held edit");
+    RequireInside(e.original_rel_path, "edited file");
+  }
   return s;
 }
 
@@ -64,6 +96,8 @@ Result<MirrorState> LoadMirrorState(const TreeDir& root) {
   try {
     return FromJson(j);
   } catch (const nlohmann::json::exception& e) {
+    return Corruption(JoinPath(root.path(), kMirrorStateFile) + ": " + e.what());
+  } catch (const std::invalid_argument& e) {
     return Corruption(JoinPath(root.path(), kMirrorStateFile) + ": " + e.what());
   }
 }

@@ -3,6 +3,8 @@
 #include "swfvault/mirror_tree.h"
 
 #include <gtest/gtest.h>
+
+#include <functional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -264,6 +266,30 @@ TEST_F(MirrorTreeTest, CorruptStateFileStopsTheRun) {
   auto r = tree.Update(o, nullptr, observer_);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+}
+
+TEST_F(MirrorTreeTest, AStateFileWhosePathsLeadOutOfTheTargetStopsTheRun) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  WriteFile(tmp_ / "buiten.txt", "niet van de mirror");
+  const nlohmann::json good = State();
+  for (const std::function<void(nlohmann::json&)>& tamper : std::vector<std::function<void(nlohmann::json&)>>{
+           [](nlohmann::json& j) { j["files"]["SAM-1 - Dakkapel/../../buiten.txt"] = j["files"]["SAM-1 - Dakkapel/brief.txt"]; },
+           [](nlohmann::json& j) { j["files"]["/etc/passwd"] = j["files"]["SAM-1 - Dakkapel/brief.txt"]; },
+           [](nlohmann::json& j) { j["dossiers"]["SAM-1"]["dir"] = "../geheim"; },
+           [](nlohmann::json& j) { j["dossiers"]["SAM-1"]["movingTo"] = ".."; }}) {
+    nlohmann::json bad = good;
+    tamper(bad);
+    SetState(bad);
+    MirrorTree tree(vault_->store(), vault_->catalog(), clock_);
+    MirrorOptions o;
+    o.target_dir = target();
+    auto r = tree.Update(o, nullptr, observer_);
+    ASSERT_FALSE(r.ok()) << bad.dump();
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(r.status().message().find("is not a path inside the target"), std::string::npos) << r.status().message();
+  }
+  EXPECT_EQ(ReadFile(tmp_ / "buiten.txt"), "niet van de mirror");
 }
 
 TEST_F(MirrorTreeTest, TitleChangeMovesTheFolderWithEverythingUsersKeepInIt) {
