@@ -63,11 +63,16 @@ MirrorDossier PlaceDossier(const Samenwerking& s, const MirrorPlanInput& in) {
 
 // True when the document the state remembers may still be shown: only then may a locally
 // edited copy of it survive as a conflict copy.
-bool StillAllowed(const std::string& document_id, const MirrorPlanInput& in) {
+// Whether a document may no longer show here for its confidentiality (label raised, withheld,
+// privilege lowered: then even a user's edit of it goes), rather than for a passing reason
+// (quarantined, object missing: an edit is kept as a copy). Unknown here: no chances taken.
+bool AboveCeiling(const std::string& document_id, const MirrorPlanInput& in) {
   for (const CatalogDocument& d : in.documents) {
-    if (d.document.document_id == document_id) return Placeable(d, in);
+    if (d.document.document_id == document_id) {
+      return d.state == DocumentState::kWithheld || !AllowedUnder(d.document.vertrouwelijkheid, in.ceiling);
+    }
   }
-  return false;
+  return true;
 }
 
 }  // namespace
@@ -102,7 +107,7 @@ MirrorPlan PlanMirror(const MirrorPlanInput& in) {
   for (const auto& [path, file] : in.state) {
     if (wanted.count(path) > 0 || in.untouched_documents.count(file.document_id) > 0) continue;
     plan.actions.push_back({MirrorAction::Kind::kRemove, path, file.document_id, file.sha256,
-                            file.size, !StillAllowed(file.document_id, in)});
+                            file.size, AboveCeiling(file.document_id, in)});
   }
   return plan;
 }

@@ -187,6 +187,25 @@ TEST_F(MirrorTreeTest, AMirrorOfOneDossierLeavesTheOthersFilesAlone) {
   EXPECT_EQ(ReadFile(theirs), "schets");
 }
 
+TEST_F(MirrorTreeTest, AnEditOfADocumentThatGoesIntoQuarantineIsKeptAsACopy) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  Edit(Dossier() / "brief.txt", "mijn wijziging");
+  // A new version failed its hash check: the document has no object for now. Not a ceiling
+  // matter, so the user's edit must survive.
+  Document d;
+  d.document_id = "d1";
+  d.samenwerking_id = "SAM-1";
+  d.bestands_naam = "brief.txt";
+  d.vertrouwelijkheid = Confidentiality::kRV;
+  d.vertrouwelijkheid_label = "RV";
+  d.document_hash = Sha256Hex("nieuwe versie");
+  ASSERT_TRUE(vault_->catalog().UpsertDocument(d, DocumentState::kQuarantined, "").ok());
+  MirrorReport r = Run();
+  EXPECT_EQ(r.conflicts, 1);
+  EXPECT_EQ(ReadFile(Dossier() / "brief (lokale wijziging 2026-05-28).txt"), "mijn wijziging");
+}
+
 TEST_F(MirrorTreeTest, ForeignFileAtTheDocumentPathIsKeptAsConflictCopy) {
   AddDoc("d1", "brief.txt", "hallo");
   WriteFile(Dossier() / "brief.txt", "van iemand anders");
