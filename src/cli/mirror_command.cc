@@ -42,10 +42,12 @@ class CliMirrorObserver : public MirrorObserver {
   }
   void OnConflict(const std::string& rel_path, const std::string& copy,
                   const std::string& reason) override {
-    nlohmann::json j = {{"type", "conflict"}, {"target", target_}, {"path", rel_path}, {"copy", copy}};
+    nlohmann::json j = {{"type", "conflict"}, {"target", target_}};
+    if (name_paths_) j["path"] = rel_path;  // rule 12: no names of an SV target in the logs
+    if (name_paths_) j["copy"] = copy;
     if (!reason.empty()) j["reason"] = reason;
     out_.Event(j);
-    out_.Warn("local edit kept as " + JoinPath(target_, copy) +
+    out_.Warn("local edit kept as " + (name_paths_ ? JoinPath(target_, copy) : "a conflict copy in " + target_) +
               (reason.empty() ? "" : ", not uploaded: " + reason) + "; the vault's version is restored");
   }
   void OnEditUploaded(const std::string& rel_path, const std::string& document_id,

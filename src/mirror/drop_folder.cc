@@ -98,9 +98,9 @@ class DropScanner {
              const std::string& name, const std::string& sidecar) {
     std::string rel = d.dir_name + "/" + kDropDir + "/" + name;
     SWF_ASSIGN_OR_RETURN(EntryStat st, drop.Lstat(name));
-    if (st.type == EntryStat::Type::kSymlink) return Refuse(dossier, drop, name, "", rel, "een symbolische koppeling wordt niet geüpload");
-    if (st.type == EntryStat::Type::kDirectory) return Refuse(dossier, drop, name, "", rel, "een map wordt niet geüpload; zet de bestanden er los in");
-    if (st.type != EntryStat::Type::kRegular) return Refuse(dossier, drop, name, "", rel, "geen gewoon bestand (FIFO, socket of apparaat)");
+    if (st.type == EntryStat::Type::kSymlink) return Refuse(dossier, drop, name, sidecar, rel, "een symbolische koppeling wordt niet geüpload");
+    if (st.type == EntryStat::Type::kDirectory) return Refuse(dossier, drop, name, sidecar, rel, "een map wordt niet geüpload; zet de bestanden er los in");
+    if (st.type != EntryStat::Type::kRegular) return Refuse(dossier, drop, name, sidecar, rel, "geen gewoon bestand (FIFO, socket of apparaat)");
     if (st.size > run_.options.max_upload_bytes) {
       return Refuse(dossier, drop, name, sidecar, rel, "te groot: " + std::to_string(st.size) + " bytes, grens " + std::to_string(run_.options.max_upload_bytes));
     }

@@ -174,6 +174,8 @@ TEST_F(MirrorUploadITest, SymlinkFifoAndOversizeAreRefusedIntoMislukt) {
   Prepare();
   WriteFile(dir_.path() / "geheim.txt", "niet uploaden");
   fs::create_symlink(dir_.path() / "geheim.txt", drop() / "koppeling.txt");
+  // Its sidecar goes along into _mislukt: left behind, it would go up as a document itself.
+  WriteFile(drop() / "koppeling.txt.json", R"({"documentOmschrijving":"Geheime notitie"})");
   ASSERT_EQ(::mkfifo((drop() / "pijp").c_str(), 0600), 0);
   WriteFile(drop() / "groot.bin", std::string(4096, 'g'));
   CliResult r = Mirror({"--max-upload-bytes", "1024"});
@@ -185,7 +187,11 @@ TEST_F(MirrorUploadITest, SymlinkFifoAndOversizeAreRefusedIntoMislukt) {
     EXPECT_FALSE(ReadFile(failed / (std::string(name) + ".reden.txt")).empty()) << name;
   }
   EXPECT_TRUE(fs::is_symlink(failed / "koppeling.txt"));
+  EXPECT_TRUE(fs::exists(failed / "koppeling.txt.json"));
+  EXPECT_FALSE(fs::exists(drop() / "koppeling.txt.json"));
   EXPECT_EQ(ReadFile(dir_.path() / "geheim.txt"), "niet uploaden");
+  EXPECT_EQ(RemoteDocuments(ids_[0]).size(), 2u);
+  EXPECT_EQ(Mirror().Summary()["uploaded"], 0);
   EXPECT_EQ(RemoteDocuments(ids_[0]).size(), 2u);
 }
 
