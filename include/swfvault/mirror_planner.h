@@ -14,6 +14,7 @@
 #ifndef SWFVAULT_MIRROR_PLANNER_H_
 #define SWFVAULT_MIRROR_PLANNER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -37,7 +38,14 @@ struct MirroredFile {
   std::string document_id;
   std::string sha256;
   uint64_t size = 0;
-  int64_t mtime_ns = 0;  // as observed right after publishing
+  int64_t mtime_ns = 0;  // as observed right after publishing; -1: intent, not yet confirmed
+  // An intent only: versions the mirror wrote at this path before, which the file may still
+  // hold when the run that meant to replace it stopped or died first. Never a local edit.
+  std::vector<std::string> earlier_sha256;
+
+  bool Wrote(const std::string& hash) const {
+    return hash == sha256 || std::find(earlier_sha256.begin(), earlier_sha256.end(), hash) != earlier_sha256.end();
+  }
 };
 
 // One document placed in the target.

@@ -50,7 +50,8 @@ MirrorState FromJson(const nlohmann::json& j) {
   MirrorState s;
   for (const auto& [path, f] : j.at("files").items()) {
     s.files[path] = {f.at("documentId").get<std::string>(), f.at("sha256").get<std::string>(),
-                     f.at("size").get<uint64_t>(), f.at("mtimeNs").get<int64_t>()};
+                     f.at("size").get<uint64_t>(), f.at("mtimeNs").get<int64_t>(),
+                     f.value("earlierSha256", std::vector<std::string>{})};
   }
   for (const auto& [path, d] : j.at("drops").items()) {
     s.drops[path] = {d.at("size").get<uint64_t>(), d.at("mtimeNs").get<int64_t>(),
@@ -107,6 +108,7 @@ Status SaveMirrorState(const TreeDir& root, const MirrorState& state) {
   for (const auto& [path, f] : state.files) {
     files[path] = {{"documentId", f.document_id}, {"sha256", f.sha256}, {"size", f.size},
                    {"mtimeNs", f.mtime_ns}};
+    if (!f.earlier_sha256.empty()) files[path]["earlierSha256"] = f.earlier_sha256;
   }
   for (const auto& [path, d] : state.drops) {
     drops[path] = {{"size", d.size}, {"mtimeNs", d.mtime_ns}, {"firstSeen", d.first_seen_unix}};

@@ -44,16 +44,17 @@ class ActionRunner {
       SWF_RETURN_IF_ERROR(dir.Remove(leaf));  // a planted symlink or FIFO: never write through it
       return Publish(dir, leaf, a);
     }
-    bool unchanged_since_written = UnchangedSinceWritten(*st, prev);
-    std::string hash;
-    if (!unchanged_since_written) {
+    bool ours = UnchangedSinceWritten(*st, prev);
+    if (ours && a.kind == MirrorAction::Kind::kKeep) return Record(a, *st, false);
+    if (!ours) {
       SWF_ASSIGN_OR_RETURN(Fd fd, dir.OpenRead(leaf));
-      SWF_ASSIGN_OR_RETURN(hash, HashFd(fd.get(), JoinPath(dir.path(), leaf)));
+      SWF_ASSIGN_OR_RETURN(std::string hash, HashFd(fd.get(), JoinPath(dir.path(), leaf)));
       if (hash == a.sha256) return Record(a, *st, false);
-      unchanged_since_written = prev != nullptr && hash == prev->sha256;
+      // A version the mirror wrote earlier (a run that meant to replace it stopped first) is
+      // replaced; anything else is the user's.
+      ours = prev != nullptr && prev->Wrote(hash);
     }
-    if (unchanged_since_written && a.kind == MirrorAction::Kind::kKeep) return Record(a, *st, false);
-    if (!unchanged_since_written) SWF_RETURN_IF_ERROR(SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev));
+    if (!ours) SWF_RETURN_IF_ERROR(SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev));
     return Publish(dir, leaf, a);
   }
 
@@ -65,7 +66,7 @@ class ActionRunner {
     if (!ours && !a.for_ceiling) {
       SWF_ASSIGN_OR_RETURN(Fd fd, dir.OpenRead(leaf));
       SWF_ASSIGN_OR_RETURN(std::string hash, HashFd(fd.get(), JoinPath(dir.path(), leaf)));
-      ours = prev != nullptr && hash == prev->sha256;
+      ours = prev != nullptr && prev->Wrote(hash);
     }
     if (!ours && !a.for_ceiling) return SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev);
     SWF_RETURN_IF_ERROR(dir.Remove(leaf));
@@ -87,7 +88,7 @@ class ActionRunner {
   }
 
   Status Record(const MirrorAction& a, const EntryStat& st, bool published) {
-    run_.state.files[a.rel_path] = {a.document_id, a.sha256, st.size, st.mtime_ns};
+    run_.state.files[a.rel_path] = {a.document_id, a.sha256, st.size, st.mtime_ns, {}};
     if (published) {
       ++run_.report.published;
       run_.observer.OnFile("published", a.rel_path, a.document_id);
@@ -213,7 +214,17 @@ Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
   // Record intent first: a crash after publishing but before the final save must not leave a
   // file the next run does not know about (it could never be removed for the ceiling).
   for (const MirrorAction& a : plan.actions) {
-    if (a.kind == MirrorAction::Kind::kPublish) run.state.files[a.rel_path] = {a.document_id, a.sha256, a.size, -1};
+    if (a.kind != MirrorAction::Kind::kPublish) continue;
+    MirroredFile intent{a.document_id, a.sha256, a.size, -1, {}};
+    if (auto it = previous.find(a.rel_path); it != previous.end()) {
+      // What the path may still hold if this run stops first: the last version written, and,
+      // when that was itself an unconfirmed intent, what it was to replace (at most three).
+      intent.earlier_sha256.push_back(it->second.sha256);
+      for (const std::string& e : it->second.earlier_sha256) {
+        if (intent.earlier_sha256.size() < 3 && !intent.Wrote(e)) intent.earlier_sha256.push_back(e);
+      }
+    }
+    run.state.files[a.rel_path] = std::move(intent);
   }
   if (plan.Count(MirrorAction::Kind::kPublish) > 0) SWF_RETURN_IF_ERROR(SaveMirrorState(run.root, run.state));
   ActionRunner runner(run, std::move(previous));

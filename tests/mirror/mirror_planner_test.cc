@@ -61,7 +61,7 @@ const std::string kDir = "SAM-1 - Dakkapel";
 std::vector<Case> Cases() {
   using C = Confidentiality;
   using S = DocumentState;
-  MirroredFile old_a{"d1", kShaA, 10, 5};
+  MirroredFile old_a{"d1", kShaA, 10, 5, {}};
   return {
       {"RvDocumentIsPublishedInRvTarget", Input(C::kRV, {Doc("d1", "a.pdf", C::kRV)}),
        {"publish:" + kDir + "/a.pdf"}},

@@ -465,6 +465,32 @@ TEST_F(MirrorTreeTest, HeldEditTheStateForgotBecomesAConflictCopy) {
 
 // Ctrl-C during a mirror: the file at hand is finished, then the run stops. What it leaves is a
 // consistent tree (no temp file, nothing half-written) and a state the next run finishes from.
+TEST_F(MirrorTreeTest, AfterAStopTheOldVersionsTheMirrorWroteAreNotTakenForLocalEdits) {
+  for (int i = 1; i <= 3; ++i) AddDoc("d" + std::to_string(i), "brief-" + std::to_string(i) + ".txt", "versie 1");
+  Run();
+  for (int i = 1; i <= 3; ++i) AddDoc("d" + std::to_string(i), "brief-" + std::to_string(i) + ".txt", "versie 2 van " + std::to_string(i));
+  StopFlag stop;
+  struct StopAfterFirst : RecordingObserver {
+    explicit StopAfterFirst(StopFlag& s) : stop(s) {}
+    void OnFile(std::string_view, const std::string&, const std::string&) override { stop.Request(); }
+    StopFlag& stop;
+  } observer(stop);
+  MirrorTree tree(vault_->store(), vault_->catalog(), clock_);
+  MirrorOptions o;
+  o.target_dir = target();
+  o.stop = &stop;
+  Result<MirrorReport> stopped = tree.Update(o, nullptr, observer);
+  ASSERT_TRUE(stopped.ok()) << stopped.status().ToString();
+  ASSERT_EQ(stopped->published, 1);  // two paths still hold version 1, which the mirror wrote
+  MirrorReport rest = Run(Confidentiality::kRV, /*upload_local_edits=*/true);
+  EXPECT_EQ(rest.conflicts, 0);
+  EXPECT_EQ(rest.published, 2);
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_EQ(ReadFile(Dossier() / ("brief-" + std::to_string(i) + ".txt")), "versie 2 van " + std::to_string(i));
+  }
+  EXPECT_FALSE(State().contains("edits") && !State()["edits"].empty()) << "old versions held as edits to upload";
+}
+
 TEST_F(MirrorTreeTest, AStopEndsTheRunBetweenTwoFilesAndTheNextRunFinishes) {
   for (int i = 1; i <= 5; ++i) AddDoc("d" + std::to_string(i), "brief-" + std::to_string(i) + ".txt", "inhoud " + std::to_string(i));
   StopFlag stop;
