@@ -60,6 +60,15 @@ Result<DropMetadata> ParseSidecar(const std::string& text, const std::string& na
   return m;
 }
 
+bool IsUtf8(const std::string& text) {
+  try {
+    (void)nlohmann::json(text).dump();  // the strict handler throws on invalid UTF-8
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
 class DropScanner {
  public:
   DropScanner(MirrorRun& run, OutboxUploader& uploader) : run_(run), uploader_(uploader) {}
@@ -97,6 +106,11 @@ class DropScanner {
   Status One(const MirrorDossier& d, const TreeDir& dossier, const TreeDir& drop,
              const std::string& name, const std::string& sidecar) {
     std::string rel = d.dir_name + "/" + kDropDir + "/" + name;
+    if (!IsUtf8(name)) {
+      // The state file and the server take UTF-8 names only: waiting would be for ever.
+      return Refuse(dossier, drop, name, sidecar, rel,
+                    "de naam is geen geldige UTF-8; zet het bestand opnieuw neer onder een andere naam");
+    }
     SWF_ASSIGN_OR_RETURN(EntryStat st, drop.Lstat(name));
     if (st.type == EntryStat::Type::kSymlink) return Refuse(dossier, drop, name, sidecar, rel, "een symbolische koppeling wordt niet geüpload");
     if (st.type == EntryStat::Type::kDirectory) return Refuse(dossier, drop, name, sidecar, rel, "een map wordt niet geüpload; zet de bestanden er los in");

@@ -195,6 +195,17 @@ TEST_F(MirrorUploadITest, SymlinkFifoAndOversizeAreRefusedIntoMislukt) {
   EXPECT_EQ(RemoteDocuments(ids_[0]).size(), 2u);
 }
 
+TEST_F(MirrorUploadITest, ADropWhoseNameIsNotUtf8IsRefusedNotLeftWaiting) {
+  Prepare();
+  const std::string latin1 = "caf\xE9.txt";  // written by a Latin-1 client
+  WriteFile(drop() / latin1, "koffie");
+  CliResult r = Mirror();
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.err;
+  EXPECT_EQ(r.Summary()["refused"], 1);
+  EXPECT_FALSE(fs::exists(drop() / latin1));
+  EXPECT_NE(ReadFile(dossier_ / "_mislukt" / (latin1 + ".reden.txt")).find("UTF-8"), std::string::npos);
+}
+
 TEST_F(MirrorUploadITest, BadSidecarIsRefusedWithItsReason) {
   Prepare();
   WriteFile(drop() / "a.txt", "a");
