@@ -372,9 +372,11 @@ CommandSpec MirrorCommand() {
                                     "next run finishes the work\neither way.\n\n") +
                         kExitCodesHelp);
             app->add_option("samenwerking", flags->ids, "samenwerkingIds to show (default: all)");
-            app->add_option("--to", flags->to, "target folder (default: the config's [[mirror]] targets)");
+            CLI::Option* to = app->add_option("--to", flags->to, "target folder (default: the config's [[mirror]] targets)");
+            // Configured targets carry their own max_level; a level given for them would be ignored.
             app->add_option("--max-level", flags->max_level, "highest confidentiality the target may hold: RV (default) or SV")
-                ->check(CLI::IsMember({"RV", "SV", "rv", "sv"}));
+                ->check(CLI::IsMember({"RV", "SV", "rv", "sv"}))
+                ->needs(to);
             app->add_option("--settle-seconds", flags->settle_seconds,
                             "a dropped file must be unchanged this long before it is uploaded (default 5)")
                 ->check(Between(int64_t{0}, int64_t{86400}));

@@ -130,8 +130,9 @@ class DropScanner {
       if (!parsed.ok()) return Refuse(dossier, drop, name, sidecar, rel, parsed.status().message());
       meta = *parsed;
     }
-    if (meta.level == "SV" && HasLimitedAccess(run_.catalog, d.samenwerking.samenwerking_id, run_.options.oin)) {
-      return Refuse(dossier, drop, name, sidecar, rel, "SV-document in een samenwerking waar wij BEPERKTE_TOEGANG hebben: de server weigert dit");
+    if (meta.level == "SV") {
+      SWF_ASSIGN_OR_RETURN(bool limited, HasLimitedAccess(run_.catalog, d.samenwerking.samenwerking_id, run_.options.oin));
+      if (limited) return Refuse(dossier, drop, name, sidecar, rel, "SV-document in een samenwerking waar wij BEPERKTE_TOEGANG hebben: de server weigert dit");
     }
     return Upload(d, dossier, drop, name, sidecar, rel, st, meta);
   }

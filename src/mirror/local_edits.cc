@@ -35,9 +35,9 @@ Result<HeldEdit> DescribeEdit(MirrorRun& run, const std::string& rel_path, const
   if (!AllowedUnder(d.vertrouwelijkheid, run.options.ceiling)) {
     return PermissionDenied("document " + d.document_id + " is now above this target's ceiling");
   }
-  if (d.vertrouwelijkheid != Confidentiality::kRV &&
-      HasLimitedAccess(run.catalog, d.samenwerking_id, run.options.oin)) {
-    return PermissionDenied("SV edit in a samenwerking where we have BEPERKTE_TOEGANG");
+  if (d.vertrouwelijkheid != Confidentiality::kRV) {
+    SWF_ASSIGN_OR_RETURN(bool limited, HasLimitedAccess(run.catalog, d.samenwerking_id, run.options.oin));
+    if (limited) return PermissionDenied("SV edit in a samenwerking where we have BEPERKTE_TOEGANG");
   }
   auto [stem, ext] = SplitExtension(rel_path.substr(FolderOf(rel_path).size()));
   HeldEdit edit;

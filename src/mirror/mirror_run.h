@@ -73,7 +73,8 @@ Result<std::string> RenameToFreeName(const TreeDir& from_dir, const std::string&
 std::string Today(Clock& clock);
 
 // True when `oin` takes part in the dossier with BEPERKTE_TOEGANG (it may not hold or send SV).
-bool HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin);
+// A catalog error is an error, never "not limited".
+Result<bool> HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin);
 
 // Renames the local edit `from` (in `dir`, which holds `rel_path`) to a free
 // "<stem of rel_path> (lokale wijziging <date>)<ext>" beside it, counts and reports it with

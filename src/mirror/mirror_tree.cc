@@ -116,7 +116,7 @@ Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& optio
       for (const CatalogDocument& d : docs) in.untouched_documents.insert(d.document.document_id);
       continue;
     }
-    bool limited = HasLimitedAccess(catalog, s.samenwerking_id, options.oin);
+    SWF_ASSIGN_OR_RETURN(bool limited, HasLimitedAccess(catalog, s.samenwerking_id, options.oin));
     for (CatalogDocument& d : docs) {
       // Privilege lowered to BEPERKTE_TOEGANG: we may no longer hold SV here (rule 12).
       if (limited && d.document.vertrouwelijkheid != Confidentiality::kRV) continue;
@@ -145,11 +145,10 @@ Status UploadEditsAndPlaceThem(MirrorRun& run, MirrorPlan* plan) {
 
 }  // namespace
 
-bool HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin) {
+Result<bool> HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin) {
   if (oin.empty()) return false;
-  Result<std::vector<Deelnemer>> list = catalog.ListDeelnemers(samenwerking_id);
-  if (!list.ok()) return false;
-  for (const Deelnemer& p : *list) {
+  SWF_ASSIGN_OR_RETURN(std::vector<Deelnemer> list, catalog.ListDeelnemers(samenwerking_id));
+  for (const Deelnemer& p : list) {
     if (p.oin == oin) return p.privilege == "BEPERKTE_TOEGANG";
   }
   return false;

@@ -62,7 +62,8 @@ TEST(CliTest, InstantsStatusesAndIdsWithFiltersAreCheckedBeforeAnythingIsSent) {
            {{"notificatie", "list", "--tot", "2026-13-45T99:00:00Z"}, "--tot: expected an ISO 8601 instant"},
            {{"notificatie", "delete", "--alle", "--tot", "yesterday"}, "--tot: expected an ISO 8601 instant"},
            {{"samenwerking", "list", "--status", "BOGUS"}, "--status: BOGUS not in"},
-           {{"notificatie", "delete", "N-1", "--sinds", "2026-01-01T00:00:00Z"}, "ID excludes --sinds"}}) {
+           {{"notificatie", "delete", "N-1", "--sinds", "2026-01-01T00:00:00Z"}, "ID excludes --sinds"},
+           {{"mirror", "--max-level", "SV"}, "--max-level requires --to"}}) {
     CliRun r = Cli(c.args);
     EXPECT_EQ(r.code, kExitUsage) << c.args[2];
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
