@@ -81,6 +81,12 @@ class XmlScanner {
         digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string_view::npos) {
       return Fail("unknown entity '&" + std::string(ref) + ";'");
     }
+    // XML 1.0's Char production: what a reference may name.
+    if (digits.size() > 8) return Fail("character reference '&" + std::string(ref) + ";' out of range");
+    const unsigned long c = std::stoul(std::string(digits), nullptr, hex ? 16 : 10);
+    const bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+                         (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+    if (!allowed) return Fail("character reference '&" + std::string(ref) + ";' names no XML character");
     return Status::Ok();
   }
 
@@ -94,7 +100,13 @@ class XmlScanner {
   Status Markup() {
     std::string_view rest = x_.substr(pos_);
     if (rest.starts_with("<!--")) return Skip("-->", "comment");
-    if (rest.starts_with("<?")) return Skip("?>", "processing instruction");
+    if (rest.starts_with("<?")) {
+      // "<?xml" is the declaration, allowed only as the very first thing in the document.
+      const bool named_xml = rest.size() > 5 && (rest.substr(2, 3) == "xml" || rest.substr(2, 3) == "XML") &&
+                             (rest[5] == ' ' || rest[5] == '?' || rest[5] == '\t' || rest[5] == '\n' || rest[5] == '\r');
+      if (named_xml && pos_ != 0) return Fail("XML declaration not at the start");
+      return Skip("?>", "processing instruction");
+    }
     if (rest.starts_with("<![CDATA[")) {
       if (stack_.empty()) return Fail("CDATA outside the root element");
       return Skip("]]>", "CDATA section");

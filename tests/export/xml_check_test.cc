@@ -22,7 +22,9 @@ TEST(XmlCheckTest, RejectsBrokenDocuments) {
   const char* bad[] = {"<a>",           "<a></b>",          "<a/><b/>",      "text<a/>",
                        "<a>&nbsp;</a>", "<a x=1/>",         "<a x='1' x='2'/>", "<!DOCTYPE a><a/>",
                        "<a><</a>",      "<a>\x01</a>",      "<a>\xC3</a>",   "",
-                       "<a x='<'/>",    "<a>]]></a>",       "</a>",          "<1a/>"};
+                       "<a x='<'/>",    "<a>]]></a>",       "</a>",          "<1a/>",
+                       "<a>&#0;</a>",   "<a>&#xD800;</a>",  "<a>&#xFFFE;</a>", "<a>&#x110000;</a>",
+                       "<a>&#99999999999;</a>", "<a/><?xml version=\"1.0\"?>"};
   for (const char* x : bad) {
     Status s = CheckXmlWellFormed(x);
     EXPECT_EQ(s.code(), StatusCode::kCorruption) << "accepted: " << x;
