@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <limits>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/mirror_hook.h"
@@ -200,6 +202,17 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
     targets = config->mirrors;
   }
   if (targets.empty()) return Fail(ctx, InvalidArgument("no mirror target: give --to DIR or add [[mirror]] to the config"));
+  // Two targets on one folder would fight (one's ceiling removing what the other places).
+  std::set<std::string> folders;
+  for (const MirrorTarget& t : targets) {
+    std::error_code ec;
+    std::string folder = std::filesystem::weakly_canonical(t.path, ec).string();
+    if (ec) folder = t.path;
+    while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+    if (!folders.insert(folder).second) {
+      return Fail(ctx, InvalidArgument("two [[mirror]] targets share the folder " + t.path));
+    }
+  }
   Result<std::string> dir = ctx.VaultDir();
   if (!dir.ok()) return Fail(ctx, dir.status());
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);

@@ -267,6 +267,16 @@ TEST(CliTest, ConfigShowsTheProfileThatProfileOrOinSelectsAsACommandWouldUseIt) 
   EXPECT_NE(bad_oin.err.find("123"), std::string::npos) << bad_oin.err;
 }
 
+TEST(CliTest, TwoMirrorTargetsOnOneFolderAreRefused) {
+  testing::TempDir dir;
+  std::string share = (dir / "share").string();
+  testing::WriteFile(dir / "c.toml", "[[mirror]]\npath = \"" + share + "\"\nmax_level = \"RV\"\n"
+                                     "[[mirror]]\npath = \"" + share + "/\"\nmax_level = \"SV\"\n");
+  CliRun r = Cli({"--config", (dir / "c.toml").string(), "mirror"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_NE(r.err.find("share the folder"), std::string::npos) << r.err;
+}
+
 TEST(CliTest, ExitCodesAreDistinctPerFailureKind) {
   EXPECT_EQ(ExitCodeFor(Unavailable("503")), kExitRetryable);
   EXPECT_EQ(ExitCodeFor(Unauthenticated("tls")), kExitAuth);
