@@ -64,6 +64,7 @@ class FaultyFileSystem : public FileSystem {
   Result<FileStat> Stat(const std::string& path) override;
   Result<std::vector<std::string>> ListDir(const std::string& dir) override;
   Status RemoveFile(const std::string& path) override;
+  Status RemoveEmptyDir(const std::string& path) override;
   Status CreateDirs(const std::string& dir) override;
   Status MakeReadOnly(const std::string& path) override;
   Result<uint64_t> FreeSpace(const std::string& path) override;

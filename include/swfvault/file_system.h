@@ -120,6 +120,8 @@ class FileSystem {
   // Names (not paths) of the entries of `dir`, without "." and "..", unsorted.
   virtual Result<std::vector<std::string>> ListDir(const std::string& dir) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;
+  // Removes an empty directory.
+  virtual Status RemoveEmptyDir(const std::string& path) = 0;
   // Creates `dir` and missing parents with mode 0700; ok when it already exists.
   virtual Status CreateDirs(const std::string& dir) = 0;
   // chmod 0400.
@@ -159,6 +161,7 @@ class PosixFileSystem : public FileSystem {
   Result<FileStat> Stat(const std::string& path) override;
   Result<std::vector<std::string>> ListDir(const std::string& dir) override;
   Status RemoveFile(const std::string& path) override;
+  Status RemoveEmptyDir(const std::string& path) override;
   Status CreateDirs(const std::string& dir) override;
   Status MakeReadOnly(const std::string& path) override;
   Result<uint64_t> FreeSpace(const std::string& path) override;

@@ -132,6 +132,11 @@ Status FaultyFileSystem::RemoveFile(const std::string& path) {
   return base_->RemoveFile(path);
 }
 
+Status FaultyFileSystem::RemoveEmptyDir(const std::string& path) {
+  SWF_RETURN_IF_ERROR(Check(FsOp::kRemove, "remove directory " + path));
+  return base_->RemoveEmptyDir(path);
+}
+
 Status FaultyFileSystem::CreateDirs(const std::string& dir) {
   SWF_RETURN_IF_ERROR(Check(FsOp::kCreateDirs, "mkdir " + dir));
   return base_->CreateDirs(dir);

@@ -353,6 +353,11 @@ Status PosixFileSystem::RemoveFile(const std::string& path) {
   return Status::Ok();
 }
 
+Status PosixFileSystem::RemoveEmptyDir(const std::string& path) {
+  if (::rmdir(path.c_str()) != 0) return Errno("remove directory", path);
+  return Status::Ok();
+}
+
 Status PosixFileSystem::CreateDirs(const std::string& dir) {
   if (dir.empty() || dir == "/" || dir == ".") return Status::Ok();
   struct stat sb;

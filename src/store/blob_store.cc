@@ -249,7 +249,11 @@ Status BlobStore::EnsureShardDir(std::string_view sha256) {
   if (st.ok()) return Status::Ok();
   if (st.status().code() != StatusCode::kNotFound) return st.status();
   SWF_RETURN_IF_ERROR(fs_->CreateDirs(shard));
-  return fs_->SyncDir(objects_dir());
+  Status synced = fs_->SyncDir(objects_dir());
+  // Not known to be on disk: take it away again, so the next commit into it creates and syncs
+  // it anew rather than finding it and taking it for durable (rule 4: never re-sync).
+  if (!synced.ok()) (void)fs_->RemoveEmptyDir(shard);
+  return synced;
 }
 
 std::vector<Result<CommitResult>> BlobStore::CommitGroup(const std::vector<PendingCommit>& items,

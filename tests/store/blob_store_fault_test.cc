@@ -87,6 +87,19 @@ TEST_F(BlobStoreFaultTest, ObjectDirectoryFsyncFailureUnpublishes) {
   EXPECT_TRUE(FilesUnder(Vault()).empty());
 }
 
+TEST_F(BlobStoreFaultTest, AShardWhoseParentFsyncFailedIsSyncedAgainByTheNextCommit) {
+  // Call 1 syncs objects/ after creating the shard: it fails, so the shard's entry is not
+  // known to be on disk. The next commit into that shard must not take it for durable.
+  fs_.FailNth(FsOp::kSyncDir, 1, EIO);
+  std::string data = Content(5000);
+  EXPECT_EQ(Put(data).status().code(), StatusCode::kIoError);
+  const std::filesystem::path shard = Vault() / "objects" / Sha256Hex(data).substr(0, 2);
+  EXPECT_FALSE(std::filesystem::exists(shard)) << "the unsynced shard stayed";
+  int before = fs_.Count(FsOp::kSyncDir);
+  ASSERT_TRUE(Put(data).ok());
+  EXPECT_EQ(fs_.Count(FsOp::kSyncDir) - before, 2) << "objects/ and the shard, each once";
+}
+
 // Fails every step of the protocol in turn (first, second and third call of each kind,
 // once and sticky): whatever happens, a visible object is complete and no temp remains.
 TEST_F(BlobStoreFaultTest, FaultAtEveryStepNeverLeavesAHalfObjectOrATemp) {
