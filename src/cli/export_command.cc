@@ -343,7 +343,10 @@ int RunExport(CommandContext& ctx, const ExportFlags& flags) {
   Result<ExportSummary> summary = exporter.Export(snapshot, plan->options, flags.output);
   if (!summary.ok()) return Fail(ctx, summary.status());  // the exporter names the dossier
   Result<std::string> sha = FileSha256(RealFileSystem(), flags.output);
-  if (!sha.ok()) return Fail(ctx, sha.status());
+  if (!sha.ok()) {
+    return Fail(ctx, sha.status().WithContext("the archive was written to " + flags.output +
+                                              " but could not be read back for its checksum"));
+  }
   ReportExport(ctx, flags, *summary, *ceiling, docs->left_out, *sha);
   return kExitOk;
 }

@@ -197,7 +197,13 @@ Result<ExportSummary> ArchiveExporter::Export(const DossierSnapshot& snapshot, c
     SWF_RETURN_IF_ERROR(temp.file->Sync());
     SWF_RETURN_IF_ERROR(temp.file->Close());
     SWF_RETURN_IF_ERROR(fs_.Rename(temp.path, output_path));
-    return fs_.SyncDir(dir);
+    Status synced = fs_.SyncDir(dir);
+    if (!synced.ok()) {
+      // Too late to leave FILE untouched: say what is true.
+      return synced.WithContext(output_path + " is the new archive, but its directory could not be synced, so it "
+                                "may not survive a crash");
+    }
+    return Status::Ok();
   }();
   if (!s.ok()) {
     temp.file.reset();

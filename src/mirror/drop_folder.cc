@@ -74,6 +74,7 @@ class DropScanner {
   DropScanner(MirrorRun& run, OutboxUploader& uploader) : run_(run), uploader_(uploader) {}
 
   Status Scan(const MirrorDossier& d) {
+    scanned_.insert(d.dir_name);
     SWF_ASSIGN_OR_RETURN(TreeDir dossier, run_.root.OpenSub(d.dir_name, true));
     SWF_ASSIGN_OR_RETURN(TreeDir drop, dossier.OpenSub(kDropDir, true));
     SWF_ASSIGN_OR_RETURN(std::vector<std::string> names, drop.List());
@@ -95,10 +96,12 @@ class DropScanner {
     return Status::Ok();
   }
 
-  // Sightings of files that are gone are dropped.
+  // Sightings of files that are gone are dropped; those in dossiers this run did not look at
+  // (`mirror SAM-ID` names others) are kept, or their settle time would start over.
   void ForgetVanished() {
     for (auto it = run_.state.drops.begin(); it != run_.state.drops.end();) {
-      it = seen_.count(it->first) > 0 ? std::next(it) : run_.state.drops.erase(it);
+      const bool looked = scanned_.count(it->first.substr(0, it->first.find('/'))) > 0;
+      it = !looked || seen_.count(it->first) > 0 ? std::next(it) : run_.state.drops.erase(it);
     }
   }
 
@@ -206,6 +209,7 @@ class DropScanner {
   MirrorRun& run_;
   OutboxUploader& uploader_;
   std::set<std::string> seen_;
+  std::set<std::string> scanned_;  // dossier folders whose drop folder this run listed
 };
 
 bool ActsIn(MirrorRun& run, const Samenwerking& s) {

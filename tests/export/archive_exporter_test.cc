@@ -193,6 +193,21 @@ TEST(ArchiveExporterErrorsTest, FailedWriteLeavesThePreviousArchiveUntouched) {
   }
 }
 
+TEST(ArchiveExporterErrorsTest, AFailedDirectorySyncAfterTheRenameSaysTheArchiveWasReplaced) {
+  TempDir dir;
+  FakeBlobSource blobs;
+  const std::string out = (dir / "out.tar").string();
+  WriteFile(out, "previous archive");
+  PosixFileSystem posix;
+  FaultyFileSystem faulty(&posix);
+  faulty.FailNth(FsOp::kSyncDir, 1, EIO);
+  ArchiveExporter exporter(faulty, blobs);
+  auto r = exporter.Export(MakeSnapshot(blobs), DefaultOptions(), out);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("is the new archive"), std::string::npos) << r.status().message();
+  EXPECT_NE(ReadFile(out), "previous archive");  // what the message says is what happened
+}
+
 TEST(ArchiveExporterErrorsTest, AStoppedReadEndsTheExportAndLeavesNoFile) {
   // The CLI's source fails its reads with kCancelled once Ctrl-C was pressed.
   class StopsAtSecondOpen : public BlobSource {

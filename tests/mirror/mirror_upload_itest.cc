@@ -170,6 +170,26 @@ TEST_F(MirrorUploadITest, UnstableFileWaitsForTheSettlePeriod) {
   EXPECT_TRUE(fs::exists(drop() / "bezig.txt"));
 }
 
+TEST_F(MirrorUploadITest, AMirrorOfAnotherDossierKeepsThisDropsSettleTime) {
+  ids_ = Generate({{"dossiers", 2}, {"documentsPerDossier", 1}, {"seed", 32}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  ASSERT_EQ(Mirror().exit_code, kExitOk);
+  dossier_ = FindDossier(target());
+  ASSERT_FALSE(dossier_.empty());
+  WriteFile(drop() / "bezig.txt", "nog niet klaar");
+  ASSERT_EQ(Swf({"mirror", "--to", target(), "--settle-seconds", "3600", "--json"}).exit_code, kExitOk);
+  auto sighting = [&] {
+    nlohmann::json state = nlohmann::json::parse(ReadFile(fs::path(target()) / ".swfvault-mirror.json"));
+    return state["drops"].value(dossier_.filename().string() + "/_uploaden/bezig.txt", nlohmann::json());
+  };
+  const nlohmann::json first = sighting();
+  ASSERT_FALSE(first.is_null());
+  // A run for the other dossier only: this drop's first sighting (and so its settle time) stays.
+  ASSERT_EQ(Swf({"mirror", "--to", target(), "--settle-seconds", "3600", "--json", ids_[1]}).exit_code, kExitOk);
+  EXPECT_EQ(sighting(), first);
+}
+
 TEST_F(MirrorUploadITest, SymlinkFifoAndOversizeAreRefusedIntoMislukt) {
   Prepare();
   WriteFile(dir_.path() / "geheim.txt", "niet uploaden");
