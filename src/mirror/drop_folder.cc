@@ -1,6 +1,5 @@
 // Drop folders: `<dossier>/_uploaden/<file>` (+ optional `<file>.json` sidecar) is uploaded
 // once stable; what cannot be uploaded moves to `_mislukt/` with a reason.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -156,8 +155,7 @@ class DropScanner {
     UploadRequest req;
     SWF_ASSIGN_OR_RETURN(Fd fd, OpenForUpload(drop, name, JoinPath(run_.root.path(), rel), &req));
     if (req.size != seen.size) return Status::Ok();  // still growing
-    struct stat sent {};
-    if (::fstat(fd.get(), &sent) != 0) return ErrnoStatus(errno, JoinPath(run_.root.path(), rel));
+    SWF_ASSIGN_OR_RETURN(EntryStat sent, fd.Stat());
     req.samenwerking_id = d.samenwerking.samenwerking_id;
     req.filename = name;
     req.level = meta.level;
@@ -174,9 +172,8 @@ class DropScanner {
     // Only the file that was sent leaves the folder: a version saved over it meanwhile (a new
     // file renamed onto the name, or the same file written again) stays for the next run.
     Result<EntryStat> now = drop.Lstat(name);
-    const bool same = now.ok() && now->device == sent.st_dev && now->inode == sent.st_ino &&
-                      now->size == static_cast<uint64_t>(sent.st_size) &&
-                      now->mtime_ns == static_cast<int64_t>(sent.st_mtim.tv_sec) * 1000000000 + sent.st_mtim.tv_nsec;
+    const bool same = now.ok() && now->device == sent.device && now->inode == sent.inode &&
+                      now->size == sent.size && now->mtime_ns == sent.mtime_ns;
     if (same) {
       SWF_RETURN_IF_ERROR(drop.Remove(name));
       if (!sidecar.empty()) SWF_RETURN_IF_ERROR(drop.Remove(sidecar));

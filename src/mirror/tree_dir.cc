@@ -101,6 +101,12 @@ Result<TreeDir> TreeDir::OpenSub(const std::string& name, bool create) const {
   return TreeDir(Fd(fd), full);
 }
 
+Result<EntryStat> Fd::Stat() const {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return ErrnoStatus(errno, "fstat");
+  return FromStat(st);
+}
+
 Result<EntryStat> TreeDir::Lstat(const std::string& name) const {
   struct stat st;
   if (::fstatat(fd_.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {

@@ -34,6 +34,8 @@ class Fd {
   Fd& operator=(Fd&& o) noexcept;
   ~Fd();
   int get() const { return fd_; }
+  // fstat of the open file, as Lstat reports an entry.
+  Result<EntryStat> Stat() const;
 
  private:
   int fd_ = -1;

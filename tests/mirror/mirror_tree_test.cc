@@ -69,10 +69,10 @@ class MirrorTreeTest : public ::testing::Test {
 
   void AddDoc(const std::string& id, const std::string& name, const std::string& content,
               Confidentiality level = Confidentiality::kRV,
-              DocumentState state = DocumentState::kPresent) {
+              DocumentState state = DocumentState::kPresent, const std::string& samenwerking_id = "SAM-1") {
     Document d;
     d.document_id = id;
-    d.samenwerking_id = "SAM-1";
+    d.samenwerking_id = samenwerking_id;
     d.bestands_naam = name;
     d.vertrouwelijkheid = level;
     d.vertrouwelijkheid_label = std::string(ConfidentialityName(level));
@@ -160,14 +160,7 @@ TEST_F(MirrorTreeTest, AMirrorOfOneDossierLeavesTheOthersFilesAlone) {
   other.samenwerking_id = "SAM-2";
   other.titel = "Uitbouw";
   ASSERT_TRUE(vault_->catalog().UpsertSamenwerking(other).ok());
-  Document d;
-  d.document_id = "d2";
-  d.samenwerking_id = "SAM-2";
-  d.bestands_naam = "tekening.txt";
-  d.vertrouwelijkheid = Confidentiality::kRV;
-  d.vertrouwelijkheid_label = "RV";
-  d.document_hash = Sha256Hex("schets");
-  ASSERT_TRUE(vault_->catalog().UpsertDocument(d, DocumentState::kPresent, Put("schets")).ok());
+  AddDoc("d2", "tekening.txt", "schets", Confidentiality::kRV, DocumentState::kPresent, "SAM-2");
   EXPECT_EQ(Run().published, 2);
   const fs::path theirs = tmp_ / "share" / "SAM-2 - Uitbouw" / "tekening.txt";
   Edit(theirs, "mijn aanpassing");  // a user's edit in the dossier this run does not name

@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 
 class MirrorUploadITest : public SyncFixture {
  protected:
-  void Prepare() {
-    ids_ = Generate({{"dossiers", 1}, {"documentsPerDossier", 2}, {"seed", 31}});
+  void Prepare(int dossiers = 1, int documents = 2, int seed = 31) {
+    ids_ = Generate({{"dossiers", dossiers}, {"documentsPerDossier", documents}, {"seed", seed}});
     ASSERT_EQ(Swf({"init"}).exit_code, 0);
     ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
     ASSERT_EQ(Mirror().exit_code, kExitOk);
@@ -171,12 +171,7 @@ TEST_F(MirrorUploadITest, UnstableFileWaitsForTheSettlePeriod) {
 }
 
 TEST_F(MirrorUploadITest, AMirrorOfAnotherDossierKeepsThisDropsSettleTime) {
-  ids_ = Generate({{"dossiers", 2}, {"documentsPerDossier", 1}, {"seed", 32}});
-  ASSERT_EQ(Swf({"init"}).exit_code, 0);
-  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
-  ASSERT_EQ(Mirror().exit_code, kExitOk);
-  dossier_ = FindDossier(target());
-  ASSERT_FALSE(dossier_.empty());
+  Prepare(/*dossiers=*/2, /*documents=*/1, /*seed=*/32);
   WriteFile(drop() / "bezig.txt", "nog niet klaar");
   ASSERT_EQ(Swf({"mirror", "--to", target(), "--settle-seconds", "3600", "--json"}).exit_code, kExitOk);
   auto sighting = [&] {
