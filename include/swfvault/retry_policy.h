@@ -52,6 +52,11 @@ class RetryPolicy {
   // failure goes back to the caller, who can look first (rule 8's reconciliation).
   static bool MayRepeat(const HttpRequest& request, const Status& failure);
 
+  // False when `failure` shows the server did not act on the request (408: it gave up waiting
+  // for it; 429 and 503: refused before doing anything); true otherwise (a timeout, a reset, a
+  // 500/502/504: the work may have been done and only the answer lost).
+  static bool MayHaveActed(const Status& failure);
+
   // `attempts` = tries made so far (>= 1), `elapsed_seconds` = time spent on the item so far.
   RetryDecision Decide(const Status& failure, int attempts, double elapsed_seconds) const;
 
@@ -103,9 +108,11 @@ class StoppableSleeper : public Sleeper {
 
 // A Transport that retries what RetryPolicy allows. Send() retries a request only while it
 // can be replayed: no BodySource (in-memory and file-backed multipart bodies are fine) and no
-// byte yet delivered to its on_body sink. RunBatch() retries failed, replayable items in
-// rounds, waiting the longest delay wanted by any of them. Does not own `inner` or `sleeper`.
-// Same thread-safety as `inner`.
+// byte yet delivered to its on_body sink. A DELETE repeated after a failure that may have
+// acted (RetryPolicy::MayHaveActed) and then answered 404/410 succeeds with a 204: the first
+// attempt removed what it named, and only its answer was lost. RunBatch() retries failed,
+// replayable items in rounds, waiting the longest delay wanted by any of them. Does not own
+// `inner` or `sleeper`. Same thread-safety as `inner`.
 class RetryingTransport : public Transport {
  public:
   RetryingTransport(Transport& inner, RetryPolicy policy, Sleeper& sleeper)

@@ -67,14 +67,7 @@ bool RetryPolicy::IsRetryable(const Status& status) {
 bool RetryPolicy::MayRepeat(const HttpRequest& request, const Status& failure) {
   if (request.body_source) return false;  // a streamed body cannot be replayed
   if (request.method != "POST" && request.method != "PATCH") return true;
-  switch (failure.http_status()) {
-    case 408:  // the server gave up waiting for the request
-    case 429:  // refused before doing anything
-    case 503:
-      return true;
-    default:
-      return false;
-  }
+  return !MayHaveActed(failure);
 }
 
 RetryDecision RetryPolicy::Decide(const Status& failure, int attempts, double elapsed_seconds) const {
@@ -111,12 +104,32 @@ void StoppableSleeper::SleepFor(double seconds) {
   }
 }
 
+bool RetryPolicy::MayHaveActed(const Status& failure) {
+  switch (failure.http_status()) {
+    case 408:
+    case 429:
+    case 503:
+      return false;
+    default:
+      return true;
+  }
+}
+
 Result<HttpResponse> RetryingTransport::Send(HttpRequest request) {
   double start = sleeper_.NowSeconds();
+  bool may_have_acted = false;  // an earlier attempt failed in a way that leaves it open
   for (int attempt = 1;; ++attempt) {
     auto delivered = std::make_shared<bool>(false);
     Result<HttpResponse> result = inner_.Send(Replayable(request, delivered));
+    if (!result.ok() && result.status().code() == StatusCode::kNotFound && may_have_acted &&
+        request.method == "DELETE") {
+      // The earlier DELETE did its work and its answer was lost: what was asked for is done.
+      HttpResponse done;
+      done.status = 204;
+      return done;
+    }
     if (result.ok() || *delivered || !RetryPolicy::MayRepeat(request, result.status())) return result;
+    may_have_acted = may_have_acted || RetryPolicy::MayHaveActed(result.status());
     RetryDecision d = policy_.Decide(result.status(), attempt, sleeper_.NowSeconds() - start);
     if (!d.retry) return result;
     sleeper_.SleepFor(d.delay_seconds);

@@ -188,6 +188,16 @@ Result<Caller> SwfApi::Authenticate(const httplib::Request& req) {
   return c;
 }
 
+void SwfApi::LoseAnswerIfAsked(const httplib::Request& req, httplib::Response& res) {
+  std::optional<Fault> lost = faults_->Take({FaultKind::kLostAnswer}, req.path, "");
+  if (!lost) return;
+  // Done, but the answer is an error: what a gateway sends when its backend did the work and
+  // then timed out or broke off.
+  res.body.clear();
+  res.headers.erase("Location");
+  WriteProblem(req, res, Status(StatusCode::kUnavailable, "answer lost (injected)").set_http_status(lost->status));
+}
+
 void SwfApi::Route(httplib::Server& s, const std::string& method, const std::string& pattern,
                    Handler handler, Lock lock) {
   std::string re = "(?:" + EscapeRegex(options_.prefix) + ")?" + pattern;
@@ -209,6 +219,8 @@ void SwfApi::Route(httplib::Server& s, const std::string& method, const std::str
       state_->Rollback();
       res.headers.erase("Location");
       WriteProblem(req, res, s);
+    } else if (req.method != "GET") {
+      LoseAnswerIfAsked(req, res);
     }
   };
   if (method == "GET") s.Get(re, fn);

@@ -278,11 +278,8 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
     } else if (std::optional<Fault> slow = faults_->Take({FaultKind::kSlowAnswer}, req.path, "")) {
       // Stored, not yet confirmed: a client that gives up now leaves a document it never hears of.
       std::this_thread::sleep_for(std::chrono::milliseconds(slow->ms));
-    } else if (std::optional<Fault> lost = faults_->Take({FaultKind::kLostAnswer}, req.path, "")) {
-      // Stored, but the answer is an error: what a gateway sends when its backend did the work
-      // and then timed out or broke off.
-      res.body.clear();
-      WriteProblem(req, res, Status(StatusCode::kUnavailable, "answer lost (injected)").set_http_status(lost->status));
+    } else {
+      LoseAnswerIfAsked(req, res);
     }
   });
 }

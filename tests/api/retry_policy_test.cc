@@ -219,6 +219,35 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(info.param.method) + "_" + std::to_string(info.param.http_status);
     });
 
+// A DELETE whose answer was lost is repeated; the repeat's 404 means the first one did it.
+TEST(RetryingTransportTest, ADeleteRepeatedAfterALostAnswerThatFindsNothingSucceeded) {
+  FakeTransport inner;
+  inner.Enqueue(FakeResponse{502, {}, "", Status::Ok()});
+  inner.Enqueue(FakeResponse{404, {}, "", Status::Ok()});
+  FakeSleeper sleeper;
+  RetryingTransport transport(inner, FixedJitter(0.5), sleeper);
+  auto r = transport.Send(HttpRequest{.method = "DELETE", .url = "https://h/documenten/D-1"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 204);
+  EXPECT_EQ(inner.requests.size(), 2u);
+}
+
+TEST(RetryingTransportTest, A404IsStillAFailureWhenNoEarlierAttemptMayHaveActed) {
+  struct Case {
+    const char* method;
+    int first;  // 0: no earlier failure
+  };
+  for (Case c : {Case{"DELETE", 0}, Case{"DELETE", 503}, Case{"DELETE", 429}, Case{"GET", 502}}) {
+    FakeTransport inner;
+    if (c.first != 0) inner.Enqueue(FakeResponse{c.first, {}, "", Status::Ok()});
+    inner.Enqueue(FakeResponse{404, {}, "", Status::Ok()});
+    FakeSleeper sleeper;
+    RetryingTransport transport(inner, FixedJitter(0.5), sleeper);
+    auto r = transport.Send(HttpRequest{.method = c.method, .url = "https://h/documenten/D-1"});
+    EXPECT_EQ(r.status().code(), StatusCode::kNotFound) << c.method << " after " << c.first;
+  }
+}
+
 TEST(RetryingTransportTest, BatchDoesNotRepeatAPostWhoseAnswerWasLost) {
   FakeTransport inner;
   inner.Enqueue(FakeResponse{502, {}, "", Status::Ok()});

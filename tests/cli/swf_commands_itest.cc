@@ -245,6 +245,20 @@ TEST_F(SwfCommandsITest, AddShowLabelDelete) {
   EXPECT_EQ(Swf({"document", "show", id}).exit_code, kExitNotFound);
 }
 
+TEST_F(SwfCommandsITest, ADeleteWhoseAnswerWasLostIsReportedDone) {
+  std::string sam = Start();
+  std::string id = Upload(sam, "weg.txt", "wordt verwijderd", "RV");
+  ASSERT_FALSE(id.empty());
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "lostAnswer"}, {"status", 504}, {"route", "/documenten/" + id + "$"}}}}});
+  CliResult del = Json({"document", "delete", id});
+  EXPECT_EQ(del.exit_code, 0) << del.err;
+  nlohmann::json stats = emulator_->Admin("GET", "/_emulator/stats")["requests"]["/documenten/{id}"];
+  EXPECT_EQ(stats["504"], 1) << stats.dump();  // the first DELETE did the work,
+  EXPECT_EQ(stats["404"], 1) << stats.dump();  // the repeat found it gone
+  EXPECT_EQ(Swf({"document", "show", id}).exit_code, kExitNotFound);
+}
+
 TEST_F(SwfCommandsITest, LabelWithoutChangeIsUsageError) {
   std::string sam = Start();
   std::string id = Upload(sam, "a.txt", "a", "RV");
