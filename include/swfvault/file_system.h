@@ -12,6 +12,7 @@
 #ifndef SWFVAULT_FILE_SYSTEM_H_
 #define SWFVAULT_FILE_SYSTEM_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -156,7 +157,8 @@ class PosixFileSystem : public FileSystem {
   // over many shard directories would otherwise wait for one flush per shard.
   Status SyncDirs(const std::vector<std::string>& dirs) override;
   // Likewise four or more files on one filesystem: one syncfs(2), called on the file opened
-  // first, so that it reports every writeback error since any of them was opened.
+  // first, so that it reports every writeback error since any of them was opened. Files
+  // opened with OpenForAppend hold data from before that and get an fsync each.
   Status SyncFiles(const std::vector<WritableFile*>& files) override;
   Result<FileStat> Stat(const std::string& path) override;
   Result<std::vector<std::string>> ListDir(const std::string& dir) override;
@@ -169,12 +171,17 @@ class PosixFileSystem : public FileSystem {
 
   // Waits until every writeback hint handed over so far has been run or dropped (tests).
   void WaitForWriteback();
+  // How SyncFiles has synced so far: syncfs calls, and appended files synced one by one.
+  uint64_t syncfs_calls() const { return syncfs_calls_.load(std::memory_order_relaxed); }
+  uint64_t files_synced_alone() const { return synced_alone_.load(std::memory_order_relaxed); }
 
  private:
   // StartWriteback runs on a thread of its own (see posix_file_system.cc): sync_file_range
   // does block allocation and submits the I/O in the calling thread, and on a busy disk it
   // waits there, which stalled the downloads that called it.
   std::shared_ptr<WritebackPacer> pacer_;
+  std::atomic<uint64_t> syncfs_calls_{0};
+  std::atomic<uint64_t> synced_alone_{0};
 };
 
 // Joins two path parts with exactly one '/'.

@@ -138,10 +138,12 @@ class PosixReadableFile : public ReadableFile {
 
 class PosixWritableFile : public WritableFile {
  public:
-  PosixWritableFile(int fd, std::string path, std::shared_ptr<WritebackPacer> pacer)
+  PosixWritableFile(int fd, std::string path, std::shared_ptr<WritebackPacer> pacer,
+                    bool continues_earlier_writes = false)
       : fd_(fd),
         path_(std::move(path)),
         opened_(next_opened_.fetch_add(1)),
+        continues_earlier_writes_(continues_earlier_writes),
         pacer_(std::move(pacer)) {}
   ~PosixWritableFile() override {
     if (fd_ >= 0) ::close(fd_);
@@ -180,12 +182,16 @@ class PosixWritableFile : public WritableFile {
   // Order of opening within the process: syncfs reports the writeback errors of the whole
   // filesystem since the file it is called on was opened.
   uint64_t opened() const { return opened_; }
+  // Opened for append: the file holds data written before it was opened, maybe by an earlier
+  // process whose writeback error nobody has seen yet.
+  bool continues_earlier_writes() const { return continues_earlier_writes_; }
 
  private:
   static inline std::atomic<uint64_t> next_opened_{0};
   int fd_;
   std::string path_;
   uint64_t opened_;
+  bool continues_earlier_writes_;
   std::shared_ptr<WritebackPacer> pacer_;  // shared: a file may outlive its file system
 };
 
@@ -239,7 +245,7 @@ Result<TempFile> PosixFileSystem::CreateTemp(const std::string& dir, std::string
 Result<std::unique_ptr<WritableFile>> PosixFileSystem::OpenForAppend(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return Errno("open for append", path);
-  return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path, pacer_));
+  return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path, pacer_, true));
 }
 
 Status PosixFileSystem::RenameNoReplace(const std::string& from, const std::string& to) {
@@ -304,21 +310,38 @@ Status PosixFileSystem::SyncDirs(const std::vector<std::string>& dirs) {
 }
 
 Status PosixFileSystem::SyncFiles(const std::vector<WritableFile*>& files) {
-  if (files.size() < kSyncfsFrom) return FileSystem::SyncFiles(files);
+  // A file opened for append gets an fsync of its own. syncfs only reports the errors since
+  // the file it is called on was opened, and an error from before (the previous run's
+  // writeback of a partial download) may already have been seen, and so not reported again,
+  // by another group's syncfs. fsync reports the error of the file's own pages until that
+  // file is fsynced.
+  std::vector<WritableFile*> fresh;
+  fresh.reserve(files.size());
+  for (WritableFile* file : files) {
+    const auto* posix = dynamic_cast<const PosixWritableFile*>(file);
+    if (posix != nullptr && posix->continues_earlier_writes()) {
+      SWF_RETURN_IF_ERROR(file->Sync());
+      synced_alone_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      fresh.push_back(file);
+    }
+  }
+  if (fresh.size() < kSyncfsFrom) return FileSystem::SyncFiles(fresh);
   const PosixWritableFile* first = nullptr;
   dev_t device = 0;
-  for (WritableFile* file : files) {
+  for (WritableFile* file : fresh) {
     const auto* posix = dynamic_cast<const PosixWritableFile*>(file);
     struct stat sb;
     if (posix == nullptr || posix->fd() < 0 || ::fstat(posix->fd(), &sb) != 0 ||
         (first != nullptr && sb.st_dev != device)) {
-      return FileSystem::SyncFiles(files);
+      return FileSystem::SyncFiles(fresh);
     }
     if (first == nullptr) device = sb.st_dev;
     if (first == nullptr || posix->opened() < first->opened()) first = posix;
   }
-  // On the file opened first it covers every error since any of these files existed.
-  return Syncfs(first->fd(), files.size(), "files", first->path());
+  // On the file opened first it covers every error since any of these files was opened.
+  syncfs_calls_.fetch_add(1, std::memory_order_relaxed);
+  return Syncfs(first->fd(), fresh.size(), "files", first->path());
 }
 
 Result<FileStat> PosixFileSystem::Stat(const std::string& path) {

@@ -182,6 +182,34 @@ TEST_F(PosixFileSystemTest, SyncFilesTakesFewOrManyFiles) {
   EXPECT_TRUE(fs_.SyncFiles({}).ok());
 }
 
+TEST_F(PosixFileSystemTest, SyncFilesGivesAFileOpenedForAppendAnFsyncOfItsOwn) {
+  // A resumed partial holds an earlier run's writes, whose writeback error another group's
+  // syncfs may have seen already; only an fsync of that file reports it.
+  std::string prefix = P("a-");
+  auto files = FilesWithData(fs_, prefix, 4);
+  WriteFile(prefix + "resumed", "eerder geschreven");
+  auto resumed = fs_.OpenForAppend(prefix + "resumed");
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  ASSERT_TRUE((*resumed)->Append(", nu verder").ok());
+  std::vector<WritableFile*> group = Raw(files);
+  group.insert(group.begin() + 2, resumed->get());
+  const uint64_t syncfs_before = fs_.syncfs_calls();
+  const uint64_t alone_before = fs_.files_synced_alone();
+  ASSERT_TRUE(fs_.SyncFiles(group).ok());
+  EXPECT_EQ(fs_.files_synced_alone() - alone_before, 1u);
+  EXPECT_EQ(fs_.syncfs_calls() - syncfs_before, 1u);  // the four new files, together
+  ASSERT_TRUE((*resumed)->Close().ok());
+  EXPECT_EQ(ReadFile(prefix + "resumed"), "eerder geschreven, nu verder");
+
+  // A closed appended file is named, and nothing after it counts.
+  auto again = fs_.OpenForAppend(prefix + "resumed");
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE((*again)->Close().ok());
+  Status st = fs_.SyncFiles({again->get()});
+  EXPECT_EQ(st.code(), StatusCode::kIoError) << st.ToString();
+  EXPECT_NE(st.message().find(prefix + "resumed"), std::string::npos) << st.message();
+}
+
 TEST_F(PosixFileSystemTest, SyncFilesNamesAFileItCannotSync) {
   // A file closed too early cannot be synced, in a small group and in a large one.
   for (int n : {2, 6}) {
