@@ -19,14 +19,24 @@
 namespace swfvault {
 namespace {
 
+// The most of one entry held in memory: bagit.txt, bag-info.txt or an XML sidecar whole, or
+// one line of a manifest or the history. Manifests and the history are read line by line, so
+// their size is not limited.
 constexpr size_t kMaxKeptBytes = 64 * 1024 * 1024;
 constexpr size_t kChunkBytes = 1 << 20;
+
+bool IsManifest(std::string_view rel) {
+  return rel == "manifest-sha256.txt" || rel == "manifest-sha512.txt" || rel == "tagmanifest-sha256.txt";
+}
 
 struct EntryFacts {
   DigestPair digests;
   uint64_t size = 0;
-  bool kept = false;
-  std::string content;  // tag files and metadata only
+  std::string content;                                         // bagit.txt and bag-info.txt
+  std::vector<std::pair<std::string, std::string>> manifest;  // (path, hash) of a manifest
+  std::vector<std::string> bad_lines;                          // of a manifest
+  std::optional<Result<size_t>> history;                       // the history's chain check
+  std::optional<Status> xml;                                   // an XML sidecar's check
 };
 
 struct ReadContext {
@@ -158,9 +168,7 @@ class BagChecker {
     CheckTagManifest();
     CheckHistory();
     for (const auto& [path, facts] : files_) {
-      if (!path.ends_with(".xml") || !facts.kept) continue;
-      Status s = CheckXmlWellFormed(facts.content);
-      if (!s.ok()) Add(path, s.message());
+      if (facts.xml && !facts.xml->ok()) Add(path, facts.xml->message());
     }
   }
 
@@ -200,9 +208,24 @@ class BagChecker {
     return true;
   }
 
+  // Reads one file entry: its digests and size, and what the checks need of it. Documents
+  // are only hashed; manifests and the history are taken in line by line; bagit.txt,
+  // bag-info.txt and XML sidecars are held whole (up to kMaxKeptBytes; an XML sidecar only
+  // until it is checked).
   bool ReadContent(struct archive* a, const std::string& rel, std::vector<char>* buf) {
     EntryFacts facts;
-    facts.kept = !rel.starts_with("data/documenten/");
+    const bool documents = rel.starts_with("data/documenten/");
+    const bool manifest = IsManifest(rel);
+    const bool history = rel == kHistoryPath;
+    const bool xml = !documents && rel.ends_with(".xml");
+    const bool whole = xml || rel == "bagit.txt" || rel == "bag-info.txt";
+    LineSplitter lines(kMaxKeptBytes);
+    HistoryChainChecker chain;
+    auto on_line = [&](std::string_view line) {
+      if (manifest) ParseManifestLine(line, &facts.manifest, &facts.bad_lines);
+      if (history) chain.Line(line);
+    };
+    bool too_large = false;
     BagDigest digest;
     for (;;) {
       la_ssize_t n = archive_read_data(a, buf->data(), buf->size());
@@ -211,9 +234,23 @@ class BagChecker {
       std::string_view chunk(buf->data(), static_cast<size_t>(n));
       digest.Update(chunk);
       facts.size += chunk.size();
-      if (facts.kept && facts.content.size() + chunk.size() <= kMaxKeptBytes) facts.content.append(chunk);
+      if (manifest || history) lines.Feed(chunk, on_line);
+      if (whole && !too_large) {
+        too_large = facts.content.size() + chunk.size() > kMaxKeptBytes;
+        if (too_large) facts.content = std::string();
+        else facts.content.append(chunk);
+      }
     }
     facts.digests = digest.Finish();
+    const std::string limit = "longer than " + std::to_string(kMaxKeptBytes >> 20) + " MiB";
+    if (too_large) Add(rel, "is " + limit + "; not checked");
+    if (lines.overlong()) Add(rel, "has a line " + limit + "; not checked past it");
+    if (manifest && !lines.rest().empty()) on_line(lines.rest());
+    if (history) facts.history = chain.Finish(lines.rest());
+    if (xml && !too_large) {
+      facts.xml = CheckXmlWellFormed(facts.content);
+      facts.content = std::string();
+    }
     files_[rel] = std::move(facts);
     return true;
   }
@@ -232,9 +269,8 @@ class BagChecker {
   void CheckManifest(const std::string& name, bool sha256) {
     const EntryFacts* f = Find(name);
     if (f == nullptr) return Add(name, "missing");
-    std::vector<std::string> bad;
     std::set<std::string> listed;
-    for (const auto& [path, hash] : ParseManifest(f->content, &bad)) {
+    for (const auto& [path, hash] : f->manifest) {
       listed.insert(path);
       const EntryFacts* target = Find(path);
       if (!path.starts_with("data/")) Add(name, "lists '" + path + "', which is not payload");
@@ -243,7 +279,7 @@ class BagChecker {
         Add(path, std::string(sha256 ? "SHA-256" : "SHA-512") + " does not match " + name);
       }
     }
-    for (const auto& line : bad) Add(name, "malformed line '" + line + "'");
+    for (const auto& line : f->bad_lines) Add(name, "malformed line '" + line + "'");
     for (const auto& [path, facts] : files_) {
       if (path.starts_with("data/") && listed.count(path) == 0) Add(path, "payload file not listed in " + name);
     }
@@ -273,15 +309,14 @@ class BagChecker {
     const std::string name = "tagmanifest-sha256.txt";
     const EntryFacts* f = Find(name);
     if (f == nullptr) return Add(name, "missing");
-    std::vector<std::string> bad;
     std::set<std::string> listed;
-    for (const auto& [path, hash] : ParseManifest(f->content, &bad)) {
+    for (const auto& [path, hash] : f->manifest) {
       listed.insert(path);
       const EntryFacts* target = Find(path);
       if (target == nullptr) Add(path, "listed in " + name + " but missing");
       else if (target->digests.sha256 != hash) Add(path, "SHA-256 does not match " + name);
     }
-    for (const auto& line : bad) Add(name, "malformed line '" + line + "'");
+    for (const auto& line : f->bad_lines) Add(name, "malformed line '" + line + "'");
     for (const auto& [path, facts] : files_) {
       if (!path.starts_with("data/") && path != name && listed.count(path) == 0) {
         Add(path, "tag file not listed in " + name);
@@ -293,7 +328,7 @@ class BagChecker {
     const std::string path(kHistoryPath);
     const EntryFacts* f = Find(path);
     if (f == nullptr) return Add(path, "missing");
-    Result<size_t> n = CheckHistoryChain(f->content);
+    const Result<size_t>& n = *f->history;
     if (!n.ok()) return Add(path, n.status().message());
     report_.history_entries = *n;
   }

@@ -106,20 +106,24 @@ std::string ManifestText(std::vector<std::pair<std::string, std::string>> entrie
   return out;
 }
 
+void ParseManifestLine(std::string_view line, std::vector<std::pair<std::string, std::string>>* out,
+                       std::vector<std::string>* bad_lines) {
+  size_t sep = line.find_first_of(" \t");
+  size_t path_at = line.find_first_not_of(" \t", sep);
+  if (sep == 0 || sep == std::string_view::npos || path_at == std::string_view::npos) {
+    bad_lines->emplace_back(line);
+    return;
+  }
+  out->emplace_back(DecodeManifestPath(line.substr(path_at)), std::string(line.substr(0, sep)));
+}
+
 std::vector<std::pair<std::string, std::string>> ParseManifest(std::string_view text,
                                                                std::vector<std::string>* bad_lines) {
   std::vector<std::pair<std::string, std::string>> out;
   while (!text.empty()) {
     size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
+    ParseManifestLine(text.substr(0, nl), &out, bad_lines);
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    size_t sep = line.find_first_of(" \t");
-    size_t path_at = line.find_first_not_of(" \t", sep);
-    if (sep == 0 || sep == std::string_view::npos || path_at == std::string_view::npos) {
-      bad_lines->emplace_back(line);
-      continue;
-    }
-    out.emplace_back(DecodeManifestPath(line.substr(path_at)), std::string(line.substr(0, sep)));
   }
   return out;
 }
@@ -144,26 +148,35 @@ std::string HistoryChainText(const std::vector<HistoryEvent>& events) {
   return out;
 }
 
+void HistoryChainChecker::Line(std::string_view line) {
+  if (!status_.ok()) return;
+  ++count_;
+  Json j = Json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("prev") || !j["prev"].is_string()) {
+    status_ = Corruption("history line " + std::to_string(count_) + " is not a chained JSON object");
+  } else if (j["prev"].get<std::string>() != prev_) {
+    status_ = Corruption("history line " + std::to_string(count_) + " does not chain to line " +
+                         std::to_string(count_ - 1));
+  } else {
+    prev_ = Sha256Hex(line);
+  }
+}
+
+Result<size_t> HistoryChainChecker::Finish(std::string_view rest) const {
+  if (!status_.ok()) return status_;
+  if (!rest.empty()) return Corruption("last history line has no newline");
+  return count_;
+}
+
 Result<size_t> CheckHistoryChain(std::string_view text) {
-  std::string prev(kGenesisHash);
-  size_t count = 0;
+  HistoryChainChecker checker;
   while (!text.empty()) {
     size_t nl = text.find('\n');
-    if (nl == std::string_view::npos) return Corruption("last history line has no newline");
-    std::string_view line = text.substr(0, nl);
+    if (nl == std::string_view::npos) break;
+    checker.Line(text.substr(0, nl));
     text.remove_prefix(nl + 1);
-    ++count;
-    Json j = Json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("prev") || !j["prev"].is_string()) {
-      return Corruption("history line " + std::to_string(count) + " is not a chained JSON object");
-    }
-    if (j["prev"].get<std::string>() != prev) {
-      return Corruption("history line " + std::to_string(count) + " does not chain to line " +
-                        std::to_string(count - 1));
-    }
-    prev = Sha256Hex(line);
   }
-  return count;
+  return checker.Finish(text);
 }
 
 }  // namespace swfvault

@@ -195,6 +195,28 @@ TEST_F(ArchiveVerifierTest, EditedHistoryBreaksTheChain) {
   EXPECT_TRUE(Has(findings, "data/metadata/geschiedenis.jsonl", "line 2 does not chain to line 1"));
 }
 
+TEST_F(ArchiveVerifierTest, AHistoryOfMoreThan64MiBIsCheckedWhole) {
+  // Manifests and the history are read line by line: their size has no limit. (Held whole,
+  // a history above 64 MiB was cut short and reported as broken.)
+  const size_t before = snapshot_.history.size();
+  const std::string detail(1000, 'x');
+  while (snapshot_.history.size() < before + 70000) {
+    snapshot_.history.push_back({"2025-11-03T10:00:00Z", "metadata_changed", "", "", detail});
+  }
+  Export("big-history.tar", ExportFormat::kTar);
+  auto report = VerifyArchive(posix_, Path("big-history.tar"));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  for (const auto& f : report->findings) ADD_FAILURE() << f.path << ": " << f.problem;
+  EXPECT_GE(report->history_entries, before + 70000);
+  EXPECT_GT(std::filesystem::file_size(Path("big-history.tar")), 70u << 20);
+
+  // A line longer than the limit is named, not taken for a broken chain.
+  auto findings = VerifyEdited([this](auto& entries) {
+    Find(entries, "geschiedenis.jsonl").content = std::string(65u << 20, 'y') + "\n";
+  });
+  EXPECT_TRUE(Has(findings, "data/metadata/geschiedenis.jsonl", "has a line longer than 64 MiB"));
+}
+
 TEST_F(ArchiveVerifierTest, MalformedMdtoXmlIsFound) {
   auto findings = VerifyEdited([this](auto& entries) {
     std::string& x = Find(entries, "dossier.mdto.xml").content;

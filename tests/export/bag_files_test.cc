@@ -51,6 +51,25 @@ TEST(BagFilesTest, ManifestIsSortedAndParsesBack) {
   EXPECT_EQ(bad, std::vector<std::string>{"garbage"});
 }
 
+TEST(BagFilesTest, LineSplitterJoinsLinesCutAcrossPieces) {
+  const std::string text = "11  data/a\n22  data/bb\nlast";
+  for (size_t piece : {1u, 2u, 5u, 100u}) {
+    LineSplitter lines(64);
+    std::vector<std::string> got;
+    for (size_t at = 0; at < text.size(); at += piece) {
+      lines.Feed(std::string_view(text).substr(at, piece), [&](std::string_view l) { got.emplace_back(l); });
+    }
+    EXPECT_EQ(got, (std::vector<std::string>{"11  data/a", "22  data/bb"})) << "pieces of " << piece;
+    EXPECT_EQ(lines.rest(), "last");
+    EXPECT_FALSE(lines.overlong());
+  }
+  LineSplitter short_lines(4);
+  std::vector<std::string> got;
+  short_lines.Feed("abcd\nabcde\nx\n", [&](std::string_view l) { got.emplace_back(l); });
+  EXPECT_EQ(got, std::vector<std::string>{"abcd"});  // nothing after the overlong line
+  EXPECT_TRUE(short_lines.overlong());
+}
+
 std::vector<HistoryEvent> ThreeEvents() {
   return {{"2025-01-01T00:00:00Z", "a", "", "", "one"},
           {"2025-01-02T00:00:00Z", "b", "d1", "", "two"},
