@@ -4,8 +4,12 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <map>
+#include <set>
+#include <utility>
 
 #include "mirror/mirror_run.h"
+#include "swfvault/name_sanitizer.h"
 
 namespace swfvault {
 namespace {
@@ -13,7 +17,9 @@ namespace {
 class ActionRunner {
  public:
   ActionRunner(MirrorRun& run, std::map<std::string, MirroredFile> previous)
-      : run_(run), previous_(std::move(previous)) {}
+      : run_(run), previous_(std::move(previous)) {
+    for (const auto& [path, file] : previous_) by_fold_.emplace(NameCollisionKey(path), path);
+  }
 
   Status Apply(const MirrorAction& a) {
     std::string leaf;
@@ -29,10 +35,26 @@ class ActionRunner {
     auto it = previous_.find(a.rel_path);
     const MirroredFile* prev = it == previous_.end() ? nullptr : &it->second;
     if (a.kind == MirrorAction::Kind::kRemove) return Remove(*dir, leaf, a, st, prev);
+    if (prev == nullptr && st.ok()) prev = CaseAlias(*dir, a.rel_path, *st);
     return Place(*dir, leaf, a, st, prev);
   }
 
  private:
+  // On a case-insensitive share (SMB, macOS) a document renamed by case only ("Rapport.pdf"
+  // -> "rapport.pdf") finds its old file at the new path. That file is the mirror's when the
+  // previous run wrote a name differing only in case in the same folder and that name leads
+  // to the same inode; its record then stands for this path.
+  const MirroredFile* CaseAlias(const TreeDir& dir, const std::string& rel_path, const EntryStat& st) const {
+    auto range = by_fold_.equal_range(NameCollisionKey(rel_path));
+    for (auto it = range.first; it != range.second; ++it) {
+      const std::string& other = it->second;
+      if (other == rel_path || FolderOf(other) != FolderOf(rel_path)) continue;
+      Result<EntryStat> alias = dir.Lstat(other.substr(FolderOf(other).size()));
+      if (alias.ok() && alias->device == st.device && alias->inode == st.inode) return &previous_.at(other);
+    }
+    return nullptr;
+  }
+
   Status Place(const TreeDir& dir, const std::string& leaf, const MirrorAction& a,
                const Result<EntryStat>& st, const MirroredFile* prev) {
     if (!st.ok()) return Publish(dir, leaf, a);
@@ -62,6 +84,9 @@ class ActionRunner {
                 const Result<EntryStat>& st, const MirroredFile* prev) {
     run_.state.files.erase(a.rel_path);
     if (!st.ok() || st->type == EntryStat::Type::kDirectory) return Status::Ok();
+    // The file this run placed under another name leads here too: the same entry on a
+    // case-insensitive share. Only the old name's record goes.
+    if (placed_.count({st->device, st->inode}) > 0) return Status::Ok();
     bool ours = st->type != EntryStat::Type::kRegular || UnchangedSinceWritten(*st, prev);
     if (!ours && !a.for_ceiling) {
       SWF_ASSIGN_OR_RETURN(Fd fd, dir.OpenRead(leaf));
@@ -89,6 +114,7 @@ class ActionRunner {
 
   Status Record(const MirrorAction& a, const EntryStat& st, bool published) {
     run_.state.files[a.rel_path] = {a.document_id, a.sha256, st.size, st.mtime_ns, {}};
+    placed_.insert({st.device, st.inode});
     if (published) {
       ++run_.report.published;
       run_.observer.OnFile("published", a.rel_path, a.document_id);
@@ -100,6 +126,8 @@ class ActionRunner {
 
   MirrorRun& run_;
   std::map<std::string, MirroredFile> previous_;
+  std::multimap<std::string, std::string> by_fold_;  // NameCollisionKey -> path in previous_
+  std::set<std::pair<uint64_t, uint64_t>> placed_;    // (device, inode) of files placed or kept
 };
 
 Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& options,

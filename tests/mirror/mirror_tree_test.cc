@@ -456,6 +456,48 @@ TEST_F(MirrorTreeTest, HeldEditTheStateForgotBecomesAConflictCopy) {
   EXPECT_EQ(ReadFile(Dossier() / "bewerking (lokale wijziging 2026-05-28).txt"), "mijn wijziging");
 }
 
+// On a case-insensitive share (SMB, macOS) "Rapport.txt" and "rapport.txt" are one entry. Hard
+// links give the same view here: before the run both names lead to the old file, and once the
+// new one is published the old name leads to it too.
+class CaseInsensitiveShareTest : public MirrorTreeTest {
+ protected:
+  // Document d1 goes from "Rapport.txt" ("versie 1") to "rapport.txt" (`content`).
+  void RenameByCaseOnly(const std::string& content) {
+    AddDoc("d1", "Rapport.txt", "versie 1");
+    Run();
+    AddDoc("d1", "rapport.txt", content);
+    fs::create_hard_link(Dossier() / "Rapport.txt", Dossier() / "rapport.txt");
+    struct OneEntry : RecordingObserver {
+      void OnFile(std::string_view action, const std::string& rel, const std::string&) override {
+        if (action != "published" || !rel.ends_with("/rapport.txt")) return;
+        fs::remove(dir / "Rapport.txt");
+        fs::create_hard_link(dir / "rapport.txt", dir / "Rapport.txt");
+      }
+      fs::path dir;
+    } observer;
+    observer.dir = Dossier();
+    MirrorTree tree(vault_->store(), vault_->catalog(), clock_);
+    MirrorOptions o;
+    o.target_dir = target();
+    Result<MirrorReport> r = tree.Update(o, nullptr, observer);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->conflicts, 0);
+    for (const std::string& c : observer.conflicts) ADD_FAILURE() << c;
+    EXPECT_EQ(ReadFile(Dossier() / "rapport.txt"), content);
+    EXPECT_EQ(ReadFile(Dossier() / "Rapport.txt"), content) << "the one entry was removed or set aside";
+    for (const auto& [rel, data] : Tree(tmp_ / "share")) EXPECT_EQ(rel.find("lokale wijziging"), std::string::npos) << rel;
+    nlohmann::json files = State()["files"];
+    EXPECT_TRUE(files.contains("SAM-1 - Dakkapel/rapport.txt")) << files.dump();
+    EXPECT_FALSE(files.contains("SAM-1 - Dakkapel/Rapport.txt")) << files.dump();
+    MirrorReport again = Run();
+    EXPECT_EQ(again.published + again.conflicts, 0);
+  }
+};
+
+TEST_F(CaseInsensitiveShareTest, ACaseOnlyRenameIsNoConflict) { RenameByCaseOnly("versie 1"); }
+
+TEST_F(CaseInsensitiveShareTest, ACaseOnlyRenameWithANewVersionIsNoConflict) { RenameByCaseOnly("versie 2"); }
+
 // Ctrl-C during a mirror: the file at hand is finished, then the run stops. What it leaves is a
 // consistent tree (no temp file, nothing half-written) and a state the next run finishes from.
 TEST_F(MirrorTreeTest, AfterAStopTheOldVersionsTheMirrorWroteAreNotTakenForLocalEdits) {
