@@ -31,11 +31,40 @@ bool IsParty(const nlohmann::json& av, const std::string& oin) {
 
 }  // namespace
 
+SqlCondition SwfApi::VisibleNotificaties(const std::string& oin) {
+  return {"json_extract(body,'$._sv') = 0 OR parent IN (SELECT d.parent FROM objects d WHERE "
+          "d.kind='deelnemer' AND json_extract(d.body,'$.oin') = ? AND "
+          "(json_extract(d.body,'$.rol') = 'INITIATOR' OR json_extract(d.body,'$.privilege') = 'VOLLEDIGE_TOEGANG'))",
+          {oin}};
+}
+
+Result<nlohmann::json> SwfApi::PartyActieverzoek(const Caller& caller, const std::string& id) {
+  Result<nlohmann::json> av = state_->Get("actieverzoek", id);
+  if (!av.ok() || !IsParty(*av, caller.oin) || !Member(caller, (*av)["samenwerkingId"]).ok()) {
+    return NotFound("actieverzoek " + id + " not found");
+  }
+  return av;
+}
+
 nlohmann::json SwfApi::RenderActieverzoek(const httplib::Request& req, const Caller& caller,
                                           const nlohmann::json& av) {
   nlohmann::json out = PublicView(av);
+  Result<Membership> m = Member(caller, av["samenwerkingId"]);
+  // Rule 2: the ids of SV documents only for a caller with full access (the ontvanger may
+  // have beperkte toegang, or have been lowered since); a deleted document's level is
+  // unknown, so its id goes too.
+  if (!m.ok() || !m->full_access()) {
+    nlohmann::json visible = nlohmann::json::array();
+    for (const auto& id : av.value("documenten", nlohmann::json::array())) {
+      Result<nlohmann::json> doc = id.is_string() ? state_->Get("document", id) : NotFound("");
+      if (m.ok() && doc.ok() && !IsSv(*doc)) visible.push_back(id);
+    }
+    out["documenten"] = std::move(visible);
+  }
   const std::string self = Base(req) + "/actieverzoeken/" + av["actieverzoekId"].get<std::string>();
   out["_links"] = {{"self", {{"href", self}}}, {"berichten", {{"href", self + "/berichten"}}}};
+  // Only moves that can be made: none once the samenwerking is closed.
+  if (!m.ok() || m->samenwerking["status"] == "GESLOTEN") return out;
   const std::string status = av["status"];
   for (const auto& t : ActieverzoekTransitions()) {
     bool mine = t.party == ActieverzoekParty::kZender ? av["zender"] == caller.oin
@@ -52,6 +81,9 @@ Status SwfApi::ListActieverzoeken(Call& c) {
   ListSpec spec{"actieverzoek", std::nullopt, {}, {}, 0, -1};
   spec.where.push_back({"json_extract(body,'$.zender') = ? OR json_extract(body,'$.ontvanger') = ?",
                         {c.caller.oin, c.caller.oin}});
+  spec.where.push_back({"parent IN (SELECT d.parent FROM objects d WHERE d.kind='deelnemer' AND "
+                        "json_extract(d.body,'$.oin') = ?)",
+                        {c.caller.oin}});
   if (c.req.has_param("organisatie")) {
     std::string org = c.req.get_param_value("organisatie");
     if (!IsOin(org)) return InvalidArgument("organisatie: must be a 20-digit OIN");
@@ -105,16 +137,13 @@ Status SwfApi::CreateActieverzoek(Call& c) {
 }
 
 Status SwfApi::GetActieverzoek(Call& c) {
-  Result<nlohmann::json> av = state_->Get("actieverzoek", c.arg(1));
-  if (!av.ok() || !IsParty(*av, c.caller.oin)) return NotFound("actieverzoek " + c.arg(1) + " not found");
-  SendJson(c.res, 200, RenderActieverzoek(c.req, c.caller, *av));
+  SWF_ASSIGN_OR_RETURN(nlohmann::json av, PartyActieverzoek(c.caller, c.arg(1)));
+  SendJson(c.res, 200, RenderActieverzoek(c.req, c.caller, av));
   return Status::Ok();
 }
 
 Status SwfApi::PatchActieverzoek(Call& c) {
-  Result<nlohmann::json> found = state_->Get("actieverzoek", c.arg(1));
-  if (!found.ok() || !IsParty(*found, c.caller.oin)) return NotFound("actieverzoek " + c.arg(1) + " not found");
-  nlohmann::json av = std::move(*found);
+  SWF_ASSIGN_OR_RETURN(nlohmann::json av, PartyActieverzoek(c.caller, c.arg(1)));
   SWF_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(c.req.body));
   if (!body.contains("status") || !body["status"].is_string()) return InvalidArgument("status: is required");
   const std::string to = body["status"], from = av["status"];
@@ -142,16 +171,13 @@ Status SwfApi::PatchActieverzoek(Call& c) {
 }
 
 Status SwfApi::ListBerichten(Call& c) {
-  Result<nlohmann::json> av = state_->Get("actieverzoek", c.arg(1));
-  if (!av.ok() || !IsParty(*av, c.caller.oin)) return NotFound("actieverzoek " + c.arg(1) + " not found");
+  SWF_RETURN_IF_ERROR(PartyActieverzoek(c.caller, c.arg(1)).status());
   return SendPage(c, "berichten", {"bericht", c.arg(1), {}, {}, 0, -1}, {"creatieDatumTijd", "zender"}, {},
                   [](const nlohmann::json& b) { return PublicView(b); });
 }
 
 Status SwfApi::PostBericht(Call& c) {
-  Result<nlohmann::json> found = state_->Get("actieverzoek", c.arg(1));
-  if (!found.ok() || !IsParty(*found, c.caller.oin)) return NotFound("actieverzoek " + c.arg(1) + " not found");
-  nlohmann::json av = std::move(*found);
+  SWF_ASSIGN_OR_RETURN(nlohmann::json av, PartyActieverzoek(c.caller, c.arg(1)));
   SWF_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(c.req.body));
   if (!body.contains("bericht") || !body["bericht"].is_string() || body["bericht"].get<std::string>().empty()) {
     return InvalidArgument("bericht: is required (non-empty string)");
@@ -184,12 +210,7 @@ Status SwfApi::ListNotificaties(Call& c, bool one_samenwerking) {
     spec.parent = c.arg(1);
   }
   spec.where.push_back({"json_extract(body,'$.deelnemer') = ?", {c.caller.oin}});
-  // A privilege lowered after the event still hides SV subjects.
-  spec.where.push_back(
-      {"json_extract(body,'$._sv') = 0 OR parent IN (SELECT d.parent FROM objects d WHERE "
-       "d.kind='deelnemer' AND json_extract(d.body,'$.oin') = ? AND "
-       "(json_extract(d.body,'$.rol') = 'INITIATOR' OR json_extract(d.body,'$.privilege') = 'VOLLEDIGE_TOEGANG'))",
-       {c.caller.oin}});
+  spec.where.push_back(VisibleNotificaties(c.caller.oin));
   const std::string base = Base(c.req) + "/notificaties/";
   return SendPage(c, "notificaties", spec, kNotificatieFields, {}, [&](const nlohmann::json& n) {
     nlohmann::json out = PublicView(n);

@@ -347,7 +347,8 @@ nlohmann::json SwfApi::RenderSamenwerking(const httplib::Request& req, const Cal
                      {caller.oin, caller.oin}};
   SqlCondition mine{"json_extract(body,'$.deelnemer') = ?", {caller.oin}};
   out["aantalActieverzoeken"] = state_->Count({"actieverzoek", id, {party}, {}, 0, -1}).value();
-  out["aantalNotificaties"] = state_->Count({"notificatie", id, {mine}, {}, 0, -1}).value();
+  out["aantalNotificaties"] =
+      state_->Count({"notificatie", id, {mine, VisibleNotificaties(caller.oin)}, {}, 0, -1}).value();
   const std::string self = Base(req) + "/samenwerkingen/" + id;
   out["_links"] = {{"self", {{"href", self}}},
                    {"deelnemers", {{"href", self + "/deelnemers"}}},

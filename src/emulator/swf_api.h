@@ -124,6 +124,12 @@ class SwfApi {
   // The document if `caller` may see it (deelnemer, and SV only with full access), with the
   // caller's membership in `m`; kNotFound otherwise.
   Result<nlohmann::json> VisibleDocument(const Caller& caller, const std::string& id, Membership* m);
+  // The actieverzoek if `caller` is its zender or ontvanger and still a deelnemer of its
+  // samenwerking (rule 1: a removed partner sees nothing under it); kNotFound otherwise.
+  Result<nlohmann::json> PartyActieverzoek(const Caller& caller, const std::string& id);
+  // The notifications of `oin` it may still see: an SV subject only while it has full access
+  // (a privilege lowered after the event hides it). For ListSpec::where.
+  static SqlCondition VisibleNotificaties(const std::string& oin);
   // One notification per deelnemer other than `caller` (only `only_oin` when set) allowed to
   // see the subject (SV subjects skip BEPERKTE_TOEGANG).
   Status Notify(const Caller& caller, const nlohmann::json& sam, const std::string& type,
@@ -148,6 +154,7 @@ class SwfApi {
 std::string NowTimestamp();          // 2026-06-04T08:45:01.933+00:00
 std::string NewUuid();               // random v4 UUID, lowercase
 nlohmann::json PublicView(const nlohmann::json& body);  // drops keys starting with '_'
+bool IsSv(const nlohmann::json& doc);                    // labelled strikt vertrouwelijk
 // Parses a JSON object body; kInvalidArgument "body: ..." when malformed or not an object.
 Result<nlohmann::json> ParseJsonObject(const std::string& body);
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);

@@ -20,10 +20,6 @@ const std::set<std::string> kDocumentFields = {
 const std::set<std::string> kUploadMeta = {"documentOmschrijving", "nummerBinnenSysteem",
                                            "kenmerkSysteem", "vertrouwelijkheidsAanduiding", "taal"};
 
-bool IsSv(const nlohmann::json& doc) {
-  return doc.contains("vertrouwelijkheidsAanduiding") && doc["vertrouwelijkheidsAanduiding"] == "SV";
-}
-
 std::string Hex(const unsigned char* d, unsigned n) {
   static const char* kHex = "0123456789abcdef";
   std::string out;
@@ -67,6 +63,10 @@ struct UploadSink {
 };
 
 }  // namespace
+
+bool IsSv(const nlohmann::json& doc) {
+  return doc.contains("vertrouwelijkheidsAanduiding") && doc["vertrouwelijkheidsAanduiding"] == "SV";
+}
 
 Result<nlohmann::json> SwfApi::VisibleDocument(const Caller& caller, const std::string& id,
                                                Membership* m) {

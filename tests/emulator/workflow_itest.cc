@@ -207,6 +207,71 @@ TEST_F(ActieverzoekTest, OutsidersDoNotSeeIt) {
   EXPECT_EQ(b.Patch(Url("/actieverzoeken/" + id), {{"status", "GEWEIGERD"}}).status, 404);
 }
 
+// Rule 1: a partner removed from the samenwerking sees nothing under it, its actieverzoeken
+// and berichten included.
+TEST_F(ActieverzoekTest, ARemovedPartnerLosesItsActieverzoeken) {
+  const std::string sam = NewSamenwerking();
+  HttpsClient a("gemeente-a"), b("adviesbureau");
+  HttpResponse created = a.Post(Url("/samenwerkingen/" + sam + "/actieverzoeken"),
+                                {{"titel", "Advies"}, {"ontvanger", kAdviesbureau}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.Json()["actieverzoekId"];
+  ASSERT_EQ(b.Get(Url("/actieverzoeken/" + id)).status, 200);
+  ASSERT_EQ(a.Delete(Url("/samenwerkingen/" + sam + "/deelnemers/" + kAdviesbureau)).status, 204);
+  EXPECT_EQ(b.Get(Url("/actieverzoeken/" + id)).status, 404);
+  EXPECT_EQ(b.Patch(Url("/actieverzoeken/" + id), {{"status", "IN_BEHANDELING"}}).status, 404);
+  EXPECT_EQ(b.Get(Url("/actieverzoeken/" + id + "/berichten")).status, 404);
+  EXPECT_EQ(b.Post(Url("/actieverzoeken/" + id + "/berichten"), {{"bericht", "nog iets"}}).status, 404);
+  EXPECT_FALSE(b.Get(Url("/actieverzoeken?samenwerkingId=" + sam)).Json().contains("_embedded"));
+  EXPECT_EQ(a.Get(Url("/actieverzoeken/" + id)).status, 200) << "the sender still takes part";
+}
+
+// Rule 2: an SV document attached to an actieverzoek is not named to a receiver without full
+// access, nor to one whose privilege was lowered afterwards; and once the samenwerking is
+// closed no transition is advertised.
+TEST_F(ActieverzoekTest, SvAttachmentsAreHiddenFromBeperkteToegangAndClosedMeansNoLinks) {
+  const std::string sam = NewSamenwerking();
+  const std::string rv = Upload("gemeente-a", sam, "rv.txt", "regulier"), sv = Upload("gemeente-a", sam, "sv.txt", "strikt", "SV");
+  HttpsClient a("gemeente-a"), b("adviesbureau"), o("omgevingsdienst");
+  auto issue = [&](const char* to) {
+    HttpResponse r = a.Post(Url("/samenwerkingen/" + sam + "/actieverzoeken"),
+                            {{"titel", "Advies"}, {"ontvanger", to}, {"documenten", {rv, sv}}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.Json().value("actieverzoekId", "");
+  };
+  const std::string for_b = issue(kAdviesbureau), for_o = issue(kOmgevingsdienst);
+  EXPECT_EQ(b.Get(Url("/actieverzoeken/" + for_b)).Json()["documenten"], nlohmann::json({rv}));
+  EXPECT_EQ(b.Get(Url("/actieverzoeken?samenwerkingId=" + sam)).Json()["_embedded"]["actieverzoeken"][0]["documenten"],
+            nlohmann::json({rv}));
+  EXPECT_EQ(a.Get(Url("/actieverzoeken/" + for_b)).Json()["documenten"], nlohmann::json({rv, sv}));
+  EXPECT_EQ(o.Get(Url("/actieverzoeken/" + for_o)).Json()["documenten"], nlohmann::json({rv, sv}));
+  ASSERT_EQ(a.Patch(Url("/samenwerkingen/" + sam + "/deelnemers/" + kOmgevingsdienst), {{"privilege", "BEPERKTE_TOEGANG"}}).status, 200);
+  EXPECT_EQ(o.Get(Url("/actieverzoeken/" + for_o)).Json()["documenten"], nlohmann::json({rv}));
+
+  ASSERT_EQ(a.Patch(Url("/samenwerkingen/" + sam), {{"status", "GESLOTEN"}}).status, 200);
+  nlohmann::json links = o.Get(Url("/actieverzoeken/" + for_o)).Json()["_links"];
+  EXPECT_TRUE(links.contains("self"));
+  for (const char* move : {"behandelen", "weigeren", "gereedmelden", "berichtVerzenden"}) {
+    EXPECT_FALSE(links.contains(move)) << move << " advertised on a closed samenwerking";
+  }
+  EXPECT_EQ(o.Patch(Url("/actieverzoeken/" + for_o), {{"status", "IN_BEHANDELING"}}).status, 409);
+}
+
+// An SV document's notification disappears for a deelnemer lowered to beperkte toegang after
+// the event: from the list and from the samenwerking's aantalNotificaties alike.
+TEST_F(ActieverzoekTest, ALoweredPrivilegeHidesSvNotificationsFromListAndCount) {
+  const std::string sam = NewSamenwerking();
+  Upload("gemeente-a", sam, "sv.txt", "strikt", "SV");
+  HttpsClient a("gemeente-a"), o("omgevingsdienst");
+  auto listed = [&] { return o.Get(Url("/samenwerkingen/" + sam + "/notificaties")).Json()["page"]["totalElements"]; };
+  auto counted = [&] { return o.Get(Url("/samenwerkingen/" + sam)).Json()["aantalNotificaties"]; };
+  const int before = listed();
+  EXPECT_EQ(counted(), before);
+  ASSERT_EQ(a.Patch(Url("/samenwerkingen/" + sam + "/deelnemers/" + kOmgevingsdienst), {{"privilege", "BEPERKTE_TOEGANG"}}).status, 200);
+  EXPECT_EQ(listed(), before);  // the SV upload's DOCUMENT_TOEGEVOEGD went, PRIVILEGE_GEWIJZIGD came
+  EXPECT_EQ(counted(), listed());
+}
+
 TEST_F(ActieverzoekTest, ReceiverIsNotified) {
   std::string id = NewActieverzoek(sam_);
   HttpsClient o("omgevingsdienst");
