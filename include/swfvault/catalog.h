@@ -123,12 +123,14 @@ class Catalog {
   Result<std::vector<Event>> ListEvents(std::string_view document_id);
 
   // Upload outbox. EnqueueUpload returns the existing entry for the same key (idempotent).
-  // Transitions pending -> sent -> confirmed only; anything else is kConflict.
+  // Transitions pending -> sent -> confirmed, and confirmed -> pending (ReopenUpload: the
+  // confirmed document is gone from the server); anything else is kConflict.
   Result<OutboxEntry> EnqueueUpload(std::string_view samenwerking_id,
                                     std::string_view content_sha256, std::string_view upload_key,
                                     std::string_view local_path);
   Status MarkUploadSent(int64_t outbox_id);
   Status MarkUploadConfirmed(int64_t outbox_id, std::string_view document_id);
+  Status ReopenUpload(int64_t outbox_id);
   // All entries (or those in `state`), oldest first.
   Result<std::vector<OutboxEntry>> ListOutbox(std::optional<OutboxState> state);
 

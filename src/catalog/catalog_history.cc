@@ -414,6 +414,10 @@ Status Catalog::MarkUploadConfirmed(int64_t outbox_id, std::string_view document
                     Now());
 }
 
+Status Catalog::ReopenUpload(int64_t outbox_id) {
+  return Transition(*db_, outbox_id, OutboxState::kConfirmed, OutboxState::kPending, "", Now());
+}
+
 Result<std::vector<OutboxEntry>> Catalog::ListOutbox(std::optional<OutboxState> state) {
   SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
       std::string(kOutboxSelect) + " WHERE ?1 = '' OR state = ?1 ORDER BY outbox_id"));

@@ -71,19 +71,27 @@ class CliMirrorObserver : public MirrorObserver {
                 " entries could not be moved to " + to);
     }
   }
+  // Drops are named by their folder only in targets that may hold SV (rule 12).
   void OnUpload(const std::string& rel_path, const UploadOutcome& o) override {
-    out_.Event({{"type", "upload"}, {"target", target_}, {"path", rel_path},
-                {"outcome", std::string(UploadOutcomeName(o.kind))}, {"documentId", o.document_id},
-                {"uploadKey", o.upload_key}, {"imported", o.imported}});
-    out_.Line("uploaded\t" + rel_path + "\t" + o.document_id);
+    nlohmann::json j = {{"type", "upload"}, {"target", target_}, {"outcome", std::string(UploadOutcomeName(o.kind))},
+                        {"documentId", o.document_id}, {"uploadKey", o.upload_key}, {"imported", o.imported}};
+    j[name_paths_ ? "path" : "folder"] = name_paths_ ? rel_path : Folder(rel_path);
+    out_.Event(j);
+    out_.Line(std::string(UploadOutcomeName(o.kind)) + "\t" + (name_paths_ ? rel_path : Folder(rel_path)) + "\t" +
+              o.document_id);
   }
   void OnRefused(const std::string& rel_path, const std::string& reason) override {
-    out_.Event({{"type", "refused"}, {"target", target_}, {"path", rel_path}, {"reason", reason}});
-    out_.Warn("not uploaded: " + rel_path + ": " + reason);
+    nlohmann::json j = {{"type", "refused"}, {"target", target_}, {"reason", reason}};
+    j[name_paths_ ? "path" : "folder"] = name_paths_ ? rel_path : Folder(rel_path);
+    out_.Event(j);
+    out_.Warn("not uploaded: " + (name_paths_ ? rel_path : "a file in " + Folder(rel_path) + " (see _mislukt)") +
+              ": " + reason);
   }
   void OnWarning(const std::string& message) override { out_.Warn(message); }
 
  private:
+  static std::string Folder(const std::string& rel_path) { return rel_path.substr(0, rel_path.rfind('/') + 1); }
+
   Output& out_;
   std::string target_;
   bool name_paths_;

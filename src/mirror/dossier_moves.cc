@@ -80,6 +80,7 @@ class DossierMover {
     Rekey(run_.state.files, from, to, followed);
     Rekey(run_.state.drops, from, to, followed);
     Rekey(run_.state.edits, from, to, followed);
+    Rekey(run_.state.edits_seen, from, to, followed);
     for (auto& [held, edit] : run_.state.edits) {
       if (edit.original_rel_path.rfind(from + "/", 0) == 0) {
         edit.original_rel_path = to + edit.original_rel_path.substr(from.size());

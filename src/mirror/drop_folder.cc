@@ -59,6 +59,15 @@ Result<DropMetadata> ParseSidecar(const std::string& text, const std::string& na
   return m;
 }
 
+// `name` + `suffix`, the name cut (on a UTF-8 boundary) so that the whole fits NAME_MAX.
+std::string WithSuffix(const std::string& name, const std::string& suffix) {
+  constexpr size_t kNameMax = 255;
+  if (name.size() + suffix.size() <= kNameMax) return name + suffix;
+  size_t keep = kNameMax - suffix.size();
+  while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
+  return name.substr(0, keep) + suffix;
+}
+
 bool IsUtf8(const std::string& text) {
   try {
     (void)nlohmann::json(text).dump();  // the strict handler throws on invalid UTF-8
@@ -89,7 +98,8 @@ class DropScanner {
       if (EndsTheRun(run_, st)) return st;
       if (!st.ok()) {
         ++run_.report.upload_errors;
-        run_.observer.OnWarning("upload of " + d.dir_name + "/" + kDropDir + "/" + name + " left for the next run: " + st.ToString());
+        run_.observer.OnWarning(Unnamed(
+            run_, "upload of " + d.dir_name + "/" + kDropDir + "/" + name + " left for the next run: " + st.ToString(), name));
       }
     }
     return Status::Ok();
@@ -164,8 +174,12 @@ class DropScanner {
     Result<UploadOutcome> outcome = uploader_.Upload(req);
     if (!outcome.ok()) {
       StatusCode c = outcome.status().code();
-      if (c == StatusCode::kPermissionDenied || c == StatusCode::kInvalidArgument || c == StatusCode::kNotFound) {
-        return Refuse(dossier, drop, name, sidecar, rel, "de server weigerde de upload: " + outcome.status().message());
+      const bool too_large = outcome.status().http_status() == 413;  // the server's limit, not our disk
+      if (c == StatusCode::kPermissionDenied || c == StatusCode::kInvalidArgument || c == StatusCode::kNotFound ||
+          too_large) {
+        return Refuse(dossier, drop, name, sidecar, rel,
+                      std::string(too_large ? "te groot voor de server" : "de server weigerde de upload") + ": " +
+                          outcome.status().message());
       }
       return outcome.status();
     }
@@ -178,7 +192,7 @@ class DropScanner {
       SWF_RETURN_IF_ERROR(drop.Remove(name));
       if (!sidecar.empty()) SWF_RETURN_IF_ERROR(drop.Remove(sidecar));
     } else if (now.ok()) {
-      run_.observer.OnWarning(rel + " changed while it was uploaded: the new version stays and goes up next");
+      run_.observer.OnWarning(Unnamed(run_, rel + " changed while it was uploaded: the new version stays and goes up next", name));
     }
     run_.state.drops.erase(rel);
     ++run_.report.uploaded;
@@ -189,17 +203,20 @@ class DropScanner {
   Status Refuse(const TreeDir& dossier, const TreeDir& drop, const std::string& name,
                 const std::string& sidecar, const std::string& rel, const std::string& reason) {
     SWF_ASSIGN_OR_RETURN(TreeDir failed, dossier.OpenSub(kFailedDir, true));
+    // Names near NAME_MAX are cut to make room for " (2)", ".reden.txt" and ".json".
     std::string target = name;
-    for (int n = 2; failed.Lstat(target).ok() || failed.Lstat(target + ".reden.txt").ok(); ++n) {
-      target = name + " (" + std::to_string(n) + ")";
+    for (int n = 2; failed.Lstat(target).ok() || failed.Lstat(WithSuffix(target, ".reden.txt")).ok() ||
+                    failed.Lstat(WithSuffix(target, ".json")).ok();
+         ++n) {
+      target = WithSuffix(name, " (" + std::to_string(n) + ")");
     }
     std::string text = "Niet geüpload: " + name + "\nReden: " + reason + "\nDatum: " + Today(run_.clock) + "\n";
-    SWF_RETURN_IF_ERROR(failed.WriteAtomically(target + ".reden.txt", text, 0644));
+    SWF_RETURN_IF_ERROR(failed.WriteAtomically(WithSuffix(target, ".reden.txt"), text, 0644));
     SWF_RETURN_IF_ERROR(drop.Rename(name, failed, target, false));
-    if (!sidecar.empty()) SWF_RETURN_IF_ERROR(drop.Rename(sidecar, failed, target + ".json", false));
+    if (!sidecar.empty()) SWF_RETURN_IF_ERROR(drop.Rename(sidecar, failed, WithSuffix(target, ".json"), false));
     run_.state.drops.erase(rel);
     ++run_.report.refused;
-    run_.observer.OnRefused(rel, reason);
+    run_.observer.OnRefused(rel, Unnamed(run_, reason, name));
     return Status::Ok();
   }
 

@@ -3,7 +3,8 @@
 // HeldEdit saved to the state file before the rename), so the store's version can be written
 // back at once and the edited bytes survive a crash at any point; it is then uploaded from there
 // through the OutboxUploader (RELIABILITY rule 8: a killed run's upload is reconciled, never
-// sent twice). A held file whose upload fails becomes the conflict copy, with the reason.
+// sent twice). A held file whose upload is refused becomes the conflict copy, with the reason;
+// one whose upload failed otherwise stays held for the next run.
 #include <cstdio>
 #include <random>
 
@@ -24,10 +25,12 @@ std::string HeldName(const std::string& leaf) {
   return kHeldPrefix + std::string(hex) + (ext.size() <= kMaxHeldExtension ? ext : "");
 }
 
-// What the new document will be, or why the edit may not be uploaded.
-Result<HeldEdit> DescribeEdit(MirrorRun& run, const std::string& rel_path, const MirroredFile& prev) {
-  if (run.uploader == nullptr) return Unavailable("uploads are off in this run");
-  SWF_ASSIGN_OR_RETURN(CatalogDocument original, run.catalog.GetDocument(prev.document_id));
+// The original document as the catalog knows it now, if an edit of it may go up from this
+// target: its label known, not above the target's ceiling, and no SV where we have beperkte
+// toegang. Asked when the edit is found and again when it is uploaded, since the label may
+// have been raised in between (a run stopped or killed before the upload).
+Result<Document> EditableOriginal(MirrorRun& run, const std::string& document_id) {
+  SWF_ASSIGN_OR_RETURN(CatalogDocument original, run.catalog.GetDocument(document_id));
   const Document& d = original.document;
   if (d.vertrouwelijkheid == Confidentiality::kUnknown) {
     return PermissionDenied("document " + d.document_id + " has an unknown label");
@@ -39,6 +42,13 @@ Result<HeldEdit> DescribeEdit(MirrorRun& run, const std::string& rel_path, const
     SWF_ASSIGN_OR_RETURN(bool limited, HasLimitedAccess(run.catalog, d.samenwerking_id, run.options.oin));
     if (limited) return PermissionDenied("SV edit in a samenwerking where we have BEPERKTE_TOEGANG");
   }
+  return original.document;
+}
+
+// What the new document will be, or why the edit may not be uploaded.
+Result<HeldEdit> DescribeEdit(MirrorRun& run, const std::string& rel_path, const MirroredFile& prev) {
+  if (run.uploader == nullptr) return Unavailable("uploads are off in this run");
+  SWF_ASSIGN_OR_RETURN(Document d, EditableOriginal(run, prev.document_id));
   auto [stem, ext] = SplitExtension(rel_path.substr(FolderOf(rel_path).size()));
   HeldEdit edit;
   edit.original_rel_path = rel_path;
@@ -49,6 +59,21 @@ Result<HeldEdit> DescribeEdit(MirrorRun& run, const std::string& rel_path, const
   edit.omschrijving = "Bewerking van " + d.bestands_naam + " (document " + d.document_id + ")";
   edit.taal = d.taal;
   return edit;
+}
+
+// A refusal that sending again will not change; anything else (a lost answer, a timeout,
+// bytes that arrived damaged) keeps the edit held for the next run, whose upload is then
+// reconciled through the outbox instead of sent twice (rule 8).
+bool Refused(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kPermissionDenied:
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kConflict:
+      return true;
+    default:
+      return st.http_status() == 413;
+  }
 }
 
 Status UploadHeld(MirrorRun& run, OutboxUploader& uploader, const std::string& held_rel,
@@ -63,17 +88,30 @@ Status UploadHeld(MirrorRun& run, OutboxUploader& uploader, const std::string& h
     return Status::Ok();
   }
   if (!fd.ok()) return fd.status();
+  auto give_up = [&](const std::string& reason) -> Status {
+    ++run.report.edits_failed;
+    SWF_RETURN_IF_ERROR(KeepAsConflictCopy(run, *dir, leaf, edit.original_rel_path, reason));
+    run.state.edits.erase(held_rel);
+    return Status::Ok();
+  };
+  Result<Document> original = EditableOriginal(run, edit.document_id);
+  if (!original.ok()) return give_up(original.status().message());
+  SWF_ASSIGN_OR_RETURN(EntryStat sent, fd->Stat());
   req.samenwerking_id = edit.samenwerking_id;
   req.filename = edit.filename;
-  req.level = edit.level;
+  // The label as it is now, never lower than when the edit was found (rule 12).
+  req.level = original->vertrouwelijkheid == Confidentiality::kSV ? "SV" : edit.level;
   req.omschrijving = edit.omschrijving;
   req.taal = edit.taal;
   Result<UploadOutcome> outcome = uploader.Upload(req);
-  if (!outcome.ok()) {
-    ++run.report.edits_failed;
-    SWF_RETURN_IF_ERROR(KeepAsConflictCopy(run, *dir, leaf, edit.original_rel_path,
-                                           "upload failed: " + outcome.status().ToString()));
-    run.state.edits.erase(held_rel);
+  if (!outcome.ok() && Refused(outcome.status())) return give_up("upload failed: " + outcome.status().ToString());
+  if (!outcome.ok()) return outcome.status();  // held; UploadHeldEdits warns
+  // Written to while it went up (an editor still saving): the newer bytes stay held and go
+  // up next run; only the file that was sent may be removed.
+  Result<EntryStat> now = dir->Lstat(leaf);
+  if (now.ok() && (now->inode != sent.inode || now->size != sent.size || now->mtime_ns != sent.mtime_ns)) {
+    run.observer.OnWarning("local edit " + held_rel + " changed while it was uploaded (as " + outcome->document_id +
+                           "): the newer version goes up next run");
     return Status::Ok();
   }
   SWF_RETURN_IF_ERROR(dir->Remove(leaf));

@@ -38,9 +38,20 @@ inline bool Stopped(const MirrorRun& run, const Status& st) {
   return st.code() == StatusCode::kCancelled && StopRequested(run);
 }
 
-// True when `st` ends the whole run, not just the file at hand: a full disk, or the stop.
+// True when `st` ends the whole run, not just the file at hand: a full disk here (not a
+// server's 413, which refuses one file), or the stop.
 inline bool EndsTheRun(const MirrorRun& run, const Status& st) {
-  return st.code() == StatusCode::kResourceExhausted || Stopped(run, st);
+  return (st.code() == StatusCode::kResourceExhausted && st.http_status() == 0) || Stopped(run, st);
+}
+
+// Rule 12: the messages of a target that may hold SV do not name its files (a name may be the
+// title of an SV document): there every `name` in `text` becomes "...". RV targets name them.
+inline std::string Unnamed(const MirrorRun& run, std::string text, const std::string& name) {
+  if (run.options.ceiling == Confidentiality::kRV || name.empty()) return text;
+  for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 3)) {
+    text.replace(at, name.size(), "...");
+  }
+  return text;
 }
 
 // True when the file looks exactly as the mirror left it (size and mtime as recorded).

@@ -53,11 +53,14 @@ MirrorState FromJson(const nlohmann::json& j) {
                      f.at("size").get<uint64_t>(), f.at("mtimeNs").get<int64_t>(),
                      f.value("earlierSha256", std::vector<std::string>{})};
   }
-  for (const auto& [path, d] : j.at("drops").items()) {
-    s.drops[path] = {d.at("size").get<uint64_t>(), d.at("mtimeNs").get<int64_t>(),
-                     d.at("firstSeen").get<int64_t>()};
-  }
+  auto sightings = [](const nlohmann::json& from, std::map<std::string, DropSighting>* to) {
+    for (const auto& [path, d] : from.items()) {
+      (*to)[path] = {d.at("size").get<uint64_t>(), d.at("mtimeNs").get<int64_t>(), d.at("firstSeen").get<int64_t>()};
+    }
+  };
+  sightings(j.at("drops"), &s.drops);
   // Absent in state files of earlier versions.
+  sightings(j.value("editsSeen", nlohmann::json::object()), &s.edits_seen);
   const nlohmann::json dossiers = j.value("dossiers", nlohmann::json::object());
   const nlohmann::json edits = j.value("edits", nlohmann::json::object());
   for (const auto& [id, d] : dossiers.items()) {
@@ -71,6 +74,7 @@ MirrorState FromJson(const nlohmann::json& j) {
   }
   for (const auto& [path, f] : s.files) RequireInside(path, "file");
   for (const auto& [path, d] : s.drops) RequireInside(path, "drop");
+  for (const auto& [path, d] : s.edits_seen) RequireInside(path, "edited file");
   for (const auto& [id, d] : s.dossiers) {
     RequireInside(d.dir, "dossier folder");
     if (!d.moving_to.empty()) RequireInside(d.moving_to, "dossier folder");
@@ -104,15 +108,20 @@ Result<MirrorState> LoadMirrorState(const TreeDir& root) {
 }
 
 Status SaveMirrorState(const TreeDir& root, const MirrorState& state) {
-  nlohmann::json files = nlohmann::json::object(), drops = nlohmann::json::object();
+  nlohmann::json files = nlohmann::json::object();
   for (const auto& [path, f] : state.files) {
     files[path] = {{"documentId", f.document_id}, {"sha256", f.sha256}, {"size", f.size},
                    {"mtimeNs", f.mtime_ns}};
     if (!f.earlier_sha256.empty()) files[path]["earlierSha256"] = f.earlier_sha256;
   }
-  for (const auto& [path, d] : state.drops) {
-    drops[path] = {{"size", d.size}, {"mtimeNs", d.mtime_ns}, {"firstSeen", d.first_seen_unix}};
-  }
+  auto sightings = [](const std::map<std::string, DropSighting>& from) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [path, d] : from) {
+      out[path] = {{"size", d.size}, {"mtimeNs", d.mtime_ns}, {"firstSeen", d.first_seen_unix}};
+    }
+    return out;
+  };
+  nlohmann::json drops = sightings(state.drops);
   nlohmann::json dossiers = nlohmann::json::object(), edits = nlohmann::json::object();
   for (const auto& [id, d] : state.dossiers) {
     dossiers[id] = {{"dir", d.dir}};
@@ -125,6 +134,7 @@ Status SaveMirrorState(const TreeDir& root, const MirrorState& state) {
   }
   nlohmann::json j = {{"version", 1}, {"files", files},       {"drops", drops},
                       {"dossiers", dossiers}, {"edits", edits}};
+  if (!state.edits_seen.empty()) j["editsSeen"] = sightings(state.edits_seen);
   // Names may be invalid UTF-8 only if the sanitizer let them through; it does not, but
   // replace rather than throw.
   std::string text = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -1,7 +1,7 @@
 // The per-target state file `<target>/.swfvault-mirror.json`: what the mirror wrote (so a run
 // is incremental, detects local edits and knows what to remove when a ceiling demands it),
-// when each drop-folder file was first seen unchanged (so "stable across two scans" can span
-// two runs), which folder each dossier has (and where it is being moved), and which local edits
+// when each drop-folder file (and each local edit to be uploaded) was first seen unchanged (so
+// "stable across two scans" can span two runs), which folder each dossier has (and where it is being moved), and which local edits
 // are held for upload. Written atomically (temp + fsync + rename). Internal to src/mirror.
 #ifndef SWFVAULT_MIRROR_MIRROR_STATE_H_
 #define SWFVAULT_MIRROR_MIRROR_STATE_H_
@@ -46,6 +46,9 @@ struct MirrorState {
   std::map<std::string, DropSighting> drops;   // rel path under a drop folder -> sighting
   std::map<std::string, DossierFolder> dossiers;  // samenwerkingId -> its folder
   std::map<std::string, HeldEdit> edits;       // rel path of the held file -> the edit
+  // rel path of a mirrored file -> the local change first seen there, while it settles
+  // before it is set aside for upload (a file still being written is not uploaded half)
+  std::map<std::string, DropSighting> edits_seen;
 };
 
 // Empty state when the file is absent. kCorruption when it does not parse: the caller must

@@ -76,6 +76,7 @@ class ActionRunner {
       // replaced; anything else is the user's.
       ours = prev != nullptr && prev->Wrote(hash);
     }
+    if (!ours && !EditSettled(a.rel_path, *st)) return Status::Ok();  // left as it is, for now
     if (!ours) SWF_RETURN_IF_ERROR(SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev));
     return Publish(dir, leaf, a);
   }
@@ -93,6 +94,10 @@ class ActionRunner {
       SWF_ASSIGN_OR_RETURN(std::string hash, HashFd(fd.get(), JoinPath(dir.path(), leaf)));
       ours = prev != nullptr && prev->Wrote(hash);
     }
+    if (!ours && !a.for_ceiling && prev != nullptr && !EditSettled(a.rel_path, *st)) {
+      run_.state.files[a.rel_path] = *prev;  // removed once the edit has gone up
+      return Status::Ok();
+    }
     if (!ours && !a.for_ceiling) return SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev);
     SWF_RETURN_IF_ERROR(dir.Remove(leaf));
     ++run_.report.removed;
@@ -100,6 +105,33 @@ class ActionRunner {
     return Status::Ok();
   }
 
+  // With uploads of local edits, a changed file is set aside only once it has looked the same
+  // (size and mtime) for the settle period, across runs, as a drop is: one caught while it is
+  // still being written would go up half, and what is written after would be lost with it.
+  bool EditSettled(const std::string& rel, const EntryStat& st) {
+    if (!run_.options.upload_local_edits || run_.uploader == nullptr || run_.options.settle_seconds <= 0) {
+      return true;
+    }
+    const int64_t now = run_.clock.NowUnixMicros() / 1000000;
+    auto it = run_.state.edits_seen.find(rel);
+    if (it == run_.state.edits_seen.end() || it->second.size != st.size || it->second.mtime_ns != st.mtime_ns) {
+      run_.state.edits_seen[rel] = {st.size, st.mtime_ns, now};
+    } else if (now - it->second.first_seen_unix >= run_.options.settle_seconds) {
+      run_.state.edits_seen.erase(it);
+      return true;
+    }
+    settling_.insert(rel);
+    ++run_.report.waiting;
+    return false;
+  }
+
+ public:
+  // Forgets the sightings of edits this run no longer found changed (reverted, or gone).
+  void ForgetSettledEdits() {
+    std::erase_if(run_.state.edits_seen, [this](const auto& entry) { return settling_.count(entry.first) == 0; });
+  }
+
+ private:
   Status Publish(const TreeDir& dir, const std::string& leaf, const MirrorAction& a) {
     std::string object = run_.store.ObjectPath(a.sha256);
     int fd = ::open(object.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -128,6 +160,7 @@ class ActionRunner {
   std::map<std::string, MirroredFile> previous_;
   std::multimap<std::string, std::string> by_fold_;  // NameCollisionKey -> path in previous_
   std::set<std::pair<uint64_t, uint64_t>> placed_;    // (device, inode) of files placed or kept
+  std::set<std::string> settling_;                    // edits this run saw still settling
 };
 
 Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& options,
@@ -261,6 +294,7 @@ Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
     if (EndsTheRun(run, st)) return st;
     if (!st.ok()) run.observer.OnWarning(st.message());
   }
+  runner.ForgetSettledEdits();
   return Status::Ok();
 }
 

@@ -43,9 +43,17 @@ Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& request) {
                        catalog_.EnqueueUpload(request.samenwerking_id, request.content_sha256,
                                               outcome.upload_key, request.local_path));
   if (entry.state == OutboxState::kConfirmed) {
-    outcome.kind = UploadOutcome::Kind::kAlreadyConfirmed;
-    outcome.document_id = entry.document_id;
-    return outcome;
+    // The same file was uploaded before. Only while that document is still there is this
+    // drop done; deleted remotely since (a user putting it back), it goes up again.
+    Result<Document> there = client_.GetDocument(entry.document_id);
+    if (there.ok()) {
+      outcome.kind = UploadOutcome::Kind::kAlreadyConfirmed;
+      outcome.document_id = entry.document_id;
+      return outcome;
+    }
+    if (there.status().code() != StatusCode::kNotFound) return there.status();
+    SWF_RETURN_IF_ERROR(catalog_.ReopenUpload(entry.outbox_id));
+    entry.state = OutboxState::kPending;
   }
   if (entry.state == OutboxState::kSent) {
     Document found;
@@ -74,13 +82,15 @@ Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& request) {
     return Reconciled(entry, found, request, std::move(outcome));
   }
   const Document& doc = *sent;
-  SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, doc.document_id));
-  outcome.document_id = doc.document_id;
   if (doc.document_hash != request.content_sha256) {
+    // Not what was meant to go up: the row stays `sent`, and as no document with this key
+    // holds these bytes, the next run sends the file again.
     return Corruption("uploaded " + doc.document_id + " but the server hashed " +
                       doc.document_hash + ", expected " + request.content_sha256 +
-                      " (file changed while uploading?)");
+                      " (file changed while uploading, or damaged on the way); it goes up again next run");
   }
+  SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, doc.document_id));
+  outcome.document_id = doc.document_id;
   outcome.imported = AllowedUnder(doc.vertrouwelijkheid, ceiling_) && Import(doc, request).ok();
   return outcome;
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <random>
 #include <set>
@@ -221,6 +222,30 @@ TEST_F(MirrorUploadITest, ADropWhoseNameIsNotUtf8IsRefusedNotLeftWaiting) {
   EXPECT_NE(ReadFile(dossier_ / "_mislukt" / (latin1 + ".reden.txt")).find("UTF-8"), std::string::npos);
 }
 
+// A name near NAME_MAX (255 bytes) is refused as any other: its reason file's name is cut to
+// fit, instead of the refusal failing on every run and the real reason never shown.
+TEST_F(MirrorUploadITest, ARefusedDropWithAVeryLongNameGetsItsReasonFile) {
+  Prepare();
+  const std::string name = std::string(240, 'l') + "\xC3\xA9\xC3\xA9.txt";  // 248 bytes, ends in "éé.txt"
+  WriteFile(drop() / name, std::string(2048, 'x'));
+  WriteFile(drop() / (name + ".json"), "{}");  // its sidecar: 253 bytes, no room for " (2).json"
+  CliResult r = Mirror({"--max-upload-bytes", "1024"});
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.err;
+  EXPECT_EQ(r.Summary()["refused"], 1) << r.err;
+  EXPECT_FALSE(fs::exists(drop() / name));
+  EXPECT_TRUE(fs::exists(dossier_ / "_mislukt" / name));
+  int reasons = 0;
+  for (const auto& e : fs::directory_iterator(dossier_ / "_mislukt")) {
+    const std::string n = e.path().filename().string();
+    if (!n.ends_with(".reden.txt")) continue;
+    ++reasons;
+    EXPECT_LE(n.size(), 255u);
+    EXPECT_NE(ReadFile(e.path()).find("te groot"), std::string::npos);
+  }
+  EXPECT_EQ(reasons, 1);
+  EXPECT_TRUE(fs::exists(dossier_ / "_mislukt" / (name + ".json")));
+}
+
 TEST_F(MirrorUploadITest, BadSidecarIsRefusedWithItsReason) {
   Prepare();
   WriteFile(drop() / "a.txt", "a");
@@ -328,6 +353,64 @@ TEST_F(MirrorUploadITest, LocalEditWhoseUploadIsRefusedIsKeptAsConflictCopyWithT
   EXPECT_EQ(RemoteDocuments(ids_[0]).size(), 2u);
 }
 
+// A local edit is set aside and uploaded only once it has looked the same for the settle
+// period, as a drop is: a file still being written must not go up half (and what was written
+// after the upload be lost with the held file).
+TEST_F(MirrorUploadITest, ALocalEditGoesUpOnlyOnceItHasSettled) {
+  Prepare();
+  fs::path file = AnyDocumentFile();
+  ASSERT_FALSE(file.empty());
+  const std::vector<std::string> settle2 = {"mirror", "--to", target(), "--settle-seconds", "2", "--json",
+                                            "--local-edits", "upload"};
+  Edit(file, "eerste helft");
+  CliResult first = Swf(settle2);
+  ASSERT_EQ(first.exit_code, kExitOk) << first.err;
+  EXPECT_EQ(first.Summary()["editsUploaded"], 0);
+  EXPECT_EQ(first.Summary()["waiting"], 1);
+  EXPECT_EQ(ReadFile(file), "eerste helft") << "left where it is while it may still be written";
+  EXPECT_TRUE(HeldEdits().empty());
+  Edit(file, "eerste helft, tweede helft");  // still being written: the settle time starts over
+  EXPECT_EQ(Swf(settle2).Summary()["editsUploaded"], 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  CliResult settled = Swf(settle2);
+  ASSERT_EQ(settled.exit_code, kExitOk) << settled.err;
+  EXPECT_EQ(settled.Summary()["editsUploaded"], 1);
+  EXPECT_TRUE(RemoteWithContent("eerste helft").empty());
+  EXPECT_EQ(RemoteWithContent("eerste helft, tweede helft").size(), 1u);
+  EXPECT_EQ(LeftoverEditFiles(), 0);
+}
+
+// A held edit still written to while it goes up (an editor saving into the file it has open)
+// is not removed with what was sent: the newer bytes go up on the next run.
+TEST_F(MirrorUploadITest, AHeldEditWrittenToDuringItsUploadIsKeptAndSentAgain) {
+  Prepare();
+  fs::path file = AnyDocumentFile();
+  ASSERT_FALSE(file.empty());
+  Edit(file, "versie die opgestuurd wordt");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "slowAnswer"}, {"ms", 1500}, {"route", "/documenten$"}}}}});
+  CliChild child({"--config", configs_.at("gemeente-a"), "mirror", "--to", target(), "--settle-seconds", "0",
+                  "--local-edits", "upload", "--json"},
+                 dir_.path().string());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (HeldEdits().empty() && child.Running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(HeldEdits().size(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the upload is on its way
+  {
+    std::ofstream more(dossier_ / *HeldEdits().begin(), std::ios::app);
+    more << " en wat daarna nog kwam";
+  }
+  EXPECT_EQ(child.Wait(), kExitOk);
+  ASSERT_EQ(HeldEdits().size(), 1u) << "removed with bytes that never went up";
+  CliResult next = Mirror({"--local-edits", "upload"});
+  ASSERT_EQ(next.exit_code, kExitOk) << next.err;
+  EXPECT_EQ(next.Summary()["editsUploaded"], 1);
+  EXPECT_EQ(RemoteWithContent("versie die opgestuurd wordt en wat daarna nog kwam").size(), 1u);
+  EXPECT_EQ(LeftoverEditFiles(), 0);
+}
+
 // RELIABILITY rule 8 for local edits: 20 runs, each after 5 edits, killed at a random moment
 // (every other one just after it moved an edit aside); then one clean run. Every edit is uploaded exactly once and every original is back.
 TEST_F(MirrorUploadITest, SigkillWhileUploadingLocalEditsUploadsEveryEditExactlyOnce) {
@@ -359,7 +442,7 @@ TEST_F(MirrorUploadITest, SigkillWhileUploadingLocalEditsUploadsEveryEditExactly
       std::set<std::string> now = HeldEdits();
       return std::any_of(now.begin(), now.end(), [&](const std::string& n) { return before.count(n) == 0; });
     };
-    kills += MirrorKilledAtRandom(rng, {"--local-edits", "upload"}, round % 2 == 1 ? moved_aside : std::function<bool()>());
+    kills += MirrorKilledAtRandom(rng, {"--local-edits", "upload", "--settle-seconds", "0"}, round % 2 == 1 ? moved_aside : std::function<bool()>());
     held_at_kill += !HeldEdits().empty();
   }
   emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
@@ -430,6 +513,113 @@ TEST_F(MirrorUploadITest, ConfigDefaultsApplyToDropsAndPushAndFlagsOverrideThem)
     EXPECT_EQ(remote[w.name]["taal"], w.taal) << w.name;
   }
   EXPECT_EQ(remote.count("te-groot.txt"), 0u);
+}
+
+// The server stored something other than what was sent (its documentHash differs): that is no
+// confirmation. The drop stays, and the next run confirms it only by a listing that shows these
+// bytes under the upload key (or sends it again).
+TEST_F(MirrorUploadITest, AnUploadAnsweredWithAnotherHashIsNotTakenAsDone) {
+  Prepare();
+  WriteFile(drop() / "c.txt", "inhoud van c");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "wrongHash"}, {"count", 1}, {"route", "/documenten$"}}}}});
+  CliResult first = Mirror();
+  EXPECT_NE(first.exit_code, kExitOk);
+  EXPECT_EQ(first.Summary()["uploadErrors"], 1);
+  ASSERT_TRUE(fs::exists(drop() / "c.txt"));
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  CliResult second = Mirror();
+  ASSERT_EQ(second.exit_code, kExitOk) << second.err;
+  std::string outcome;
+  for (const auto& e : second.Events()) if (e["type"] == "upload") outcome = e["outcome"];
+  EXPECT_EQ(outcome, "reconciled") << "confirmed without looking";
+  EXPECT_FALSE(fs::exists(drop() / "c.txt"));
+  EXPECT_EQ(RemoteWithContent("inhoud van c").size(), 1u);
+}
+
+// A file put back in the drop folder after its document was deleted remotely goes up again;
+// it is not removed as "already uploaded".
+TEST_F(MirrorUploadITest, ADropOfAFileWhoseEarlierUploadWasDeletedRemotelyGoesUpAgain) {
+  Prepare();
+  WriteFile(drop() / "b.txt", "terug te zetten");
+  CliResult first = Mirror();
+  ASSERT_EQ(first.exit_code, kExitOk) << first.err;
+  ASSERT_EQ(RemoteWithContent("terug te zetten").size(), 1u);
+  const std::string id = RemoteWithContent("terug te zetten")[0]["documentId"];
+  ASSERT_EQ(Swf({"document", "delete", id}).exit_code, kExitOk);
+  WriteFile(drop() / "b.txt", "terug te zetten");
+  CliResult again = Mirror();
+  ASSERT_EQ(again.exit_code, kExitOk) << again.err;
+  std::string outcome;
+  for (const auto& e : again.Events()) if (e["type"] == "upload") outcome = e["outcome"];
+  EXPECT_EQ(outcome, "uploaded");
+  EXPECT_EQ(RemoteWithContent("terug te zetten").size(), 1u);
+  EXPECT_FALSE(fs::exists(drop() / "b.txt"));
+}
+
+// A held edit whose upload failed without an answer (the server may or may not have it) stays
+// held and goes up once on the next run; it does not become a conflict copy, whose re-drop
+// would send it a second time.
+TEST_F(MirrorUploadITest, AHeldEditWhoseUploadFailedStaysHeldAndGoesUpOnceNextRun) {
+  Prepare();
+  fs::path file = AnyDocumentFile();
+  ASSERT_FALSE(file.empty());
+  Edit(file, "bewerking die even niet lukt");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "status"}, {"status", 500}, {"count", 1}, {"route", "/documenten$"}}}}});
+  CliResult first = Mirror({"--local-edits", "upload"});
+  EXPECT_EQ(first.Summary()["conflicts"], 0) << first.err;
+  EXPECT_EQ(first.Summary()["editsUploaded"], 0);
+  EXPECT_EQ(HeldEdits().size(), 1u);
+  CliResult second = Mirror({"--local-edits", "upload"});
+  ASSERT_EQ(second.exit_code, kExitOk) << second.err;
+  EXPECT_EQ(second.Summary()["editsUploaded"], 1);
+  EXPECT_EQ(RemoteWithContent("bewerking die even niet lukt").size(), 1u);
+  EXPECT_EQ(LeftoverEditFiles(), 0);
+}
+
+// The label of a held edit is checked again when it goes up: an original raised to SV since
+// is not uploaded (as RV) from an RV target (rule 12).
+TEST_F(MirrorUploadITest, AHeldEditOfADocumentRaisedToSvSinceIsNotUploadedFromAnRvTarget) {
+  Prepare();
+  WriteFile(dir_.path() / "eigen.txt", "eigen versie");
+  CliResult pushed = Swf({"push", ids_[0], (dir_.path() / "eigen.txt").string(), "--json"});
+  ASSERT_EQ(pushed.exit_code, kExitOk) << pushed.err;
+  const std::string id = pushed.Events()[0]["documentId"];
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  ASSERT_EQ(Mirror().exit_code, kExitOk);
+  ASSERT_TRUE(fs::exists(dossier_ / "eigen.txt"));
+  Edit(dossier_ / "eigen.txt", "bewerkt terwijl het nog RV was");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "status"}, {"status", 500}, {"count", 1}, {"route", "/documenten$"}}}}});
+  Mirror({"--local-edits", "upload"});
+  ASSERT_EQ(HeldEdits().size(), 1u);
+  ASSERT_EQ(Swf({"document", "label", id, "--level", "SV"}).exit_code, kExitOk);
+  ASSERT_EQ(Swf({"sync", "--full"}).exit_code, kExitOk);
+  CliResult r = Mirror({"--local-edits", "upload"});
+  EXPECT_EQ(r.Summary()["editsUploaded"], 0) << r.err;
+  EXPECT_TRUE(RemoteWithContent("bewerkt terwijl het nog RV was").empty());
+  bool kept = false;
+  for (const auto& e : r.Events()) {
+    kept |= e["type"] == "conflict" && e.value("reason", "").find("above this target's ceiling") != std::string::npos;
+  }
+  EXPECT_TRUE(kept) << r.out;
+}
+
+// Rule 12: a target that may hold SV names no drop in its output (the name may be the title of
+// an SV document), also not when it is refused.
+TEST_F(MirrorUploadITest, AnSvTargetNamesNoDropInItsOutput) {
+  Prepare();
+  std::vector<std::string> sv = {"--max-level", "SV"};
+  ASSERT_EQ(Mirror(sv).exit_code, kExitOk);
+  WriteFile(drop() / "Medisch dossier J. Jansen.txt", "vertrouwelijk");
+  WriteFile(drop() / "Medisch dossier J. Jansen.txt.json", R"({"vertrouwelijkheidsAanduiding":"SV"})");
+  fs::create_symlink("/etc/hostname", drop() / "Jansen koppeling");
+  CliResult r = Mirror(sv);
+  ASSERT_EQ(r.Summary()["uploaded"], 1) << r.err;
+  EXPECT_EQ(r.Summary()["refused"], 1);
+  EXPECT_EQ(r.out.find("Jansen"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("Jansen"), std::string::npos) << r.err;
 }
 
 TEST_F(MirrorUploadITest, PushUploadsOnceAndAgainIsIdempotent) {
