@@ -15,6 +15,7 @@
 namespace swfvault {
 
 inline constexpr char kMirrorStateFile[] = ".swfvault-mirror.json";
+inline constexpr char kMirrorLockFile[] = ".swfvault-mirror.lock";  // held by the run (TreeDir::Lock)
 
 struct DropSighting {
   uint64_t size = 0;

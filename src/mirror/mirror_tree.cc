@@ -302,6 +302,9 @@ Result<MirrorReport> MirrorTree::Update(const MirrorOptions& options, OutboxUplo
                                         MirrorObserver& observer) {
   if (options.target_dir.empty()) return InvalidArgument("mirror target directory is empty");
   SWF_ASSIGN_OR_RETURN(TreeDir root, TreeDir::OpenRoot(options.target_dir, /*create=*/true));
+  // One run per target, also from another vault or host sharing it: two would upload the same
+  // drop twice and write over each other's state.
+  SWF_ASSIGN_OR_RETURN(Fd lock, root.Lock(kMirrorLockFile));
   SWF_ASSIGN_OR_RETURN(MirrorState state, LoadMirrorState(root));
   MirrorReport report;
   MirrorRun run{store_, catalog_, clock_, options, observer, root, state, report, uploader};

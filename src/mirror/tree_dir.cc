@@ -219,6 +219,18 @@ Status TreeDir::PublishFrom(const std::string& name, int src_fd, uint32_t mode,
   });
 }
 
+Result<Fd> TreeDir::Lock(const std::string& name) const {
+  int raw = ::openat(fd_.get(), name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (raw < 0) return ErrnoStatus(errno, "open " + JoinPath(path_, name));
+  Fd fd(raw);
+  struct flock whole = {};
+  whole.l_type = F_WRLCK;
+  whole.l_whence = SEEK_SET;  // l_start = l_len = 0: the whole file
+  if (::fcntl(fd.get(), F_OFD_SETLK, &whole) == 0) return fd;
+  if (errno == EAGAIN || errno == EACCES) return Locked(path_ + " is in use by another swfvault mirror run");
+  return ErrnoStatus(errno, "lock " + JoinPath(path_, name));
+}
+
 Status TreeDir::Sync() const {
   if (::fsync(fd_.get()) != 0) return ErrnoStatus(errno, "fsync " + path_);
   return Status::Ok();

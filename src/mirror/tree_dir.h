@@ -67,6 +67,10 @@ class TreeDir {
   // streamed copy). Sets *reflinked accordingly.
   Status PublishFrom(const std::string& name, int src_fd, uint32_t mode, bool* reflinked) const;
   Status Sync() const;
+  // An exclusive lock on `name` (created 0600 when missing), held while the Fd is open: an
+  // open-file-description lock (fcntl F_OFD_SETLK), which NFS and SMB clients pass on to the
+  // server, so runs on two hosts exclude each other too. kLocked when another holds it.
+  Result<Fd> Lock(const std::string& name) const;
   const std::string& path() const { return path_; }
 
  private:

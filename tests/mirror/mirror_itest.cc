@@ -28,7 +28,7 @@ std::map<std::string, std::string> Snapshot(const fs::path& root) {
 
 bool IsDocumentFile(const std::string& rel) {
   std::string name = fs::path(rel).filename().string();
-  return name != "dossier.json" && name != "documenten.csv" && name != ".swfvault-mirror.json";
+  return name != "dossier.json" && name != "documenten.csv" && name != ".swfvault-mirror.json" && name != ".swfvault-mirror.lock";
 }
 
 std::vector<std::string> HostileNames(size_t count) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -132,6 +133,26 @@ TEST_F(MirrorTreeTest, PublishesReadOnlyCopyOfTheStoredObject) {
   ASSERT_EQ(::stat((Dossier() / "brief.txt").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0444u);
   EXPECT_TRUE(fs::is_directory(Dossier() / "_uploaden"));
+}
+
+// One run per target, also from another vault or host: the run lock is an OFD lock, which
+// conflicts with any other open of the lock file, here one in this same process.
+TEST_F(MirrorTreeTest, ATargetInUseByAnotherRunIsRefusedAsLocked) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  int other = ::open((tmp_ / "share" / ".swfvault-mirror.lock").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(other, 0);
+  struct flock whole = {};
+  whole.l_type = F_WRLCK;
+  whole.l_whence = SEEK_SET;
+  ASSERT_EQ(::fcntl(other, F_OFD_SETLK, &whole), 0);
+  MirrorTree tree(vault_->store(), vault_->catalog(), clock_);
+  MirrorOptions o;
+  o.target_dir = target();
+  Result<MirrorReport> r = tree.Update(o, nullptr, observer_);
+  EXPECT_EQ(r.status().code(), StatusCode::kLocked) << r.status().ToString();
+  ::close(other);  // the other run ends
+  EXPECT_EQ(Run().unchanged, 1);
 }
 
 TEST_F(MirrorTreeTest, SecondRunChangesNothing) {
@@ -550,7 +571,7 @@ TEST_F(MirrorTreeTest, AStopEndsTheRunBetweenTwoFilesAndTheNextRunFinishes) {
   std::map<std::string, std::string> after_stop = Tree(tmp_ / "share");
   int documents = 0;
   for (const auto& [rel, content] : after_stop) {
-    EXPECT_EQ(rel.find(".swfvault-") == std::string::npos || rel == ".swfvault-mirror.json", true) << rel;
+    EXPECT_EQ(rel.find(".swfvault-") == std::string::npos || rel == ".swfvault-mirror.json" || rel == ".swfvault-mirror.lock", true) << rel;
     if (rel.rfind("SAM-1 - Dakkapel/brief-", 0) == 0) ++documents;
   }
   EXPECT_EQ(documents, 1);

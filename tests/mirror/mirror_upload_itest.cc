@@ -710,7 +710,7 @@ TEST_F(MirrorUploadITest, SigintStopsAMirrorBetweenTwoDropsAndTheNextRunUploadsT
   EXPECT_GE(left, 1);
   for (const auto& e : fs::recursive_directory_iterator(target())) {
     std::string name = e.path().filename().string();
-    EXPECT_FALSE(name.rfind(".swfvault-", 0) == 0 && name != ".swfvault-mirror.json") << "left behind: " << e.path();
+    EXPECT_FALSE(name.rfind(".swfvault-", 0) == 0 && name != ".swfvault-mirror.json" && name != ".swfvault-mirror.lock") << "left behind: " << e.path();
   }
 
   emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
