@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/swf_json.h"
+#include "swfvault/retry_policy.h"
 
 namespace swfvault {
 namespace {
@@ -180,7 +181,17 @@ HttpRequest SwfClient::MakeRequest(Call call) const {
 
 Result<std::string> SwfClient::Exchange(Call call) {
   std::string refetch_path = call.refetch_path;
-  SWF_ASSIGN_OR_RETURN(HttpResponse response, transport_.Send(MakeRequest(std::move(call))));
+  const bool change = call.method != "GET";
+  Result<HttpResponse> sent = transport_.Send(MakeRequest(std::move(call)));
+  if (!sent.ok() && change && sent.status().code() == StatusCode::kUnavailable &&
+      RetryPolicy::MayHaveActed(sent.status())) {
+    // Not sent again (RetryPolicy::MayRepeat), and no answer says whether it was made.
+    Status unknown(sent.status().code(), sent.status().message() +
+                                             " (the server may have made this change: look before trying again)");
+    unknown.set_http_status(sent.status().http_status());
+    return unknown;
+  }
+  SWF_ASSIGN_OR_RETURN(HttpResponse response, std::move(sent));
   if (response.body.empty() && !refetch_path.empty()) {
     return Exchange(Call{"GET", refetch_path, "", ""});
   }

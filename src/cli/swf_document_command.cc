@@ -126,7 +126,7 @@ class DownloadTarget {
   // Checks the hash, syncs and renames into place.
   Status Publish(const std::string& expected_sha256) {
     std::string got = sha_.FinishHex();
-    if (!expected_sha256.empty() && got != expected_sha256) {
+    if (got != expected_sha256) {
       return Corruption("downloaded content has sha256 " + got + ", documentHash says " +
                         expected_sha256 + "; " + out_path_ + " not written");
     }
@@ -206,6 +206,10 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
   return WithConnection(ctx, [&](Connection& conn) {
     Result<Document> doc = conn.client->GetDocument(id);
     if (!doc.ok()) return Fail(ctx, doc.status());
+    if (doc->document_hash.empty()) {  // nothing to check the bytes against: write nothing
+      return Fail(ctx, Corruption("document " + id + " has no documentHash to check the download against; " +
+                                  out + " not written"));
+    }
     Result<std::string> resolved = OutputPathFor(out, doc->bestands_naam, id);
     if (!resolved.ok()) return Fail(ctx, resolved.status());
     const std::string& out_path = *resolved;

@@ -15,6 +15,7 @@ const std::map<std::string, FaultKind>& KindNames() {
       {"slowBody", FaultKind::kSlowBody},
       {"wrongContentLength", FaultKind::kWrongContentLength},
       {"wrongHash", FaultKind::kWrongHash},
+      {"noHash", FaultKind::kNoHash},
       {"ignoreRange", FaultKind::kIgnoreRange},
       {"changeEtag", FaultKind::kChangeEtag},
       {"latency", FaultKind::kLatency},

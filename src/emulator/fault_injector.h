@@ -31,6 +31,7 @@ enum class FaultKind {
   kSlowBody,            // content: send at most `bytesPerSecond`
   kWrongContentLength,  // content: promise `extraBytes` (default 1000) more than is sent
   kWrongHash,           // metadata: documentHash of zeros
+  kNoHash,              // metadata: no documentHash at all
   kIgnoreRange,         // content: answer 200 with the whole body despite Range
   kChangeEtag,          // content and metadata: a different ETag on every request
   kLatency,             // any route: wait `ms` before answering (a distant server)

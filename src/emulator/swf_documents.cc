@@ -84,6 +84,7 @@ nlohmann::json SwfApi::RenderDocument(const httplib::Request& req, const nlohman
   nlohmann::json out = PublicView(doc);
   const std::string id = doc["documentId"];
   if (faults_->Take({FaultKind::kWrongHash}, req.path, id)) out["documentHash"] = std::string(64, '0');
+  if (faults_->Take({FaultKind::kNoHash}, req.path, id)) out.erase("documentHash");
   const std::string self = Base(req) + "/documenten/" + id;
   out["_links"] = {{"self", {{"href", self}}}, {"content", {{"href", self + "/content"}}},
                    {"samenwerking", {{"href", Base(req) + "/samenwerkingen/" + doc["samenwerkingId"].get<std::string>()}}}};

@@ -259,6 +259,21 @@ TEST_F(SwfCommandsITest, ADeleteWhoseAnswerWasLostIsReportedDone) {
   EXPECT_EQ(Swf({"document", "show", id}).exit_code, kExitNotFound);
 }
 
+// A change whose answer was lost is not sent again (it could be made twice), and the error
+// says the change may have been made, so nobody simply runs it again.
+TEST_F(SwfCommandsITest, AnUploadWhoseAnswerWasLostSaysItMayHaveBeenMade) {
+  std::string sam = Start();
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "lostAnswer"}, {"status", 502}, {"route", "/documenten$"}}}}});
+  WriteFile(dir_.path() / "s.txt", "antwoord zoek");
+  CliResult r = Swf({"document", "add", sam, (dir_.path() / "s.txt").string()});
+  EXPECT_EQ(r.exit_code, kExitRetryable) << r.err;
+  EXPECT_NE(r.err.find("may have made this change"), std::string::npos) << r.err;
+  nlohmann::json stats = emulator_->Admin("GET", "/_emulator/stats")["requests"]["/samenwerkingen/{id}/documenten"];
+  EXPECT_EQ(stats["502"], 1) << stats.dump();
+  EXPECT_FALSE(stats.contains("201")) << "sent a second time: " << stats.dump();
+}
+
 TEST_F(SwfCommandsITest, LabelWithoutChangeIsUsageError) {
   std::string sam = Start();
   std::string id = Upload(sam, "a.txt", "a", "RV");
@@ -367,6 +382,17 @@ TEST_F(SwfCommandsITest, GetWithWrongHashWritesNothingAndExitsIntegrity) {
   for (const auto& e : std::filesystem::directory_iterator(dir_.path())) {
     EXPECT_EQ(e.path().filename().string().rfind(".swfvault-get-", 0), std::string::npos) << e.path();
   }
+}
+
+TEST_F(SwfCommandsITest, GetOfADocumentWithoutAHashWritesNothingAndExitsIntegrity) {
+  std::string sam = Start();
+  std::string id = Upload(sam, "zonder.txt", "niet te controleren", "RV");
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "noHash"}, {"documentId", id}, {"count", -1}}}}});
+  std::string out = (dir_.path() / "zonder.out").string();
+  CliResult r = Swf({"document", "get", id, "-o", out});
+  EXPECT_EQ(r.exit_code, kExitIntegrity) << r.err;
+  EXPECT_NE(r.err.find("no documentHash"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
 }
 
 // --- actieverzoek and bericht ---
