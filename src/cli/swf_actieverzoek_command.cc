@@ -150,6 +150,8 @@ struct NotificatieFlags {
 // narrowed to the samenwerking when one is given.
 Result<std::vector<Notificatie>> ListNotificaties(SwfClient& client, const NotificatieFlags& f) {
   if (!f.sam.empty() && f.sinds.empty() && f.tot.empty()) return client.ListNotificaties(f.sam);
+  // Narrowed here, the global feed would answer an unknown id with nothing: say it is unknown.
+  if (!f.sam.empty()) SWF_RETURN_IF_ERROR(client.GetSamenwerking(f.sam).status());
   SWF_ASSIGN_OR_RETURN(std::vector<Notificatie> all, client.ListAllNotificaties({f.sinds, f.tot}));
   if (f.sam.empty()) return all;
   std::vector<Notificatie> mine;

@@ -503,6 +503,13 @@ TEST_F(SwfCommandsITest, NotificatieWindowExcludesLaterEvents) {
   EXPECT_EQ(later[0]["notificatieType"], "DOCUMENT_TOEGEVOEGD");
 }
 
+TEST_F(SwfCommandsITest, NotificatiesOfAnUnknownSamenwerkingAreNotFoundAlsoWithATimeWindow) {
+  EXPECT_EQ(Swf({"notificatie", "list", "SAM-999999"}).exit_code, kExitNotFound);
+  EXPECT_EQ(Swf({"notificatie", "list", "SAM-999999", "--sinds", "2020-01-01T00:00:00Z"}).exit_code, kExitNotFound);
+  EXPECT_EQ(Swf({"notificatie", "delete", "--alle", "--samenwerking", "SAM-999999", "--tot", "2030-01-01T00:00:00Z"}).exit_code,
+            kExitNotFound);
+}
+
 TEST_F(SwfCommandsITest, NotificatieDeleteNeedsIdsOrAlle) {
   EXPECT_EQ(Swf({"notificatie", "delete"}).exit_code, kExitUsage);
 }
