@@ -110,11 +110,17 @@ Status SwfApi::CreateActieverzoek(Call& c) {
   if (!receiver.ok()) return InvalidArgument("ontvanger: is not a deelnemer of " + c.arg(1));
   nlohmann::json documenten = body.value("documenten", nlohmann::json::array());
   if (!documenten.is_array()) return InvalidArgument("documenten: must be an array of document ids");
-  for (const auto& d : documenten) {
+  for (size_t i = 0; i < documenten.size(); ++i) {
+    const nlohmann::json& d = documenten[i];
+    if (!d.is_string()) {
+      return InvalidArgument("documenten: element " + std::to_string(i) +
+                             " must be a document id (string), not " + d.type_name());
+    }
     Membership ignored;
-    if (!d.is_string() || !VisibleDocument(c.caller, d, &ignored).ok() ||
+    if (!VisibleDocument(c.caller, d, &ignored).ok() ||
         state_->Get("document", d)->value("samenwerkingId", "") != c.arg(1)) {
-      return InvalidArgument("documenten: unknown document " + d.dump());
+      return InvalidArgument("documenten: element " + std::to_string(i) + " is an unknown document '" +
+                             Excerpt(d.get<std::string>()) + "'");
     }
   }
   if (m.samenwerking["status"] != "OPEN") return Conflict("samenwerking " + c.arg(1) + " is not OPEN");
@@ -147,7 +153,7 @@ Status SwfApi::PatchActieverzoek(Call& c) {
   SWF_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(c.req.body));
   if (!body.contains("status") || !body["status"].is_string()) return InvalidArgument("status: is required");
   const std::string to = body["status"], from = av["status"];
-  if (!IsActieverzoekStatus(to)) return InvalidArgument("status: unknown value '" + to + "'");
+  if (!IsActieverzoekStatus(to)) return InvalidArgument("status: unknown value '" + Excerpt(to) + "'");
   if (body.contains("melding") && !body["melding"].is_string() && !body["melding"].is_null()) {
     return InvalidArgument("melding: must be a string");
   }

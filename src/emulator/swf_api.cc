@@ -81,7 +81,7 @@ Status CheckEnum(const std::string& field, const std::string& value, const char*
   for (const char* a : allowed) {
     if (value == a) return Status::Ok();
   }
-  return InvalidArgument(field + ": unknown value '" + value + "'");
+  return InvalidArgument(field + ": unknown value '" + Excerpt(value) + "'");
 }
 
 const char* kPrivileges[] = {"BEPERKTE_TOEGANG", "VOLLEDIGE_TOEGANG"};
@@ -122,11 +122,36 @@ nlohmann::json PublicView(const nlohmann::json& body) {
   return out;
 }
 
-Result<nlohmann::json> ParseJsonObject(const std::string& body) {
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+Result<nlohmann::json> ParseJson(const std::string& body) {
+  using Event = nlohmann::json::parse_event_t;
+  bool too_deep = false;
+  // `depth` counts the containers around the one being opened; one that is too deep is left
+  // out of the result, so nothing deeper is ever built.
+  nlohmann::json::parser_callback_t limit = [&too_deep](int depth, Event event, nlohmann::json&) {
+    if ((event == Event::object_start || event == Event::array_start) && depth >= kMaxJsonDepth) {
+      too_deep = true;
+      return false;
+    }
+    return true;
+  };
+  nlohmann::json j = nlohmann::json::parse(body, limit, false);
+  if (too_deep) return InvalidArgument("body: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   if (j.is_discarded()) return InvalidArgument("body: malformed JSON");
+  return j;
+}
+
+Result<nlohmann::json> ParseJsonObject(const std::string& body) {
+  SWF_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(body));
   if (!j.is_object()) return InvalidArgument("body: must be a JSON object");
   return j;
+}
+
+std::string Excerpt(const std::string& text) {
+  constexpr size_t kMaxBytes = 64;
+  if (text.size() <= kMaxBytes) return text;
+  size_t end = kMaxBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "...";
 }
 
 Status Guarded(const std::function<Status()>& fn) {
@@ -397,7 +422,7 @@ Status SwfApi::CreateSamenwerking(Call& c) {
     load = body["documentenUitVerzoekLaden"].get<bool>();
   }
   Result<nlohmann::json> verzoek = state_->Get("verzoek", verzoeknummer);
-  if (!verzoek.ok()) return InvalidArgument("verzoeknummer: unknown verzoek '" + verzoeknummer + "'");
+  if (!verzoek.ok()) return InvalidArgument("verzoeknummer: unknown verzoek '" + Excerpt(verzoeknummer) + "'");
   if (c.caller.rol == "BEVOEGD_GEZAG" && verzoek->value("bevoegdGezag", "") != c.caller.oin) {
     return PermissionDenied("verzoek " + verzoeknummer + " belongs to another bevoegd gezag");
   }
@@ -445,14 +470,14 @@ Status SwfApi::PatchSamenwerking(Call& c) {
   }
   for (auto it = body.begin(); it != body.end(); ++it) {
     if (it.key() != "titel" && it.key() != "beschrijving" && it.key() != "status") {
-      return InvalidArgument(it.key() + ": cannot be changed");
+      return InvalidArgument(Excerpt(it.key()) + ": cannot be changed");
     }
   }
   bool closing = false;
   if (body.contains("status") && !body["status"].is_null()) {
     const std::string status = body["status"];
     if (status != "GESLOTEN" && status != "OPEN" && status != "INITIALISATIE") {
-      return InvalidArgument("status: unknown value '" + status + "'");
+      return InvalidArgument("status: unknown value '" + Excerpt(status) + "'");
     }
     if (status != "GESLOTEN" && status != sam["status"]) {
       return Conflict("samenwerking cannot go from " + sam["status"].get<std::string>() + " to " + status);

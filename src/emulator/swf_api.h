@@ -155,8 +155,17 @@ std::string NowTimestamp();          // 2026-06-04T08:45:01.933+00:00
 std::string NewUuid();               // random v4 UUID, lowercase
 nlohmann::json PublicView(const nlohmann::json& body);  // drops keys starting with '_'
 bool IsSv(const nlohmann::json& doc);                    // labelled strikt vertrouwelijk
-// Parses a JSON object body; kInvalidArgument "body: ..." when malformed or not an object.
+// How deeply a request body may nest. Parsing is iterative, but copying, comparing and dumping
+// a JSON value recurse once per level, so a deeper body could overflow a handler's stack.
+inline constexpr int kMaxJsonDepth = 64;
+// Parses a JSON body of any shape; kInvalidArgument "body: ..." when malformed or nested
+// deeper than kMaxJsonDepth levels.
+Result<nlohmann::json> ParseJson(const std::string& body);
+// Like ParseJson; also kInvalidArgument when the body is not an object.
 Result<nlohmann::json> ParseJsonObject(const std::string& body);
+// Client input quoted in an error message: at most 64 bytes, cut before a UTF-8 character that
+// would not fit, with "..." marking the cut.
+std::string Excerpt(const std::string& text);
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
 // Runs `fn`; a JSON type error that slipped past validation becomes kInvalidArgument
 // "body: ...", any other exception kInternal, so no exception leaves a handler.

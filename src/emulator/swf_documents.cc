@@ -127,7 +127,7 @@ Status SwfApi::PatchDocument(Call& c) {
       }
       doc["vertrouwelijkheidsAanduiding"] = it->is_null() ? nlohmann::json("RV") : *it;
     } else {
-      return InvalidArgument(it.key() + ": cannot be changed");
+      return InvalidArgument(Excerpt(it.key()) + ": cannot be changed");
     }
   }
   if (IsSv(doc) && !m.full_access()) return PermissionDenied("BEPERKTE_TOEGANG cannot label a document SV");
