@@ -1,5 +1,6 @@
 // Actieverzoeken, berichten and notificaties.
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <thread>
 
@@ -23,6 +24,11 @@ std::string HttpDateIn(int seconds) {
   char buf[64];
   std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   return buf;
+}
+
+bool HasBody(const httplib::Request& req) {
+  return req.has_header("Transfer-Encoding") ||
+         std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > 0;
 }
 
 bool IsParty(const nlohmann::json& av, const std::string& oin) {
@@ -261,6 +267,9 @@ void SwfApi::RegisterHooks(httplib::Server& server) {
     } else {
       WriteProblem(req, res, Status(StatusCode::kUnavailable, "injected fault").set_http_status(f->status));
     }
+    // Answered before the body was read: left on the connection, it would be parsed as the
+    // next request.
+    if (HasBody(req)) CloseAfterAnswer(res);
     return httplib::Server::HandlerResponse::Handled;
   });
   server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {

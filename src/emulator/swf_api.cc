@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <memory>
 
 #include "emulator/tls_identity.h"
 
@@ -167,6 +168,21 @@ Status Guarded(const std::function<Status()>& fn) {
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/hal+json");
+}
+
+void CloseAfterAnswer(httplib::Response& res) {
+  // httplib 0.11 keeps the connection whatever the Connection header says; it closes one only
+  // when a content provider fails. So the body goes out through a provider that writes all of
+  // it and then reports failure.
+  res.set_header("Connection", "close");
+  auto body = std::make_shared<const std::string>(std::move(res.body));
+  res.body.clear();
+  const std::string type = res.get_header_value("Content-Type");
+  res.headers.erase("Content-Type");
+  res.set_content_provider(body->size(), type, [body](size_t offset, size_t length, httplib::DataSink& sink) {
+    sink.write(body->data() + offset, length);
+    return false;
+  });
 }
 
 void SwfApi::WriteProblem(const httplib::Request& req, httplib::Response& res, const Status& s) {

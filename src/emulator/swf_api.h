@@ -167,6 +167,10 @@ Result<nlohmann::json> ParseJsonObject(const std::string& body);
 // would not fit, with "..." marking the cut.
 std::string Excerpt(const std::string& text);
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+// Sends `res` as prepared and then closes the connection: for an answer given before the
+// request body was read, whose unread rest would otherwise be parsed as the next request.
+// `res` must have a non-empty body.
+void CloseAfterAnswer(httplib::Response& res);
 // Runs `fn`; a JSON type error that slipped past validation becomes kInvalidArgument
 // "body: ...", any other exception kInternal, so no exception leaves a handler.
 Status Guarded(const std::function<Status()>& fn);

@@ -265,16 +265,17 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
       std::lock_guard<std::recursive_mutex> lock(*mu_);
       Result<Caller> auth = Authenticate(req);
       if (!auth.ok()) {
-        res.set_header("Connection", "close");
-        return WriteProblem(req, res, auth.status());
+        WriteProblem(req, res, auth.status());
+        return CloseAfterAnswer(res);
       }
       caller = *auth;
     }
     Call call{req, res, caller};
     Status s = Guarded([&] { return UploadDocument(call, reader); });
     if (!s.ok()) {
-      res.set_header("Connection", "close");
+      // The body may be unread (refused before it was streamed, or cut short).
       WriteProblem(req, res, s);
+      CloseAfterAnswer(res);
     } else if (std::optional<Fault> slow = faults_->Take({FaultKind::kSlowAnswer}, req.path, "")) {
       // Stored, not yet confirmed: a client that gives up now leaves a document it never hears of.
       std::this_thread::sleep_for(std::chrono::milliseconds(slow->ms));

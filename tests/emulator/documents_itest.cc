@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "emulator_itest_util.h"
+#include "support/raw_tls_exchange.h"
 
 namespace swfvault::testing {
 namespace {
@@ -180,6 +181,23 @@ TEST_F(DocumentsTest, SameClientWorksAfterRefusedUploads) {
   EXPECT_EQ(a.Get(Url("/documenten/" + rv_)).status, 200);
   EXPECT_EQ(a.Send("POST", Url("/samenwerkingen/" + sam_ + "/documenten"), std::string(5000, 'y'), "text/plain").status, 415);
   EXPECT_EQ(a.Get(Url("/documenten/" + rv_)).status, 200);
+}
+
+// A refused upload is answered before its body is read; the server closes the connection
+// rather than parse the rest of the body as the next request.
+TEST_F(DocumentsTest, RefusedUploadClosesTheConnectionAfterItsAnswer) {
+  const std::string prefix = kDefaultApiPrefix;
+  const std::string body = "--grens\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+                           "Content-Type: text/plain\r\n\r\nniet voor jou\r\n--grens--\r\n";
+  const std::string upload = "POST " + prefix + "/samenwerkingen/" + sam_ + "/documenten HTTP/1.1\r\n"
+                             "Host: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=grens\r\n"
+                             "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string next = "GET " + prefix + "/samenwerkingen HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  RawTlsReply r = RawTlsExchange(emulator_->port(), "gemeente-b", upload + next);  // not a deelnemer
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.received.rfind("HTTP/1.1 404", 0), 0u) << r.received;
+  EXPECT_EQ(CountOccurrences(r.received, "HTTP/1.1 "), 1) << r.received;
+  EXPECT_TRUE(r.closed_by_server) << r.received;
 }
 
 TEST_F(DocumentsTest, NonMultipartUploadIs415) {
