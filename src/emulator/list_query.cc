@@ -1,6 +1,8 @@
 #include "emulator/list_query.h"
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace swfvault {
 namespace {
@@ -65,9 +67,11 @@ Result<ListQuery> ParseListQuery(const std::multimap<std::string, std::string>& 
                                  const std::set<std::string>& fields,
                                  const std::set<std::string>& ignored) {
   ListQuery q;
+  std::string page_key = "pagina";
   for (const auto& [key, value] : params) {
     if (key == "pagina" || key == "page" || key == "aantal") {
       SWF_RETURN_IF_ERROR(ParsePaging(key, value, &q));
+      if (key != "aantal") page_key = key;
     } else if (key == "_sort") {
       SWF_RETURN_IF_ERROR(ParseSort(value, fields, &q));
     } else if (ignored.count(key)) {
@@ -81,6 +85,11 @@ Result<ListQuery> ParseListQuery(const std::multimap<std::string, std::string>& 
     } else if (fields.count(key)) {
       q.filters.push_back({key, FilterOp::kEq, value});
     }
+  }
+  // The offset just past the page must fit, so neither the offset nor a next page overflows.
+  if (q.page > (std::numeric_limits<int64_t>::max() - q.size) / q.size) {
+    return InvalidArgument(page_key + ": page " + std::to_string(q.page) + " of " + std::to_string(q.size) +
+                           " would start past the largest offset");
   }
   return q;
 }
@@ -117,9 +126,11 @@ nlohmann::json HalPage(const std::string& rel, std::vector<nlohmann::json> items
   nlohmann::json links;
   links["self"]["href"] = PageLink(base, kept, q.page, q.size);
   links["first"]["href"] = PageLink(base, kept, 0, q.size);
-  if (pages > 0) links["last"]["href"] = PageLink(base, kept, pages - 1, q.size);
-  if (q.page > 0) links["prev"]["href"] = PageLink(base, kept, std::min(q.page, pages) - 1, q.size);
-  if (q.page + 1 < pages) links["next"]["href"] = PageLink(base, kept, q.page + 1, q.size);
+  // Page 0 exists even in an empty collection; from beyond the end, prev leads back to the last.
+  const int64_t last = std::max<int64_t>(pages, 1) - 1;
+  if (pages > 0) links["last"]["href"] = PageLink(base, kept, last, q.size);
+  if (q.page > 0) links["prev"]["href"] = PageLink(base, kept, std::min(q.page - 1, last), q.size);
+  if (q.page < pages - 1) links["next"]["href"] = PageLink(base, kept, q.page + 1, q.size);
   page["_links"] = std::move(links);
   page["page"] = {{"number", q.page}, {"size", q.size}, {"totalElements", total},
                   {"totalPages", pages}};

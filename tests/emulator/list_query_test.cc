@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
 namespace swfvault::testing {
 namespace {
 
@@ -37,6 +40,22 @@ TEST(ListQueryTest, ParsesEveryOperator) {
                                {"creatieDatumTijd[lte]", "y"}, {"status", "GESLOTEN"}});
   ASSERT_TRUE(q.ok());
   ASSERT_EQ(q->filters.size(), 6u);
+}
+
+TEST(ListQueryTest, RejectsAPageWhoseEndOverflows) {
+  Result<ListQuery> q = Parse({{"pagina", "9223372036854775807"}, {"aantal", "1"}});
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message().rfind("pagina:", 0), 0u) << q.status().message();
+  Result<ListQuery> p = Parse({{"page", "92233720368547758"}, {"aantal", "100"}});
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().message().rfind("page:", 0), 0u) << p.status().message();
+}
+
+TEST(ListQueryTest, AcceptsTheLargestPageThatFits) {
+  const int64_t largest = (std::numeric_limits<int64_t>::max() - 100) / 100;
+  Result<ListQuery> q = Parse({{"pagina", std::to_string(largest)}, {"aantal", "100"}});
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(q->page, largest);
 }
 
 TEST(ListQueryTest, UnknownOperatorNamesTheParameter) {
@@ -97,6 +116,33 @@ TEST(HalPageTest, ExactMultipleHasNoExtraPage) {
   EXPECT_FALSE(page["_links"].contains("next"));
   EXPECT_EQ(page["_links"]["prev"]["href"], "https://h/x?status=OPEN&pagina=0&aantal=10");
   EXPECT_EQ(page["_links"]["last"]["href"], "https://h/x?status=OPEN&pagina=1&aantal=10");
+}
+
+TEST(HalPageTest, PageBeyondAnEmptyCollectionLinksNoNegativePage) {
+  ListQuery q;
+  q.page = 4;
+  nlohmann::json page = HalPage("x", {}, 0, q, "https://h/x", "");
+  EXPECT_EQ(page["_links"].dump().find("pagina=-"), std::string::npos) << page["_links"].dump();
+  EXPECT_FALSE(page["_links"].contains("next"));
+  EXPECT_EQ(page["_links"]["prev"]["href"], "https://h/x?pagina=0&aantal=20");
+}
+
+TEST(HalPageTest, PageBeyondTheLastPointsPrevAtTheLast) {
+  ListQuery q;
+  q.size = 5;
+  q.page = 9;
+  nlohmann::json page = HalPage("x", {}, 11, q, "https://h/x", "");
+  EXPECT_FALSE(page["_links"].contains("next"));
+  EXPECT_EQ(page["_links"]["prev"]["href"], "https://h/x?pagina=2&aantal=5");
+}
+
+TEST(HalPageTest, LargestPageLinksNothingPastTheEnd) {
+  ListQuery q;
+  q.size = 1;
+  q.page = std::numeric_limits<int64_t>::max();
+  nlohmann::json page = HalPage("x", {}, 3, q, "https://h/x", "");
+  EXPECT_FALSE(page["_links"].contains("next")) << page["_links"].dump();
+  EXPECT_EQ(page["_links"]["prev"]["href"], "https://h/x?pagina=2&aantal=1");
 }
 
 TEST(HalPageTest, MiddlePageLinksBothWays) {

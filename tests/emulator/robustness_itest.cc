@@ -46,7 +46,8 @@ TEST_F(RobustnessTest, GarbageEverywhereLeavesStateIntact) {
       }
     }
   }
-  for (const char* q : {"pagina=-1", "aantal=0", "aantal=abc", "status[zzz]=1", "_sort=geheim", "pagina=99999999999999999999"}) {
+  for (const char* q : {"pagina=-1", "aantal=0", "aantal=abc", "status[zzz]=1", "_sort=geheim", "pagina=99999999999999999999",
+                        "pagina=9223372036854775807&aantal=1"}) {
     HttpResponse r = a.Get(Url("/samenwerkingen?" + std::string(q)));
     ++requests;
     EXPECT_EQ(r.status, 400) << q;
