@@ -13,7 +13,7 @@ namespace {
 
 const std::set<std::string> kActieverzoekFields = {
     "actieverzoekId", "samenwerkingId", "status", "zender", "ontvanger", "productId",
-    "creatieDatumTijd", "laatstAangepastDatumTijd"};
+    "creatieDatumTijd", "laatstAangepastDatumTijd", "aantalBerichten"};
 const std::set<std::string> kNotificatieFields = {"notificatieType", "samenwerkingId",
                                                   "eventDatumTijd", "eventInitiator"};
 

@@ -64,6 +64,23 @@ TEST(EmulatorStateTest, ListFiltersSortsAndPages) {
   EXPECT_EQ(r->items[0]["bestandsGrootte"], 30);
 }
 
+TEST(EmulatorStateTest, InstantFiltersMatchTheSameInstantInAnyOffset) {
+  TempDir dir;
+  auto state = std::move(EmulatorState::Open(dir.path()).value());
+  ASSERT_TRUE(state->Put("document", "d1", "SAM-1", {{"creatieDatumTijd", "2026-11-30T05:34:07.004+00:00"}}).ok());
+  auto count = [&](FilterOp op, const std::string& value) {
+    return state->List({"document", "SAM-1", {FilterCondition({"creatieDatumTijd", op, value})}, {}, 0, -1})->total;
+  };
+  EXPECT_EQ(count(FilterOp::kEq, "2026-11-30T07:34:07.004+02:00"), 1);
+  EXPECT_EQ(count(FilterOp::kEq, "2026-11-30T05:34:07.004Z"), 1);
+  EXPECT_EQ(count(FilterOp::kEq, "2026-11-30T06:34:07.004+01:00[Europe/Amsterdam]"), 1);
+  EXPECT_EQ(count(FilterOp::kEq, "2026-11-30T07:34:07.005+02:00"), 0);
+  EXPECT_EQ(count(FilterOp::kNot, "2026-11-30T07:34:07.004+02:00"), 0);
+  EXPECT_EQ(count(FilterOp::kNot, "2026-11-30T07:34:07.005+02:00"), 1);
+  EXPECT_EQ(count(FilterOp::kGte, "2026-11-30T07:34:07.004+02:00"), 1);
+  EXPECT_EQ(count(FilterOp::kLt, "2026-11-30T07:34:07.004+02:00"), 0);
+}
+
 TEST(EmulatorStateTest, DataSurvivesReopen) {
   TempDir dir;
   {
