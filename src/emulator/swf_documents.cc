@@ -14,7 +14,7 @@ namespace {
 
 constexpr size_t kChunk = 256 * 1024;
 const std::set<std::string> kDocumentFields = {
-    "documentId", "bestandsNaam", "aangemaaktDoor", "vertrouwelijkheidsAanduiding",
+    "documentId", "bestandsNaam", "aangemaaktDoor", "aangemaaktDoorNaam", "vertrouwelijkheidsAanduiding",
     "creatieDatumTijd", "laatstAangepastDatumTijd", "bestandsGrootte", "formaat",
     "kenmerkSysteem", "nummerBinnenSysteem", "documentHash", "taal", "laatstAangepastDoor"};
 const std::set<std::string> kUploadMeta = {"documentOmschrijving", "nummerBinnenSysteem",

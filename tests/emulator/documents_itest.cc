@@ -1,5 +1,7 @@
 // Documents over real mTLS: SV filtering on every path, content with ranges, uploads.
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 
 #include "emulator_itest_util.h"
 #include "support/raw_tls_exchange.h"
@@ -288,6 +290,37 @@ TEST_F(DocumentsTest, DocumentenUitVerzoekLadenOnCreate) {
   ASSERT_EQ(created.status, 201) << created.body;
   std::string id = created.Json()["samenwerkingId"];
   EXPECT_GE(a.Get(Url("/samenwerkingen/" + id + "/documenten")).Json()["page"]["totalElements"].get<int>(), 1);
+}
+
+std::string UrlEncode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+TEST_F(DocumentsTest, FilterOnUploaderName) {
+  std::string sam = NewSamenwerking();
+  std::string mine = Upload("gemeente-a", sam, "van-gemeente.txt", "gemeente");
+  std::string theirs = Upload("omgevingsdienst", sam, "van-omgevingsdienst.txt", "omgevingsdienst");
+  HttpsClient a("gemeente-a");
+  std::string naam = a.Get(Url("/documenten/" + theirs)).Json()["aangemaaktDoorNaam"];
+  const std::string list = Url("/samenwerkingen/" + sam + "/documenten?aantal=100&");
+  auto by = Ids(a.Get(list + "aangemaaktDoorNaam=" + UrlEncode(naam)), "documenten", "documentId");
+  EXPECT_TRUE(Contains(by, theirs));
+  EXPECT_FALSE(Contains(by, mine));
+  HttpResponse not_r = a.Get(list + "aangemaaktDoorNaam%5Bnot%5D=" + UrlEncode(naam));
+  ASSERT_EQ(not_r.status, 200) << not_r.body;
+  auto others = Ids(not_r, "documenten", "documentId");
+  EXPECT_TRUE(Contains(others, mine));
+  EXPECT_FALSE(Contains(others, theirs));
 }
 
 TEST_F(DocumentsTest, FilterAndSortDocuments) {
