@@ -124,6 +124,8 @@ void AdminApi::Register(httplib::Server& server) {
   server.Get("/_emulator/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& req, httplib::Response& res) { return ProblemForEmptyError(req, res, {}); }));
 }
 
 Status AdminApi::AddVerzoek(const httplib::Request& req, httplib::Response& res) {

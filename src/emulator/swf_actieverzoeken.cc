@@ -272,6 +272,10 @@ void SwfApi::RegisterHooks(httplib::Server& server) {
     if (HasBody(req)) CloseAfterAnswer(res);
     return httplib::Server::HandlerResponse::Handled;
   });
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        return ProblemForEmptyError(req, res, AllowedMethods(req.path));
+      }));
   server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     stats_->Record(TrafficStats::RouteTemplate(req.path, options_.prefix), res.status,
                    res.body.size(), req.body.size());

@@ -35,9 +35,12 @@ const char* StatusTitle(int status) {
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 502: return "Bad Gateway";
@@ -170,6 +173,25 @@ void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.set_content(body.dump(), "application/hal+json");
 }
 
+httplib::Server::HandlerResponse ProblemForEmptyError(const httplib::Request& req, httplib::Response& res,
+                                                      const std::set<std::string>& allowed) {
+  if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
+  std::string detail = res.status == 400 ? "request: malformed or unreadable" : StatusTitle(res.status);
+  if ((res.status == 400 || res.status == 404) && !allowed.empty() && !allowed.count(req.method)) {
+    std::string list;
+    for (const std::string& m : allowed) list += (list.empty() ? "" : ", ") + m;
+    res.status = 405;
+    res.set_header("Allow", list);
+    detail = req.method + " is not supported here; allowed: " + list;
+  } else if (res.status == 404) {
+    detail = "no resource at this path";
+  }
+  SwfApi::WriteProblem(req, res, Status(StatusCode::kInvalidArgument, detail).set_http_status(res.status));
+  // httplib applies the request's Range to a body written here; a problem goes out whole.
+  const_cast<httplib::Request&>(req).ranges.clear();
+  return httplib::Server::HandlerResponse::Handled;
+}
+
 void CloseAfterAnswer(httplib::Response& res) {
   // httplib 0.11 keeps the connection whatever the Connection header says; it closes one only
   // when a content provider fails. So the body goes out through a provider that writes all of
@@ -242,6 +264,7 @@ void SwfApi::LoseAnswerIfAsked(const httplib::Request& req, httplib::Response& r
 void SwfApi::Route(httplib::Server& s, const std::string& method, const std::string& pattern,
                    Handler handler, Lock lock) {
   std::string re = "(?:" + EscapeRegex(options_.prefix) + ")?" + pattern;
+  routes_.emplace_back(method, std::regex(re));
   auto fn = [this, handler, lock](const httplib::Request& req, httplib::Response& res) {
     std::unique_lock<std::recursive_mutex> guard(*mu_);
     Result<Caller> caller = Authenticate(req);
@@ -301,6 +324,16 @@ void SwfApi::Register(httplib::Server& server) {
   Route(server, "DELETE", "/notificaties" + id, bind(&SwfApi::DeleteNotificatie));
   RegisterUpload(server);
   RegisterHooks(server);
+}
+
+std::set<std::string> SwfApi::AllowedMethods(const std::string& path) const {
+  std::set<std::string> allowed;
+  for (const auto& [method, re] : routes_) {
+    if (!std::regex_match(path, re)) continue;
+    allowed.insert(method);
+    if (method == "GET") allowed.insert("HEAD");  // httplib serves HEAD with the GET handler
+  }
+  return allowed;
 }
 
 bool SwfApi::Membership::full_access() const {

@@ -11,8 +11,11 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -73,8 +76,10 @@ class SwfApi {
   void Route(httplib::Server& s, const std::string& method, const std::string& pattern,
              Handler handler, Lock lock = Lock::kHeld);
   void RegisterUpload(httplib::Server& s);
-  // Fault pre-routing (status/429 faults) and the stats logger.
+  // Fault pre-routing (status/429 faults), the error handler and the stats logger.
   void RegisterHooks(httplib::Server& s);
+  // The methods some route serves `path` with (HEAD with GET); empty for an unknown path.
+  std::set<std::string> AllowedMethods(const std::string& path) const;
   Result<Caller> Authenticate(const httplib::Request& req);
   std::string Base(const httplib::Request& req) const;
 
@@ -143,6 +148,7 @@ class SwfApi {
   Result<nlohmann::json> CopyWerkmapDocument(const Caller& caller, const nlohmann::json& sam,
                                              const nlohmann::json& werkdoc);
 
+  std::vector<std::pair<std::string, std::regex>> routes_;  // method, path pattern
   EmulatorState* state_;
   std::recursive_mutex* mu_;
   FaultInjector* faults_;
@@ -167,6 +173,12 @@ Result<nlohmann::json> ParseJsonObject(const std::string& body);
 // would not fit, with "..." marking the cut.
 std::string Excerpt(const std::string& text);
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+// For httplib's error handler: gives an error response that has no body (httplib's own 400,
+// 404, 413, ... and empty handler answers) a problem+json body with its status. When `allowed`
+// (the methods the path is served with) is not empty and lacks the request's method, the
+// answer becomes 405 with an Allow header. Returns Unhandled for a response left as it was.
+httplib::Server::HandlerResponse ProblemForEmptyError(const httplib::Request& req, httplib::Response& res,
+                                                      const std::set<std::string>& allowed);
 // Sends `res` as prepared and then closes the connection: for an answer given before the
 // request body was read, whose unread rest would otherwise be parsed as the next request.
 // `res` must have a non-empty body.

@@ -185,8 +185,9 @@ Status SwfApi::GetContent(Call& c) {
   const_cast<httplib::Request&>(c.req).ranges.clear();
   if (d.outcome == RangeOutcome::kUnsatisfiable) {
     c.res.set_header("Content-Range", "bytes */" + std::to_string(size));
-    c.res.status = 416;
-    c.res.set_content("", "text/plain");
+    WriteProblem(c.req, c.res, Status(StatusCode::kInvalidArgument, "Range: not satisfiable for " +
+                                                                        std::to_string(size) + " bytes")
+                                   .set_http_status(416));
     return Status::Ok();
   }
   uint64_t first = d.outcome == RangeOutcome::kPartial ? d.first : 0;
@@ -258,6 +259,7 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
     re += ch;
   }
   re += ")?/samenwerkingen/([^/]+)/documenten";
+  routes_.emplace_back("POST", std::regex(re));
   server.Post(re, [this](const httplib::Request& req, httplib::Response& res,
                          const httplib::ContentReader& reader) {
     Caller caller;

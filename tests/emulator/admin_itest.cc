@@ -205,6 +205,14 @@ TEST_F(AdminTest, EtagChangesBetweenRequests) {
   EXPECT_EQ(resumed.status, 200);
 }
 
+TEST_F(AdminTest, UnknownAdminRouteIs404ProblemJson) {
+  HttpsClient plain("");
+  HttpResponse r = plain.Get(emulator_->admin_url() + "/_emulator/bestaat-niet");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(r.Json()["status"], 404) << r.body;
+}
+
 TEST_F(AdminTest, UnknownFaultTypeIs400) {
   EXPECT_EQ(emulator_->AdminStatus("PUT", "/_emulator/faults", {{"faults", {{{"type", "meteor"}}}}}), 400);
 }

@@ -124,6 +124,8 @@ TEST_F(DocumentsTest, RangeEdges) {
     EXPECT_EQ(r.Header("content-range"), c.content_range) << c.range;
     if (c.status == 206) {
       EXPECT_EQ(r.body, c.body) << c.range;
+    } else {
+      EXPECT_EQ(r.Header("content-type"), "application/problem+json") << c.range;
     }
   }
 }

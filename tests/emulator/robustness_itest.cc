@@ -113,6 +113,33 @@ TEST_F(RobustnessTest, ErrorsDoNotEchoHugeValues) {
   EXPECT_EQ(nested.Json()["detail"], "documenten: element 1 must be a document id (string), not array");
 }
 
+TEST_F(RobustnessTest, UnknownRouteIs404ProblemJson) {
+  HttpsClient a("gemeente-a");
+  for (const std::map<std::string, std::string>& headers :
+       {std::map<std::string, std::string>{}, {{"Range", "bytes=0-3"}}}) {
+    HttpResponse r = a.Get(Url("/bestaat-niet"), headers);
+    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+    EXPECT_EQ(r.Json()["status"], 404) << r.body;
+    EXPECT_EQ(r.Json()["instance"], std::string(kDefaultApiPrefix) + "/bestaat-niet");
+  }
+}
+
+TEST_F(RobustnessTest, UnsupportedMethodOnAKnownPathIs405ProblemJson) {
+  std::string sam = NewSamenwerking();
+  HttpsClient a("gemeente-a");
+  HttpResponse put = a.Put(Url("/samenwerkingen/" + sam), {{"titel", "vervangen"}});
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(put.Json()["status"], 405) << put.body;
+  EXPECT_EQ(put.Header("allow"), "DELETE, GET, HEAD, PATCH");
+  HttpResponse del = a.Delete(Url("/samenwerkingen"));
+  EXPECT_EQ(del.status, 405);
+  EXPECT_EQ(del.Header("allow"), "GET, HEAD, POST");
+  EXPECT_EQ(del.Json()["status"], 405) << del.body;
+  EXPECT_EQ(a.Get(Url("/samenwerkingen/" + sam)).Json()["titel"], "Test");
+}
+
 TEST_F(RobustnessTest, ManyParallelKeepAliveClientsWithUploads) {
   std::string sam = NewSamenwerking();
   std::string doc = Upload("gemeente-a", sam, "gedeeld.txt", std::string(50000, 'z'));
