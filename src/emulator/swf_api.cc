@@ -224,7 +224,8 @@ void SwfApi::WriteProblem(const httplib::Request& req, httplib::Response& res, c
     res.set_header("Retry-After", std::to_string(static_cast<int>(*s.retry_after_seconds())));
   }
   res.status = status;
-  res.set_content(p.dump(), "application/problem+json");
+  // A message may quote a query parameter, which need not be UTF-8; dump() would throw on it.
+  res.set_content(p.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/problem+json");
 }
 
 std::string SwfApi::Base(const httplib::Request& req) const {

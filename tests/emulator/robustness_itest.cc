@@ -47,10 +47,11 @@ TEST_F(RobustnessTest, GarbageEverywhereLeavesStateIntact) {
     }
   }
   for (const char* q : {"pagina=-1", "aantal=0", "aantal=abc", "status[zzz]=1", "_sort=geheim", "pagina=99999999999999999999",
-                        "pagina=9223372036854775807&aantal=1"}) {
+                        "pagina=9223372036854775807&aantal=1", "status%5B%FF%5D=1", "_sort=%C3"}) {
     HttpResponse r = a.Get(Url("/samenwerkingen?" + std::string(q)));
     ++requests;
     EXPECT_EQ(r.status, 400) << q;
+    EXPECT_FALSE(InvalidParam(r).empty()) << q << " " << r.body;
   }
   std::printf("malformed requests sent: %d\n", requests);
   HttpsClient fresh("gemeente-a");
