@@ -277,8 +277,9 @@ void SwfApi::RegisterHooks(httplib::Server& server) {
         return ProblemForEmptyError(req, res, AllowedMethods(req.path));
       }));
   server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    stats_->Record(TrafficStats::RouteTemplate(req.path, options_.prefix), res.status,
-                   res.body.size(), req.body.size());
+    // An error body with a provider went out through CloseAfterAnswer; content is counted apart.
+    const size_t sent = res.status >= 400 && res.content_provider_ ? res.content_length_ : res.body.size();
+    stats_->Record(TrafficStats::RouteTemplate(req.path, options_.prefix), res.status, sent, req.body.size());
   });
 }
 

@@ -96,6 +96,10 @@ TEST_F(AdminTest, FaultedPostWithABodyClosesTheConnectionAfterItsAnswer) {
   EXPECT_EQ(r.received.rfind("HTTP/1.1 503", 0), 0u) << r.received;
   EXPECT_EQ(CountOccurrences(r.received, "HTTP/1.1 "), 1) << r.received;
   EXPECT_TRUE(r.closed_by_server) << r.received;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // stats lag the response
+  nlohmann::json stats = emulator_->Admin("GET", "/_emulator/stats");
+  EXPECT_EQ(stats["totalRequests"], 1) << stats.dump();
+  EXPECT_GT(stats["bytesSent"].get<int64_t>(), 100) << stats.dump();  // the problem body counts
 }
 
 TEST_F(AdminTest, DropConnectionAfterBytes) {
