@@ -110,9 +110,8 @@ void AdminApi::Register(httplib::Server& server) {
   server.Post("/_emulator/generate", wrap(&AdminApi::Generate));
   server.Post("/_emulator/reset", wrap(&AdminApi::Reset));
   server.Put("/_emulator/faults", [this](const httplib::Request& req, httplib::Response& res) {
-    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-    Status s = body.is_discarded() ? InvalidArgument("body: malformed JSON")
-                                   : Guarded([&] { return faults_->Set(body); });
+    Result<nlohmann::json> body = ParseJson(req.body);
+    Status s = !body.ok() ? body.status() : Guarded([&] { return faults_->Set(*body); });
     if (!s.ok()) return SwfApi::WriteProblem(req, res, s);
     res.set_content(faults_->ToJson().dump(), "application/json");
   });
@@ -125,6 +124,8 @@ void AdminApi::Register(httplib::Server& server) {
   server.Get("/_emulator/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& req, httplib::Response& res) { return ProblemForEmptyError(req, res, {}); }));
 }
 
 Status AdminApi::AddVerzoek(const httplib::Request& req, httplib::Response& res) {

@@ -1,12 +1,16 @@
 #include "emulator/list_query.h"
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
+#include <regex>
 
 namespace swfvault {
 namespace {
 
-const std::set<std::string> kNumericFields = {"bestandsGrootte", "aantalActieverzoeken",
-                                              "aantalNotificaties", "aantalBerichten"};
+// Numbers stored in an object's body. (A samenwerking's aantalActieverzoeken and
+// aantalNotificaties are worked out per caller when rendered, so no query can filter on them.)
+const std::set<std::string> kNumericFields = {"bestandsGrootte", "aantalBerichten"};
 
 bool ParseInt(const std::string& s, int64_t* out) {
   if (s.empty()) return false;
@@ -52,6 +56,41 @@ bool IsInstant(const std::string& field) {
   return field.size() >= 9 && field.compare(field.size() - 9, 9, "DatumTijd") == 0;
 }
 
+// Java's ZonedDateTime.toString() may append a zone id: 2026-08-06T12:00+02:00[Europe/Amsterdam].
+std::string WithoutZoneId(const std::string& value) { return value.substr(0, value.find('[')); }
+
+int DaysInMonth(int year, int month) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// The ISO-8601 forms clients send, all of which SQLite's julianday() reads the same way:
+// YYYY-MM-DD, optionally THH:MM[:SS[.fraction]] and then Z or +-HH:MM (none = UTC).
+bool IsInstantValue(const std::string& value) {
+  static const std::regex kForm(
+      R"((\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))?)?)");
+  std::smatch m;
+  if (!std::regex_match(value, m, kForm)) return false;
+  auto num = [&](int i) { return m[i].matched ? std::stoi(m[i].str()) : 0; };
+  int month = num(2), day = num(3);
+  return month >= 1 && month <= 12 && day >= 1 && day <= DaysInMonth(num(1), month) && num(4) <= 23 &&
+         num(5) <= 59 && num(6) <= 59 && num(7) <= 14 && num(8) <= 59;
+}
+
+// Compared as instants or numbers, a value of the wrong kind would silently match nothing (or,
+// under [not], everything).
+Status CheckFilterValue(const std::string& param, const std::string& field, const std::string& value) {
+  int64_t n = 0;
+  if (IsInstant(field) && !IsInstantValue(WithoutZoneId(value))) {
+    return InvalidArgument(param + ": must be an ISO-8601 date-time such as 2026-06-04T10:45:01.933+02:00");
+  }
+  if (kNumericFields.count(field) && !ParseInt(value, &n)) {
+    return InvalidArgument(param + ": must be a whole number");
+  }
+  return Status::Ok();
+}
+
 std::string PageLink(const std::string& base, const std::string& kept, int64_t page,
                      int64_t size) {
   std::string url = base + "?";
@@ -65,9 +104,11 @@ Result<ListQuery> ParseListQuery(const std::multimap<std::string, std::string>& 
                                  const std::set<std::string>& fields,
                                  const std::set<std::string>& ignored) {
   ListQuery q;
+  std::string page_key = "pagina";
   for (const auto& [key, value] : params) {
     if (key == "pagina" || key == "page" || key == "aantal") {
       SWF_RETURN_IF_ERROR(ParsePaging(key, value, &q));
+      if (key != "aantal") page_key = key;
     } else if (key == "_sort") {
       SWF_RETURN_IF_ERROR(ParseSort(value, fields, &q));
     } else if (ignored.count(key)) {
@@ -77,10 +118,17 @@ Result<ListQuery> ParseListQuery(const std::multimap<std::string, std::string>& 
       auto op = OpFromName(key.substr(open + 1, key.size() - open - 2));
       if (!op) return InvalidArgument(key + ": unknown filter operator");
       if (!fields.count(field)) return InvalidArgument(key + ": cannot filter on '" + field + "'");
+      SWF_RETURN_IF_ERROR(CheckFilterValue(key, field, value));
       q.filters.push_back({field, *op, value});
     } else if (fields.count(key)) {
+      SWF_RETURN_IF_ERROR(CheckFilterValue(key, key, value));
       q.filters.push_back({key, FilterOp::kEq, value});
     }
+  }
+  // The offset just past the page must fit, so neither the offset nor a next page overflows.
+  if (q.page > (std::numeric_limits<int64_t>::max() - q.size) / q.size) {
+    return InvalidArgument(page_key + ": page " + std::to_string(q.page) + " of " + std::to_string(q.size) +
+                           " would start past the largest offset");
   }
   return q;
 }
@@ -95,10 +143,9 @@ SqlCondition FilterCondition(const Filter& f) {
   if (kNumericFields.count(f.field) && ParseInt(f.value, &n)) {
     return {Column(f.field) + " " + op + " ?", {path, n}};
   }
-  if (IsInstant(f.field) && f.op != FilterOp::kEq && f.op != FilterOp::kNot) {
-    // Java's ZonedDateTime.toString() may append a zone id: 2026-08-06T12:00+02:00[Europe/Amsterdam].
-    std::string value = f.value.substr(0, f.value.find('['));
-    return {"julianday(" + Column(f.field) + ") " + op + " julianday(?)", {path, value}};
+  if (IsInstant(f.field)) {
+    // Every operator, = and IS NOT included: the same instant has many spellings.
+    return {"julianday(" + Column(f.field) + ") " + op + " julianday(?)", {path, WithoutZoneId(f.value)}};
   }
   return {Column(f.field) + " " + op + " ?", {path, f.value}};
 }
@@ -117,9 +164,11 @@ nlohmann::json HalPage(const std::string& rel, std::vector<nlohmann::json> items
   nlohmann::json links;
   links["self"]["href"] = PageLink(base, kept, q.page, q.size);
   links["first"]["href"] = PageLink(base, kept, 0, q.size);
-  if (pages > 0) links["last"]["href"] = PageLink(base, kept, pages - 1, q.size);
-  if (q.page > 0) links["prev"]["href"] = PageLink(base, kept, std::min(q.page, pages) - 1, q.size);
-  if (q.page + 1 < pages) links["next"]["href"] = PageLink(base, kept, q.page + 1, q.size);
+  // Page 0 exists even in an empty collection; from beyond the end, prev leads back to the last.
+  const int64_t last = std::max<int64_t>(pages, 1) - 1;
+  if (pages > 0) links["last"]["href"] = PageLink(base, kept, last, q.size);
+  if (q.page > 0) links["prev"]["href"] = PageLink(base, kept, std::min(q.page - 1, last), q.size);
+  if (q.page < pages - 1) links["next"]["href"] = PageLink(base, kept, q.page + 1, q.size);
   page["_links"] = std::move(links);
   page["page"] = {{"number", q.page}, {"size", q.size}, {"totalElements", total},
                   {"totalPages", pages}};

@@ -43,20 +43,25 @@ inline constexpr int64_t kMaxPageSize = 100;
 
 // Parses `params` (decoded query parameters). `fields` are the resource's filterable and
 // sortable fields; parameters named in `ignored` are handled by the caller; other plain names
-// are ignored. Returns kInvalidArgument "<param>: <reason>" for a bad page number or size,
-// an unknown operator, or a filter/sort on a field not in `fields`.
+// are ignored. Returns kInvalidArgument "<param>: <reason>" for a bad page number or size
+// (also a page whose offset, page x size, would overflow), an unknown operator, a filter/sort
+// on a field not in `fields`, or a filter value of the wrong kind: not an ISO-8601 date-time
+// for a field ending in "DatumTijd", not a whole number for a numeric field.
 Result<ListQuery> ParseListQuery(const std::multimap<std::string, std::string>& params,
                                  const std::set<std::string>& fields,
                                  const std::set<std::string>& ignored = {});
 
-// SQL over objects.body for one filter. Fields ending in "DatumTijd" compare as instants
-// (julianday, offsets honoured); fields in kNumericFields compare as integers.
+// SQL over objects.body for one filter. Fields ending in "DatumTijd" compare as instants under
+// every operator (julianday, offsets honoured, a "[zone id]" suffix dropped); numeric fields
+// (bestandsGrootte, aantalBerichten) compare as integers.
 SqlCondition FilterCondition(const Filter& filter);
 SqlCondition SortCondition(const SortKey& sort);
 
 // {"_embedded": {rel: items}, "_links": {self, first, prev, next, last}, "page": {...}};
 // `_embedded` is omitted when items is empty. `base` is the absolute URL without query;
-// `kept` is the query string (without paging) to carry into each link, may be empty.
+// `kept` is the query string (without paging) to carry into each link, may be empty. `next`
+// only while a later page exists; `prev` on any page > 0, pointing at the last page (page 0
+// when empty) from beyond the end.
 nlohmann::json HalPage(const std::string& rel, std::vector<nlohmann::json> items, int64_t total,
                        const ListQuery& query, const std::string& base, const std::string& kept);
 

@@ -1,5 +1,6 @@
 // Actieverzoeken, berichten and notificaties.
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <thread>
 
@@ -12,7 +13,7 @@ namespace {
 
 const std::set<std::string> kActieverzoekFields = {
     "actieverzoekId", "samenwerkingId", "status", "zender", "ontvanger", "productId",
-    "creatieDatumTijd", "laatstAangepastDatumTijd"};
+    "creatieDatumTijd", "laatstAangepastDatumTijd", "aantalBerichten"};
 const std::set<std::string> kNotificatieFields = {"notificatieType", "samenwerkingId",
                                                   "eventDatumTijd", "eventInitiator"};
 
@@ -23,6 +24,11 @@ std::string HttpDateIn(int seconds) {
   char buf[64];
   std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   return buf;
+}
+
+bool HasBody(const httplib::Request& req) {
+  return req.has_header("Transfer-Encoding") ||
+         std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > 0;
 }
 
 bool IsParty(const nlohmann::json& av, const std::string& oin) {
@@ -110,11 +116,17 @@ Status SwfApi::CreateActieverzoek(Call& c) {
   if (!receiver.ok()) return InvalidArgument("ontvanger: is not a deelnemer of " + c.arg(1));
   nlohmann::json documenten = body.value("documenten", nlohmann::json::array());
   if (!documenten.is_array()) return InvalidArgument("documenten: must be an array of document ids");
-  for (const auto& d : documenten) {
+  for (size_t i = 0; i < documenten.size(); ++i) {
+    const nlohmann::json& d = documenten[i];
+    if (!d.is_string()) {
+      return InvalidArgument("documenten: element " + std::to_string(i) +
+                             " must be a document id (string), not " + d.type_name());
+    }
     Membership ignored;
-    if (!d.is_string() || !VisibleDocument(c.caller, d, &ignored).ok() ||
+    if (!VisibleDocument(c.caller, d, &ignored).ok() ||
         state_->Get("document", d)->value("samenwerkingId", "") != c.arg(1)) {
-      return InvalidArgument("documenten: unknown document " + d.dump());
+      return InvalidArgument("documenten: element " + std::to_string(i) + " is an unknown document '" +
+                             Excerpt(d.get<std::string>()) + "'");
     }
   }
   if (m.samenwerking["status"] != "OPEN") return Conflict("samenwerking " + c.arg(1) + " is not OPEN");
@@ -147,7 +159,7 @@ Status SwfApi::PatchActieverzoek(Call& c) {
   SWF_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(c.req.body));
   if (!body.contains("status") || !body["status"].is_string()) return InvalidArgument("status: is required");
   const std::string to = body["status"], from = av["status"];
-  if (!IsActieverzoekStatus(to)) return InvalidArgument("status: unknown value '" + to + "'");
+  if (!IsActieverzoekStatus(to)) return InvalidArgument("status: unknown value '" + Excerpt(to) + "'");
   if (body.contains("melding") && !body["melding"].is_string() && !body["melding"].is_null()) {
     return InvalidArgument("melding: must be a string");
   }
@@ -255,11 +267,19 @@ void SwfApi::RegisterHooks(httplib::Server& server) {
     } else {
       WriteProblem(req, res, Status(StatusCode::kUnavailable, "injected fault").set_http_status(f->status));
     }
+    // Answered before the body was read: left on the connection, it would be parsed as the
+    // next request.
+    if (HasBody(req)) CloseAfterAnswer(res);
     return httplib::Server::HandlerResponse::Handled;
   });
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        return ProblemForEmptyError(req, res, AllowedMethods(req.path));
+      }));
   server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    stats_->Record(TrafficStats::RouteTemplate(req.path, options_.prefix), res.status,
-                   res.body.size(), req.body.size());
+    // An error body with a provider went out through CloseAfterAnswer; content is counted apart.
+    const size_t sent = res.status >= 400 && res.content_provider_ ? res.content_length_ : res.body.size();
+    stats_->Record(TrafficStats::RouteTemplate(req.path, options_.prefix), res.status, sent, req.body.size());
   });
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <memory>
 
 #include "emulator/tls_identity.h"
 
@@ -34,9 +35,12 @@ const char* StatusTitle(int status) {
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 502: return "Bad Gateway";
@@ -81,7 +85,7 @@ Status CheckEnum(const std::string& field, const std::string& value, const char*
   for (const char* a : allowed) {
     if (value == a) return Status::Ok();
   }
-  return InvalidArgument(field + ": unknown value '" + value + "'");
+  return InvalidArgument(field + ": unknown value '" + Excerpt(value) + "'");
 }
 
 const char* kPrivileges[] = {"BEPERKTE_TOEGANG", "VOLLEDIGE_TOEGANG"};
@@ -122,11 +126,36 @@ nlohmann::json PublicView(const nlohmann::json& body) {
   return out;
 }
 
-Result<nlohmann::json> ParseJsonObject(const std::string& body) {
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+Result<nlohmann::json> ParseJson(const std::string& body) {
+  using Event = nlohmann::json::parse_event_t;
+  bool too_deep = false;
+  // `depth` counts the containers around the one being opened; one that is too deep is left
+  // out of the result, so nothing deeper is ever built.
+  nlohmann::json::parser_callback_t limit = [&too_deep](int depth, Event event, nlohmann::json&) {
+    if ((event == Event::object_start || event == Event::array_start) && depth >= kMaxJsonDepth) {
+      too_deep = true;
+      return false;
+    }
+    return true;
+  };
+  nlohmann::json j = nlohmann::json::parse(body, limit, false);
+  if (too_deep) return InvalidArgument("body: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   if (j.is_discarded()) return InvalidArgument("body: malformed JSON");
+  return j;
+}
+
+Result<nlohmann::json> ParseJsonObject(const std::string& body) {
+  SWF_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(body));
   if (!j.is_object()) return InvalidArgument("body: must be a JSON object");
   return j;
+}
+
+std::string Excerpt(const std::string& text) {
+  constexpr size_t kMaxBytes = 64;
+  if (text.size() <= kMaxBytes) return text;
+  size_t end = kMaxBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "...";
 }
 
 Status Guarded(const std::function<Status()>& fn) {
@@ -142,6 +171,40 @@ Status Guarded(const std::function<Status()>& fn) {
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/hal+json");
+}
+
+httplib::Server::HandlerResponse ProblemForEmptyError(const httplib::Request& req, httplib::Response& res,
+                                                      const std::set<std::string>& allowed) {
+  if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
+  std::string detail = res.status == 400 ? "request: malformed or unreadable" : StatusTitle(res.status);
+  if ((res.status == 400 || res.status == 404) && !allowed.empty() && !allowed.count(req.method)) {
+    std::string list;
+    for (const std::string& m : allowed) list += (list.empty() ? "" : ", ") + m;
+    res.status = 405;
+    res.set_header("Allow", list);
+    detail = req.method + " is not supported here; allowed: " + list;
+  } else if (res.status == 404) {
+    detail = "no resource at this path";
+  }
+  SwfApi::WriteProblem(req, res, Status(StatusCode::kInvalidArgument, detail).set_http_status(res.status));
+  // httplib applies the request's Range to a body written here; a problem goes out whole.
+  const_cast<httplib::Request&>(req).ranges.clear();
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+void CloseAfterAnswer(httplib::Response& res) {
+  // httplib 0.11 keeps the connection whatever the Connection header says; it closes one only
+  // when a content provider fails. So the body goes out through a provider that writes all of
+  // it and then reports failure.
+  res.set_header("Connection", "close");
+  auto body = std::make_shared<const std::string>(std::move(res.body));
+  res.body.clear();
+  const std::string type = res.get_header_value("Content-Type");
+  res.headers.erase("Content-Type");
+  res.set_content_provider(body->size(), type, [body](size_t offset, size_t length, httplib::DataSink& sink) {
+    sink.write(body->data() + offset, length);
+    return false;
+  });
 }
 
 void SwfApi::WriteProblem(const httplib::Request& req, httplib::Response& res, const Status& s) {
@@ -161,7 +224,8 @@ void SwfApi::WriteProblem(const httplib::Request& req, httplib::Response& res, c
     res.set_header("Retry-After", std::to_string(static_cast<int>(*s.retry_after_seconds())));
   }
   res.status = status;
-  res.set_content(p.dump(), "application/problem+json");
+  // A message may quote a query parameter, which need not be UTF-8; dump() would throw on it.
+  res.set_content(p.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/problem+json");
 }
 
 std::string SwfApi::Base(const httplib::Request& req) const {
@@ -201,6 +265,7 @@ void SwfApi::LoseAnswerIfAsked(const httplib::Request& req, httplib::Response& r
 void SwfApi::Route(httplib::Server& s, const std::string& method, const std::string& pattern,
                    Handler handler, Lock lock) {
   std::string re = "(?:" + EscapeRegex(options_.prefix) + ")?" + pattern;
+  routes_.emplace_back(method, std::regex(re));
   auto fn = [this, handler, lock](const httplib::Request& req, httplib::Response& res) {
     std::unique_lock<std::recursive_mutex> guard(*mu_);
     Result<Caller> caller = Authenticate(req);
@@ -260,6 +325,16 @@ void SwfApi::Register(httplib::Server& server) {
   Route(server, "DELETE", "/notificaties" + id, bind(&SwfApi::DeleteNotificatie));
   RegisterUpload(server);
   RegisterHooks(server);
+}
+
+std::set<std::string> SwfApi::AllowedMethods(const std::string& path) const {
+  std::set<std::string> allowed;
+  for (const auto& [method, re] : routes_) {
+    if (!std::regex_match(path, re)) continue;
+    allowed.insert(method);
+    if (method == "GET") allowed.insert("HEAD");  // httplib serves HEAD with the GET handler
+  }
+  return allowed;
 }
 
 bool SwfApi::Membership::full_access() const {
@@ -397,7 +472,7 @@ Status SwfApi::CreateSamenwerking(Call& c) {
     load = body["documentenUitVerzoekLaden"].get<bool>();
   }
   Result<nlohmann::json> verzoek = state_->Get("verzoek", verzoeknummer);
-  if (!verzoek.ok()) return InvalidArgument("verzoeknummer: unknown verzoek '" + verzoeknummer + "'");
+  if (!verzoek.ok()) return InvalidArgument("verzoeknummer: unknown verzoek '" + Excerpt(verzoeknummer) + "'");
   if (c.caller.rol == "BEVOEGD_GEZAG" && verzoek->value("bevoegdGezag", "") != c.caller.oin) {
     return PermissionDenied("verzoek " + verzoeknummer + " belongs to another bevoegd gezag");
   }
@@ -445,14 +520,14 @@ Status SwfApi::PatchSamenwerking(Call& c) {
   }
   for (auto it = body.begin(); it != body.end(); ++it) {
     if (it.key() != "titel" && it.key() != "beschrijving" && it.key() != "status") {
-      return InvalidArgument(it.key() + ": cannot be changed");
+      return InvalidArgument(Excerpt(it.key()) + ": cannot be changed");
     }
   }
   bool closing = false;
   if (body.contains("status") && !body["status"].is_null()) {
     const std::string status = body["status"];
     if (status != "GESLOTEN" && status != "OPEN" && status != "INITIALISATIE") {
-      return InvalidArgument("status: unknown value '" + status + "'");
+      return InvalidArgument("status: unknown value '" + Excerpt(status) + "'");
     }
     if (status != "GESLOTEN" && status != sam["status"]) {
       return Conflict("samenwerking cannot go from " + sam["status"].get<std::string>() + " to " + status);

@@ -11,8 +11,11 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -73,8 +76,10 @@ class SwfApi {
   void Route(httplib::Server& s, const std::string& method, const std::string& pattern,
              Handler handler, Lock lock = Lock::kHeld);
   void RegisterUpload(httplib::Server& s);
-  // Fault pre-routing (status/429 faults) and the stats logger.
+  // Fault pre-routing (status/429 faults), the error handler and the stats logger.
   void RegisterHooks(httplib::Server& s);
+  // The methods some route serves `path` with (HEAD with GET); empty for an unknown path.
+  std::set<std::string> AllowedMethods(const std::string& path) const;
   Result<Caller> Authenticate(const httplib::Request& req);
   std::string Base(const httplib::Request& req) const;
 
@@ -143,6 +148,7 @@ class SwfApi {
   Result<nlohmann::json> CopyWerkmapDocument(const Caller& caller, const nlohmann::json& sam,
                                              const nlohmann::json& werkdoc);
 
+  std::vector<std::pair<std::string, std::regex>> routes_;  // method, path pattern
   EmulatorState* state_;
   std::recursive_mutex* mu_;
   FaultInjector* faults_;
@@ -155,9 +161,28 @@ std::string NowTimestamp();          // 2026-06-04T08:45:01.933+00:00
 std::string NewUuid();               // random v4 UUID, lowercase
 nlohmann::json PublicView(const nlohmann::json& body);  // drops keys starting with '_'
 bool IsSv(const nlohmann::json& doc);                    // labelled strikt vertrouwelijk
-// Parses a JSON object body; kInvalidArgument "body: ..." when malformed or not an object.
+// How deeply a request body may nest. Parsing is iterative, but copying, comparing and dumping
+// a JSON value recurse once per level, so a deeper body could overflow a handler's stack.
+inline constexpr int kMaxJsonDepth = 64;
+// Parses a JSON body of any shape; kInvalidArgument "body: ..." when malformed or nested
+// deeper than kMaxJsonDepth levels.
+Result<nlohmann::json> ParseJson(const std::string& body);
+// Like ParseJson; also kInvalidArgument when the body is not an object.
 Result<nlohmann::json> ParseJsonObject(const std::string& body);
+// Client input quoted in an error message: at most 64 bytes, cut before a UTF-8 character that
+// would not fit, with "..." marking the cut.
+std::string Excerpt(const std::string& text);
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+// For httplib's error handler: gives an error response that has no body (httplib's own 400,
+// 404, 413, ... and empty handler answers) a problem+json body with its status. When `allowed`
+// (the methods the path is served with) is not empty and lacks the request's method, the
+// answer becomes 405 with an Allow header. Returns Unhandled for a response left as it was.
+httplib::Server::HandlerResponse ProblemForEmptyError(const httplib::Request& req, httplib::Response& res,
+                                                      const std::set<std::string>& allowed);
+// Sends `res` as prepared and then closes the connection: for an answer given before the
+// request body was read, whose unread rest would otherwise be parsed as the next request.
+// `res` must have a non-empty body.
+void CloseAfterAnswer(httplib::Response& res);
 // Runs `fn`; a JSON type error that slipped past validation becomes kInvalidArgument
 // "body: ...", any other exception kInternal, so no exception leaves a handler.
 Status Guarded(const std::function<Status()>& fn);

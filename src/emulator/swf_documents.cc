@@ -14,7 +14,7 @@ namespace {
 
 constexpr size_t kChunk = 256 * 1024;
 const std::set<std::string> kDocumentFields = {
-    "documentId", "bestandsNaam", "aangemaaktDoor", "vertrouwelijkheidsAanduiding",
+    "documentId", "bestandsNaam", "aangemaaktDoor", "aangemaaktDoorNaam", "vertrouwelijkheidsAanduiding",
     "creatieDatumTijd", "laatstAangepastDatumTijd", "bestandsGrootte", "formaat",
     "kenmerkSysteem", "nummerBinnenSysteem", "documentHash", "taal", "laatstAangepastDoor"};
 const std::set<std::string> kUploadMeta = {"documentOmschrijving", "nummerBinnenSysteem",
@@ -128,7 +128,7 @@ Status SwfApi::PatchDocument(Call& c) {
       }
       doc["vertrouwelijkheidsAanduiding"] = it->is_null() ? nlohmann::json("RV") : *it;
     } else {
-      return InvalidArgument(it.key() + ": cannot be changed");
+      return InvalidArgument(Excerpt(it.key()) + ": cannot be changed");
     }
   }
   if (IsSv(doc) && !m.full_access()) return PermissionDenied("BEPERKTE_TOEGANG cannot label a document SV");
@@ -186,8 +186,9 @@ Status SwfApi::GetContent(Call& c) {
   const_cast<httplib::Request&>(c.req).ranges.clear();
   if (d.outcome == RangeOutcome::kUnsatisfiable) {
     c.res.set_header("Content-Range", "bytes */" + std::to_string(size));
-    c.res.status = 416;
-    c.res.set_content("", "text/plain");
+    WriteProblem(c.req, c.res, Status(StatusCode::kInvalidArgument, "Range: not satisfiable for " +
+                                                                        std::to_string(size) + " bytes")
+                                   .set_http_status(416));
     return Status::Ok();
   }
   uint64_t first = d.outcome == RangeOutcome::kPartial ? d.first : 0;
@@ -259,6 +260,7 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
     re += ch;
   }
   re += ")?/samenwerkingen/([^/]+)/documenten";
+  routes_.emplace_back("POST", std::regex(re));
   server.Post(re, [this](const httplib::Request& req, httplib::Response& res,
                          const httplib::ContentReader& reader) {
     Caller caller;
@@ -266,16 +268,17 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
       std::lock_guard<std::recursive_mutex> lock(*mu_);
       Result<Caller> auth = Authenticate(req);
       if (!auth.ok()) {
-        res.set_header("Connection", "close");
-        return WriteProblem(req, res, auth.status());
+        WriteProblem(req, res, auth.status());
+        return CloseAfterAnswer(res);
       }
       caller = *auth;
     }
     Call call{req, res, caller};
     Status s = Guarded([&] { return UploadDocument(call, reader); });
     if (!s.ok()) {
-      res.set_header("Connection", "close");
+      // The body may be unread (refused before it was streamed, or cut short).
       WriteProblem(req, res, s);
+      CloseAfterAnswer(res);
     } else if (std::optional<Fault> slow = faults_->Take({FaultKind::kSlowAnswer}, req.path, "")) {
       // Stored, not yet confirmed: a client that gives up now leaves a document it never hears of.
       std::this_thread::sleep_for(std::chrono::milliseconds(slow->ms));

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "emulator_itest_util.h"
+#include "support/raw_tls_exchange.h"
 
 namespace swfvault::testing {
 namespace {
@@ -61,6 +62,44 @@ TEST_F(AdminTest, RetryAfterVariants) {
       EXPECT_EQ(header, kind);
     }
   }
+}
+
+// A status or retryAfter fault answers before the request body is read. The client below keeps
+// one connection; the body left unread on it must not be taken for the next request.
+TEST_F(AdminTest, FaultedPostWithABodyLeavesTheConnectionClean) {
+  HttpsClient a("gemeente-a");
+  const nlohmann::json body = {{"titel", "Na een storing"}, {"verzoeknummer", "12026001"}};
+  for (const std::string type : {"status", "retryAfter"}) {
+    emulator_->Admin("PUT", "/_emulator/faults",
+                     {{"faults", {{{"type", type}, {"status", 503}, {"retryAfter", "1"}, {"route", "/samenwerkingen$"}}}}});
+    HttpResponse faulted = a.Post(Url("/samenwerkingen"), body);
+    EXPECT_EQ(faulted.status, type == "status" ? 503 : 429) << faulted.body;
+    EXPECT_EQ(faulted.Header("connection"), "close") << type;
+    HttpResponse retried = a.Post(Url("/samenwerkingen"), body);
+    EXPECT_EQ(retried.status, 201) << type << ": " << retried.body;
+  }
+}
+
+// The same on the wire: the server answers the fault and closes, so the rest of the body is
+// never parsed as a request and the pipelined GET behind it goes unanswered.
+TEST_F(AdminTest, FaultedPostWithABodyClosesTheConnectionAfterItsAnswer) {
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "status"}, {"status", 503}, {"route", "/samenwerkingen$"}}}}});
+  const std::string prefix = kDefaultApiPrefix;
+  const std::string body = R"({"titel":"Na een storing","verzoeknummer":"12026001"})";
+  const std::string post = "POST " + prefix + "/samenwerkingen HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                           "\r\n\r\n" + body;
+  const std::string next = "GET " + prefix + "/samenwerkingen HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  RawTlsReply r = RawTlsExchange(emulator_->port(), "gemeente-a", post + next);
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.received.rfind("HTTP/1.1 503", 0), 0u) << r.received;
+  EXPECT_EQ(CountOccurrences(r.received, "HTTP/1.1 "), 1) << r.received;
+  EXPECT_TRUE(r.closed_by_server) << r.received;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // stats lag the response
+  nlohmann::json stats = emulator_->Admin("GET", "/_emulator/stats");
+  EXPECT_EQ(stats["totalRequests"], 1) << stats.dump();
+  EXPECT_GT(stats["bytesSent"].get<int64_t>(), 100) << stats.dump();  // the problem body counts
 }
 
 TEST_F(AdminTest, DropConnectionAfterBytes) {
@@ -168,6 +207,14 @@ TEST_F(AdminTest, EtagChangesBetweenRequests) {
   EXPECT_NE(first, second);
   HttpResponse resumed = a.Get(Url("/documenten/" + id + "/content"), {{"Range", "bytes=10-"}, {"If-Range", second}});
   EXPECT_EQ(resumed.status, 200);
+}
+
+TEST_F(AdminTest, UnknownAdminRouteIs404ProblemJson) {
+  HttpsClient plain("");
+  HttpResponse r = plain.Get(emulator_->admin_url() + "/_emulator/bestaat-niet");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(r.Json()["status"], 404) << r.body;
 }
 
 TEST_F(AdminTest, UnknownFaultTypeIs400) {

@@ -1,7 +1,10 @@
 // Documents over real mTLS: SV filtering on every path, content with ranges, uploads.
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 
 #include "emulator_itest_util.h"
+#include "support/raw_tls_exchange.h"
 
 namespace swfvault::testing {
 namespace {
@@ -121,6 +124,8 @@ TEST_F(DocumentsTest, RangeEdges) {
     EXPECT_EQ(r.Header("content-range"), c.content_range) << c.range;
     if (c.status == 206) {
       EXPECT_EQ(r.body, c.body) << c.range;
+    } else {
+      EXPECT_EQ(r.Header("content-type"), "application/problem+json") << c.range;
     }
   }
 }
@@ -180,6 +185,23 @@ TEST_F(DocumentsTest, SameClientWorksAfterRefusedUploads) {
   EXPECT_EQ(a.Get(Url("/documenten/" + rv_)).status, 200);
   EXPECT_EQ(a.Send("POST", Url("/samenwerkingen/" + sam_ + "/documenten"), std::string(5000, 'y'), "text/plain").status, 415);
   EXPECT_EQ(a.Get(Url("/documenten/" + rv_)).status, 200);
+}
+
+// A refused upload is answered before its body is read; the server closes the connection
+// rather than parse the rest of the body as the next request.
+TEST_F(DocumentsTest, RefusedUploadClosesTheConnectionAfterItsAnswer) {
+  const std::string prefix = kDefaultApiPrefix;
+  const std::string body = "--grens\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+                           "Content-Type: text/plain\r\n\r\nniet voor jou\r\n--grens--\r\n";
+  const std::string upload = "POST " + prefix + "/samenwerkingen/" + sam_ + "/documenten HTTP/1.1\r\n"
+                             "Host: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=grens\r\n"
+                             "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string next = "GET " + prefix + "/samenwerkingen HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  RawTlsReply r = RawTlsExchange(emulator_->port(), "gemeente-b", upload + next);  // not a deelnemer
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.received.rfind("HTTP/1.1 404", 0), 0u) << r.received;
+  EXPECT_EQ(CountOccurrences(r.received, "HTTP/1.1 "), 1) << r.received;
+  EXPECT_TRUE(r.closed_by_server) << r.received;
 }
 
 TEST_F(DocumentsTest, NonMultipartUploadIs415) {
@@ -270,6 +292,37 @@ TEST_F(DocumentsTest, DocumentenUitVerzoekLadenOnCreate) {
   ASSERT_EQ(created.status, 201) << created.body;
   std::string id = created.Json()["samenwerkingId"];
   EXPECT_GE(a.Get(Url("/samenwerkingen/" + id + "/documenten")).Json()["page"]["totalElements"].get<int>(), 1);
+}
+
+std::string UrlEncode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+TEST_F(DocumentsTest, FilterOnUploaderName) {
+  std::string sam = NewSamenwerking();
+  std::string mine = Upload("gemeente-a", sam, "van-gemeente.txt", "gemeente");
+  std::string theirs = Upload("omgevingsdienst", sam, "van-omgevingsdienst.txt", "omgevingsdienst");
+  HttpsClient a("gemeente-a");
+  std::string naam = a.Get(Url("/documenten/" + theirs)).Json()["aangemaaktDoorNaam"];
+  const std::string list = Url("/samenwerkingen/" + sam + "/documenten?aantal=100&");
+  auto by = Ids(a.Get(list + "aangemaaktDoorNaam=" + UrlEncode(naam)), "documenten", "documentId");
+  EXPECT_TRUE(Contains(by, theirs));
+  EXPECT_FALSE(Contains(by, mine));
+  HttpResponse not_r = a.Get(list + "aangemaaktDoorNaam%5Bnot%5D=" + UrlEncode(naam));
+  ASSERT_EQ(not_r.status, 200) << not_r.body;
+  auto others = Ids(not_r, "documenten", "documentId");
+  EXPECT_TRUE(Contains(others, mine));
+  EXPECT_FALSE(Contains(others, theirs));
 }
 
 TEST_F(DocumentsTest, FilterAndSortDocuments) {

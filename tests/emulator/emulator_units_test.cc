@@ -1,4 +1,4 @@
-// Unit tests for the emulator's state store, fault table and seed content.
+// Unit tests for the emulator's state store, fault table, seed content and JSON bodies.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include "emulator/fault_injector.h"
 #include "emulator/list_query.h"
 #include "emulator/seed_loader.h"
+#include "emulator/swf_api.h"
 #include "support/temp_dir.h"
 
 namespace swfvault::testing {
@@ -61,6 +62,23 @@ TEST(EmulatorStateTest, ListFiltersSortsAndPages) {
   EXPECT_EQ(r->total, 3);
   ASSERT_EQ(r->items.size(), 1u);
   EXPECT_EQ(r->items[0]["bestandsGrootte"], 30);
+}
+
+TEST(EmulatorStateTest, InstantFiltersMatchTheSameInstantInAnyOffset) {
+  TempDir dir;
+  auto state = std::move(EmulatorState::Open(dir.path()).value());
+  ASSERT_TRUE(state->Put("document", "d1", "SAM-1", {{"creatieDatumTijd", "2026-11-30T05:34:07.004+00:00"}}).ok());
+  auto count = [&](FilterOp op, const std::string& value) {
+    return state->List({"document", "SAM-1", {FilterCondition({"creatieDatumTijd", op, value})}, {}, 0, -1})->total;
+  };
+  EXPECT_EQ(count(FilterOp::kEq, "2026-11-30T07:34:07.004+02:00"), 1);
+  EXPECT_EQ(count(FilterOp::kEq, "2026-11-30T05:34:07.004Z"), 1);
+  EXPECT_EQ(count(FilterOp::kEq, "2026-11-30T06:34:07.004+01:00[Europe/Amsterdam]"), 1);
+  EXPECT_EQ(count(FilterOp::kEq, "2026-11-30T07:34:07.005+02:00"), 0);
+  EXPECT_EQ(count(FilterOp::kNot, "2026-11-30T07:34:07.004+02:00"), 0);
+  EXPECT_EQ(count(FilterOp::kNot, "2026-11-30T07:34:07.005+02:00"), 1);
+  EXPECT_EQ(count(FilterOp::kGte, "2026-11-30T07:34:07.004+02:00"), 1);
+  EXPECT_EQ(count(FilterOp::kLt, "2026-11-30T07:34:07.004+02:00"), 0);
 }
 
 TEST(EmulatorStateTest, DataSurvivesReopen) {
@@ -128,6 +146,31 @@ TEST(FaultInjectorTest, RejectsUnknownTypeAndBadRegex) {
   EXPECT_EQ(f.Set({{"faults", {{{"type", "latency"}, {"ms", -1}}}}}).message().rfind("ms:", 0), 0u);
   ASSERT_TRUE(f.Set({{"faults", {{{"type", "latency"}, {"ms", 25}}}}}).ok());
   EXPECT_EQ(f.Take({FaultKind::kLatency}, "/any", "")->ms, 25);
+}
+
+// {"a": [[...]]} with `depth` levels of nesting in all (the object is the first).
+std::string NestedBody(int depth) {
+  return "{\"a\":" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+}
+
+TEST(ParseJsonObjectTest, AcceptsSixtyFourLevels) {
+  EXPECT_TRUE(ParseJsonObject(NestedBody(64)).ok());
+}
+
+TEST(ParseJsonObjectTest, RefusesDeeperBodiesNamingTheLimit) {
+  for (int depth : {65, 300000}) {
+    Result<nlohmann::json> r = ParseJsonObject(NestedBody(depth));
+    ASSERT_FALSE(r.ok()) << depth;
+    EXPECT_EQ(r.status().message(), "body: nested deeper than 64 levels");
+  }
+}
+
+TEST(ExcerptTest, CapsLongTextAtACharacterBoundary) {
+  EXPECT_EQ(Excerpt("kort"), "kort");
+  std::string long_text = std::string(63, 'x') + "\xc3\xa9" + std::string(100, 'y');  // U+00E9 straddles the cap
+  std::string cut = Excerpt(long_text);
+  EXPECT_EQ(cut, std::string(63, 'x') + "...");
+  EXPECT_NO_THROW(nlohmann::json(cut).dump());
 }
 
 TEST(TrafficStatsTest, RouteTemplateFoldsIds) {

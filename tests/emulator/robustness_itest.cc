@@ -46,16 +46,99 @@ TEST_F(RobustnessTest, GarbageEverywhereLeavesStateIntact) {
       }
     }
   }
-  for (const char* q : {"pagina=-1", "aantal=0", "aantal=abc", "status[zzz]=1", "_sort=geheim", "pagina=99999999999999999999"}) {
+  for (const char* q : {"pagina=-1", "aantal=0", "aantal=abc", "status[zzz]=1", "_sort=geheim", "pagina=99999999999999999999",
+                        "pagina=9223372036854775807&aantal=1", "status%5B%FF%5D=1", "_sort=%C3"}) {
     HttpResponse r = a.Get(Url("/samenwerkingen?" + std::string(q)));
     ++requests;
     EXPECT_EQ(r.status, 400) << q;
+    EXPECT_FALSE(InvalidParam(r).empty()) << q << " " << r.body;
   }
   std::printf("malformed requests sent: %d\n", requests);
   HttpsClient fresh("gemeente-a");
   EXPECT_EQ(fresh.Get(Url("/documenten/" + doc + "/content")).body, "waardevol");
   EXPECT_EQ(fresh.Get(Url("/samenwerkingen/" + sam)).Json()["status"], "OPEN");
   EXPECT_EQ(fresh.Get(Url("/samenwerkingen/" + sam + "/deelnemers")).Json()["page"]["totalElements"], 3);
+}
+
+TEST_F(RobustnessTest, DeeplyNestedBodyIs400AndTheServerKeepsAnswering) {
+  std::string sam = NewSamenwerking();
+  constexpr size_t kDepth = 300000;
+  const std::string body = "{\"titel\":\"diep\",\"ontvanger\":\"" + std::string(kOmgevingsdienst) +
+                           "\",\"documenten\":" + std::string(kDepth, '[') + std::string(kDepth, ']') + "}";
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.Send("POST", Url("/samenwerkingen/" + sam + "/actieverzoeken"), body, "application/json");
+  EXPECT_EQ(r.status, 400) << r.error;
+  EXPECT_EQ(InvalidParam(r), "body") << r.body;
+  EXPECT_EQ(r.Json()["detail"], "body: nested deeper than 64 levels");
+  HttpsClient fresh("gemeente-a");
+  EXPECT_EQ(fresh.Get(Url("/samenwerkingen/" + sam)).status, 200);
+}
+
+// A 400 names what was wrong without sending a client's megabytes back to it.
+TEST_F(RobustnessTest, ErrorsDoNotEchoHugeValues) {
+  std::string sam = NewSamenwerking();
+  std::string doc = Upload("gemeente-a", sam, "klein.txt", "klein");
+  HttpsClient a("gemeente-a");
+  HttpResponse av = a.Post(Url("/samenwerkingen/" + sam + "/actieverzoeken"),
+                           {{"titel", "x"}, {"ontvanger", kOmgevingsdienst}});
+  ASSERT_EQ(av.status, 201) << av.body;
+  const std::string huge(200000, 'x');
+  struct Case {
+    std::string method, path;
+    nlohmann::json body;
+    std::string param;
+  };
+  const std::vector<Case> cases = {
+      {"PATCH", "/samenwerkingen/" + sam, {{"status", huge}}, "status"},
+      {"PATCH", "/samenwerkingen/" + sam, {{huge, 1}}, ""},
+      {"POST", "/samenwerkingen", {{"verzoeknummer", huge}}, "verzoeknummer"},
+      {"POST", "/samenwerkingen", {{"verzoeknummer", "12026001"}, {"samenwerkVorm", huge}}, "samenwerkVorm"},
+      {"POST", "/samenwerkingen/" + sam + "/deelnemers", {{"oin", kGemeenteB}, {"privilege", huge}}, "privilege"},
+      {"POST", "/samenwerkingen/" + sam + "/actieverzoeken",
+       {{"titel", "x"}, {"ontvanger", kOmgevingsdienst}, {"documenten", {huge}}}, "documenten"},
+      {"PATCH", "/actieverzoeken/" + av.Json()["actieverzoekId"].get<std::string>(), {{"status", huge}}, "status"},
+      {"PATCH", "/documenten/" + doc, {{huge, 1}}, ""},
+  };
+  for (const Case& c : cases) {
+    HttpResponse r = a.Send(c.method, Url(c.path), c.body.dump(), "application/json");
+    EXPECT_EQ(r.status, 400) << c.method << " " << c.path << " " << r.body.substr(0, 200);
+    EXPECT_LT(r.body.size(), 1000u) << c.method << " " << c.path << " " << r.body.substr(0, 200);
+    if (!c.param.empty()) {
+      EXPECT_EQ(InvalidParam(r), c.param) << r.body.substr(0, 200);
+    }
+  }
+  HttpResponse nested = a.Post(Url("/samenwerkingen/" + sam + "/actieverzoeken"),
+                               {{"titel", "x"}, {"ontvanger", kOmgevingsdienst},
+                                {"documenten", nlohmann::json::array({doc, nlohmann::json::array({1})})}});
+  EXPECT_EQ(nested.status, 400);
+  EXPECT_EQ(nested.Json()["detail"], "documenten: element 1 must be a document id (string), not array");
+}
+
+TEST_F(RobustnessTest, UnknownRouteIs404ProblemJson) {
+  HttpsClient a("gemeente-a");
+  for (const std::map<std::string, std::string>& headers :
+       {std::map<std::string, std::string>{}, {{"Range", "bytes=0-3"}}}) {
+    HttpResponse r = a.Get(Url("/bestaat-niet"), headers);
+    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+    EXPECT_EQ(r.Json()["status"], 404) << r.body;
+    EXPECT_EQ(r.Json()["instance"], std::string(kDefaultApiPrefix) + "/bestaat-niet");
+  }
+}
+
+TEST_F(RobustnessTest, UnsupportedMethodOnAKnownPathIs405ProblemJson) {
+  std::string sam = NewSamenwerking();
+  HttpsClient a("gemeente-a");
+  HttpResponse put = a.Put(Url("/samenwerkingen/" + sam), {{"titel", "vervangen"}});
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(put.Json()["status"], 405) << put.body;
+  EXPECT_EQ(put.Header("allow"), "DELETE, GET, HEAD, PATCH");
+  HttpResponse del = a.Delete(Url("/samenwerkingen"));
+  EXPECT_EQ(del.status, 405);
+  EXPECT_EQ(del.Header("allow"), "GET, HEAD, POST");
+  EXPECT_EQ(del.Json()["status"], 405) << del.body;
+  EXPECT_EQ(a.Get(Url("/samenwerkingen/" + sam)).Json()["titel"], "Test");
 }
 
 TEST_F(RobustnessTest, ManyParallelKeepAliveClientsWithUploads) {

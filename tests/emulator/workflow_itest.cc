@@ -1,4 +1,8 @@
 // Samenwerkingen, deelnemers, actieverzoeken, berichten, notificaties and paging over mTLS.
+#include <cstdio>
+#include <ctime>
+#include <set>
+
 #include "emulator_itest_util.h"
 
 namespace swfvault::testing {
@@ -118,6 +122,57 @@ TEST_F(WorkflowTest, PagingEdges) {
   EXPECT_FALSE(beyond.contains("_embedded"));
   HttpResponse too_big = a.Get(Url("/samenwerkingen/" + id + "/documenten?aantal=101"));
   EXPECT_EQ(InvalidParam(too_big), "aantal");
+}
+
+// "2026-11-30T05:34:07.004+00:00" -> the same instant written as "2026-11-30T07:34:07.004+02:00".
+std::string AtPlusTwo(const std::string& utc) {
+  std::tm tm{};
+  int ms = 0;
+  std::sscanf(utc.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+              &tm.tm_min, &tm.tm_sec, &ms);
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  std::time_t t = timegm(&tm) + 2 * 3600;
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  char millis[8];
+  std::snprintf(millis, sizeof(millis), ".%03d", ms);
+  return std::string(buf) + millis + "+02:00";
+}
+
+TEST_F(WorkflowTest, InstantFiltersMatchTheSameInstantInAnotherOffset) {
+  std::string id = NewSamenwerking();
+  HttpsClient a("gemeente-a");
+  std::string created = a.Get(Url("/samenwerkingen/" + id)).Json()["creatieDatumTijd"];
+  std::string shifted = AtPlusTwo(created);
+  ASSERT_NE(shifted, created);
+  std::string encoded = shifted;
+  encoded.replace(encoded.find('+'), 1, "%2B");
+  auto total = [&](const std::string& q) {
+    return a.Get(Url("/samenwerkingen?samenwerkingId=" + id + "&" + q)).Json()["page"]["totalElements"];
+  };
+  EXPECT_EQ(total("creatieDatumTijd=" + encoded), 1) << shifted;
+  EXPECT_EQ(total("creatieDatumTijd%5Bnot%5D=" + encoded), 0) << shifted;
+  EXPECT_EQ(total("creatieDatumTijd%5Bgte%5D=" + encoded), 1) << shifted;
+}
+
+TEST_F(WorkflowTest, FilterValuesOfTheWrongKindAre400NamingTheParameter) {
+  std::string id = NewSamenwerking();
+  HttpsClient a("gemeente-a");
+  HttpResponse instant = a.Get(Url("/samenwerkingen?creatieDatumTijd%5Bgt%5D=gisteren"));
+  EXPECT_EQ(instant.status, 400);
+  EXPECT_EQ(InvalidParam(instant), "creatieDatumTijd[gt]");
+  HttpResponse plain = a.Get(Url("/samenwerkingen?laatstAangepastDatumTijd=vandaag"));
+  EXPECT_EQ(plain.status, 400);
+  EXPECT_EQ(InvalidParam(plain), "laatstAangepastDatumTijd");
+  HttpResponse size = a.Get(Url("/samenwerkingen/" + id + "/documenten?bestandsGrootte%5Blt%5D=groot"));
+  EXPECT_EQ(size.status, 400);
+  EXPECT_EQ(InvalidParam(size), "bestandsGrootte[lt]");
+  // Counters of a samenwerking are worked out per caller, not stored: not filterable.
+  HttpResponse counter = a.Get(Url("/samenwerkingen?aantalNotificaties%5Bgt%5D=0"));
+  EXPECT_EQ(counter.status, 400);
+  EXPECT_EQ(InvalidParam(counter), "aantalNotificaties[gt]");
 }
 
 // Creates an OPEN actieverzoek from gemeente-a to omgevingsdienst and returns its id.
@@ -311,6 +366,28 @@ TEST_F(ActieverzoekTest, BerichtenFlowAndCounter) {
   EXPECT_EQ(z.Get(Url("/actieverzoeken/" + id)).Json()["aantalBerichten"], 2);
   auto n = z.Get(Url("/notificaties?notificatieType=NIEUW_BERICHT&aantal=100")).Json();
   EXPECT_GE(n["page"]["totalElements"].get<int>(), 1);
+}
+
+TEST_F(ActieverzoekTest, BerichtenCounterFiltersAsANumber) {
+  std::string quiet = NewActieverzoek(sam_);
+  std::string busy = NewActieverzoek(sam_);
+  HttpsClient z("gemeente-a");
+  for (const char* text : {"een", "twee"}) {
+    ASSERT_EQ(z.Post(Url("/actieverzoeken/" + busy + "/berichten"), {{"bericht", text}}).status, 201);
+  }
+  auto ids = [&](const std::string& q) {
+    std::set<std::string> out;
+    nlohmann::json list = z.Get(Url("/actieverzoeken?samenwerkingId=" + sam_ + "&aantal=100&" + q)).Json();
+    for (const auto& x : list.value("_embedded", nlohmann::json::object()).value("actieverzoeken", nlohmann::json::array())) {
+      out.insert(x["actieverzoekId"].get<std::string>());
+    }
+    return out;
+  };
+  EXPECT_TRUE(ids("aantalBerichten%5Bgte%5D=2").count(busy));
+  EXPECT_FALSE(ids("aantalBerichten%5Bgte%5D=2").count(quiet));
+  EXPECT_TRUE(ids("aantalBerichten=0").count(quiet));
+  EXPECT_FALSE(ids("aantalBerichten=0").count(busy));
+  EXPECT_EQ(InvalidParam(z.Get(Url("/actieverzoeken?aantalBerichten=twee"))), "aantalBerichten");
 }
 
 TEST_F(ActieverzoekTest, NotificationsAreDeletableByTheirOwnerOnly) {

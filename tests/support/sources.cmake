@@ -5,9 +5,10 @@ add_library(swfvault_test_support STATIC
   tests/support/https_client.cc
   tests/support/cli_process.cc
   tests/support/progress_pipe.cc
+  tests/support/raw_tls_exchange.cc
 )
 target_include_directories(swfvault_test_support PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests ${CMAKE_SOURCE_DIR}/include)
-target_link_libraries(swfvault_test_support PUBLIC GTest::gtest PkgConfig::NLOHMANN PkgConfig::CURL Threads::Threads)
+target_link_libraries(swfvault_test_support PUBLIC GTest::gtest PkgConfig::NLOHMANN PkgConfig::CURL OpenSSL::SSL Threads::Threads)
 target_compile_definitions(swfvault_test_support PUBLIC
   SWFVAULT_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
   SWFVAULT_BINARY_DIR="${CMAKE_BINARY_DIR}"
