@@ -557,6 +557,24 @@ TEST_F(MirrorUploadITest, ADropOfAFileWhoseEarlierUploadWasDeletedRemotelyGoesUp
   EXPECT_FALSE(fs::exists(drop() / "b.txt"));
 }
 
+// A 413 from the server refuses that one drop (into _mislukt, with the reason); it is not a
+// full disk, so the other drops and the rest of the run go on.
+TEST_F(MirrorUploadITest, ADropTheServerFindsTooLargeIsRefusedAndTheRestGoesOn) {
+  Prepare();
+  WriteFile(drop() / "a-groot.bin", std::string(5000, 'g'));
+  WriteFile(drop() / "b-klein.txt", "klein");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "status"}, {"status", 413}, {"count", 1}, {"route", "/documenten$"}}}}});
+  CliResult r = Mirror();
+  EXPECT_NE(r.exit_code, kExitDiskFull) << r.err;
+  EXPECT_EQ(r.Summary()["refused"], 1) << r.out << r.err;
+  EXPECT_EQ(r.Summary()["uploaded"], 1);
+  EXPECT_TRUE(fs::exists(dossier_ / "_mislukt" / "a-groot.bin"));
+  EXPECT_NE(ReadFile(dossier_ / "_mislukt" / "a-groot.bin.reden.txt").find("te groot voor de server"), std::string::npos);
+  EXPECT_EQ(RemoteWithContent("klein").size(), 1u);
+  EXPECT_TRUE(fs::exists(dossier_ / "b-klein.txt")) << "the tree was not brought up to date";
+}
+
 // A held edit whose upload failed without an answer (the server may or may not have it) stays
 // held and goes up once on the next run; it does not become a conflict copy, whose re-drop
 // would send it a second time.
