@@ -103,7 +103,10 @@ class SwfClient {
  private:
   struct Call;
   HttpRequest MakeRequest(Call call) const;
-  Result<std::string> Exchange(Call call);
+  // The answer's body; *location gets its Location header ("" when none).
+  Result<std::string> Exchange(Call call, std::string* location = nullptr);
+  // `oin`'s row in the deelnemers of samenwerking `id`; kNotFound when absent.
+  Result<Deelnemer> FindDeelnemer(const std::string& id, const std::string& oin);
   template <typename T>
   Status WalkPages(const std::string& path, const ListQuery& query, const char* plural,
                    const std::function<Status(Page<T>&)>& on_page);
@@ -118,8 +121,11 @@ class SwfClient {
   Result<Page<T>> ParsePage(const std::string& body, const std::string& label, const char* plural,
                             int64_t pagina);
   std::string PagePath(const std::string& path, const ListQuery& query, int64_t pagina) const;
+  // A change answered without a body (204, or a 201 with only a Location) is read back with
+  // `reread(location)` when given: the change was made, so it must not look like a failure.
   template <typename T>
-  Result<T> SendAndParse(Call call, const char* what);
+  Result<T> SendAndParse(Call call, const char* what,
+                         const std::function<Result<T>(const std::string& location)>& reread = nullptr);
   std::string Url(const std::string& path) const;
 
   Transport& transport_;

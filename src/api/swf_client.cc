@@ -128,6 +128,16 @@ Status OnDownloadHead(const HttpResponseHead& head, int64_t offset, const std::s
   return Status::Ok();
 }
 
+// The id a Location header names after `collection` ("/documenten/"), for reading back a
+// resource created without a body in the answer.
+Result<std::string> IdInLocation(const std::string& location, std::string_view collection, const char* what) {
+  const size_t at = location.rfind(collection);
+  if (at == std::string::npos || at + collection.size() >= location.size()) {
+    return Corruption(std::string("the answer names no new ") + what + " (no Location)");
+  }
+  return location.substr(at + collection.size());
+}
+
 }  // namespace
 
 std::string_view TargetStatus(ActieverzoekTransition transition) {
@@ -179,7 +189,7 @@ HttpRequest SwfClient::MakeRequest(Call call) const {
   return request;
 }
 
-Result<std::string> SwfClient::Exchange(Call call) {
+Result<std::string> SwfClient::Exchange(Call call, std::string* location) {
   std::string refetch_path = call.refetch_path;
   const bool change = call.method != "GET";
   Result<HttpResponse> sent = transport_.Send(MakeRequest(std::move(call)));
@@ -192,6 +202,7 @@ Result<std::string> SwfClient::Exchange(Call call) {
     return unknown;
   }
   SWF_ASSIGN_OR_RETURN(HttpResponse response, std::move(sent));
+  if (location != nullptr) *location = std::string(response.Header("Location").value_or(""));
   if (response.body.empty() && !refetch_path.empty()) {
     return Exchange(Call{"GET", refetch_path, "", ""});
   }
@@ -199,9 +210,16 @@ Result<std::string> SwfClient::Exchange(Call call) {
 }
 
 template <typename T>
-Result<T> SwfClient::SendAndParse(Call call, const char* what) {
+Result<T> SwfClient::SendAndParse(Call call, const char* what,
+                                  const std::function<Result<T>(const std::string& location)>& reread) {
   std::string label = call.method + " " + call.path;
-  SWF_ASSIGN_OR_RETURN(std::string body, Exchange(std::move(call)));
+  std::string location;
+  SWF_ASSIGN_OR_RETURN(std::string body, Exchange(std::move(call), &location));
+  if (body.empty() && reread) {
+    Result<T> again = reread(location);
+    if (!again.ok()) return again.status().WithContext(label + " was answered without a body; reading it back");
+    return again;
+  }
   JsonLimits limits{options_.max_json_bytes, options_.max_json_depth};
   SWF_ASSIGN_OR_RETURN(json doc, ParseBoundedJson(body, limits, label));
   Result<T> parsed = ParseResource(doc, what, static_cast<T*>(nullptr));
@@ -358,7 +376,12 @@ Result<Samenwerking> SwfClient::StartSamenwerking(const NewSamenwerking& r) {
   PutIfSet(body, "kenmerkSysteem", r.kenmerk_systeem);
   PutIfSet(body, "nummerBinnenSysteem", r.nummer_binnen_systeem);
   body["documentenUitVerzoekLaden"] = r.documenten_uit_verzoek_laden;
-  return SendAndParse<Samenwerking>(Call{"POST", "/samenwerkingen", body.dump()}, "samenwerking");
+  return SendAndParse<Samenwerking>(Call{"POST", "/samenwerkingen", body.dump()}, "samenwerking",
+                                    [&](const std::string& location) -> Result<Samenwerking> {
+                                      SWF_ASSIGN_OR_RETURN(std::string created,
+                                                           IdInLocation(location, "/samenwerkingen/", "samenwerking"));
+                                      return GetSamenwerking(created);
+                                    });
 }
 
 Result<Samenwerking> SwfClient::CloseSamenwerking(const std::string& id) {
@@ -392,7 +415,15 @@ Result<Deelnemer> SwfClient::InviteDeelnemer(const std::string& id, const NewDee
   json body = {{"oin", who.oin}, {"privilege", who.privilege}};
   PutIfSet(body, "naam", who.naam);
   return SendAndParse<Deelnemer>(Call{"POST", "/samenwerkingen/" + Seg(id) + "/deelnemers", body.dump()},
-                                 "deelnemer");
+                                 "deelnemer", [&](const std::string&) { return FindDeelnemer(id, who.oin); });
+}
+
+Result<Deelnemer> SwfClient::FindDeelnemer(const std::string& id, const std::string& oin) {
+  SWF_ASSIGN_OR_RETURN(std::vector<Deelnemer> all, ListDeelnemers(id));
+  for (Deelnemer& d : all) {
+    if (d.oin == oin) return std::move(d);
+  }
+  return NotFound(oin + " is not a deelnemer of " + id);
 }
 
 Result<Deelnemer> SwfClient::ChangePrivilege(const std::string& id, const std::string& oin,
@@ -401,8 +432,8 @@ Result<Deelnemer> SwfClient::ChangePrivilege(const std::string& id, const std::s
   SWF_RETURN_IF_ERROR(CheckId(oin, "oin"));
   std::string path = "/samenwerkingen/" + Seg(id) + "/deelnemers/" + Seg(oin);
   json body = {{"privilege", privilege}};
-  return SendAndParse<Deelnemer>(
-      Call{"PATCH", path, body.dump(), "application/merge-patch+json"}, "deelnemer");
+  return SendAndParse<Deelnemer>(Call{"PATCH", path, body.dump(), "application/merge-patch+json"}, "deelnemer",
+                                 [&](const std::string&) { return FindDeelnemer(id, oin); });
 }
 
 Status SwfClient::RemoveDeelnemer(const std::string& id, const std::string& oin) {
@@ -483,7 +514,10 @@ Result<Document> SwfClient::UploadDocument(const std::string& id, const Document
   }
   call.path += query;
   call.parts.insert(call.parts.begin(), std::move(file));
-  return SendAndParse<Document>(std::move(call), "document");
+  return SendAndParse<Document>(std::move(call), "document", [&](const std::string& location) -> Result<Document> {
+    SWF_ASSIGN_OR_RETURN(std::string created, IdInLocation(location, "/documenten/", "document"));
+    return GetDocument(created);
+  });
 }
 
 HttpRequest SwfClient::MakeDownloadRequest(const std::string& id, const DownloadOptions& options,
@@ -532,7 +566,11 @@ Result<Actieverzoek> SwfClient::CreateActieverzoek(const std::string& id, const 
   PutIfSet(body, "omschrijving", r.omschrijving);
   PutIfSet(body, "productId", r.product_id);
   return SendAndParse<Actieverzoek>(
-      Call{"POST", "/samenwerkingen/" + Seg(id) + "/actieverzoeken", body.dump()}, "actieverzoek");
+      Call{"POST", "/samenwerkingen/" + Seg(id) + "/actieverzoeken", body.dump()}, "actieverzoek",
+      [&](const std::string& location) -> Result<Actieverzoek> {
+        SWF_ASSIGN_OR_RETURN(std::string created, IdInLocation(location, "/actieverzoeken/", "actieverzoek"));
+        return GetActieverzoek(created);
+      });
 }
 
 Result<Actieverzoek> SwfClient::GetActieverzoek(const std::string& id) {
@@ -560,8 +598,14 @@ Result<Bericht> SwfClient::SendBericht(const std::string& id, const std::string&
   SWF_RETURN_IF_ERROR(CheckId(id, "actieverzoekId"));
   if (inhoud.empty()) return InvalidArgument("a bericht needs text");
   json body = {{"bericht", inhoud}};
-  return SendAndParse<Bericht>(Call{"POST", "/actieverzoeken/" + Seg(id) + "/berichten", body.dump()},
-                               "bericht");
+  return SendAndParse<Bericht>(Call{"POST", "/actieverzoeken/" + Seg(id) + "/berichten", body.dump()}, "bericht",
+                               [&](const std::string&) -> Result<Bericht> {
+                                 SWF_ASSIGN_OR_RETURN(std::vector<Bericht> all, ListBerichten(id));
+                                 for (auto it = all.rbegin(); it != all.rend(); ++it) {
+                                   if (it->inhoud == inhoud) return std::move(*it);
+                                 }
+                                 return NotFound("the new bericht is not listed under actieverzoek " + id);
+                               });
 }
 
 // --- notificaties ---

@@ -20,7 +20,8 @@ const std::map<std::string, FaultKind>& KindNames() {
       {"changeEtag", FaultKind::kChangeEtag},
       {"latency", FaultKind::kLatency},
       {"slowAnswer", FaultKind::kSlowAnswer},
-      {"lostAnswer", FaultKind::kLostAnswer}};
+      {"lostAnswer", FaultKind::kLostAnswer},
+      {"emptyAnswer", FaultKind::kEmptyAnswer}};
   return kNames;
 }
 

@@ -36,7 +36,8 @@ enum class FaultKind {
   kChangeEtag,          // content and metadata: a different ETag on every request
   kLatency,             // any route: wait `ms` before answering (a distant server)
   kSlowAnswer,          // uploads: store the document, then wait `ms` before answering
-  kLostAnswer,          // uploads: store the document, then answer `status` (default 502)
+  kLostAnswer,          // changes: make the change, then answer `status` (default 502)
+  kEmptyAnswer,         // changes: make the change, then answer without a body (200 -> 204)
 };
 
 struct Fault {

@@ -253,6 +253,13 @@ Result<Caller> SwfApi::Authenticate(const httplib::Request& req) {
 }
 
 void SwfApi::LoseAnswerIfAsked(const httplib::Request& req, httplib::Response& res) {
+  if (faults_->Take({FaultKind::kEmptyAnswer}, req.path, "")) {
+    // Done, and answered the lean way some servers do: 204, or 201 with only a Location.
+    res.body.clear();
+    res.headers.erase("Content-Type");
+    if (res.status == 200) res.status = 204;
+    return;
+  }
   std::optional<Fault> lost = faults_->Take({FaultKind::kLostAnswer}, req.path, "");
   if (!lost) return;
   // Done, but the answer is an error: what a gateway sends when its backend did the work and

@@ -62,8 +62,8 @@ class SwfApi {
   // Writes a problem+json response for a non-ok status. Messages of kInvalidArgument shaped
   // "<field>: <reason>" become invalidParams[{name: field, reason}].
   static void WriteProblem(const httplib::Request& req, httplib::Response& res, const Status& s);
-  // Turns the answer to a change that was made into the error of a `lostAnswer` fault, if one
-  // matches the request's path.
+  // Turns the answer to a change that was made into the error of a `lostAnswer` fault, or
+  // strips its body for an `emptyAnswer` fault, if one matches the request's path.
   void LoseAnswerIfAsked(const httplib::Request& req, httplib::Response& res);
 
   // Copies the verzoek's werkmap documents into samenwerking `sam_id` as `caller` (skips ones

@@ -217,6 +217,29 @@ TEST_F(SwfCommandsITest, PrivilegeChangeAndRemove) {
   EXPECT_NE(gone.exit_code, 0);
 }
 
+// A server may answer a change without a body (204, or 201 with only a Location): the change
+// was made, so the command reads it back and succeeds instead of failing (exit 5) after the
+// fact, which would invite running it again.
+TEST_F(SwfCommandsITest, ChangesAnsweredWithoutABodyAreReadBackNotFailed) {
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", {{{"type", "emptyAnswer"}, {"count", -1}}}}});
+  const std::string sam = Start();
+  ASSERT_FALSE(sam.empty());
+  Invite(sam, kAdviesbureau, "beperkt");
+  CliResult up = Json({"deelnemer", "privilege", sam, kAdviesbureau, "volledig"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_EQ(up.Summary()["privilege"], "VOLLEDIGE_TOEGANG");
+  const std::string doc = Upload(sam, "leeg-antwoord.txt", "inhoud", "RV");
+  EXPECT_FALSE(doc.empty());
+  const std::string av = CreateActieverzoek(sam);
+  ASSERT_FALSE(av.empty());
+  CliResult sent = Json({"bericht", "send", av, "Zonder antwoord verstuurd"}, "adviesbureau");
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  EXPECT_EQ(Items(Json({"bericht", "list", av}), "bericht").size(), 1u) << "sent once";
+  nlohmann::json stats = emulator_->Admin("GET", "/_emulator/stats")["requests"];
+  EXPECT_EQ(stats["/samenwerkingen/{id}/deelnemers/{oin}"]["204"], 1) << stats.dump();
+}
+
 TEST_F(SwfCommandsITest, RemovingTheInitiatorIsRefused) {
   std::string sam = Start();
   CliResult r = Swf({"deelnemer", "remove", sam, kGemeenteA});
