@@ -77,14 +77,19 @@ bool JsonRequested(const std::vector<std::string>& args) {
 
 // In JSON mode the usage error is an error event like any other (docs/cli-operations.md).
 int UsageError(const Usage& usage, bool json, std::ostream& out, std::ostream& err) {
-  if (json) {
-    Output(out, err, /*json=*/true, /*interactive=*/false)
-        .Error(InvalidArgument(usage.message + "; run '" + usage.command + " --help' for usage"));
-    return kExitUsage;
-  }
-  err << "swfvault: usage error: " << usage.message << "\n"
-      << "Run '" << usage.command << " --help' for usage.\n";
+  Output(out, err, json, /*interactive=*/false).UsageError(usage.message, usage.command);
   return kExitUsage;
+}
+
+// "swfvault document label": the command CLI11 selected, for usage errors found by the
+// command itself.
+std::string SelectedCommand(const CLI::App& app) {
+  std::string where = "swfvault";
+  for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+    sub = sub->get_subcommands().front();
+    where += " " + sub->get_name();
+  }
+  return where;
 }
 
 }  // namespace
@@ -127,7 +132,7 @@ int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ost
   }
   if (!run) return kExitUsage;
   Output output(out, err, options.json, interactive && !options.quiet);
-  CommandContext ctx(options, &output);
+  CommandContext ctx(options, &output, SelectedCommand(app));
   return run(ctx);
 }
 

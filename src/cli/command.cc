@@ -116,6 +116,11 @@ int Fail(CommandContext& ctx, const Status& status) {
   return ExitCodeFor(status);
 }
 
+int UsageFail(CommandContext& ctx, const std::string& message) {
+  ctx.output().UsageError(message, ctx.command());
+  return kExitUsage;
+}
+
 // Digits at [at, at + n) of `s` as a number, or -1.
 int DigitsAt(std::string_view s, size_t at, size_t n) {
   if (at + n > s.size()) return -1;

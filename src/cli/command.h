@@ -38,11 +38,13 @@ struct GlobalOptions {
 
 class CommandContext {
  public:
-  CommandContext(GlobalOptions options, Output* output)
-      : options_(std::move(options)), output_(output) {}
+  CommandContext(GlobalOptions options, Output* output, std::string command = "swfvault")
+      : options_(std::move(options)), output_(output), command_(std::move(command)) {}
 
   const GlobalOptions& options() const { return options_; }
   Output& output() { return *output_; }
+  // The command line's command, "swfvault deelnemer invite", for pointing at its --help.
+  const std::string& command() const { return command_; }
 
   // The config file (from --config, $SWFVAULT_CONFIG, or none) with flag overrides applied.
   Result<Config> LoadEffectiveConfig() const;
@@ -57,6 +59,7 @@ class CommandContext {
  private:
   GlobalOptions options_;
   Output* output_;
+  std::string command_;
 };
 
 // One row of the subcommand table. `define` adds the subcommand's own options to `app` and
@@ -119,6 +122,9 @@ const StopFlag& StopGracefullyOnSignals(CommandContext& ctx);
 
 // Reports `status` through the output and returns its exit code.
 int Fail(CommandContext& ctx, const Status& status);
+// A usage error the command found itself (a value CLI11 cannot check, options that exclude
+// each other): reported as CLI11's are, naming the option, and kExitUsage.
+int UsageFail(CommandContext& ctx, const std::string& message);
 
 }  // namespace swfvault
 

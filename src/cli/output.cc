@@ -43,6 +43,13 @@ void Output::Error(const Status& status) {
        << "]\n";
 }
 
+void Output::UsageError(const std::string& message, const std::string& command) {
+  if (json_) return Error(InvalidArgument(message + "; run '" + command + " --help' for usage"));
+  EndProgress();
+  err_ << "swfvault: usage error: " << message << "\n"
+       << "Run '" << command << " --help' for usage.\n";
+}
+
 void Output::Progress(const std::string& text) {
   if (!interactive()) return;
   err_ << "\r\033[K" << text;

@@ -31,6 +31,9 @@ class Output {
   void Warn(const std::string& text);
   // Reports a failure: JSON {"type":"error","code":...,"message":...}; human to stderr.
   void Error(const Status& status);
+  // A usage error: "swfvault: usage error: <message>" and where --help explains it, or under
+  // --json an error event whose message says the same.
+  void UsageError(const std::string& message, const std::string& command);
   // A transient progress line on stderr, redrawn in place (interactive only).
   void Progress(const std::string& text);
   void EndProgress();

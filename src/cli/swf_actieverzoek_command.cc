@@ -128,6 +128,7 @@ int RunBerichtList(CommandContext& ctx, const std::string& id) {
 }
 
 int RunBerichtSend(CommandContext& ctx, const std::string& id, const std::string& text) {
+  if (text.empty()) return UsageFail(ctx, "TEXT: a bericht needs text");
   return WithClient(ctx, [&](SwfClient& client) {
     Result<Bericht> b = client.SendBericht(id, text);
     if (!b.ok()) return Fail(ctx, b.status());
@@ -179,7 +180,7 @@ int RunNotificatieList(CommandContext& ctx, const NotificatieFlags& f) {
 
 int RunNotificatieDelete(CommandContext& ctx, const NotificatieFlags& f) {
   if (f.alle == !f.ids.empty()) {
-    return Fail(ctx, InvalidArgument("notificatie delete: give ids or --alle (not both)"));
+    return UsageFail(ctx, "give NOTIFICATIE-ID... or --alle (not both)");
   }
   return WithClient(ctx, [&](SwfClient& client) {
     std::vector<std::string> ids = f.ids;

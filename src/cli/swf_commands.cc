@@ -240,7 +240,7 @@ struct InviteFlags {
 
 int RunDeelnemerInvite(CommandContext& ctx, const InviteFlags& f) {
   Result<std::string> privilege = NormalizePrivilege(f.privilege, "--privilege");
-  if (!privilege.ok()) return Fail(ctx, privilege.status());
+  if (!privilege.ok()) return UsageFail(ctx, privilege.status().message());
   return WithClient(ctx, [&](SwfClient& client) {
     Result<Deelnemer> d = client.InviteDeelnemer(f.sam, {f.oin, f.naam, *privilege});
     if (!d.ok()) return Fail(ctx, d.status());
@@ -253,7 +253,7 @@ int RunDeelnemerInvite(CommandContext& ctx, const InviteFlags& f) {
 
 int RunDeelnemerPrivilege(CommandContext& ctx, const InviteFlags& f) {
   Result<std::string> privilege = NormalizePrivilege(f.privilege, "PRIVILEGE");
-  if (!privilege.ok()) return Fail(ctx, privilege.status());
+  if (!privilege.ok()) return UsageFail(ctx, privilege.status().message());
   return WithClient(ctx, [&](SwfClient& client) {
     Result<Deelnemer> d = client.ChangePrivilege(f.sam, f.oin, *privilege);
     if (!d.ok()) return Fail(ctx, d.status());

@@ -67,7 +67,7 @@ struct LabelFlags {
 
 int RunLabel(CommandContext& ctx, const LabelFlags& f) {
   if (f.level.empty() && f.omschrijving.empty()) {
-    return Fail(ctx, InvalidArgument("document label: give --level and/or --omschrijving"));
+    return UsageFail(ctx, "give --level and/or --omschrijving");
   }
   DocumentChange change;
   if (!f.level.empty()) change.vertrouwelijkheids_aanduiding = f.level;
@@ -200,8 +200,8 @@ Status Download(Connection& conn, const Document& doc, DownloadTarget& target, i
 
 int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
   if (out == "-") {
-    return Fail(ctx, InvalidArgument("--output -: document get checks the whole download before "
-                                     "it writes, so it needs a file or a directory"));
+    return UsageFail(ctx, "--output -: document get checks the whole download before it writes, so it needs a "
+                          "file or a directory");
   }
   return WithConnection(ctx, [&](Connection& conn) {
     Result<Document> doc = conn.client->GetDocument(id);

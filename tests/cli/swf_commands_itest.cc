@@ -106,7 +106,8 @@ TEST_F(SwfCommandsITest, UnknownPrivilegeIsUsageErrorNamingOption) {
   std::string sam = Start();
   CliResult r = Swf({"deelnemer", "invite", sam, kAdviesbureau, "--naam", "A", "--privilege", "alles"});
   EXPECT_EQ(r.exit_code, kExitUsage);
-  EXPECT_NE(r.err.find("--privilege"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.rfind("swfvault: usage error: --privilege", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("Run 'swfvault deelnemer invite --help'"), std::string::npos) << r.err;
 }
 
 // --- samenwerking ---
@@ -302,6 +303,7 @@ TEST_F(SwfCommandsITest, LabelWithoutChangeIsUsageError) {
   std::string id = Upload(sam, "a.txt", "a", "RV");
   CliResult r = Swf({"document", "label", id});
   EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_EQ(r.err.rfind("swfvault: usage error: ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("--level"), std::string::npos) << r.err;
 }
 
@@ -534,7 +536,13 @@ TEST_F(SwfCommandsITest, NotificatiesOfAnUnknownSamenwerkingAreNotFoundAlsoWithA
 }
 
 TEST_F(SwfCommandsITest, NotificatieDeleteNeedsIdsOrAlle) {
-  EXPECT_EQ(Swf({"notificatie", "delete"}).exit_code, kExitUsage);
+  CliResult r = Swf({"notificatie", "delete"});
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_EQ(r.err.rfind("swfvault: usage error: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("--alle"), std::string::npos) << r.err;
+  CliResult empty = Swf({"bericht", "send", "00000000-0000-4000-8000-000000000000", ""});
+  EXPECT_EQ(empty.exit_code, kExitUsage);
+  EXPECT_NE(empty.err.find("usage error: TEXT"), std::string::npos) << empty.err;
 }
 
 // --- mandates ---
