@@ -252,6 +252,27 @@ Result<Caller> SwfApi::Authenticate(const httplib::Request& req) {
   return c;
 }
 
+namespace {
+
+// A body sent to a JSON route must say it is JSON (application/json, or any application/*+json
+// such as merge-patch+json); anything else is 415, as a Spring service answers.
+Status CheckJsonBody(const httplib::Request& req) {
+  if (req.body.empty()) return Status::Ok();
+  std::string type = req.get_header_value("Content-Type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (char& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (type == "application/json" || (type.rfind("application/", 0) == 0 && type.ends_with("+json"))) {
+    return Status::Ok();
+  }
+  return Status(StatusCode::kInvalidArgument,
+                "Content-Type: must be application/json or application/merge-patch+json, not '" +
+                    Excerpt(req.get_header_value("Content-Type")) + "'")
+      .set_http_status(415);
+}
+
+}  // namespace
+
 void SwfApi::LoseAnswerIfAsked(const httplib::Request& req, httplib::Response& res) {
   if (faults_->Take({FaultKind::kEmptyAnswer}, req.path, "")) {
     // Done, and answered the lean way some servers do: 204, or 201 with only a Location.
@@ -277,6 +298,7 @@ void SwfApi::Route(httplib::Server& s, const std::string& method, const std::str
     std::unique_lock<std::recursive_mutex> guard(*mu_);
     Result<Caller> caller = Authenticate(req);
     if (!caller.ok()) return WriteProblem(req, res, caller.status());
+    if (Status media = CheckJsonBody(req); !media.ok()) return WriteProblem(req, res, media);
     Call call{req, res, *caller};
     if (lock == Lock::kNone) {
       guard.unlock();

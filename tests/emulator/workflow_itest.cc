@@ -102,6 +102,21 @@ TEST_F(WorkflowTest, ClosedSamenwerkingIsReadOnlyAndThenDeletable) {
   EXPECT_EQ(a.Get(Url("/samenwerkingen/" + id)).status, 404);
 }
 
+// A JSON route takes only a body that says it is JSON (contract: 415 wrong content type).
+TEST_F(WorkflowTest, AJsonBodyOfAnotherContentTypeIs415) {
+  const std::string sam = NewSamenwerking();
+  HttpsClient a("gemeente-a");
+  const std::string patch = nlohmann::json{{"titel", "Nieuw"}}.dump();
+  HttpResponse plain = a.Send("PATCH", Url("/samenwerkingen/" + sam), patch, "text/plain");
+  EXPECT_EQ(plain.status, 415) << plain.body;
+  EXPECT_EQ(plain.Json()["status"], 415);
+  EXPECT_EQ(a.Send("POST", Url("/samenwerkingen/" + sam + "/deelnemers"),
+                   nlohmann::json{{"oin", kGemeenteB}}.dump(), "application/x-www-form-urlencoded").status, 415);
+  EXPECT_NE(a.Get(Url("/samenwerkingen/" + sam)).Json()["titel"], "Nieuw") << "changed despite the 415";
+  EXPECT_EQ(a.Send("PATCH", Url("/samenwerkingen/" + sam), patch, "application/json; charset=UTF-8").status, 200);
+  EXPECT_EQ(a.Send("PATCH", Url("/samenwerkingen/" + sam), patch, "application/merge-patch+json").status, 200);
+}
+
 TEST_F(WorkflowTest, PagingEdges) {
   std::string id = NewSamenwerking();
   HttpsClient a("gemeente-a");
