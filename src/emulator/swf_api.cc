@@ -584,12 +584,19 @@ Status SwfApi::DeleteSamenwerking(Call& c) {
   SWF_ASSIGN_OR_RETURN(ListResult docs, state_->List({"document", id, {}, {}, 0, -1}));
   std::vector<std::filesystem::path> files;
   for (const auto& d : docs.items) files.push_back(state_->content_dir() / d.value("_file", "-"));
+  // Rule 6: every document that goes tells the deelnemers who could see it (while they are
+  // still listed). Their notifications stay: they are the deelnemers' inboxes, not part of
+  // the dossier, and a poller that has not yet read SAMENWERKING_GESLOTEN still learns of it.
+  for (const auto& d : docs.items) {
+    SWF_RETURN_IF_ERROR(Notify(c.caller, m.samenwerking, "DOCUMENT_VERWIJDERD", "Document verwijderd", IsSv(d),
+                               {{"documentId", d["documentId"]}, {"documentNaam", d["bestandsNaam"]}}));
+  }
   SWF_ASSIGN_OR_RETURN(ListResult avs, state_->List({"actieverzoek", id, {}, {}, 0, -1}));
   for (const auto& av : avs.items) {
     SWF_ASSIGN_OR_RETURN(ListResult b, state_->List({"bericht", av["actieverzoekId"], {}, {}, 0, -1}));
     for (const auto& x : b.items) SWF_RETURN_IF_ERROR(state_->Delete("bericht", x["berichtId"]));
   }
-  for (const char* kind : {"document", "actieverzoek", "notificatie", "deelnemer"}) {
+  for (const char* kind : {"document", "actieverzoek", "deelnemer"}) {
     SWF_ASSIGN_OR_RETURN(ListResult all, state_->List({kind, id, {}, {}, 0, -1}));
     for (const auto& x : all.items) {
       std::string key = std::string(kind) == "deelnemer" ? id + "/" + x["oin"].get<std::string>()

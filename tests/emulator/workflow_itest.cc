@@ -102,6 +102,30 @@ TEST_F(WorkflowTest, ClosedSamenwerkingIsReadOnlyAndThenDeletable) {
   EXPECT_EQ(a.Get(Url("/samenwerkingen/" + id)).status, 404);
 }
 
+// Rule 6 for a removed samenwerking: its documents' removal is notified, and what the
+// deelnemers were told before (the close) stays in their notifications; no SV subject leaks.
+TEST_F(WorkflowTest, RemovingASamenwerkingNotifiesItsDocumentsAndKeepsEarlierNotifications) {
+  const std::string id = NewSamenwerking();
+  const std::string rv = Upload("gemeente-a", id, "rv.txt", "regulier");
+  const std::string sv = Upload("gemeente-a", id, "sv.txt", "strikt", "SV");
+  HttpsClient a("gemeente-a"), o("omgevingsdienst"), b("adviesbureau");
+  ASSERT_EQ(a.Patch(Url("/samenwerkingen/" + id), {{"status", "GESLOTEN"}}).status, 200);
+  ASSERT_EQ(a.Delete(Url("/samenwerkingen/" + id)).status, 204);
+  auto seen = [&](HttpsClient& who) {
+    std::multiset<std::string> out;
+    nlohmann::json n = who.Get(Url("/notificaties?samenwerkingId=" + id + "&aantal=100")).Json();
+    for (const auto& x : n.value("_embedded", nlohmann::json::object()).value("notificaties", nlohmann::json::array())) {
+      out.insert(x["notificatieType"].get<std::string>() + " " + x["properties"].value("documentId", ""));
+    }
+    return out;
+  };
+  std::multiset<std::string> for_o = seen(o), for_b = seen(b);
+  EXPECT_EQ(for_o.count("SAMENWERKING_GESLOTEN "), 1u);
+  EXPECT_EQ(for_o.count("DOCUMENT_VERWIJDERD " + rv), 1u);
+  EXPECT_EQ(for_b.count("DOCUMENT_VERWIJDERD " + rv), 1u);
+  for (const auto& n : for_b) EXPECT_EQ(n.find(sv), std::string::npos) << n;
+}
+
 // A JSON route takes only a body that says it is JSON (contract: 415 wrong content type).
 TEST_F(WorkflowTest, AJsonBodyOfAnotherContentTypeIs415) {
   const std::string sam = NewSamenwerking();
