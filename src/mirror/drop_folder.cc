@@ -89,7 +89,6 @@ class DropScanner {
     std::sort(names.begin(), names.end());
     std::set<std::string> present(names.begin(), names.end());
     for (const std::string& name : names) {
-      if (name.rfind(".swfvault-", 0) == 0) continue;
       if (EndsWith(name, ".json") && present.count(name.substr(0, name.size() - 5)) > 0) continue;
       std::string sidecar = present.count(name + ".json") > 0 ? name + ".json" : "";
       SWF_RETURN_IF_ERROR(CheckStop(run_));
@@ -122,6 +121,11 @@ class DropScanner {
       // The state file and the server take UTF-8 names only: waiting would be for ever.
       return Refuse(dossier, drop, name, sidecar, rel,
                     "de naam is geen geldige UTF-8; zet het bestand opnieuw neer onder een andere naam");
+    }
+    if (name.rfind(".swfvault-", 0) == 0) {
+      // The mirror's own names elsewhere; here it writes none, so this is the user's, and
+      // skipping it silently would leave it waiting for ever.
+      return Refuse(dossier, drop, name, sidecar, rel, "namen die met .swfvault- beginnen zijn voor swfvault zelf");
     }
     SWF_ASSIGN_OR_RETURN(EntryStat st, drop.Lstat(name));
     if (st.type == EntryStat::Type::kSymlink) return Refuse(dossier, drop, name, sidecar, rel, "een symbolische koppeling wordt niet geüpload");

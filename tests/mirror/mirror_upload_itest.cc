@@ -246,6 +246,16 @@ TEST_F(MirrorUploadITest, ARefusedDropWithAVeryLongNameGetsItsReasonFile) {
   EXPECT_TRUE(fs::exists(dossier_ / "_mislukt" / (name + ".json")));
 }
 
+TEST_F(MirrorUploadITest, ADropNamedLikeTheMirrorsOwnFilesIsRefusedNotSkipped) {
+  Prepare();
+  WriteFile(drop() / ".swfvault-notities.txt", "notities");
+  CliResult r = Mirror();
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.err;
+  EXPECT_EQ(r.Summary()["refused"], 1);
+  EXPECT_FALSE(fs::exists(drop() / ".swfvault-notities.txt"));
+  EXPECT_NE(ReadFile(dossier_ / "_mislukt" / ".swfvault-notities.txt.reden.txt").find(".swfvault-"), std::string::npos);
+}
+
 TEST_F(MirrorUploadITest, BadSidecarIsRefusedWithItsReason) {
   Prepare();
   WriteFile(drop() / "a.txt", "a");
