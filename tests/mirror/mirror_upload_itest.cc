@@ -96,6 +96,14 @@ class MirrorUploadITest : public SyncFixture {
     }
     return n;
   }
+  // The next run with uploads sends the held edit: once, as `content`, leaving nothing behind.
+  void ExpectTheNextRunUploadsTheHeldEditOnce(const std::string& content) {
+    CliResult next = Mirror({"--local-edits", "upload"});
+    ASSERT_EQ(next.exit_code, kExitOk) << next.err;
+    EXPECT_EQ(next.Summary()["editsUploaded"], 1);
+    EXPECT_EQ(RemoteWithContent(content).size(), 1u);
+    EXPECT_EQ(LeftoverEditFiles(), 0);
+  }
   CliResult Mirror(std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"mirror", "--to", target(), "--settle-seconds", "0", "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -414,11 +422,7 @@ TEST_F(MirrorUploadITest, AHeldEditWrittenToDuringItsUploadIsKeptAndSentAgain) {
   }
   EXPECT_EQ(child.Wait(), kExitOk);
   ASSERT_EQ(HeldEdits().size(), 1u) << "removed with bytes that never went up";
-  CliResult next = Mirror({"--local-edits", "upload"});
-  ASSERT_EQ(next.exit_code, kExitOk) << next.err;
-  EXPECT_EQ(next.Summary()["editsUploaded"], 1);
-  EXPECT_EQ(RemoteWithContent("versie die opgestuurd wordt en wat daarna nog kwam").size(), 1u);
-  EXPECT_EQ(LeftoverEditFiles(), 0);
+  ExpectTheNextRunUploadsTheHeldEditOnce("versie die opgestuurd wordt en wat daarna nog kwam");
 }
 
 // RELIABILITY rule 8 for local edits: 20 runs, each after 5 edits, killed at a random moment
@@ -599,11 +603,7 @@ TEST_F(MirrorUploadITest, AHeldEditWhoseUploadFailedStaysHeldAndGoesUpOnceNextRu
   EXPECT_EQ(first.Summary()["conflicts"], 0) << first.err;
   EXPECT_EQ(first.Summary()["editsUploaded"], 0);
   EXPECT_EQ(HeldEdits().size(), 1u);
-  CliResult second = Mirror({"--local-edits", "upload"});
-  ASSERT_EQ(second.exit_code, kExitOk) << second.err;
-  EXPECT_EQ(second.Summary()["editsUploaded"], 1);
-  EXPECT_EQ(RemoteWithContent("bewerking die even niet lukt").size(), 1u);
-  EXPECT_EQ(LeftoverEditFiles(), 0);
+  ExpectTheNextRunUploadsTheHeldEditOnce("bewerking die even niet lukt");
 }
 
 // The label of a held edit is checked again when it goes up: an original raised to SV since
