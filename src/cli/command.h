@@ -106,8 +106,8 @@ CLI::Validator IsoInstant();
 // The help footer of every command (README "Exit codes" in short).
 inline constexpr char kExitCodesHelp[] =
     "Exit codes: 0 ok, 1 partial, 2 usage, 3 retry later, 4 authentication/TLS, 5 integrity,\n"
-    "6 vault locked, 7 disk full, 8 refused by the server, 9 not found, 10 other error,\n"
-    "130 interrupted (README \"Exit codes\").";
+    "6 locked (vault or mirror target), 7 disk full, 8 refused by the server, 9 not found,\n"
+    "10 other error, 130 interrupted (README \"Exit codes\").";
 
 // Where `get -o OUT` writes a document: OUT itself ("-" = stdout), or, when OUT is an existing
 // directory, the document's own name (sanitized; `id` when it has none) inside it. kNotFound

@@ -96,7 +96,8 @@ class SwfApi {
   Status RemoveDeelnemer(Call& c);
   // documenten (swf_documents.cc)
   Status ListDocumenten(Call& c);
-  Status UploadDocument(Call& c, const httplib::ContentReader& reader);
+  // *body_read is set once the body is being read (a refusal before that leaves it unread).
+  Status UploadDocument(Call& c, const httplib::ContentReader& reader, bool* body_read);
   Status GetDocument(Call& c);
   Status PatchDocument(Call& c);
   Status DeleteDocument(Call& c);

@@ -13,6 +13,20 @@ namespace swfvault {
 namespace {
 
 constexpr size_t kChunk = 256 * 1024;
+
+// Reads and drops an unread request body of at most 64 MiB (declared by Content-Length), as
+// a server's lingering close would; false when it is larger, or could not be read to its end.
+bool DrainSmallBody(const httplib::Request& req, const httplib::ContentReader& reader) {
+  constexpr uint64_t kDrainCap = uint64_t{64} << 20;
+  if (!req.has_header("Content-Length")) return false;
+  const uint64_t declared = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+  if (declared > kDrainCap) return false;
+  auto drop = [](const char*, size_t) { return true; };
+  if (req.is_multipart_form_data()) {
+    return reader([](const httplib::MultipartFormData&) { return true; }, drop);
+  }
+  return reader(drop);
+}
 const std::set<std::string> kDocumentFields = {
     "documentId", "bestandsNaam", "aangemaaktDoor", "aangemaaktDoorNaam", "vertrouwelijkheidsAanduiding",
     "creatieDatumTijd", "laatstAangepastDatumTijd", "bestandsGrootte", "formaat",
@@ -263,22 +277,25 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
   routes_.emplace_back("POST", std::regex(re));
   server.Post(re, [this](const httplib::Request& req, httplib::Response& res,
                          const httplib::ContentReader& reader) {
+    // A refused body is read to its end when it is small, so the answer goes out on a
+    // connection that stays usable; otherwise the connection closes after the answer (closing
+    // with unread bytes makes the kernel reset it, which can destroy the answer in flight).
+    auto refuse = [&](const Status& why, bool body_read) {
+      WriteProblem(req, res, why);
+      if (body_read || !DrainSmallBody(req, reader)) CloseAfterAnswer(res);
+    };
     Caller caller;
     {
       std::lock_guard<std::recursive_mutex> lock(*mu_);
       Result<Caller> auth = Authenticate(req);
-      if (!auth.ok()) {
-        WriteProblem(req, res, auth.status());
-        return CloseAfterAnswer(res);
-      }
+      if (!auth.ok()) return refuse(auth.status(), false);
       caller = *auth;
     }
     Call call{req, res, caller};
-    Status s = Guarded([&] { return UploadDocument(call, reader); });
+    bool body_read = false;
+    Status s = Guarded([&] { return UploadDocument(call, reader, &body_read); });
     if (!s.ok()) {
-      // The body may be unread (refused before it was streamed, or cut short).
-      WriteProblem(req, res, s);
-      CloseAfterAnswer(res);
+      refuse(s, body_read);  // a body cut short mid-read cannot be drained
     } else if (std::optional<Fault> slow = faults_->Take({FaultKind::kSlowAnswer}, req.path, "")) {
       // Stored, not yet confirmed: a client that gives up now leaves a document it never hears of.
       std::this_thread::sleep_for(std::chrono::milliseconds(slow->ms));
@@ -288,7 +305,7 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
   });
 }
 
-Status SwfApi::UploadDocument(Call& c, const httplib::ContentReader& reader) {
+Status SwfApi::UploadDocument(Call& c, const httplib::ContentReader& reader, bool* body_read) {
   const std::string sam_id = c.arg(1);
   {
     std::lock_guard<std::recursive_mutex> lock(*mu_);
@@ -310,6 +327,7 @@ Status SwfApi::UploadDocument(Call& c, const httplib::ContentReader& reader) {
   std::string part, filename, part_type;
   std::map<std::string, std::string> text;
   bool has_file = false, too_big = false;
+  *body_read = true;
   bool read_ok = reader(
       [&](const httplib::MultipartFormData& header) {
         part = header.name;

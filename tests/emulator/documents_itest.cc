@@ -189,7 +189,12 @@ TEST_F(DocumentsTest, SameClientWorksAfterRefusedUploads) {
 
 // A refused upload is answered before its body is read; the server closes the connection
 // rather than parse the rest of the body as the next request.
-TEST_F(DocumentsTest, RefusedUploadClosesTheConnectionAfterItsAnswer) {
+// A refused upload's body (here, small) is read to its end: the leftover body is never parsed
+// as a request, and the refusal is not lost to the reset that closing with unread bytes
+// causes. (The pipelined GET is not answered within the wait: httplib looks for a next request
+// on the socket, and these bytes already sit in the TLS buffer. Clients that wait for the
+// answer, as curl does, reuse the connection: SameClientWorksAfterRefusedUploads.)
+TEST_F(DocumentsTest, ARefusedUploadsBodyIsReadToItsEndNotTakenForARequest) {
   const std::string prefix = kDefaultApiPrefix;
   const std::string body = "--grens\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
                            "Content-Type: text/plain\r\n\r\nniet voor jou\r\n--grens--\r\n";
@@ -197,11 +202,11 @@ TEST_F(DocumentsTest, RefusedUploadClosesTheConnectionAfterItsAnswer) {
                              "Host: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=grens\r\n"
                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   const std::string next = "GET " + prefix + "/samenwerkingen HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  RawTlsReply r = RawTlsExchange(emulator_->port(), "gemeente-b", upload + next);  // not a deelnemer
+  RawTlsReply r = RawTlsExchange(emulator_->port(), "gemeente-b", upload + next, 500);  // not a deelnemer
   ASSERT_TRUE(r.error.empty()) << r.error;
   EXPECT_EQ(r.received.rfind("HTTP/1.1 404", 0), 0u) << r.received;
-  EXPECT_EQ(CountOccurrences(r.received, "HTTP/1.1 "), 1) << r.received;
-  EXPECT_TRUE(r.closed_by_server) << r.received;
+  EXPECT_EQ(r.received.find("HTTP/1.1 400"), std::string::npos) << r.received;
+  EXPECT_FALSE(r.closed_by_server) << "closed with the body unread";
 }
 
 TEST_F(DocumentsTest, NonMultipartUploadIs415) {
