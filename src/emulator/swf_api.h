@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <string>
 #include <utility>
@@ -149,7 +148,7 @@ class SwfApi {
   Result<nlohmann::json> CopyWerkmapDocument(const Caller& caller, const nlohmann::json& sam,
                                              const nlohmann::json& werkdoc);
 
-  std::vector<std::pair<std::string, std::regex>> routes_;  // method, path pattern
+  std::vector<std::pair<std::string, std::string>> routes_;  // method, path pattern (see Route)
   EmulatorState* state_;
   std::recursive_mutex* mu_;
   FaultInjector* faults_;

@@ -274,7 +274,7 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
     re += ch;
   }
   re += ")?/samenwerkingen/([^/]+)/documenten";
-  routes_.emplace_back("POST", std::regex(re));
+  routes_.emplace_back("POST", "/samenwerkingen/([^/]+)/documenten");
   server.Post(re, [this](const httplib::Request& req, httplib::Response& res,
                          const httplib::ContentReader& reader) {
     // A refused body is read to its end when it is small, so the answer goes out on a
