@@ -134,7 +134,7 @@ class DropScanner {
     if (st.size > run_.options.max_upload_bytes) {
       return Refuse(dossier, drop, name, sidecar, rel, "te groot: " + std::to_string(st.size) + " bytes, grens " + std::to_string(run_.options.max_upload_bytes));
     }
-    if (!Stable(rel, st)) {
+    if (!Settled(run_, run_.state.drops, rel, st)) {
       ++run_.report.waiting;
       return Status::Ok();
     }
@@ -151,16 +151,6 @@ class DropScanner {
       if (limited) return Refuse(dossier, drop, name, sidecar, rel, "SV-document in een samenwerking waar wij BEPERKTE_TOEGANG hebben: de server weigert dit");
     }
     return Upload(d, dossier, drop, name, sidecar, rel, st, meta);
-  }
-
-  bool Stable(const std::string& rel, const EntryStat& st) {
-    int64_t now = run_.clock.NowUnixMicros() / 1000000;
-    auto it = run_.state.drops.find(rel);
-    if (it == run_.state.drops.end() || it->second.size != st.size || it->second.mtime_ns != st.mtime_ns) {
-      run_.state.drops[rel] = {st.size, st.mtime_ns, now};
-      return run_.options.settle_seconds <= 0;
-    }
-    return now - it->second.first_seen_unix >= run_.options.settle_seconds;
   }
 
   Status Upload(const MirrorDossier& d, const TreeDir& dossier, const TreeDir& drop,

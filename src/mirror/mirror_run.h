@@ -3,6 +3,7 @@
 #ifndef SWFVAULT_MIRROR_MIRROR_RUN_H_
 #define SWFVAULT_MIRROR_MIRROR_RUN_H_
 
+#include <map>
 #include <string>
 
 #include "mirror/mirror_state.h"
@@ -52,6 +53,20 @@ inline std::string Unnamed(const MirrorRun& run, std::string text, const std::st
     text.replace(at, name.size(), "...");
   }
   return text;
+}
+
+// True once the file at `rel` has looked as `st` (size and mtime) for the run's settle period,
+// across runs: drops and local edits are taken only then, so one still being written does not
+// go up half. Records a new sighting in `seen` when there is none or the file changed.
+inline bool Settled(const MirrorRun& run, std::map<std::string, DropSighting>& seen, const std::string& rel,
+                    const EntryStat& st) {
+  const int64_t now = run.clock.NowUnixMicros() / 1000000;
+  auto it = seen.find(rel);
+  if (it == seen.end() || it->second.size != st.size || it->second.mtime_ns != st.mtime_ns) {
+    seen[rel] = {st.size, st.mtime_ns, now};
+    return run.options.settle_seconds <= 0;
+  }
+  return now - it->second.first_seen_unix >= run.options.settle_seconds;
 }
 
 // True when the file looks exactly as the mirror left it (size and mtime as recorded).

@@ -109,15 +109,9 @@ class ActionRunner {
   // (size and mtime) for the settle period, across runs, as a drop is: one caught while it is
   // still being written would go up half, and what is written after would be lost with it.
   bool EditSettled(const std::string& rel, const EntryStat& st) {
-    if (!run_.options.upload_local_edits || run_.uploader == nullptr || run_.options.settle_seconds <= 0) {
-      return true;
-    }
-    const int64_t now = run_.clock.NowUnixMicros() / 1000000;
-    auto it = run_.state.edits_seen.find(rel);
-    if (it == run_.state.edits_seen.end() || it->second.size != st.size || it->second.mtime_ns != st.mtime_ns) {
-      run_.state.edits_seen[rel] = {st.size, st.mtime_ns, now};
-    } else if (now - it->second.first_seen_unix >= run_.options.settle_seconds) {
-      run_.state.edits_seen.erase(it);
+    if (!run_.options.upload_local_edits || run_.uploader == nullptr) return true;
+    if (Settled(run_, run_.state.edits_seen, rel, st)) {
+      run_.state.edits_seen.erase(rel);
       return true;
     }
     settling_.insert(rel);
