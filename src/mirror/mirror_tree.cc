@@ -17,9 +17,7 @@ namespace {
 class ActionRunner {
  public:
   ActionRunner(MirrorRun& run, std::map<std::string, MirroredFile> previous)
-      : run_(run), previous_(std::move(previous)) {
-    for (const auto& [path, file] : previous_) by_fold_.emplace(NameCollisionKey(path), path);
-  }
+      : run_(run), previous_(std::move(previous)) {}
 
   Status Apply(const MirrorAction& a) {
     std::string leaf;
@@ -44,7 +42,10 @@ class ActionRunner {
   // -> "rapport.pdf") finds its old file at the new path. That file is the mirror's when the
   // previous run wrote a name differing only in case in the same folder and that name leads
   // to the same inode; its record then stands for this path.
-  const MirroredFile* CaseAlias(const TreeDir& dir, const std::string& rel_path, const EntryStat& st) const {
+  const MirroredFile* CaseAlias(const TreeDir& dir, const std::string& rel_path, const EntryStat& st) {
+    if (by_fold_.empty()) {  // built once, and only when a new path finds a file already there
+      for (const auto& [path, file] : previous_) by_fold_.emplace(NameCollisionKey(path), path);
+    }
     auto range = by_fold_.equal_range(NameCollisionKey(rel_path));
     for (auto it = range.first; it != range.second; ++it) {
       const std::string& other = it->second;
