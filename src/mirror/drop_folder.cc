@@ -12,6 +12,8 @@ namespace swfvault {
 namespace {
 
 constexpr size_t kMaxSidecarBytes = 64 * 1024;
+// Where a sent drop is moved before it is compared and removed (see RemoveIfSent).
+constexpr char kSentAsideDir[] = ".swfvault-verzonden";
 
 struct DropMetadata {
   std::string level;
@@ -85,10 +87,15 @@ class DropScanner {
     scanned_.insert(d.dir_name);
     SWF_ASSIGN_OR_RETURN(TreeDir dossier, run_.root.OpenSub(d.dir_name, true));
     SWF_ASSIGN_OR_RETURN(TreeDir drop, dossier.OpenSub(kDropDir, true));
+    SWF_RETURN_IF_ERROR(PutBackSentAside(d, dossier, drop));
     SWF_ASSIGN_OR_RETURN(std::vector<std::string> names, drop.List());
     std::sort(names.begin(), names.end());
     std::set<std::string> present(names.begin(), names.end());
     for (const std::string& name : names) {
+      if (name == kSentAsideDir) {
+        Result<EntryStat> own = drop.Lstat(name);
+        if (own.ok() && own->type == EntryStat::Type::kDirectory) continue;  // ours, emptied above
+      }
       if (EndsWith(name, ".json") && present.count(name.substr(0, name.size() - 5)) > 0) continue;
       std::string sidecar = present.count(name + ".json") > 0 ? name + ".json" : "";
       SWF_RETURN_IF_ERROR(CheckStop(run_));
@@ -177,21 +184,59 @@ class DropScanner {
       }
       return outcome.status();
     }
-    // Only the file that was sent leaves the folder: a version saved over it meanwhile (a new
-    // file renamed onto the name, or the same file written again) stays for the next run.
-    Result<EntryStat> now = drop.Lstat(name);
-    const bool same = now.ok() && now->device == sent.device && now->inode == sent.inode &&
-                      now->size == sent.size && now->mtime_ns == sent.mtime_ns;
-    if (same) {
-      SWF_RETURN_IF_ERROR(drop.Remove(name));
-      if (!sidecar.empty()) SWF_RETURN_IF_ERROR(drop.Remove(sidecar));
-    } else if (now.ok()) {
-      run_.observer.OnWarning(Unnamed(run_, rel + " changed while it was uploaded: the new version stays and goes up next", name));
-    }
+    SWF_ASSIGN_OR_RETURN(bool removed, RemoveIfSent(dossier, drop, name, rel, sent));
+    if (removed && !sidecar.empty()) SWF_RETURN_IF_ERROR(drop.Remove(sidecar));
     run_.state.drops.erase(rel);
     ++run_.report.uploaded;
     run_.observer.OnUpload(rel, *outcome);
     return Status::Ok();
+  }
+
+  // Only the file that was sent leaves the folder; a version saved over it meanwhile (a new
+  // file renamed onto the name, or the same file written again) stays for the next run. It is
+  // compared in `.swfvault-verzonden/` (TreeDir::RemoveIfSame), so a save landing at any
+  // moment stays too. False when something else than the sent file was found.
+  Result<bool> RemoveIfSent(const TreeDir& dossier, const TreeDir& drop, const std::string& name,
+                            const std::string& rel, const EntryStat& sent) {
+    SWF_ASSIGN_OR_RETURN(TreeDir aside, drop.OpenSub(kSentAsideDir, true));
+    SWF_ASSIGN_OR_RETURN(TreeDir::Removal removal, drop.RemoveIfSame(name, sent, aside));
+    if (removal != TreeDir::Removal::kChanged) {  // removed, or the user took it away meanwhile
+      RemoveAsideDir(drop);
+      return removal == TreeDir::Removal::kRemoved;
+    }
+    run_.observer.OnWarning(Unnamed(run_, rel + " changed while it was uploaded: the new version stays and goes up next", name));
+    SWF_RETURN_IF_ERROR(PutBack(dossier, drop, aside, name, rel));
+    RemoveAsideDir(drop);
+    return false;
+  }
+
+  // Only a run that ended mid-way leaves the aside folder. Best effort: an empty folder left
+  // over (a share refusing rmdir) is skipped by the scan and harms nothing.
+  static void RemoveAsideDir(const TreeDir& drop) { (void)drop.RemoveDir(kSentAsideDir); }
+
+  // A drop moved aside by a run that ended before it could compare it goes back to its name
+  // and is handled as any drop: removed if these bytes went up, else uploaded.
+  Status PutBackSentAside(const MirrorDossier& d, const TreeDir& dossier, const TreeDir& drop) {
+    Result<TreeDir> aside = drop.OpenSub(kSentAsideDir, false);
+    if (!aside.ok()) return Status::Ok();  // none, or not ours (a file or link): the scan refuses that
+    SWF_ASSIGN_OR_RETURN(std::vector<std::string> names, aside->List());
+    for (const std::string& name : names) {
+      SWF_RETURN_IF_ERROR(PutBack(dossier, drop, *aside, name, d.dir_name + "/" + kDropDir + "/" + name));
+    }
+    RemoveAsideDir(drop);
+    return Status::Ok();
+  }
+
+  // Moves `name` from the aside folder back into the drop folder. When a newer version has been
+  // saved under the name since, this one goes to `_mislukt/` with the reason: nothing is lost,
+  // and the newer version goes up.
+  Status PutBack(const TreeDir& dossier, const TreeDir& drop, const TreeDir& aside, const std::string& name,
+                 const std::string& rel) {
+    Status back = aside.Rename(name, drop, name, false);
+    if (back.code() != StatusCode::kAlreadyExists) return back;
+    return Refuse(dossier, aside, name, "", rel,
+                  "tijdens het uploaden vervangen door een nieuwere versie onder dezelfde naam; die gaat als "
+                  "volgende omhoog. Deze versie is mogelijk al geüpload: controleer het dossier");
   }
 
   Status Refuse(const TreeDir& dossier, const TreeDir& drop, const std::string& name,

@@ -164,10 +164,31 @@ Status TreeDir::RemoveDir(const std::string& name) const {
 Status TreeDir::Rename(const std::string& from, const TreeDir& to, const std::string& to_name,
                        bool replace) const {
   unsigned flags = replace ? 0 : RENAME_NOREPLACE;
-  if (::renameat2(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), flags) != 0) {
+  if (::renameat2(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), flags) == 0) return Status::Ok();
+  auto failed = [&] {
     return ErrnoStatus(errno, "rename " + JoinPath(path_, from) + " -> " + JoinPath(to.path_, to_name));
-  }
+  };
+  if (replace || (errno != EINVAL && errno != ENOSYS)) return failed();
+  // NFS takes no RENAME_NOREPLACE (EINVAL); linkat refuses an existing target there too. A
+  // run killed between the two calls leaves both names: a copy too many, never one too few.
+  if (::linkat(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), 0) != 0) return failed();
+  if (::unlinkat(fd_.get(), from.c_str(), 0) != 0) return failed();
   return Status::Ok();
+}
+
+Result<TreeDir::Removal> TreeDir::RemoveIfSame(const std::string& name, const EntryStat& expected,
+                                                const TreeDir& aside, const std::function<void()>& moved) const {
+  Status st = Rename(name, aside, name, false);
+  if (st.code() == StatusCode::kNotFound) return Removal::kGone;
+  SWF_RETURN_IF_ERROR(st);
+  if (moved) moved();
+  SWF_ASSIGN_OR_RETURN(EntryStat now, aside.Lstat(name));
+  if (now.device != expected.device || now.inode != expected.inode || now.size != expected.size ||
+      now.mtime_ns != expected.mtime_ns) {
+    return Removal::kChanged;
+  }
+  SWF_RETURN_IF_ERROR(aside.Remove(name));
+  return Removal::kRemoved;
 }
 
 Result<std::pair<Fd, std::string>> TreeDir::CreateTemp() const {

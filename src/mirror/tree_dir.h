@@ -9,6 +9,7 @@
 #define SWFVAULT_MIRROR_TREE_DIR_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,9 +59,18 @@ class TreeDir {
   Status Remove(const std::string& name) const;
   // Removes child directory `name` when it is empty; kConflict when it is not.
   Status RemoveDir(const std::string& name) const;
-  // Renames child `from` to `to_name` in `to`. With !replace, kAlreadyExists when taken.
+  // Renames child `from` to `to_name` in `to`. With !replace, kAlreadyExists when taken
+  // (on file systems without RENAME_NOREPLACE, files go by link + unlink).
   Status Rename(const std::string& from, const TreeDir& to, const std::string& to_name,
                 bool replace) const;
+  // Removes child file `name` only while it is the file `expected` describes (device, inode,
+  // size, mtime). It is first renamed into `aside`, under the same name, and compared there: a
+  // file saved under `name` at any moment, even between the comparison and the unlink, is a new
+  // entry that nothing here touches. kChanged leaves the file in `aside`. `moved` (for tests)
+  // runs right after the rename.
+  enum class Removal { kRemoved, kGone, kChanged };
+  Result<Removal> RemoveIfSame(const std::string& name, const EntryStat& expected, const TreeDir& aside,
+                               const std::function<void()>& moved = nullptr) const;
   // Writes `content` to a temp file, mode `mode`, fsync, renames over `name`.
   Status WriteAtomically(const std::string& name, std::string_view content, uint32_t mode) const;
   // Same, with the bytes of `src` (reflink via FICLONE when the file system can, else a

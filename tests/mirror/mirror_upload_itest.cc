@@ -170,6 +170,43 @@ TEST_F(MirrorUploadITest, AVersionSavedOverADropWhileItUploadsStaysAndGoesUpNext
   EXPECT_FALSE(fs::exists(drop() / "offerte.txt"));
 }
 
+// A sent drop is moved into _uploaden/.swfvault-verzonden/ before it is compared and removed;
+// a run killed in between leaves it there. The next run puts it back under its name: bytes
+// that went up already are removed without a second upload.
+TEST_F(MirrorUploadITest, ASentDropLeftAsideByAKilledRunIsPutBackAndNotSentTwice) {
+  Prepare();
+  WriteFile(drop() / "besluit.txt", "besluit inhoud");
+  ASSERT_EQ(Mirror().exit_code, kExitOk);
+  ASSERT_EQ(RemoteWithContent("besluit inhoud").size(), 1u);
+  fs::create_directories(drop() / ".swfvault-verzonden");
+  WriteFile(drop() / ".swfvault-verzonden" / "besluit.txt", "besluit inhoud");
+  CliResult r = Mirror();
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err << r.out;
+  EXPECT_EQ(r.Summary()["refused"], 0);
+  EXPECT_EQ(RemoteWithContent("besluit inhoud").size(), 1u);
+  EXPECT_FALSE(fs::exists(drop() / "besluit.txt"));
+  EXPECT_FALSE(fs::exists(drop() / ".swfvault-verzonden" / "besluit.txt"));
+  EXPECT_FALSE(fs::exists(dossier_ / "_mislukt"));
+}
+
+// ... and when a newer version was saved under the name since, that one goes up and the one
+// left aside goes to _mislukt/ with the reason: neither is lost.
+TEST_F(MirrorUploadITest, ADropLeftAsideWhoseNameWasSavedOverSinceGoesToMisluktAndTheNewOneUp) {
+  Prepare();
+  fs::create_directories(drop() / ".swfvault-verzonden");
+  WriteFile(drop() / ".swfvault-verzonden" / "advies.txt", "advies versie 1");
+  WriteFile(drop() / "advies.txt", "advies versie 2");
+  CliResult r = Mirror();
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.err << r.out;
+  EXPECT_EQ(r.Summary()["refused"], 1);
+  EXPECT_EQ(r.Summary()["uploaded"], 1);
+  EXPECT_EQ(RemoteWithContent("advies versie 2").size(), 1u);
+  EXPECT_EQ(RemoteWithContent("advies versie 1").size(), 0u);
+  EXPECT_EQ(ReadFile(dossier_ / "_mislukt" / "advies.txt"), "advies versie 1");
+  EXPECT_NE(ReadFile(dossier_ / "_mislukt" / "advies.txt.reden.txt").find("nieuwere versie"), std::string::npos);
+  EXPECT_FALSE(fs::exists(drop() / "advies.txt"));
+}
+
 TEST_F(MirrorUploadITest, UnstableFileWaitsForTheSettlePeriod) {
   Prepare();
   WriteFile(drop() / "bezig.txt", "nog niet klaar");
@@ -810,6 +847,10 @@ TEST_F(MirrorUploadITest, SigkillAtRandomMomentsUploadsEveryDropExactlyOnce) {
         ADD_FAILURE() << name << " uploaded " << seen[name] << " times";
       }
     }
+  }
+  // Nothing left behind, also not in the folder where sent drops are compared.
+  for (const auto& e : fs::recursive_directory_iterator(drop())) {
+    if (!e.is_directory()) ADD_FAILURE() << "left in the drop folder: " << e.path();
   }
   std::cout << "[kill test] runs=" << kRounds << " killed=" << kills << " files=" << kRounds * kFiles
             << " wrong=" << wrong << "\n";
