@@ -108,6 +108,7 @@ void RemoveStaleTemps(const TreeDir& dir) {
 void Tidy(MirrorRun& run, const TreeDir& dir, const std::string& rel_dir) {
   RemoveStaleTemps(dir);
   RecoverOrphanEdits(run, dir, rel_dir);
+  RecoverAside(run, dir, rel_dir);  // emptied by the actions; a stop may leave one behind
 }
 
 Status WriteMetadataFiles(MirrorRun& run, const MirrorPlan& plan) {

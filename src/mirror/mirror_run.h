@@ -102,6 +102,19 @@ std::string Today(Clock& clock);
 // A catalog error is an error, never "not limited".
 Result<bool> HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin);
 
+// Where the mirror moves its own file before removing it (TreeDir::RemoveIfSame), one in each
+// folder of a dossier; a run that ended right then leaves it behind.
+inline constexpr char kAsideDir[] = ".swfvault-weg";
+
+// Puts `leaf`, moved aside into `aside`, back under its name in `dir` (`rel_path`). When a file
+// took the name since, the one aside is dropped if it is a version the mirror wrote there
+// (`written`), else kept beside it as a conflict copy: never lost.
+Status PutBackAside(MirrorRun& run, const TreeDir& dir, const TreeDir& aside, const std::string& leaf,
+                    const std::string& rel_path, const MirroredFile* written);
+// Puts back what a killed run left in `dir`'s aside folder (`rel_dir` is `dir`'s path in the
+// target) and removes the folder when empty.
+void RecoverAside(MirrorRun& run, const TreeDir& dir, const std::string& rel_dir);
+
 // Renames the local edit `from` (in `dir`, which holds `rel_path`) to a free
 // "<stem of rel_path> (lokale wijziging <date>)<ext>" beside it, counts and reports it with
 // `reason` (why it was not uploaded; "" when conflict copies are what the target wants).

@@ -78,8 +78,24 @@ class ActionRunner {
       ours = prev != nullptr && prev->Wrote(hash);
     }
     if (!ours && !EditSettled(a.rel_path, *st)) return Status::Ok();  // left as it is, for now
-    if (!ours) SWF_RETURN_IF_ERROR(SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev));
+    if (!ours) {
+      SWF_RETURN_IF_ERROR(SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev));
+    } else {
+      SWF_ASSIGN_OR_RETURN(bool cleared, ClearOurs(dir, leaf, *st, a.rel_path));
+      if (!cleared) return Status::Ok();  // saved over meanwhile: the next run finds the edit
+    }
     return Publish(dir, leaf, a);
+  }
+
+  // Removes the mirror's own file at `leaf` only while it is the file `st` describes
+  // (TreeDir::RemoveIfSame): a version the user saves over it at any moment stays, put back
+  // under its name, and the next run handles it as a local edit. False then.
+  Result<bool> ClearOurs(const TreeDir& dir, const std::string& leaf, const EntryStat& st, const std::string& rel) {
+    SWF_ASSIGN_OR_RETURN(TreeDir aside, dir.OpenSub(kAsideDir, true));
+    SWF_ASSIGN_OR_RETURN(TreeDir::Removal removal, dir.RemoveIfSame(leaf, st, aside));
+    if (removal != TreeDir::Removal::kChanged) return true;
+    SWF_RETURN_IF_ERROR(PutBackAside(run_, dir, aside, leaf, rel, nullptr));
+    return false;
   }
 
   Status Remove(const TreeDir& dir, const std::string& leaf, const MirrorAction& a,
@@ -100,7 +116,15 @@ class ActionRunner {
       return Status::Ok();
     }
     if (!ours && !a.for_ceiling) return SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev);
-    SWF_RETURN_IF_ERROR(dir.Remove(leaf));
+    if (a.for_ceiling || st->type != EntryStat::Type::kRegular) {
+      SWF_RETURN_IF_ERROR(dir.Remove(leaf));  // must go whatever it holds now (rule 12), or not a file
+    } else {
+      SWF_ASSIGN_OR_RETURN(bool cleared, ClearOurs(dir, leaf, *st, a.rel_path));
+      if (!cleared) {
+        if (prev != nullptr) run_.state.files[a.rel_path] = *prev;  // the next run finds the edit
+        return Status::Ok();
+      }
+    }
     ++run_.report.removed;
     run_.observer.OnFile("removed", a.rel_path, a.document_id);
     return Status::Ok();
@@ -133,7 +157,11 @@ class ActionRunner {
     if (fd < 0) return ErrnoStatus(errno, "open object " + a.sha256);
     Fd src(fd);
     bool reflinked = false;
-    SWF_RETURN_IF_ERROR(dir.PublishFrom(leaf, src.get(), 0444, &reflinked));
+    Status published = dir.PublishFrom(leaf, src.get(), 0444, &reflinked);
+    // A file saved under the name since the run looked is the user's: it stays, and the next
+    // run finds it (the state still names what the mirror meant to write there).
+    if (published.code() == StatusCode::kAlreadyExists) return Status::Ok();
+    SWF_RETURN_IF_ERROR(published);
     if (reflinked) ++run_.report.reflinked;
     SWF_ASSIGN_OR_RETURN(EntryStat st, dir.Lstat(leaf));
     return Record(a, st, true);
@@ -264,7 +292,45 @@ Status KeepAsConflictCopy(MirrorRun& run, const TreeDir& dir, const std::string&
   return Status::Ok();
 }
 
+Status PutBackAside(MirrorRun& run, const TreeDir& dir, const TreeDir& aside, const std::string& leaf,
+                    const std::string& rel_path, const MirroredFile* written) {
+  Status back = aside.Rename(leaf, dir, leaf, /*replace=*/false);
+  if (back.code() != StatusCode::kAlreadyExists) return back;
+  if (written != nullptr) {
+    SWF_ASSIGN_OR_RETURN(Fd fd, aside.OpenRead(leaf));
+    SWF_ASSIGN_OR_RETURN(std::string hash, HashFd(fd.get(), JoinPath(aside.path(), leaf)));
+    if (written->Wrote(hash)) return aside.Remove(leaf);
+  }
+  SWF_ASSIGN_OR_RETURN(std::string copy,
+                       RenameToFreeName(aside, leaf, dir, leaf, "lokale wijziging " + Today(run.clock)));
+  ++run.report.conflicts;
+  run.observer.OnConflict(rel_path, FolderOf(rel_path) + copy, "saved while the mirror replaced this file; kept beside it");
+  return Status::Ok();
+}
+
+void RecoverAside(MirrorRun& run, const TreeDir& dir, const std::string& rel_dir) {
+  Result<TreeDir> aside = dir.OpenSub(kAsideDir, false);
+  if (!aside.ok()) return;
+  Result<std::vector<std::string>> names = aside->List();
+  for (const std::string& name : names.ok() ? *names : std::vector<std::string>{}) {
+    std::string rel = rel_dir + "/" + name;
+    auto it = run.state.files.find(rel);
+    Status st = PutBackAside(run, dir, *aside, name, rel, it == run.state.files.end() ? nullptr : &it->second);
+    if (!st.ok()) run.observer.OnWarning(st.ToString());
+  }
+  (void)dir.RemoveDir(kAsideDir);
+}
+
 Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
+  // Files a killed run left aside go back first, so the actions below see them.
+  for (const MirrorDossier& d : plan.dossiers) {
+    Result<TreeDir> dir = run.root.OpenSub(d.dir_name, false);
+    if (!dir.ok()) continue;
+    RecoverAside(run, *dir, d.dir_name);
+    if (Result<TreeDir> removed = dir->OpenSub(kRemovedDir, false); removed.ok()) {
+      RecoverAside(run, *removed, d.dir_name + "/" + kRemovedDir);
+    }
+  }
   std::map<std::string, MirroredFile> previous = run.state.files;
   // Record intent first: a crash after publishing but before the final save must not leave a
   // file the next run does not know about (it could never be removed for the ceiling).

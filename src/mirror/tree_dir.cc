@@ -207,14 +207,12 @@ namespace {
 
 template <typename Fill>
 Status PublishTemp(const TreeDir& dir, int dir_fd, std::pair<Fd, std::string> tmp,
-                   const std::string& name, uint32_t mode, Fill&& fill) {
+                   const std::string& name, uint32_t mode, bool replace, Fill&& fill) {
   std::string what = JoinPath(dir.path(), name);
   Status st = fill(tmp.first.get());
   if (st.ok() && ::fchmod(tmp.first.get(), mode) != 0) st = ErrnoStatus(errno, "chmod " + what);
   if (st.ok() && ::fsync(tmp.first.get()) != 0) st = ErrnoStatus(errno, "fsync " + what);
-  if (st.ok() && ::renameat(dir_fd, tmp.second.c_str(), dir_fd, name.c_str()) != 0) {
-    st = ErrnoStatus(errno, "rename into " + what);
-  }
+  if (st.ok()) st = dir.Rename(tmp.second, dir, name, replace);
   if (!st.ok()) ::unlinkat(dir_fd, tmp.second.c_str(), 0);
   return st;
 }
@@ -225,7 +223,7 @@ Status TreeDir::WriteAtomically(const std::string& name, std::string_view conten
                                 uint32_t mode) const {
   SWF_ASSIGN_OR_RETURN(auto tmp, CreateTemp());
   std::string what = JoinPath(path_, name);
-  return PublishTemp(*this, fd_.get(), std::move(tmp), name, mode, [&](int fd) {
+  return PublishTemp(*this, fd_.get(), std::move(tmp), name, mode, /*replace=*/true, [&](int fd) {
     return WriteAll(fd, content.data(), content.size(), what);
   });
 }
@@ -234,7 +232,7 @@ Status TreeDir::PublishFrom(const std::string& name, int src_fd, uint32_t mode,
                             bool* reflinked) const {
   SWF_ASSIGN_OR_RETURN(auto tmp, CreateTemp());
   std::string what = JoinPath(path_, name);
-  return PublishTemp(*this, fd_.get(), std::move(tmp), name, mode, [&](int fd) {
+  return PublishTemp(*this, fd_.get(), std::move(tmp), name, mode, /*replace=*/false, [&](int fd) {
     *reflinked = ::ioctl(fd, FICLONE, src_fd) == 0;
     return *reflinked ? Status::Ok() : CopyFd(src_fd, fd, what);
   });

@@ -74,7 +74,8 @@ class TreeDir {
   // Writes `content` to a temp file, mode `mode`, fsync, renames over `name`.
   Status WriteAtomically(const std::string& name, std::string_view content, uint32_t mode) const;
   // Same, with the bytes of `src` (reflink via FICLONE when the file system can, else a
-  // streamed copy). Sets *reflinked accordingly.
+  // streamed copy), but never over an existing `name`: kAlreadyExists when taken (a file saved
+  // there since the caller looked). Sets *reflinked accordingly.
   Status PublishFrom(const std::string& name, int src_fd, uint32_t mode, bool* reflinked) const;
   Status Sync() const;
   // An exclusive lock on `name` (created 0600 when missing), held while the Fd is open: an

@@ -175,6 +175,62 @@ TEST_F(MirrorTreeTest, LocalEditBecomesConflictCopyAndStoreVersionReturns) {
   ASSERT_EQ(observer_.conflicts.size(), 1u);
 }
 
+// The mirror's own file is moved into `<folder>/.swfvault-weg/` before it is removed or
+// replaced, so that a version saved over it right then is never lost. A run killed in between
+// leaves it there; the next run puts it back or, when the name is taken, drops it if the mirror
+// wrote these bytes, else keeps it as a conflict copy.
+TEST_F(MirrorTreeTest, AFileLeftAsideByAKilledRunIsPutBackAndKept) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  fs::create_directories(Dossier() / ".swfvault-weg");
+  fs::rename(Dossier() / "brief.txt", Dossier() / ".swfvault-weg" / "brief.txt");
+  MirrorReport r = Run();
+  EXPECT_EQ(r.published, 0) << "put back as it was, so nothing to write again";
+  EXPECT_EQ(r.unchanged, 1);
+  EXPECT_EQ(r.conflicts, 0);
+  EXPECT_EQ(ReadFile(Dossier() / "brief.txt"), "hallo");
+  EXPECT_FALSE(fs::exists(Dossier() / ".swfvault-weg"));
+}
+
+TEST_F(MirrorTreeTest, AVersionTheMirrorWroteLeftAsideWhileTheNameIsTakenIsDropped) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  fs::create_directories(Dossier() / ".swfvault-weg");
+  WriteFile(Dossier() / ".swfvault-weg" / "brief.txt", "hallo");
+  MirrorReport r = Run();
+  EXPECT_EQ(r.conflicts, 0);
+  EXPECT_EQ(r.unchanged, 1);
+  EXPECT_FALSE(fs::exists(Dossier() / ".swfvault-weg"));
+  EXPECT_EQ(Tree(Dossier()).size(), 3u) << "brief.txt, dossier.json, documenten.csv";
+}
+
+TEST_F(MirrorTreeTest, AUsersVersionLeftAsideWhileTheNameIsTakenBecomesAConflictCopy) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  fs::create_directories(Dossier() / "_verwijderd" / ".swfvault-weg");
+  fs::create_directories(Dossier() / ".swfvault-weg");
+  WriteFile(Dossier() / ".swfvault-weg" / "brief.txt", "opgeslagen terwijl de mirror verving");
+  MirrorReport r = Run();
+  EXPECT_EQ(r.conflicts, 1);
+  EXPECT_EQ(ReadFile(Dossier() / "brief.txt"), "hallo");
+  EXPECT_EQ(ReadFile(Dossier() / "brief (lokale wijziging 2026-05-28).txt"), "opgeslagen terwijl de mirror verving");
+  EXPECT_FALSE(fs::exists(Dossier() / ".swfvault-weg"));
+  EXPECT_FALSE(fs::exists(Dossier() / "_verwijderd" / ".swfvault-weg"));
+}
+
+// A new version of a document replaces the mirror's file by way of the aside folder, which
+// is gone again after the run.
+TEST_F(MirrorTreeTest, ANewVersionReplacesTheOldAndLeavesNoAsideFolder) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  AddDoc("d1", "brief.txt", "hallo, tweede versie");
+  MirrorReport r = Run();
+  EXPECT_EQ(r.published, 1);
+  EXPECT_EQ(r.conflicts, 0);
+  EXPECT_EQ(ReadFile(Dossier() / "brief.txt"), "hallo, tweede versie");
+  EXPECT_FALSE(fs::exists(Dossier() / ".swfvault-weg"));
+}
+
 TEST_F(MirrorTreeTest, AMirrorOfOneDossierLeavesTheOthersFilesAlone) {
   AddDoc("d1", "brief.txt", "hallo");
   Samenwerking other;

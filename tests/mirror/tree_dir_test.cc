@@ -109,5 +109,23 @@ TEST_F(RemoveIfSameTest, AnOccupiedAsideNameIsAnErrorAndBothFilesStay) {
   EXPECT_EQ(Read(Aside("a.txt")), "eerder achtergelaten");
 }
 
+// The mirror publishes a file only where there is none: one saved under the name since the
+// run looked is the user's and stays.
+TEST_F(RemoveIfSameTest, PublishFromNeverReplacesAFileSavedUnderTheName) {
+  Write(In("bron"), "van de mirror");
+  Write(In("a.txt"), "van de gebruiker");
+  Result<Fd> src = drop_->OpenRead("bron");
+  ASSERT_TRUE(src.ok());
+  bool reflinked = false;
+  Status st = drop_->PublishFrom("a.txt", src->get(), 0444, &reflinked);
+  EXPECT_EQ(st.code(), StatusCode::kAlreadyExists) << st.ToString();
+  EXPECT_EQ(Read(In("a.txt")), "van de gebruiker");
+  int entries = 0;
+  for (const auto& e : fs::directory_iterator(tmp_.path() / "drop")) entries += e.is_regular_file();
+  EXPECT_EQ(entries, 2) << "no temp file left";
+  ASSERT_TRUE(drop_->PublishFrom("b.txt", src->get(), 0444, &reflinked).ok());
+  EXPECT_EQ(Read(In("b.txt")), "van de mirror");
+}
+
 }  // namespace
 }  // namespace swfvault
