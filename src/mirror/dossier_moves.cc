@@ -136,8 +136,17 @@ class DossierMover {
       Status removed = src.RemoveDir(name);
       return removed.code() == StatusCode::kConflict ? Status::Ok() : removed;  // counted inside
     }
-    if (Regenerated(state_prefix + rel + name, a)) return src.Remove(name);
-    return RenameToFreeName(src, name, dst, name, "vorige map").status();
+    if (!Regenerated(state_prefix + rel + name, a)) return RenameToFreeName(src, name, dst, name, "vorige map").status();
+    // Removed only while it is the file just looked at: a version saved over it meanwhile is
+    // kept as the user's (TreeDir::RemoveIfSame).
+    SWF_ASSIGN_OR_RETURN(TreeDir aside, src.OpenSub(kAsideDir, true));
+    Result<TreeDir::Removal> removal = src.RemoveIfSame(name, a, aside);
+    Status st = removal.status();
+    if (removal.ok() && *removal == TreeDir::Removal::kChanged) {
+      st = RenameToFreeName(aside, name, dst, name, "vorige map").status();
+    }
+    (void)src.RemoveDir(kAsideDir);
+    return st;
   }
 
   // True for a file the mirror writes again from the store: unchanged since written, or the
