@@ -43,7 +43,7 @@ struct SyncOptions {
   Confidentiality ceiling = Confidentiality::kSV;
   int transfers = 4;
   int publish_threads = 4;  // fsync/rename workers; 0 = publish inline, one object at a time
-  bool dry_run = false;
+  bool dry_run = false;  // plan and report only: no object, catalog row or mark changes
   std::vector<std::string> samenwerking_ids;  // empty: every samenwerking the profile sees
   int mass_delete_percent = 50;
   bool with_activity = true;  // also keep deelnemers, actieverzoeken, berichten, notificaties
@@ -116,6 +116,7 @@ class SyncExecutor {
 
  private:
   struct FetchItem;
+  Result<int64_t> KnownProfileId(const std::string& name);
   Status CollectTargets(const SyncOptions& options, int64_t profile_id, SyncReport* report,
                         std::vector<Samenwerking>* targets, std::vector<Notificatie>* notes);
   void AdvanceMarks(const SyncOptions& options, int64_t profile_id,

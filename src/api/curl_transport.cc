@@ -36,6 +36,16 @@ bool IsHttps(std::string_view url) {
 
 bool HasLineBreak(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
 
+// RFC 9110 token: what a header name may hold. A space or a non-ASCII byte would make a request
+// line the server rejects or reads differently.
+bool IsHeaderToken(std::string_view name) {
+  constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  return !name.empty() && std::all_of(name.begin(), name.end(), [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           kSymbols.find(c) != std::string_view::npos;
+  });
+}
+
 Status CheckHeaders(const HttpRequest& request) {
   for (const auto& h : request.headers) {
     if (h.name.empty() || HasLineBreak(h.name) || HasLineBreak(h.value) || h.name.find(':') != std::string::npos) {
@@ -287,9 +297,10 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(const CurlTransport
   if (!options.oin.empty() && !IsOin(options.oin)) {
     return InvalidArgument("OIN " + options.oin + " is not 20 digits");
   }
-  if (options.oin_header.empty() || HasLineBreak(options.oin_header) ||
-      options.oin_header.find(':') != std::string::npos) {
-    return InvalidArgument("OIN header name '" + options.oin_header + "' is not a valid header name");
+  if (!IsHeaderToken(options.oin_header)) {
+    return InvalidArgument("OIN header name '" + options.oin_header +
+                           "' is not a valid HTTP header name (--oin-header, oin_header): letters, "
+                           "digits and !#$%&'*+-.^_`|~ only");
   }
   SWF_RETURN_IF_ERROR(CheckPemFile(options.ca_bundle_file, "CA bundle", false));
   SWF_RETURN_IF_ERROR(CheckPemFile(options.client_cert_file, "client certificate", false));

@@ -1,6 +1,8 @@
 // swfvault init | status | ls | show | get | verify | gc: commands on the local vault that
 // need no connection to SWF.
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <map>
 #include <random>
 
@@ -250,12 +252,16 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   Catalog& catalog = (*vault)->catalog();
   Result<std::vector<BlobRecord>> blobs = catalog.ListBlobs();
   if (!blobs.ok()) return Fail(ctx, blobs.status());
-  std::vector<BlobRecord> chosen;
-  std::mt19937_64 rng(std::random_device{}());
-  std::uniform_real_distribution<double> pick(0, 100);
-  for (const BlobRecord& b : *blobs) {
-    if (flags.sample >= 100 || pick(rng) < flags.sample) chosen.push_back(b);
+  // A fixed count, as restic's --read-data-subset does, never a coin per object: a sample
+  // that happens to check nothing would report a clean vault it never looked at.
+  size_t want = blobs->size();
+  if (flags.sample < 100) {
+    double share = std::ceil(static_cast<double>(blobs->size()) * flags.sample / 100);
+    want = std::max<size_t>(1, static_cast<size_t>(share));  // a tiny PCT may round to 0
   }
+  std::vector<BlobRecord> chosen;
+  std::sample(blobs->begin(), blobs->end(), std::back_inserter(chosen), want,
+              std::mt19937_64(std::random_device{}()));
   VerifyMode mode = flags.fast ? VerifyMode::kFast : VerifyMode::kFull;
   const StopFlag& stop = StopGracefullyOnSignals(ctx);
   int good = 0, bad = 0;
@@ -395,8 +401,15 @@ CommandSpec VerifyCommand() {
           [](CLI::App* app) -> Runner {
             auto flags = std::make_shared<VerifyFlags>();
             app->add_flag("--fast", flags->fast, "compare XXH3-128 instead of SHA-256");
-            app->add_option("--sample", flags->sample, "check a random PCT of the objects")
-                ->check(Between(0.0, 100.0));
+            app->add_option("--sample", flags->sample, "check a random PCT of the objects (at least one)")
+                ->check(Between(0.0, 100.0))
+                ->check(CLI::Validator(
+                    [](std::string& input) -> std::string {
+                      double value = 0;  // Between has let only numbers from 0 to 100 through
+                      if (CLI::detail::lexical_cast(input, value) && value > 0) return {};
+                      return input + " is out of range: expected a number above 0, up to 100";
+                    },
+                    "above 0"));
             return [flags](CommandContext& ctx) { return RunVerify(ctx, *flags); };
           }};
 }

@@ -80,7 +80,8 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
   record.name = options.profile_name;
   record.oin = options.oin;
   record.base_url = options.base_url;
-  Result<int64_t> profile_id = catalog_.UpsertProfile(record);
+  Result<int64_t> profile_id = options.dry_run ? KnownProfileId(record.name)
+                                               : catalog_.UpsertProfile(record);
   if (!profile_id.ok()) {
     report.fatal = profile_id.status();
     return report;
@@ -128,6 +129,15 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
     if (!st.ok() && report.fatal.ok()) report.fatal = st;
   }
   return report;
+}
+
+// A dry run changes nothing, not even the profile record: it reads the marks of the profile
+// when there is one, and plans as for a first run (id 0 names no row) when there is none.
+Result<int64_t> SyncExecutor::KnownProfileId(const std::string& name) {
+  Result<Profile> known = catalog_.GetProfile(name);
+  if (known.ok()) return known->profile_id;
+  if (known.status().code() == StatusCode::kNotFound) return int64_t{0};
+  return known.status();
 }
 
 Status SyncExecutor::CollectTargets(const SyncOptions& options, int64_t profile_id,

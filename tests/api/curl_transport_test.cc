@@ -183,6 +183,20 @@ TEST_F(CurlTransportTest, OinHeaderNameIsConfigurable) {
   EXPECT_EQ(r->body, "|00000001000000001000");
 }
 
+TEST_F(CurlTransportTest, OinHeaderNameMustBeAnHttpTokenAndTheMessageNamesTheSetting) {
+  for (std::string name : {"X OIN", "X-OIN:", "X\tOIN", "X-\xc3\x96IN", "X-OIN\r\nX-Evil", ""}) {
+    auto options = Options();
+    options.oin_header = name;
+    auto t = CurlTransport::Create(options);
+    ASSERT_EQ(t.status().code(), StatusCode::kInvalidArgument) << name;
+    EXPECT_NE(t.status().message().find("(--oin-header, oin_header)"), std::string::npos)
+        << t.status().message();
+  }
+  auto options = Options();
+  options.oin_header = "X-Org.OIN_2!";  // every token character is fine
+  EXPECT_TRUE(CurlTransport::Create(options).ok());
+}
+
 TEST_F(CurlTransportTest, ReusesTheConnection) {
   auto t = Make(Options());
   auto first = t->Send(Get(server_.Url("/port")));

@@ -301,6 +301,20 @@ TEST_F(SyncITest, DryRunChangesNothing) {
             0);
   EXPECT_TRUE(ObjectNames().empty());
   EXPECT_TRUE(Query("SELECT 1 FROM documents").empty());
+  // Nor the profile the run acts as, or a run record.
+  EXPECT_TRUE(Query("SELECT 1 FROM profiles").empty());
+  EXPECT_TRUE(Query("SELECT 1 FROM sync_runs").empty());
+
+  // A dry run with another base URL (the same server by another name) leaves the profile
+  // recorded by a real run as it was.
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  std::vector<std::string> recorded = Query("SELECT name, oin, base_url FROM profiles");
+  ASSERT_EQ(recorded.size(), 1u);
+  std::string other = emulator_->base_url();
+  other.replace(other.find("127.0.0.1"), 9, "localhost");
+  CliResult again = Swf({"sync", "--dry-run", "--base-url", other});
+  ASSERT_EQ(again.exit_code, kExitOk) << again.err;
+  EXPECT_EQ(Query("SELECT name, oin, base_url FROM profiles"), recorded);
 }
 
 TEST_F(SyncITest, WrongCertificateExitsWithAuthCode) {
