@@ -182,6 +182,8 @@ class BlobStore {
   Result<uint64_t> PartialSize(std::string_view document_id, std::string_view etag);
   // Every partial download on disk (what `status` reports as resumable).
   Result<PartialStats> Partials();
+  // Removes every partial download; returns what was removed. The caller knows none is needed.
+  Result<PartialStats> RemovePartials();
 
   // Whether the object exists. kInvalidArgument for a malformed name.
   Result<bool> Has(std::string_view sha256);

@@ -67,6 +67,8 @@ class Catalog {
   // Profiles, keyed by name. Returns the profile_id.
   Result<int64_t> UpsertProfile(const Profile& profile);
   Result<Profile> GetProfile(std::string_view name);
+  // How many profiles have synced into this vault.
+  Result<int64_t> CountProfiles();
 
   // Samenwerkingen and their participants (ReplaceDeelnemers swaps the whole list).
   Status UpsertSamenwerking(const Samenwerking& samenwerking);

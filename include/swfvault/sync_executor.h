@@ -68,6 +68,8 @@ struct SyncReport {
   int planned_fetches = 0;
   int64_t resumed_bytes = 0;  // bytes already on disk from earlier runs
   int interrupted = 0;        // planned downloads a stop left for the next run
+  int stale_partials = 0;     // partial downloads no document needs any more, removed
+  uint64_t stale_partial_bytes = 0;
   std::string mode;           // "full", "incremental" or "selected"
   int notifications = 0;      // notifications read (incremental)
   int notifications_deleted = 0;
@@ -119,6 +121,7 @@ class SyncExecutor {
   Result<int64_t> KnownProfileId(const std::string& name);
   Status CollectTargets(const SyncOptions& options, int64_t profile_id, SyncReport* report,
                         std::vector<Samenwerking>* targets, std::vector<Notificatie>* notes);
+  void SweepStalePartials(SyncReport* report);
   void AdvanceMarks(const SyncOptions& options, int64_t profile_id,
                     const std::vector<Notificatie>& notes, SyncReport* report);
   Status SyncSamenwerking(const Samenwerking& samenwerking, const SyncOptions& options,

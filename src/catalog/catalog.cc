@@ -206,6 +206,12 @@ Result<Profile> Catalog::GetProfile(std::string_view name) {
   return Profile{s.Int(0), s.Text(1), s.Text(2), s.Text(3)};
 }
 
+Result<int64_t> Catalog::CountProfiles() {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare("SELECT count(*) FROM profiles"));
+  SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.Int(0) : int64_t{0};
+}
+
 // --- samenwerkingen and deelnemers ------------------------------------------------------
 
 Status Catalog::UpsertSamenwerking(const Samenwerking& w) {

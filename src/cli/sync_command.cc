@@ -118,6 +118,8 @@ nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, doub
           {"bytesDownloaded", r.counts.bytes},
           {"bytesResumed", r.resumed_bytes},
           {"interrupted", r.interrupted},
+          {"stalePartialsRemoved", r.stale_partials},
+          {"stalePartialBytesRemoved", r.stale_partial_bytes},
           {"blocked", r.blocked},
           {"mode", r.mode},
           {"notifications", r.notifications},

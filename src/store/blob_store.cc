@@ -336,6 +336,25 @@ Result<PartialStats> BlobStore::Partials() {
   return stats;
 }
 
+Result<PartialStats> BlobStore::RemovePartials() {
+  PartialStats removed;
+  Result<std::vector<std::string>> names = fs_->ListDir(partial_dir());
+  if (!names.ok()) {
+    if (names.status().code() == StatusCode::kNotFound) return removed;
+    return names.status();
+  }
+  for (const std::string& name : *names) {
+    if (!name.ends_with(".part")) continue;
+    std::string path = JoinPath(partial_dir(), name);
+    Result<FileStat> st = fs_->Stat(path);
+    if (!st.ok()) continue;
+    SWF_RETURN_IF_ERROR(fs_->RemoveFile(path));
+    ++removed.files;
+    removed.bytes += st->size;
+  }
+  return removed;
+}
+
 Status BlobStore::DiscardPartial(std::string_view document_id, std::string_view etag) {
   Status st = fs_->RemoveFile(PartialPath(document_id, etag));
   return st.code() == StatusCode::kNotFound ? Status::Ok() : st;

@@ -118,6 +118,7 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
     }
   }
 
+  if (!options.dry_run) SweepStalePartials(&report);
   if (!options.dry_run) AdvanceMarks(options, *profile_id, notes, &report);
   if (!options.dry_run) {
     std::string outcome = report.fatal.code() == StatusCode::kCancelled ? "interrupted"
@@ -189,6 +190,32 @@ Status SyncExecutor::CollectTargets(const SyncOptions& options, int64_t profile_
     }
   }
   return Status::Ok();
+}
+
+// After a full reconcile that did everything it planned, no partial download is needed any
+// more: a killed run's partial of a document that still exists was resumed and published. What
+// is left belongs to documents that vanished, changed or went above the ceiling before their
+// download finished, and would otherwise stay for ever. Only when this is the vault's only
+// profile: another profile's partials are not this run's to judge (`gc --partial-max-age-hours`).
+void SyncExecutor::SweepStalePartials(SyncReport* report) {
+  if (report->mode != "full" || !report->fatal.ok() || !report->failures.empty() || !report->blocked.empty() ||
+      report->counts.quarantined > 0 || report->counts.failed > 0 || report->interrupted > 0) {
+    return;
+  }
+  Result<int64_t> profiles = catalog_.CountProfiles();
+  if (!profiles.ok() || *profiles != 1) return;
+  Result<std::vector<PartialDownload>> journal = catalog_.ListPartials();
+  Status st = journal.status();
+  for (const PartialDownload& p : journal.ok() ? *journal : std::vector<PartialDownload>{}) {
+    if (st.ok()) st = catalog_.RemovePartial(p.document_id);  // the catalog lets go first
+  }
+  Result<PartialStats> removed = st.ok() ? store_.RemovePartials() : Result<PartialStats>(st);
+  if (!removed.ok()) {
+    observer_.OnWarning("stale partial downloads not removed: " + removed.status().ToString());
+    return;
+  }
+  report->stale_partials = removed->files;
+  report->stale_partial_bytes = removed->bytes;
 }
 
 void SyncExecutor::AdvanceMarks(const SyncOptions& options, int64_t profile_id,

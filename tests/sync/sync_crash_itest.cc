@@ -83,6 +83,38 @@ TEST_F(SyncCrashITest, APartialDownloadOfADocumentRaisedAboveTheCeilingIsDiscard
   EXPECT_TRUE(Query("SELECT document_id FROM partial_downloads").empty());
 }
 
+// A partial download of a document deleted remotely before it finished is needed by nothing:
+// the next full reconcile that does everything it planned removes it. A run that looked at
+// only some samenwerkingen cannot know, and keeps it.
+TEST_F(SyncCrashITest, APartialDownloadOfADocumentDeletedRemotelyIsRemovedByTheNextFullSync) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 1}, {"minSize", 4 << 20},
+                                           {"maxSize", 4 << 20}, {"seed", 25}});
+  std::string id = RemoteDocuments(ids[0]).front()["documentId"];
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
+  Signalled stopped = SignalWhen({"sync", ids[0]}, [&] { return PartialBytes() >= (256u << 10); },
+                                 SIGINT, std::chrono::milliseconds(20), std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.was_running) << "the download finished before it could be interrupted";
+  ASSERT_GT(PartialBytes(), 0u) << "no partial download kept to test with";
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  HttpsClient a("gemeente-a");
+  ASSERT_EQ(a.Delete(emulator_->base_url() + "/documenten/" + id).status, 204);
+
+  CliResult selected = Swf({"sync", "--json", ids[0]});
+  ASSERT_EQ(selected.exit_code, kExitOk) << selected.err;
+  EXPECT_EQ(selected.Summary()["stalePartialsRemoved"], 0);
+  EXPECT_GT(PartialBytes(), 0u) << "a run of some samenwerkingen cannot tell whose partial it is";
+
+  uint64_t stale = PartialBytes();
+  CliResult full = Swf({"sync", "--full", "--json"});
+  ASSERT_EQ(full.exit_code, kExitOk) << full.err;
+  EXPECT_EQ(full.Summary()["stalePartialsRemoved"], 1);
+  EXPECT_EQ(full.Summary()["stalePartialBytesRemoved"].get<uint64_t>(), stale);
+  EXPECT_EQ(PartialBytes(), 0u);
+  EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
+}
+
 TEST_F(SyncCrashITest, SigintStopsAtASafePointAndTheNextSyncResumes) {
   std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 12},
                                            {"minSize", 2 << 20}, {"maxSize", 4 << 20}, {"seed", 23}});
