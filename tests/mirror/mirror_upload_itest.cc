@@ -650,6 +650,23 @@ TEST_F(MirrorUploadITest, AnSvTargetNamesNoDropInItsOutput) {
   EXPECT_EQ(r.err.find("Jansen"), std::string::npos) << r.err;
 }
 
+// A refused upload's message showed the request URL, and with it the documentOmschrijving of
+// the sidecar: an SV target names neither the drop nor what it describes (rule 12).
+TEST_F(MirrorUploadITest, AnSvTargetsRefusedDropDoesNotShowItsOmschrijving) {
+  Prepare();
+  std::vector<std::string> sv = {"--max-level", "SV"};
+  ASSERT_EQ(Mirror(sv).exit_code, kExitOk);
+  WriteFile(drop() / "scan.txt", "vertrouwelijk");
+  WriteFile(drop() / "scan.txt.json",
+            R"({"vertrouwelijkheidsAanduiding":"SV","documentOmschrijving":"Medisch dossier J. Jansen"})");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "status"}, {"status", 403}, {"count", 1}, {"route", "/documenten$"}}}}});
+  CliResult r = Mirror(sv);
+  ASSERT_EQ(r.Summary()["refused"], 1) << r.out << r.err;
+  EXPECT_EQ(r.out.find("Jansen"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("Jansen"), std::string::npos) << r.err;
+}
+
 TEST_F(MirrorUploadITest, PushUploadsOnceAndAgainIsIdempotent) {
   Prepare();
   WriteFile(dir_.path() / "p.txt", "push inhoud");
