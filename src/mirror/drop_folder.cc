@@ -94,7 +94,7 @@ class DropScanner {
       SWF_RETURN_IF_ERROR(CheckStop(run_));
       Status st = One(d, dossier, drop, name, sidecar);
       seen_.insert(d.dir_name + "/" + kDropDir + "/" + name);
-      if (EndsTheRun(run_, st)) return st;
+      if (EndsTheRun(run_, st)) return Unnamed(run_, st, name);
       if (!st.ok()) {
         ++run_.report.upload_errors;
         run_.observer.OnWarning(Unnamed(

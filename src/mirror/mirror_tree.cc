@@ -102,7 +102,7 @@ class ActionRunner {
     if (!ours && !a.for_ceiling) return SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev);
     SWF_RETURN_IF_ERROR(dir.Remove(leaf));
     ++run_.report.removed;
-    run_.observer.OnFile("removed", a.rel_path, a.document_id);
+    run_.observer.OnFile("removed", ShownPath(run_, a.rel_path, a.for_ceiling), a.document_id);
     return Status::Ok();
   }
 
@@ -219,6 +219,37 @@ std::string Today(Clock& clock) {
   return buf;
 }
 
+std::string Unnamed(const MirrorRun& run, std::string text, const std::string& name, bool above_ceiling) {
+  if (Named(run, above_ceiling) || name.empty()) return text;
+  auto hide = [&text](const std::string& what, size_t keep) {
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 3)) {
+      text.replace(at, what.size() - keep, "...");
+    }
+  };
+  hide(name, 0);
+  std::string stem = SplitExtension(name).first;
+  if (!stem.empty()) hide(stem + " (", 2);  // " (" stays
+  return text;
+}
+
+Status Unnamed(const MirrorRun& run, const Status& status, const std::string& name, bool above_ceiling) {
+  if (status.ok()) return status;
+  Status out(status.code(), Unnamed(run, status.message(), name, above_ceiling));
+  out.set_http_status(status.http_status());
+  if (status.retry_after_seconds()) out.set_retry_after_seconds(*status.retry_after_seconds());
+  return out;
+}
+
+std::string ShownPath(const MirrorRun& run, const std::string& rel_path, bool above_ceiling) {
+  return Named(run, above_ceiling) ? rel_path : FolderOf(rel_path) + "...";
+}
+
+bool MayNameDocument(const MirrorRun& run, const std::string& document_id) {
+  if (!Named(run, false)) return false;
+  Result<CatalogDocument> d = run.catalog.GetDocument(document_id);
+  return d.ok() && d->document.vertrouwelijkheid == Confidentiality::kRV;
+}
+
 Result<TreeDir> OpenParent(const TreeDir& root, const std::string& rel_path, bool create,
                            std::string* leaf) {
   size_t slash = rel_path.rfind('/');
@@ -254,13 +285,14 @@ Result<std::string> RenameToFreeName(const TreeDir& from_dir, const std::string&
 }
 
 Status KeepAsConflictCopy(MirrorRun& run, const TreeDir& dir, const std::string& from,
-                          const std::string& rel_path, const std::string& reason) {
+                          const std::string& rel_path, const std::string& reason, bool above_ceiling) {
   std::string folder = FolderOf(rel_path);
   std::string leaf = rel_path.substr(folder.size());
   SWF_ASSIGN_OR_RETURN(std::string copy,
                        RenameToFreeName(dir, from, dir, leaf, "lokale wijziging " + Today(run.clock)));
   ++run.report.conflicts;
-  run.observer.OnConflict(rel_path, folder + copy, reason);
+  run.observer.OnConflict(ShownPath(run, rel_path, above_ceiling), ShownPath(run, folder + copy, above_ceiling),
+                          reason);
   return Status::Ok();
 }
 
@@ -285,7 +317,9 @@ Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
   ActionRunner runner(run, std::move(previous));
   for (const MirrorAction& a : plan.actions) {
     SWF_RETURN_IF_ERROR(CheckStop(run));
-    Status st = runner.Apply(a);
+    // A failure's message names the file (and its conflict copy): rule 12 decides who may read it.
+    const bool above_ceiling = a.kind == MirrorAction::Kind::kRemove && a.for_ceiling;
+    Status st = Unnamed(run, runner.Apply(a), a.rel_path.substr(FolderOf(a.rel_path).size()), above_ceiling);
     if (EndsTheRun(run, st)) return st;
     if (!st.ok()) run.observer.OnWarning(st.message());
   }
