@@ -678,6 +678,20 @@ TEST_F(MirrorUploadITest, AnSvTargetNamesNoDropInItsOutput) {
   EXPECT_EQ(r.err.find("Jansen"), std::string::npos) << r.err;
 }
 
+// An RV target names its drops, but not one that goes up as SV: that is an SV document's title.
+TEST_F(MirrorUploadITest, AnRvTargetDoesNotNameADropThatGoesUpAsSv) {
+  Prepare();
+  ASSERT_EQ(Mirror().exit_code, kExitOk);
+  WriteFile(drop() / "Medisch dossier J. Jansen.txt", "vertrouwelijk");
+  WriteFile(drop() / "Medisch dossier J. Jansen.txt.json", R"({"vertrouwelijkheidsAanduiding":"SV"})");
+  WriteFile(drop() / "notulen.txt", "openbaar");
+  CliResult r = Mirror();
+  ASSERT_EQ(r.Summary()["uploaded"], 2) << r.out << r.err;
+  EXPECT_EQ(r.out.find("Jansen"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("Jansen"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("_uploaden/notulen.txt"), std::string::npos) << "an RV drop keeps its name: " << r.out;
+}
+
 // A refused upload's message showed the request URL, and with it the documentOmschrijving of
 // the sidecar: an SV target names neither the drop nor what it describes (rule 12).
 TEST_F(MirrorUploadITest, AnSvTargetsRefusedDropDoesNotShowItsOmschrijving) {
