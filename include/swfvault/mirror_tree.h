@@ -71,7 +71,12 @@ struct MirrorReport {
   bool interrupted = false;  // stopped on request; the next run finishes the work
 };
 
-// Receives what happened, file by file. Paths are relative to the target. Default: ignore.
+// Receives what happened, file by file. Paths are relative to the target. RELIABILITY rule 12:
+// a file the target may not name has "..." for its name ("<folder>/..."), in paths and in
+// messages: in a target that may hold SV every conflict copy, drop and message (a published
+// file's path is given; the observer must leave it out); in an RV target a removal for the
+// ceiling, the conflict copy of an edit whose original was raised, a drop that goes up as SV.
+// Default: ignore.
 class MirrorObserver {
  public:
   virtual ~MirrorObserver() = default;

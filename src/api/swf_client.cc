@@ -514,10 +514,22 @@ Result<Document> SwfClient::UploadDocument(const std::string& id, const Document
   }
   call.path += query;
   call.parts.insert(call.parts.begin(), std::move(file));
-  return SendAndParse<Document>(std::move(call), "document", [&](const std::string& location) -> Result<Document> {
-    SWF_ASSIGN_OR_RETURN(std::string created, IdInLocation(location, "/documenten/", "document"));
-    return GetDocument(created);
-  });
+  Result<Document> sent =
+      SendAndParse<Document>(std::move(call), "document", [&](const std::string& location) -> Result<Document> {
+        SWF_ASSIGN_OR_RETURN(std::string created, IdInLocation(location, "/documenten/", "document"));
+        return GetDocument(created);
+      });
+  if (sent.ok() || query.empty()) return sent;
+  // The URL in the message carries the metadata, and a documentOmschrijving may describe an SV
+  // document (RELIABILITY rule 12: logs never name one): the message shows the URL without it.
+  std::string message = sent.status().message();
+  for (size_t at = message.find(query); at != std::string::npos; at = message.find(query, at)) {
+    message.erase(at, query.size());
+  }
+  Status without(sent.status().code(), std::move(message));
+  without.set_http_status(sent.status().http_status());
+  if (auto wait = sent.status().retry_after_seconds()) without.set_retry_after_seconds(*wait);
+  return without;
 }
 
 HttpRequest SwfClient::MakeDownloadRequest(const std::string& id, const DownloadOptions& options,

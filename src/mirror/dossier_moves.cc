@@ -118,7 +118,8 @@ class DossierMover {
       if (st.code() == StatusCode::kAlreadyExists) st = Reconcile(src, dst, state_prefix, rel, name, moved, left);
       if (!st.ok()) {
         ++*left;
-        run_.observer.OnWarning("left in the old dossier folder: " + st.ToString());
+        run_.observer.OnWarning(Unnamed(run_, "left in the old dossier folder: " + st.ToString(), name,
+                                        AboveCeiling(state_prefix + rel + name)));
       }
     }
   }
@@ -147,6 +148,13 @@ class DossierMover {
     }
     (void)src.RemoveDir(kAsideDir);
     return st;
+  }
+
+  // True for a file the mirror wrote of a document this target may no longer name (rule 12):
+  // the move comes before the removal for the ceiling.
+  bool AboveCeiling(const std::string& state_path) const {
+    auto it = run_.state.files.find(state_path);
+    return it != run_.state.files.end() && !MayNameDocument(run_, it->second.document_id);
   }
 
   // True for a file the mirror writes again from the store: unchanged since written, or the

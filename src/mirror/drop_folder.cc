@@ -99,16 +99,31 @@ class DropScanner {
       if (EndsWith(name, ".json") && present.count(name.substr(0, name.size() - 5)) > 0) continue;
       std::string sidecar = present.count(name + ".json") > 0 ? name + ".json" : "";
       SWF_RETURN_IF_ERROR(CheckStop(run_));
+      above_ceiling_ = AboveRv(drop, sidecar);
       Status st = One(d, dossier, drop, name, sidecar);
       seen_.insert(d.dir_name + "/" + kDropDir + "/" + name);
-      if (EndsTheRun(run_, st)) return st;
+      if (EndsTheRun(run_, st)) return Unnamed(run_, st, name, above_ceiling_);
       if (!st.ok()) {
         ++run_.report.upload_errors;
         run_.observer.OnWarning(Unnamed(
-            run_, "upload of " + d.dir_name + "/" + kDropDir + "/" + name + " left for the next run: " + st.ToString(), name));
+            run_, "upload of " + d.dir_name + "/" + kDropDir + "/" + name + " left for the next run: " + st.ToString(), name,
+            above_ceiling_));
       }
     }
     return Status::Ok();
+  }
+
+  // Rule 12: a drop that goes up as SV (its sidecar or [upload] says so) is the title of an SV
+  // document, which even an RV target does not name; so is one whose sidecar cannot be read.
+  bool AboveRv(const TreeDir& drop, const std::string& sidecar) const {
+    DropMetadata meta{run_.options.default_level, "", ""};
+    if (!sidecar.empty()) {
+      Result<std::string> text = ReadSmall(drop, sidecar);
+      Result<DropMetadata> parsed = text.ok() ? ParseSidecar(*text, sidecar, meta) : Result<DropMetadata>(text.status());
+      if (!parsed.ok()) return true;
+      meta = *parsed;
+    }
+    return meta.level != "RV";
   }
 
   // Sightings of files that are gone are dropped; those in dossiers this run did not look at
@@ -188,7 +203,7 @@ class DropScanner {
     if (removed && !sidecar.empty()) SWF_RETURN_IF_ERROR(drop.Remove(sidecar));
     run_.state.drops.erase(rel);
     ++run_.report.uploaded;
-    run_.observer.OnUpload(rel, *outcome);
+    run_.observer.OnUpload(ShownPath(run_, rel, above_ceiling_), *outcome);
     return Status::Ok();
   }
 
@@ -204,7 +219,8 @@ class DropScanner {
       RemoveAsideDir(drop);
       return removal == TreeDir::Removal::kRemoved;
     }
-    run_.observer.OnWarning(Unnamed(run_, rel + " changed while it was uploaded: the new version stays and goes up next", name));
+    run_.observer.OnWarning(Unnamed(run_, rel + " changed while it was uploaded: the new version stays and goes up next",
+                                    name, above_ceiling_));
     SWF_RETURN_IF_ERROR(PutBack(dossier, drop, aside, name, rel));
     RemoveAsideDir(drop);
     return false;
@@ -255,7 +271,7 @@ class DropScanner {
     if (!sidecar.empty()) SWF_RETURN_IF_ERROR(drop.Rename(sidecar, failed, WithSuffix(target, ".json"), false));
     run_.state.drops.erase(rel);
     ++run_.report.refused;
-    run_.observer.OnRefused(rel, Unnamed(run_, reason, name));
+    run_.observer.OnRefused(ShownPath(run_, rel, above_ceiling_), Unnamed(run_, reason, name, above_ceiling_));
     return Status::Ok();
   }
 
@@ -263,6 +279,7 @@ class DropScanner {
   OutboxUploader& uploader_;
   std::set<std::string> seen_;
   std::set<std::string> scanned_;  // dossier folders whose drop folder this run listed
+  bool above_ceiling_ = false;     // the drop at hand may not be named (AboveRv)
 };
 
 bool ActsIn(MirrorRun& run, const Samenwerking& s) {

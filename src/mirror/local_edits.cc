@@ -90,7 +90,9 @@ Status UploadHeld(MirrorRun& run, OutboxUploader& uploader, const std::string& h
   if (!fd.ok()) return fd.status();
   auto give_up = [&](const std::string& reason) -> Status {
     ++run.report.edits_failed;
-    SWF_RETURN_IF_ERROR(KeepAsConflictCopy(run, *dir, leaf, edit.original_rel_path, reason));
+    // An original whose label was raised meanwhile: this target may no longer name it (rule 12).
+    const bool above_ceiling = !MayNameDocument(run, edit.document_id);
+    SWF_RETURN_IF_ERROR(KeepAsConflictCopy(run, *dir, leaf, edit.original_rel_path, reason, above_ceiling));
     run.state.edits.erase(held_rel);
     return Status::Ok();
   };
@@ -148,6 +150,11 @@ Status UploadHeldEdits(MirrorRun& run, OutboxUploader& uploader) {
   for (const auto& [held_rel, edit] : edits) {
     SWF_RETURN_IF_ERROR(CheckStop(run));
     Status st = UploadHeld(run, uploader, held_rel, edit);
+    // The message may name the original through its conflict copy (rule 12).
+    if (!st.ok()) {
+      const std::string& original = edit.original_rel_path;
+      st = Unnamed(run, st, original.substr(FolderOf(original).size()), !MayNameDocument(run, edit.document_id));
+    }
     if (EndsTheRun(run, st)) return st;
     if (!st.ok()) run.observer.OnWarning("local edit " + held_rel + " kept for the next run: " + st.ToString());
   }

@@ -45,16 +45,6 @@ inline bool EndsTheRun(const MirrorRun& run, const Status& st) {
   return (st.code() == StatusCode::kResourceExhausted && st.http_status() == 0) || Stopped(run, st);
 }
 
-// Rule 12: the messages of a target that may hold SV do not name its files (a name may be the
-// title of an SV document): there every `name` in `text` becomes "...". RV targets name them.
-inline std::string Unnamed(const MirrorRun& run, std::string text, const std::string& name) {
-  if (run.options.ceiling == Confidentiality::kRV || name.empty()) return text;
-  for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 3)) {
-    text.replace(at, name.size(), "...");
-  }
-  return text;
-}
-
 // True once the file at `rel` has looked as `st` (size and mtime) for the run's settle period,
 // across runs: drops and local edits are taken only then, so one still being written does not
 // go up half. Records a new sighting in `seen` when there is none or the file changed.
@@ -89,6 +79,26 @@ inline std::string FolderOf(const std::string& rel_path) {
 // "report.pdf" -> {"report", ".pdf"}; no extension for "README" or ".hidden".
 std::pair<std::string, std::string> SplitExtension(const std::string& name);
 
+// Rule 12: logs name ids and hashes, never the title of an SV document. A target that may hold
+// SV names none of its files (any name may be such a title); an RV target names its files,
+// except those of a document it may no longer show (`above_ceiling`: its label was raised or is
+// unknown, our privilege was lowered, the catalog no longer knows it).
+inline bool Named(const MirrorRun& run, bool above_ceiling) {
+  return run.options.ceiling == Confidentiality::kRV && !above_ceiling;
+}
+
+// `text` with every `name` written "...", and its stem too where a name made from it follows
+// ("<stem> (lokale wijziging ...)<ext>", "<stem> (vorige map)<ext>"), unless Named().
+std::string Unnamed(const MirrorRun& run, std::string text, const std::string& name, bool above_ceiling = false);
+// The same for a Status's message; code and HTTP status stay.
+Status Unnamed(const MirrorRun& run, const Status& status, const std::string& name, bool above_ceiling = false);
+// `rel_path` as the observer may see it: the file name "..." unless Named().
+std::string ShownPath(const MirrorRun& run, const std::string& rel_path, bool above_ceiling);
+
+// True when this RV target may name the files of `document_id`: the catalog knows it and its
+// label is RV. False in a target that may hold SV.
+bool MayNameDocument(const MirrorRun& run, const std::string& document_id);
+
 // Renames `from` in `from_dir` to a free "<stem> (<label>)<ext>" in `to_dir`, stem and ext
 // taken from `base` (" (<label> 2)" and up when taken), and returns the new name.
 Result<std::string> RenameToFreeName(const TreeDir& from_dir, const std::string& from,
@@ -106,20 +116,22 @@ Result<bool> HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_
 // folder of a dossier; a run that ended right then leaves it behind.
 inline constexpr char kAsideDir[] = ".swfvault-weg";
 
-// Puts `leaf`, moved aside into `aside`, back under its name in `dir` (`rel_path`). When a file
-// took the name since, the one aside is dropped if it is a version the mirror wrote there
-// (`written`), else kept beside it as a conflict copy: never lost.
+// Puts `leaf`, moved aside into `aside`, back under its name in `dir` (`rel_path`, the path of
+// `document_id`). When a file took the name since, the one aside is dropped if it is a version
+// the mirror wrote there (`written`), else kept beside it as a conflict copy: never lost.
 Status PutBackAside(MirrorRun& run, const TreeDir& dir, const TreeDir& aside, const std::string& leaf,
-                    const std::string& rel_path, const MirroredFile* written);
+                    const std::string& rel_path, const MirroredFile* written, const std::string& document_id);
 // Puts back what a killed run left in `dir`'s aside folder (`rel_dir` is `dir`'s path in the
 // target) and removes the folder when empty.
 void RecoverAside(MirrorRun& run, const TreeDir& dir, const std::string& rel_dir);
 
 // Renames the local edit `from` (in `dir`, which holds `rel_path`) to a free
 // "<stem of rel_path> (lokale wijziging <date>)<ext>" beside it, counts and reports it with
-// `reason` (why it was not uploaded; "" when conflict copies are what the target wants).
+// `reason` (why it was not uploaded; "" when conflict copies are what the target wants). The
+// report names neither file when the original is `above_ceiling` (see Named).
 Status KeepAsConflictCopy(MirrorRun& run, const TreeDir& dir, const std::string& from,
-                          const std::string& rel_path, const std::string& reason);
+                          const std::string& rel_path, const std::string& reason,
+                          bool above_ceiling = false);
 
 // Moves the locally edited `leaf` (at rel_path in `dir`) out of the way before the store's
 // version is written there: with options.upload_local_edits, an uploader and a known original

@@ -81,7 +81,7 @@ class ActionRunner {
     if (!ours) {
       SWF_RETURN_IF_ERROR(SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev));
     } else {
-      SWF_ASSIGN_OR_RETURN(bool cleared, ClearOurs(dir, leaf, *st, a.rel_path));
+      SWF_ASSIGN_OR_RETURN(bool cleared, ClearOurs(dir, leaf, *st, a));
       if (!cleared) return Status::Ok();  // saved over meanwhile: the next run finds the edit
     }
     return Publish(dir, leaf, a);
@@ -90,11 +90,11 @@ class ActionRunner {
   // Removes the mirror's own file at `leaf` only while it is the file `st` describes
   // (TreeDir::RemoveIfSame): a version the user saves over it at any moment stays, put back
   // under its name, and the next run handles it as a local edit. False then.
-  Result<bool> ClearOurs(const TreeDir& dir, const std::string& leaf, const EntryStat& st, const std::string& rel) {
+  Result<bool> ClearOurs(const TreeDir& dir, const std::string& leaf, const EntryStat& st, const MirrorAction& a) {
     SWF_ASSIGN_OR_RETURN(TreeDir aside, dir.OpenSub(kAsideDir, true));
     SWF_ASSIGN_OR_RETURN(TreeDir::Removal removal, dir.RemoveIfSame(leaf, st, aside));
     if (removal != TreeDir::Removal::kChanged) return true;
-    SWF_RETURN_IF_ERROR(PutBackAside(run_, dir, aside, leaf, rel, nullptr));
+    SWF_RETURN_IF_ERROR(PutBackAside(run_, dir, aside, leaf, a.rel_path, nullptr, a.document_id));
     return false;
   }
 
@@ -119,14 +119,14 @@ class ActionRunner {
     if (a.for_ceiling || st->type != EntryStat::Type::kRegular) {
       SWF_RETURN_IF_ERROR(dir.Remove(leaf));  // must go whatever it holds now (rule 12), or not a file
     } else {
-      SWF_ASSIGN_OR_RETURN(bool cleared, ClearOurs(dir, leaf, *st, a.rel_path));
+      SWF_ASSIGN_OR_RETURN(bool cleared, ClearOurs(dir, leaf, *st, a));
       if (!cleared) {
         if (prev != nullptr) run_.state.files[a.rel_path] = *prev;  // the next run finds the edit
         return Status::Ok();
       }
     }
     ++run_.report.removed;
-    run_.observer.OnFile("removed", a.rel_path, a.document_id);
+    run_.observer.OnFile("removed", ShownPath(run_, a.rel_path, a.for_ceiling), a.document_id);
     return Status::Ok();
   }
 
@@ -247,6 +247,37 @@ std::string Today(Clock& clock) {
   return buf;
 }
 
+std::string Unnamed(const MirrorRun& run, std::string text, const std::string& name, bool above_ceiling) {
+  if (Named(run, above_ceiling) || name.empty()) return text;
+  auto hide = [&text](const std::string& what, size_t keep) {
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 3)) {
+      text.replace(at, what.size() - keep, "...");
+    }
+  };
+  hide(name, 0);
+  std::string stem = SplitExtension(name).first;
+  if (!stem.empty()) hide(stem + " (", 2);  // " (" stays
+  return text;
+}
+
+Status Unnamed(const MirrorRun& run, const Status& status, const std::string& name, bool above_ceiling) {
+  if (status.ok()) return status;
+  Status out(status.code(), Unnamed(run, status.message(), name, above_ceiling));
+  out.set_http_status(status.http_status());
+  if (status.retry_after_seconds()) out.set_retry_after_seconds(*status.retry_after_seconds());
+  return out;
+}
+
+std::string ShownPath(const MirrorRun& run, const std::string& rel_path, bool above_ceiling) {
+  return Named(run, above_ceiling) ? rel_path : FolderOf(rel_path) + "...";
+}
+
+bool MayNameDocument(const MirrorRun& run, const std::string& document_id) {
+  if (!Named(run, false)) return false;
+  Result<CatalogDocument> d = run.catalog.GetDocument(document_id);
+  return d.ok() && d->document.vertrouwelijkheid == Confidentiality::kRV;
+}
+
 Result<TreeDir> OpenParent(const TreeDir& root, const std::string& rel_path, bool create,
                            std::string* leaf) {
   size_t slash = rel_path.rfind('/');
@@ -282,18 +313,19 @@ Result<std::string> RenameToFreeName(const TreeDir& from_dir, const std::string&
 }
 
 Status KeepAsConflictCopy(MirrorRun& run, const TreeDir& dir, const std::string& from,
-                          const std::string& rel_path, const std::string& reason) {
+                          const std::string& rel_path, const std::string& reason, bool above_ceiling) {
   std::string folder = FolderOf(rel_path);
   std::string leaf = rel_path.substr(folder.size());
   SWF_ASSIGN_OR_RETURN(std::string copy,
                        RenameToFreeName(dir, from, dir, leaf, "lokale wijziging " + Today(run.clock)));
   ++run.report.conflicts;
-  run.observer.OnConflict(rel_path, folder + copy, reason);
+  run.observer.OnConflict(ShownPath(run, rel_path, above_ceiling), ShownPath(run, folder + copy, above_ceiling),
+                          reason);
   return Status::Ok();
 }
 
 Status PutBackAside(MirrorRun& run, const TreeDir& dir, const TreeDir& aside, const std::string& leaf,
-                    const std::string& rel_path, const MirroredFile* written) {
+                    const std::string& rel_path, const MirroredFile* written, const std::string& document_id) {
   Status back = aside.Rename(leaf, dir, leaf, /*replace=*/false);
   if (back.code() != StatusCode::kAlreadyExists) return back;
   if (written != nullptr) {
@@ -304,7 +336,9 @@ Status PutBackAside(MirrorRun& run, const TreeDir& dir, const TreeDir& aside, co
   SWF_ASSIGN_OR_RETURN(std::string copy,
                        RenameToFreeName(aside, leaf, dir, leaf, "lokale wijziging " + Today(run.clock)));
   ++run.report.conflicts;
-  run.observer.OnConflict(rel_path, FolderOf(rel_path) + copy, "saved while the mirror replaced this file; kept beside it");
+  const bool above_ceiling = !MayNameDocument(run, document_id);  // rule 12; unknown: not named
+  run.observer.OnConflict(ShownPath(run, rel_path, above_ceiling), ShownPath(run, FolderOf(rel_path) + copy, above_ceiling),
+                          "saved while the mirror replaced this file; kept beside it");
   return Status::Ok();
 }
 
@@ -315,8 +349,10 @@ void RecoverAside(MirrorRun& run, const TreeDir& dir, const std::string& rel_dir
   for (const std::string& name : names.ok() ? *names : std::vector<std::string>{}) {
     std::string rel = rel_dir + "/" + name;
     auto it = run.state.files.find(rel);
-    Status st = PutBackAside(run, dir, *aside, name, rel, it == run.state.files.end() ? nullptr : &it->second);
-    if (!st.ok()) run.observer.OnWarning(st.ToString());
+    const MirroredFile* written = it == run.state.files.end() ? nullptr : &it->second;
+    std::string document_id = written != nullptr ? written->document_id : "";
+    Status st = PutBackAside(run, dir, *aside, name, rel, written, document_id);
+    if (!st.ok()) run.observer.OnWarning(Unnamed(run, st, name, !MayNameDocument(run, document_id)).ToString());
   }
   (void)dir.RemoveDir(kAsideDir);
 }
@@ -351,7 +387,9 @@ Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
   ActionRunner runner(run, std::move(previous));
   for (const MirrorAction& a : plan.actions) {
     SWF_RETURN_IF_ERROR(CheckStop(run));
-    Status st = runner.Apply(a);
+    // A failure's message names the file (and its conflict copy): rule 12 decides who may read it.
+    const bool above_ceiling = a.kind == MirrorAction::Kind::kRemove && a.for_ceiling;
+    Status st = Unnamed(run, runner.Apply(a), a.rel_path.substr(FolderOf(a.rel_path).size()), above_ceiling);
     if (EndsTheRun(run, st)) return st;
     if (!st.ok()) run.observer.OnWarning(st.message());
   }

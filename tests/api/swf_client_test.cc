@@ -356,6 +356,30 @@ TEST_F(SwfClientTest, UploadStreamsTheFileWithMetadataAsQuery) {
   EXPECT_TRUE(r.body.empty());
 }
 
+// Rule 12: the metadata travel in the URL, and a documentOmschrijving may describe an SV
+// document; a failed upload's message (logged by mirror and push) shows the URL without them.
+TEST_F(SwfClientTest, AFailedUploadsMessageLeavesItsMetadataOut) {
+  TempDir dir;
+  WriteFile(dir / "scan.pdf", "x");
+  DocumentUpload up{.file_path = (dir / "scan.pdf").string(), .document_omschrijving = "Medisch dossier Jansen",
+                    .vertrouwelijkheids_aanduiding = "SV"};
+  transport_.Enqueue(FakeResponse{403, {}, R"({"title":"Verboden"})", Status::Ok()});
+  transport_.Enqueue(FakeResponse{503, {{"Retry-After", "7"}}, "", Status::Ok()});
+  Result<Document> refused = client_.UploadDocument("SAM-1", up);
+  Result<Document> busy = client_.UploadDocument("SAM-1", up);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(refused.status().http_status(), 403);
+  EXPECT_EQ(refused.status().message().find("Jansen"), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("/samenwerkingen/SAM-1/documenten: HTTP 403"), std::string::npos)
+      << refused.status().message();
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(busy.status().http_status(), 503);
+  EXPECT_EQ(busy.status().retry_after_seconds(), 7.0);
+  EXPECT_EQ(busy.status().message().find("Jansen"), std::string::npos) << busy.status().message();
+}
+
 TEST_F(SwfClientTest, UploadCanSendMetadataAsParts) {
   TempDir dir;
   WriteFile(dir / "a.txt", "x");

@@ -6,6 +6,8 @@
 
 #include <functional>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "support/frozen_dir.h"
 #include "support/temp_dir.h"
 #include "swfvault/hashing.h"
 #include "swfvault/vault.h"
@@ -25,6 +28,9 @@ namespace fs = std::filesystem;
 
 class RecordingObserver : public MirrorObserver {
  public:
+  void OnFile(std::string_view action, const std::string& rel, const std::string&) override {
+    files.push_back(std::string(action) + " " + rel);
+  }
   void OnConflict(const std::string& rel, const std::string& copy, const std::string& reason) override {
     conflicts.push_back(rel + " -> " + copy + (reason.empty() ? "" : " (" + reason + ")"));
   }
@@ -33,7 +39,7 @@ class RecordingObserver : public MirrorObserver {
                       int left_behind) override {
     moves.push_back(id + ": " + from + " -> " + to + " left " + std::to_string(left_behind));
   }
-  std::vector<std::string> conflicts, warnings, moves;
+  std::vector<std::string> conflicts, warnings, moves, files;
 };
 
 // Every regular file under `root`, relative path -> content.
@@ -642,6 +648,121 @@ TEST_F(MirrorTreeTest, AStopEndsTheRunBetweenTwoFilesAndTheNextRunFinishes) {
   }
   EXPECT_TRUE(fs::exists(Dossier() / "documenten.csv"));
   EXPECT_EQ(Run().published, 0);
+}
+
+// --- Rule 12: what the messages of a run may name ---
+
+// Everything the run said, for a search for a name.
+std::string Said(const RecordingObserver& o, const Result<MirrorReport>& r) {
+  std::string all = r.ok() ? "" : r.status().ToString() + "\n";
+  for (const auto* list : {&o.warnings, &o.conflicts, &o.moves, &o.files}) {
+    for (const std::string& line : *list) all += line + "\n";
+  }
+  return all;
+}
+
+class MirrorNamesTest : public MirrorTreeTest {
+ protected:
+  Result<MirrorReport> Update(Confidentiality ceiling) {
+    MirrorTree tree(vault_->store(), vault_->catalog(), clock_);
+    MirrorOptions o;
+    o.target_dir = target();
+    o.ceiling = ceiling;
+    return tree.Update(o, nullptr, observer_);
+  }
+
+  // A local edit of `name` that cannot be moved aside: the rename to the conflict copy fails.
+  std::string EditThatCannotMoveAside(Confidentiality level, Confidentiality ceiling) {
+    AddDoc("d1", "Medisch dossier Jansen.txt", "inhoud", level);
+    Run(ceiling);
+    Edit(Dossier() / "Medisch dossier Jansen.txt", "bewerkt");
+    FrozenDir frozen(Dossier());
+    if (!frozen.active()) return "";
+    observer_ = RecordingObserver();
+    Result<MirrorReport> r = Update(ceiling);
+    EXPECT_FALSE(observer_.warnings.empty()) << Said(observer_, r);
+    return Said(observer_, r);
+  }
+};
+
+TEST_F(MirrorNamesTest, AnSvTargetsWarningNamesNeitherTheFileNorItsConflictCopy) {
+  std::string said = EditThatCannotMoveAside(Confidentiality::kSV, Confidentiality::kSV);
+  if (said.empty()) GTEST_SKIP() << "cannot make a folder read-only here (root without CAP_LINUX_IMMUTABLE?)";
+  EXPECT_EQ(said.find("Jansen"), std::string::npos) << said;
+  EXPECT_NE(said.find("SAM-1 - Dakkapel/... -> "), std::string::npos) << said;
+}
+
+TEST_F(MirrorNamesTest, AnRvTargetsWarningNamesItsRvFile) {
+  std::string said = EditThatCannotMoveAside(Confidentiality::kRV, Confidentiality::kRV);
+  if (said.empty()) GTEST_SKIP() << "cannot make a folder read-only here (root without CAP_LINUX_IMMUTABLE?)";
+  EXPECT_NE(said.find("Medisch dossier Jansen (lokale wijziging"), std::string::npos) << said;
+}
+
+// The label was raised: the RV target removes the file, and from then on may not name it.
+TEST_F(MirrorNamesTest, AFileRemovedForTheCeilingIsReportedWithoutItsName) {
+  AddDoc("d1", "Medisch dossier Jansen.txt", "inhoud");
+  Run();
+  ASSERT_TRUE(vault_->catalog().RecordWithheld("d1", "SAM-1", Confidentiality::kSV).ok());
+  observer_ = RecordingObserver();
+  Result<MirrorReport> r = Update(Confidentiality::kRV);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->removed, 1);
+  EXPECT_EQ(observer_.files, std::vector<std::string>{"removed SAM-1 - Dakkapel/..."});
+}
+
+TEST_F(MirrorNamesTest, AFailedRemovalForTheCeilingDoesNotNameTheFile) {
+  AddDoc("d1", "Medisch dossier Jansen.txt", "inhoud");
+  Run();
+  ASSERT_TRUE(vault_->catalog().RecordWithheld("d1", "SAM-1", Confidentiality::kSV).ok());
+  observer_ = RecordingObserver();
+  FrozenDir frozen(Dossier());
+  if (!frozen.active()) GTEST_SKIP() << "cannot make a folder read-only here (root without CAP_LINUX_IMMUTABLE?)";
+  Result<MirrorReport> r = Update(Confidentiality::kRV);
+  ASSERT_FALSE(observer_.warnings.empty()) << Said(observer_, r);
+  EXPECT_EQ(Said(observer_, r).find("Jansen"), std::string::npos) << Said(observer_, r);
+}
+
+// A full disk ends the run: its error names no file of an SV target. RLIMIT_FSIZE gives EFBIG
+// (a full disk to swfvault) without one, also to root.
+TEST_F(MirrorNamesTest, AFullDiskInAnSvTargetEndsTheRunWithoutNamingTheFile) {
+  AddDoc("d1", "Medisch dossier Jansen.txt", std::string(256 * 1024, 'x'), Confidentiality::kSV);
+  struct rlimit before {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
+  struct rlimit small = before;
+  small.rlim_cur = 64 * 1024;
+  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  Result<MirrorReport> r = Update(Confidentiality::kSV);
+  ::setrlimit(RLIMIT_FSIZE, &before);
+  ::signal(SIGXFSZ, old_handler);
+  if (r.ok() && r->reflinked > 0) GTEST_SKIP() << "the file system reflinks: nothing was written";
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
+  EXPECT_EQ(Said(observer_, r).find("Jansen"), std::string::npos) << Said(observer_, r);
+}
+
+// A title change merges the old folder into one that exists; an entry that finds no free name
+// stays behind, and the warning says so without naming it.
+TEST_F(MirrorNamesTest, AnSvTargetsMergeWarningDoesNotNameWhatItLeftBehind) {
+  AddDoc("d1", "Medisch dossier Jansen.txt", "inhoud", Confidentiality::kSV);
+  Run(Confidentiality::kSV);
+  Edit(Dossier() / "Medisch dossier Jansen.txt", "bewerkt");
+  WriteFile(Renamed() / "Medisch dossier Jansen.txt", "iemand anders");
+  for (int n = 1; n < 1000; ++n) {
+    std::string label = n == 1 ? "vorige map" : "vorige map " + std::to_string(n);
+    WriteFile(Renamed() / ("Medisch dossier Jansen (" + label + ").txt"), "bezet");
+  }
+  Retitle("Dakkapel en uitbouw");
+  observer_ = RecordingObserver();
+  Result<MirrorReport> r = Update(Confidentiality::kSV);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(ReadFile(Dossier() / "Medisch dossier Jansen.txt"), "bewerkt") << "left behind";
+  bool warned = false;
+  for (const std::string& w : observer_.warnings) {
+    warned |= w.find("left in the old dossier folder") != std::string::npos;
+    EXPECT_EQ(w.find("Jansen"), std::string::npos) << w;
+  }
+  EXPECT_TRUE(warned) << Said(observer_, r);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "support/frozen_dir.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/hashing.h"
 #include "sync/sync_fixture.h"
@@ -104,6 +105,26 @@ class MirrorUploadITest : public SyncFixture {
     EXPECT_EQ(RemoteWithContent(content).size(), 1u);
     EXPECT_EQ(LeftoverEditFiles(), 0);
   }
+  // An RV document "Medisch dossier Jansen.txt", edited in the mirror; the edit's upload fails
+  // (500), so it is held; then the original is raised to SV and synced.
+  void HoldAnEditThenRaiseItsOriginal() {
+    Prepare();
+    WriteFile(dir_.path() / "Medisch dossier Jansen.txt", "eigen versie");
+    CliResult pushed = Swf({"push", ids_[0], (dir_.path() / "Medisch dossier Jansen.txt").string(), "--json"});
+    ASSERT_EQ(pushed.exit_code, kExitOk) << pushed.err;
+    const std::string id = pushed.Events()[0]["documentId"];
+    ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+    ASSERT_EQ(Mirror().exit_code, kExitOk);
+    ASSERT_TRUE(fs::exists(dossier_ / "Medisch dossier Jansen.txt"));
+    Edit(dossier_ / "Medisch dossier Jansen.txt", "bewerkt terwijl het nog RV was");
+    emulator_->Admin("PUT", "/_emulator/faults",
+                     {{"faults", {{{"type", "status"}, {"status", 500}, {"count", 1}, {"route", "/documenten$"}}}}});
+    Mirror({"--local-edits", "upload"});
+    ASSERT_EQ(HeldEdits().size(), 1u);
+    ASSERT_EQ(Swf({"document", "label", id, "--level", "SV"}).exit_code, kExitOk);
+    ASSERT_EQ(Swf({"sync", "--full"}).exit_code, kExitOk);
+  }
+
   CliResult Mirror(std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"mirror", "--to", target(), "--settle-seconds", "0", "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -644,23 +665,11 @@ TEST_F(MirrorUploadITest, AHeldEditWhoseUploadFailedStaysHeldAndGoesUpOnceNextRu
 }
 
 // The label of a held edit is checked again when it goes up: an original raised to SV since
-// is not uploaded (as RV) from an RV target (rule 12).
+// is not uploaded (as RV) from an RV target (rule 12), and that target no longer names it: not
+// the file it removes for the ceiling, not the conflict copy it keeps of the edit.
 TEST_F(MirrorUploadITest, AHeldEditOfADocumentRaisedToSvSinceIsNotUploadedFromAnRvTarget) {
-  Prepare();
-  WriteFile(dir_.path() / "eigen.txt", "eigen versie");
-  CliResult pushed = Swf({"push", ids_[0], (dir_.path() / "eigen.txt").string(), "--json"});
-  ASSERT_EQ(pushed.exit_code, kExitOk) << pushed.err;
-  const std::string id = pushed.Events()[0]["documentId"];
-  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
-  ASSERT_EQ(Mirror().exit_code, kExitOk);
-  ASSERT_TRUE(fs::exists(dossier_ / "eigen.txt"));
-  Edit(dossier_ / "eigen.txt", "bewerkt terwijl het nog RV was");
-  emulator_->Admin("PUT", "/_emulator/faults",
-                   {{"faults", {{{"type", "status"}, {"status", 500}, {"count", 1}, {"route", "/documenten$"}}}}});
-  Mirror({"--local-edits", "upload"});
-  ASSERT_EQ(HeldEdits().size(), 1u);
-  ASSERT_EQ(Swf({"document", "label", id, "--level", "SV"}).exit_code, kExitOk);
-  ASSERT_EQ(Swf({"sync", "--full"}).exit_code, kExitOk);
+  HoldAnEditThenRaiseItsOriginal();
+  if (HasFatalFailure()) return;
   CliResult r = Mirror({"--local-edits", "upload"});
   EXPECT_EQ(r.Summary()["editsUploaded"], 0) << r.err;
   EXPECT_TRUE(RemoteWithContent("bewerkt terwijl het nog RV was").empty());
@@ -669,6 +678,25 @@ TEST_F(MirrorUploadITest, AHeldEditOfADocumentRaisedToSvSinceIsNotUploadedFromAn
     kept |= e["type"] == "conflict" && e.value("reason", "").find("above this target's ceiling") != std::string::npos;
   }
   EXPECT_TRUE(kept) << r.out;
+  EXPECT_EQ(r.out.find("Jansen"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("Jansen"), std::string::npos) << r.err;
+}
+
+// The same, with a folder where the conflict copy cannot be made: the held edit stays, and the
+// warning says so without naming the copy it tried (the original's name, rule 12).
+TEST_F(MirrorUploadITest, AHeldEditOfARaisedOriginalThatCannotBeKeptAsACopyIsNotNamed) {
+  HoldAnEditThenRaiseItsOriginal();
+  if (HasFatalFailure()) return;
+  FrozenDir frozen(dossier_);
+  if (!frozen.active()) GTEST_SKIP() << "cannot make a folder read-only here (root without CAP_LINUX_IMMUTABLE?)";
+  CliResult r = Mirror({"--local-edits", "upload"});
+  bool warned = false;
+  for (const auto& e : r.Events()) {
+    warned |= e["type"] == "warning" && e.value("message", "").find("kept for the next run") != std::string::npos;
+  }
+  EXPECT_TRUE(warned) << r.out;
+  EXPECT_EQ(r.out.find("Jansen"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("Jansen"), std::string::npos) << r.err;
 }
 
 // Rule 12: a target that may hold SV names no drop in its output (the name may be the title of
@@ -683,6 +711,37 @@ TEST_F(MirrorUploadITest, AnSvTargetNamesNoDropInItsOutput) {
   CliResult r = Mirror(sv);
   ASSERT_EQ(r.Summary()["uploaded"], 1) << r.err;
   EXPECT_EQ(r.Summary()["refused"], 1);
+  EXPECT_EQ(r.out.find("Jansen"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("Jansen"), std::string::npos) << r.err;
+}
+
+// An RV target names its drops, but not one that goes up as SV: that is an SV document's title.
+TEST_F(MirrorUploadITest, AnRvTargetDoesNotNameADropThatGoesUpAsSv) {
+  Prepare();
+  ASSERT_EQ(Mirror().exit_code, kExitOk);
+  WriteFile(drop() / "Medisch dossier J. Jansen.txt", "vertrouwelijk");
+  WriteFile(drop() / "Medisch dossier J. Jansen.txt.json", R"({"vertrouwelijkheidsAanduiding":"SV"})");
+  WriteFile(drop() / "notulen.txt", "openbaar");
+  CliResult r = Mirror();
+  ASSERT_EQ(r.Summary()["uploaded"], 2) << r.out << r.err;
+  EXPECT_EQ(r.out.find("Jansen"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("Jansen"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("_uploaden/notulen.txt"), std::string::npos) << "an RV drop keeps its name: " << r.out;
+}
+
+// A refused upload's message showed the request URL, and with it the documentOmschrijving of
+// the sidecar: an SV target names neither the drop nor what it describes (rule 12).
+TEST_F(MirrorUploadITest, AnSvTargetsRefusedDropDoesNotShowItsOmschrijving) {
+  Prepare();
+  std::vector<std::string> sv = {"--max-level", "SV"};
+  ASSERT_EQ(Mirror(sv).exit_code, kExitOk);
+  WriteFile(drop() / "scan.txt", "vertrouwelijk");
+  WriteFile(drop() / "scan.txt.json",
+            R"({"vertrouwelijkheidsAanduiding":"SV","documentOmschrijving":"Medisch dossier J. Jansen"})");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "status"}, {"status", 403}, {"count", 1}, {"route", "/documenten$"}}}}});
+  CliResult r = Mirror(sv);
+  ASSERT_EQ(r.Summary()["refused"], 1) << r.out << r.err;
   EXPECT_EQ(r.out.find("Jansen"), std::string::npos) << r.out;
   EXPECT_EQ(r.err.find("Jansen"), std::string::npos) << r.err;
 }

@@ -1,6 +1,7 @@
 # Shared test support: temp dirs, the emulator process, a small mTLS HTTP client.
 add_library(swfvault_test_support STATIC
   tests/support/temp_dir.cc
+  tests/support/frozen_dir.cc
   tests/support/emulator_process.cc
   tests/support/https_client.cc
   tests/support/cli_process.cc
