@@ -69,6 +69,13 @@ class Catalog {
   Result<Profile> GetProfile(std::string_view name);
   // How many profiles have synced into this vault.
   Result<int64_t> CountProfiles();
+  // Settings of the vault itself (table vault_settings); nullopt when never set.
+  Result<std::optional<std::string>> GetSetting(std::string_view key);
+  Status SetSetting(std::string_view key, std::string_view value);
+  // The highest confidentiality this vault may hold, as `init --max-level` set it (setting
+  // max_level); nullopt when never set (then the sync's own ceiling alone applies).
+  Result<std::optional<Confidentiality>> GetVaultCeiling();
+  Status SetVaultCeiling(Confidentiality level);
 
   // Samenwerkingen and their participants (ReplaceDeelnemers swaps the whole list).
   Status UpsertSamenwerking(const Samenwerking& samenwerking);

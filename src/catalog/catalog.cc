@@ -212,6 +212,31 @@ Result<int64_t> Catalog::CountProfiles() {
   return row ? s.Int(0) : int64_t{0};
 }
 
+Result<std::optional<std::string>> Catalog::GetSetting(std::string_view key) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare("SELECT value FROM vault_settings WHERE key = ?1"));
+  s.Bind(1, key);
+  SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(s.Text(0));
+}
+
+Status Catalog::SetSetting(std::string_view key, std::string_view value) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
+      "INSERT INTO vault_settings(key, value, updated_at) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"));
+  return s.Bind(1, key).Bind(2, value).Bind(3, Now()).Run();
+}
+
+Result<std::optional<Confidentiality>> Catalog::GetVaultCeiling() {
+  SWF_ASSIGN_OR_RETURN(std::optional<std::string> value, GetSetting("max_level"));
+  if (!value.has_value()) return std::optional<Confidentiality>();
+  if (*value == "RV") return std::optional<Confidentiality>(Confidentiality::kRV);
+  if (*value == "SV") return std::optional<Confidentiality>(Confidentiality::kSV);
+  return Corruption("vault_settings max_level is '" + *value + "', not RV or SV");
+}
+
+Status Catalog::SetVaultCeiling(Confidentiality level) { return SetSetting("max_level", ConfidentialityName(level)); }
+
 // --- samenwerkingen and deelnemers ------------------------------------------------------
 
 Status Catalog::UpsertSamenwerking(const Samenwerking& w) {

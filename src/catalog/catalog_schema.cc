@@ -167,8 +167,17 @@ constexpr const char* kStep3 = R"sql(
 ALTER TABLE notification_marks ADD COLUMN last_full_reconcile TEXT;
 )sql";
 
+// v4: settings of the vault itself, such as the highest level it may hold (`init --max-level`).
+constexpr const char* kStep4 = R"sql(
+CREATE TABLE vault_settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+)sql";
+
 const std::vector<const char*>& Steps() {
-  static const std::vector<const char*> steps = {kStep1, kStep2, kStep3};
+  static const std::vector<const char*> steps = {kStep1, kStep2, kStep3, kStep4};
   return steps;
 }
 

@@ -148,6 +148,17 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
     if (!level.ok()) return Fail(ctx, level.status());
     options.ceiling = *level;
   }
+  // The vault's own ceiling (init --max-level) bounds every sync into it: a run started
+  // without the flag, or with a profile that allows SV, still stores nothing above it.
+  Result<std::optional<Confidentiality>> vault_ceiling = vault.catalog().GetVaultCeiling();
+  if (!vault_ceiling.ok()) return Fail(ctx, vault_ceiling.status());
+  if (vault_ceiling->has_value() && **vault_ceiling == Confidentiality::kRV) {
+    if (options.ceiling != Confidentiality::kRV && !flags.max_level.empty()) {
+      return UsageFail(ctx, "--max-level SV: this vault holds at most RV (set by `init --max-level RV`); "
+                            "raise it with `swfvault init --max-level SV` first");
+    }
+    options.ceiling = Confidentiality::kRV;
+  }
   options.transfers = connect.transfers;
   options.dry_run = flags.dry_run;
   options.samenwerking_ids = flags.ids;

@@ -39,13 +39,33 @@ nlohmann::json DocumentJson(const CatalogDocument& c) {
 }
 
 // --- init ---
-int RunInit(CommandContext& ctx) {
+int RunInit(CommandContext& ctx, const std::string& max_level) {
   Result<std::string> dir = ctx.VaultDir();
   if (!dir.ok()) return Fail(ctx, dir.status());
+  std::optional<Confidentiality> level;
+  if (!max_level.empty()) {
+    Result<Confidentiality> parsed = ParseLevelOption(max_level, "--max-level");
+    if (!parsed.ok()) return Fail(ctx, parsed.status());
+    level = *parsed;
+  }
   Status st = Vault::Init(RealFileSystem(), RealClock(), *dir);
   if (!st.ok()) return Fail(ctx, st);
-  ctx.output().Event({{"type", "summary"}, {"vault", *dir}, {"initialized", true}});
-  ctx.output().Line("vault ready at " + *dir);
+  nlohmann::json ceiling = nullptr;
+  {
+    Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
+    if (!vault.ok()) return Fail(ctx, vault.status());
+    Catalog& catalog = (*vault)->catalog();
+    if (level.has_value()) {
+      Status set = catalog.SetVaultCeiling(*level);
+      if (!set.ok()) return Fail(ctx, set);
+    }
+    Result<std::optional<Confidentiality>> now = catalog.GetVaultCeiling();
+    if (!now.ok()) return Fail(ctx, now.status());
+    if (now->has_value()) ceiling = std::string(ConfidentialityName(**now));
+  }
+  ctx.output().Event({{"type", "summary"}, {"vault", *dir}, {"initialized", true}, {"maxLevel", ceiling}});
+  ctx.output().Line("vault ready at " + *dir +
+                    (ceiling.is_null() ? "" : "; it holds at most " + ceiling.get<std::string>()));
   return kExitOk;
 }
 
@@ -59,10 +79,13 @@ int RunStatus(CommandContext& ctx) {
   Result<std::vector<BlobRecord>> blobs = catalog.ListBlobs();
   Result<std::vector<SyncRun>> runs = catalog.ListSyncRuns();
   Result<PartialStats> partials = (*vault)->store().Partials();
+  Result<std::optional<Confidentiality>> ceiling = catalog.GetVaultCeiling();
   for (const Status& st : {sams.status(), docs.status(), blobs.status(), runs.status(),
-                           partials.status()}) {
+                           partials.status(), ceiling.status()}) {
     if (!st.ok()) return Fail(ctx, st);
   }
+  nlohmann::json max_level = nullptr;
+  if (ceiling->has_value()) max_level = std::string(ConfidentialityName(**ceiling));
   std::map<std::string, int> by_state;
   for (const CatalogDocument& c : *docs) ++by_state[std::string(DocumentStateName(c.state))];
   uint64_t bytes = 0;
@@ -75,6 +98,7 @@ int RunStatus(CommandContext& ctx) {
   }
   ctx.output().Event({{"type", "summary"},
                       {"vault", (*vault)->dir()},
+                      {"maxLevel", max_level},
                       {"samenwerkingen", sams->size()},
                       {"documents", by_state},
                       {"objects", blobs->size()},
@@ -83,6 +107,8 @@ int RunStatus(CommandContext& ctx) {
                       {"partialBytes", partials->bytes},
                       {"lastRun", last}});
   ctx.output().Line("vault          " + (*vault)->dir());
+  ctx.output().Line("max level      " + (max_level.is_null() ? std::string("not set (each sync's --max-level or profile decides)")
+                                                             : max_level.get<std::string>()));
   ctx.output().Line("samenwerkingen " + std::to_string(sams->size()));
   for (const auto& [state, n] : by_state) {
     ctx.output().Line("documents      " + std::to_string(n) + " " + state);
@@ -356,7 +382,15 @@ int RunGc(CommandContext& ctx, double grace_hours) {
 }  // namespace
 
 CommandSpec InitCommand() {
-  return {"init", "create a vault (idempotent)", [](CLI::App*) -> Runner { return RunInit; }};
+  return {"init", "create a vault (idempotent)", [](CLI::App* app) -> Runner {
+            auto level = std::make_shared<std::string>();
+            app->add_option("--max-level", *level,
+                            "highest confidentiality the vault may ever hold: RV or SV; every later sync "
+                            "stays within it (on an existing vault: changes it; lowering to RV purges "
+                            "SV at the next sync)")
+                ->check(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
+            return [level](CommandContext& ctx) { return RunInit(ctx, *level); };
+          }};
 }
 
 CommandSpec StatusCommand() {

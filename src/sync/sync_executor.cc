@@ -48,6 +48,9 @@ std::string ServerEtag(const Document& d, const DownloadResult& result) {
   return result.etag.empty() ? ExpectedEtag(d) : result.etag;
 }
 
+// The vault_settings key of the ceiling of this profile's last full reconcile.
+std::string CeilingKey(int64_t profile_id) { return "full_reconcile_ceiling/" + std::to_string(profile_id); }
+
 }  // namespace
 
 // One download, from request to publication. Lives across retry rounds; FetchAll holds one
@@ -157,7 +160,11 @@ Status SyncExecutor::CollectTargets(const SyncOptions& options, int64_t profile_
   window_end_ = FormatUtcMillis(options.now_unix_micros - lag);
   SWF_ASSIGN_OR_RETURN(std::optional<std::string> mark, catalog_.GetNotificationHighWater(profile_id));
   SWF_ASSIGN_OR_RETURN(std::optional<std::string> last_full, catalog_.GetLastFullReconcile(profile_id));
-  bool full = options.mode == SyncMode::kFull || !mark.has_value() ||
+  // A ceiling other than the last full reconcile's changes what every dossier may hold:
+  // raised, withheld documents are fetched now; lowered, held ones are purged.
+  SWF_ASSIGN_OR_RETURN(std::optional<std::string> last_ceiling, catalog_.GetSetting(CeilingKey(profile_id)));
+  const bool ceiling_changed = last_ceiling.value_or("") != ConfidentialityName(options.ceiling);
+  bool full = options.mode == SyncMode::kFull || !mark.has_value() || ceiling_changed ||
               (options.mode == SyncMode::kAuto &&
                (!last_full.has_value() ||
                 FormatUtcMillis(options.now_unix_micros -
@@ -224,6 +231,7 @@ void SyncExecutor::AdvanceMarks(const SyncOptions& options, int64_t profile_id,
   if (report->mode == "selected" || !report->fatal.ok() || !report->failures.empty()) return;
   Status st = catalog_.SetNotificationHighWater(profile_id, window_end_);
   if (st.ok() && report->mode == "full") st = catalog_.SetLastFullReconcile(profile_id, window_end_);
+  if (st.ok() && report->mode == "full") st = catalog_.SetSetting(CeilingKey(profile_id), ConfidentialityName(options.ceiling));
   if (!st.ok()) {
     report->fatal = st;
     return;

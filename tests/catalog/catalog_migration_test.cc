@@ -46,8 +46,26 @@ TEST_F(CatalogMigrationTest, EmptyDatabaseIsMigratedThroughEveryStep) {
   auto catalog = Catalog::Open(Path(), &clock_);
   ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
   EXPECT_EQ(*(*catalog)->SchemaVersion(), Catalog::LatestVersion());
-  EXPECT_EQ(RawQuery(Path(), "SELECT version FROM schema_version ORDER BY version"), "1,2,3");
+  EXPECT_EQ(RawQuery(Path(), "SELECT version FROM schema_version ORDER BY version"), "1,2,3,4");
   EXPECT_TRUE((*catalog)->IntegrityCheck().ok());
+}
+
+// Step 4: the vault's own settings; a catalog from before it opens with none set.
+TEST_F(CatalogMigrationTest, Version3CatalogGainsVaultSettingsUnset) {
+  {
+    auto v3 = Catalog::OpenAtVersion(Path(), &clock_, 3);
+    ASSERT_TRUE(v3.ok()) << v3.status().ToString();
+    EXPECT_FALSE((*v3)->GetVaultCeiling().ok()) << "no settings table before step 4";
+  }
+  auto latest = Catalog::Open(Path(), &clock_);
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  Result<std::optional<Confidentiality>> none = (*latest)->GetVaultCeiling();
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE((*latest)->SetVaultCeiling(Confidentiality::kRV).ok());
+  EXPECT_EQ(*(*latest)->GetVaultCeiling(), std::optional<Confidentiality>(Confidentiality::kRV));
+  ASSERT_TRUE((*latest)->SetSetting("max_level", "XX").ok());
+  EXPECT_EQ((*latest)->GetVaultCeiling().status().code(), StatusCode::kCorruption);
 }
 
 TEST_F(CatalogMigrationTest, Version1CatalogIsUpgradedKeepingItsData) {
@@ -76,7 +94,7 @@ TEST_F(CatalogMigrationTest, ReopeningALatestCatalogAppliesNothing) {
   { ASSERT_TRUE(Catalog::Open(Path(), &clock_).ok()); }
   clock_.AdvanceSeconds(60);
   ASSERT_TRUE(Catalog::Open(Path(), &clock_).ok());
-  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM schema_version"), "3");
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM schema_version"), std::to_string(Catalog::LatestVersion()));
 }
 
 TEST_F(CatalogMigrationTest, CatalogFromNewerBuildIsRefused) {

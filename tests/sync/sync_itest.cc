@@ -12,8 +12,6 @@
 namespace swfvault::testing {
 namespace {
 
-class SyncITest : public SyncFixture {};
-
 std::set<std::string> HashesWithLevel(const std::vector<nlohmann::json>& docs,
                                       const std::string& level) {
   std::set<std::string> out;
@@ -23,6 +21,39 @@ std::set<std::string> HashesWithLevel(const std::vector<nlohmann::json>& docs,
   }
   return out;
 }
+
+class SyncITest : public SyncFixture {
+ protected:
+  // Hashes of the samenwerkingen's SV documents whose bytes no RV document also has.
+  std::set<std::string> SvOnlyHashes(const std::vector<std::string>& ids) {
+    std::set<std::string> sv, rv, out;
+    for (const std::string& id : ids) {
+      auto docs = RemoteDocuments(id);
+      auto s = HashesWithLevel(docs, "SV"), r = HashesWithLevel(docs, "RV");
+      sv.insert(s.begin(), s.end());
+      rv.insert(r.begin(), r.end());
+    }
+    for (const std::string& h : sv) {
+      if (rv.count(h) == 0) out.insert(h);
+    }
+    return out;
+  }
+  size_t SvOnlyHashesHeld(const std::vector<std::string>& ids) {
+    std::set<std::string> objects = ObjectNames();
+    size_t held = 0;
+    for (const std::string& h : SvOnlyHashes(ids)) held += objects.count(h);
+    return held;
+  }
+  // Scans every object and catalog row: nothing of an SV document, and some withheld.
+  void ExpectNoSvHeld(const std::vector<std::string>& ids) {
+    ASSERT_FALSE(SvOnlyHashes(ids).empty()) << "no SV document to test with";
+    EXPECT_EQ(SvOnlyHashesHeld(ids), 0u) << "SV object in an RV vault";
+    EXPECT_TRUE(Query("SELECT document_id FROM documents WHERE vertrouwelijkheid <> 'RV' AND "
+                      "(blob_sha256 IS NOT NULL OR bestands_naam IS NOT NULL OR raw_json IS NOT NULL)")
+                    .empty());
+    EXPECT_FALSE(Query("SELECT document_id FROM documents WHERE state='withheld'").empty());
+  }
+};
 
 TEST_F(SyncITest, FullMirrorVerifiesAndSecondSyncTransfersNoContent) {
   std::vector<std::string> ids = Generate({{"dossiers", 3}, {"documentsPerDossier", 40},
@@ -95,24 +126,36 @@ TEST_F(SyncITest, RvCeilingVaultNeverHoldsAnSvDocument) {
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
   CliResult r = Swf({"sync", "--max-level", "RV", "--json"});
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
-  std::set<std::string> sv_hashes, rv_hashes;
-  for (const std::string& id : ids) {
-    auto docs = RemoteDocuments(id);
-    auto sv = HashesWithLevel(docs, "SV");
-    sv_hashes.insert(sv.begin(), sv.end());
-    auto rv = HashesWithLevel(docs, "RV");
-    rv_hashes.insert(rv.begin(), rv.end());
-  }
-  ASSERT_FALSE(sv_hashes.empty());
-  std::set<std::string> objects = ObjectNames();
-  for (const std::string& h : sv_hashes) {
-    if (rv_hashes.count(h) != 0) continue;  // identical bytes also published as RV
-    EXPECT_EQ(objects.count(h), 0u) << "SV object " << h << " in an RV vault";
-  }
-  EXPECT_TRUE(Query("SELECT document_id FROM documents WHERE vertrouwelijkheid <> 'RV' AND "
-                    "(blob_sha256 IS NOT NULL OR bestands_naam IS NOT NULL OR raw_json IS NOT NULL)")
-                  .empty());
-  EXPECT_FALSE(Query("SELECT document_id FROM documents WHERE state='withheld'").empty());
+  ExpectNoSvHeld(ids);
+}
+
+// The vault's own ceiling (init --max-level RV) holds whatever a sync asks: a sync without the
+// flag, under a profile that allows SV, stores no SV; one asking for SV is a usage error.
+// Raising it takes another init; lowering it purges SV at the next sync.
+TEST_F(SyncITest, AVaultInitialisedWithMaxLevelRvHoldsNoSvWhateverTheSyncAsks) {
+  std::vector<std::string> ids = Generate({{"dossiers", 2}, {"documentsPerDossier", 20},
+                                           {"svShare", 0.5}, {"seed", 15}});
+  ASSERT_EQ(Swf({"init", "--max-level", "RV"}).exit_code, 0);
+  EXPECT_EQ(Swf({"status", "--json"}).Summary()["maxLevel"], "RV");
+  CliResult asked = Swf({"sync", "--max-level", "SV"});
+  EXPECT_EQ(asked.exit_code, kExitUsage);
+  EXPECT_NE(asked.err.find("--max-level"), std::string::npos) << asked.err;
+  EXPECT_TRUE(ObjectNames().empty());
+
+  CliResult plain = Swf({"sync", "--json"});
+  ASSERT_EQ(plain.exit_code, kExitOk) << plain.err;
+  ExpectNoSvHeld(ids);
+
+  ASSERT_EQ(Swf({"init", "--max-level", "SV"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync", "--json"}).exit_code, kExitOk);
+  EXPECT_GT(SvOnlyHashesHeld(ids), 0u) << "raised: SV documents are fetched now";
+
+  ASSERT_EQ(Swf({"init", "--max-level", "RV"}).exit_code, 0);
+  CliResult lowered = Swf({"sync", "--json"});
+  ASSERT_EQ(lowered.exit_code, kExitOk) << lowered.err;
+  EXPECT_GT(lowered.Summary()["withheld"].get<int>(), 0);
+  ExpectNoSvHeld(ids);
+  EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
 }
 
 TEST_F(SyncITest, BeperkteToegangProfileNeverHoldsAnSvDocument) {
