@@ -284,7 +284,7 @@ notified gemeente-b VERZOEK_OPHALEN_GESLAAGD
 as gemeente-b samenwerking list
 expect "'$SAM2' in [s['samenwerkingId'] for s in of('samenwerking')]" true "gemeente-b sees it as its own"
 as leverancier --oin $OD samenwerking list
-expect_rc 8 "leverancier acting for the omgevingsdienst (no mandate) is refused"
+expect_rc 4 "leverancier acting for the omgevingsdienst (no mandate) is refused as an identity problem"
 as leverancier samenwerking start --verzoek 22026002 --titel x
 expect_rc 8 "leverancier acting as itself may not start a samenwerking"
 as leverancier --oin $GB samenwerking stop "$SAM2"

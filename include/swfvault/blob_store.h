@@ -201,8 +201,8 @@ class BlobStore {
   // durable and nothing recorded them) and kIoError says how many; the caller writes them
   // again. Ok when nothing is pending.
   Status SyncPublishedDirs();
-  // Removes old orphans: temps past the grace period, and partials / quarantined files
-  // past their max age when one is set.
+  // Removes old orphans: temps at least the grace period old, and partials / quarantined
+  // files at least their max age old when one is set (0 removes them all).
   Result<GcReport> CollectGarbage(const GcOptions& options);
 
   std::string ObjectPath(std::string_view sha256) const;

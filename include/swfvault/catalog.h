@@ -33,11 +33,17 @@ class SqliteDb;
 class Catalog {
  public:
   // Opens or creates the catalog at `path` (file mode 0600) and migrates it to the latest
-  // schema. `clock` (not owned) stamps rows. kConflict when the file is from a newer build.
+  // schema. `clock` (not owned) stamps rows. kUnsupported when a newer swfvault made the file.
   static Result<std::unique_ptr<Catalog>> Open(const std::string& path, Clock* clock);
   // Same, but migrates no further than `version` (for migration tests and tools).
   static Result<std::unique_ptr<Catalog>> OpenAtVersion(const std::string& path, Clock* clock,
                                                         int version);
+  // Opens the catalog at `path` as it is, for a reader that does not hold the vault lock: a
+  // migration must never run beside a sync (RELIABILITY rule 5). kUnsupported as for Open.
+  // When SchemaVersion() < LatestVersion(), call Migrate() under the vault lock before use.
+  static Result<std::unique_ptr<Catalog>> OpenWithoutMigrating(const std::string& path, Clock* clock);
+  // Applies the missing schema steps, each in its own transaction. Only with the vault lock held.
+  Status Migrate();
   static int LatestVersion();
   ~Catalog();
 
@@ -61,8 +67,10 @@ class Catalog {
   Result<Transaction> BeginRead();
 
   Result<int> SchemaVersion();
-  // PRAGMA integrity_check plus foreign_key_check. kCorruption listing the first problems.
-  Status IntegrityCheck();
+  // PRAGMA integrity_check (or, `quick`, quick_check: O(N), without matching indexes to
+  // their tables) plus foreign_key_check. kCorruption "catalog integrity check failed: ..."
+  // listing the first problems; SQLite errors that keep the check from running.
+  Status IntegrityCheck(bool quick = false);
 
   // Profiles, keyed by name. Returns the profile_id.
   Result<int64_t> UpsertProfile(const Profile& profile);

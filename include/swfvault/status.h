@@ -20,8 +20,8 @@ enum class StatusCode {
   kInvalidArgument,    // bad input from a caller or a user; never retried
   kNotFound,           // unknown id, missing file
   kAlreadyExists,      // exclusive create found something in the way
-  kPermissionDenied,   // authenticated but not allowed (HTTP 403, EACCES)
-  kUnauthenticated,    // TLS or identity failure (HTTP 401, bad certificate)
+  kPermissionDenied,   // not allowed: by the server (HTTP 403) or locally (EACCES, EPERM, EROFS)
+  kUnauthenticated,    // TLS or identity failure (HTTP 401, bad certificate or key, no mandate)
   kConflict,           // illegal state transition (HTTP 409)
   kUnavailable,        // transient: retry later (timeouts, 429/5xx, resets)
   kResourceExhausted,  // disk full, too large (ENOSPC, HTTP 413)
@@ -29,6 +29,7 @@ enum class StatusCode {
   kIoError,            // local I/O failure other than the above
   kCancelled,          // stopped on request
   kLocked,             // another runner holds the vault
+  kUnsupported,        // made by a newer swfvault (catalog schema, vault format): upgrade first
   kInternal,           // a bug
 };
 
@@ -82,6 +83,7 @@ inline Status Corruption(std::string m) { return {StatusCode::kCorruption, std::
 inline Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
 inline Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
 inline Status Locked(std::string m) { return {StatusCode::kLocked, std::move(m)}; }
+inline Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
 // Maps an errno value to a Status naming `what` (e.g. a path).

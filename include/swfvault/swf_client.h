@@ -6,7 +6,11 @@
 // OIN header cannot be steered to another host); Document lists also come page by page.
 // JSON bodies are size- and depth-limited; unknown fields and enum values are tolerated and
 // kept in raw_json; a field of the wrong type or a missing id is kCorruption naming the JSON
-// path. Server refusals carry the server's problem `detail` (see HttpErrorStatus).
+// path. Server refusals carry the server's problem `detail` (see HttpErrorStatus). A 403 is
+// kPermissionDenied (this action is not allowed: role, privilege, not the initiator) unless
+// the certificate may not act for the OIN at all (no mandate): then kUnauthenticated with
+// http_status 403. The answer does not say which, so after a 403 the client asks for one page
+// of its own samenwerkingen, which every organisation may list: refused too, it is the identity.
 // Not thread-safe beyond what the Transport allows; the Transport is not owned.
 #ifndef SWFVAULT_SWF_CLIENT_H_
 #define SWFVAULT_SWF_CLIENT_H_
@@ -105,6 +109,9 @@ class SwfClient {
   HttpRequest MakeRequest(Call call) const;
   // The answer's body; *location gets its Location header ("" when none).
   Result<std::string> Exchange(Call call, std::string* location = nullptr);
+  // `failed` itself, unless it is a 403 that refuses the identity rather than the action: then
+  // kUnauthenticated (http_status 403). `own_list` says the refused call was GET /samenwerkingen.
+  Status ClassifyRefusal(Status failed, bool own_list);
   // `oin`'s row in the deelnemers of samenwerking `id`; kNotFound when absent.
   Result<Deelnemer> FindDeelnemer(const std::string& id, const std::string& oin);
   template <typename T>

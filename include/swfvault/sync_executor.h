@@ -76,6 +76,9 @@ struct SyncReport {
   std::string high_water;     // the mark after this run ("" when unchanged)
   std::vector<std::string> blocked;   // mass-delete guard messages
   std::vector<Status> failures;       // per item, with ids in the messages
+  // Given samenwerking ids the server does not know (404); each is also in `failures`, and
+  // `fatal` is kNotFound when none of the given ids was known.
+  std::vector<std::string> unknown;
   Status fatal;                       // a failure that stopped the run
 };
 
@@ -122,6 +125,8 @@ class SyncExecutor {
   Status CollectTargets(const SyncOptions& options, int64_t profile_id, SyncReport* report,
                         std::vector<Samenwerking>* targets, std::vector<Notificatie>* notes);
   void SweepStalePartials(SyncReport* report);
+  Status CollectSelected(const std::vector<std::string>& ids, SyncReport* report,
+                         std::vector<Samenwerking>* targets);
   void AdvanceMarks(const SyncOptions& options, int64_t profile_id,
                     const std::vector<Notificatie>& notes, SyncReport* report);
   Status SyncSamenwerking(const Samenwerking& samenwerking, const SyncOptions& options,

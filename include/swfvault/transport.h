@@ -76,9 +76,9 @@ struct CurlTransportOptions {
 
 // Validates the options and creates a CurlTransport. Errors: kInvalidArgument when a file is
 // not configured, missing, empty or unparsable (named in the message), or the OIN is not 20
-// digits; kPermissionDenied when the private key is accessible by group or others (named);
-// kUnauthenticated when the certificate is expired, not yet valid, not for client
-// authentication, or not matching the key; kInternal when libcurl cannot initialise.
+// digits; kUnauthenticated when the private key is accessible by group or others (named),
+// or the certificate is expired, not yet valid, not for client authentication, or not
+// matching the key; kInternal when libcurl cannot initialise.
 Result<std::unique_ptr<Transport>> NewCurlTransport(const CurlTransportOptions& options);
 
 }  // namespace swfvault

@@ -28,10 +28,14 @@ class Vault {
   enum class Access { kReadOnly, kExclusive };
 
   // Creates the layout and the catalog. Ok (and nothing changed) when `dir` already is a
-  // vault; kAlreadyExists when `dir` holds other files.
+  // vault; kAlreadyExists when `dir` holds other files; kUnsupported as for Open.
   static Status Init(FileSystem& fs, Clock& clock, const std::string& dir);
   // Opens an existing vault. kExclusive takes the runner lock first (kLocked when another
-  // process holds it). kNotFound "... is not a vault (run 'swfvault init')".
+  // process holds it). kNotFound "... is not a vault (run 'swfvault init')" when the VAULT
+  // marker is missing or does not read "swfvault vault <N>"; kUnsupported when N (or the
+  // catalog's schema) is newer than this build understands, i.e. a newer swfvault made it.
+  // An older catalog schema is migrated only under the runner lock: kReadOnly takes it for the
+  // migration alone, and fails kLocked when another run holds it (RELIABILITY rule 5).
   static Result<std::unique_ptr<Vault>> Open(FileSystem& fs, Clock& clock, const std::string& dir,
                                              Access access);
 

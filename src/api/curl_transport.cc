@@ -69,8 +69,8 @@ Status CheckPemFile(const std::string& path, std::string_view role, bool is_priv
     return InvalidArgument(std::string(role) + " file " + path + " is empty or not a file");
   }
   if (is_private_key && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return PermissionDenied(std::string(role) + " file " + path +
-                            " is accessible by group or others; chmod 600 it");
+    return Unauthenticated(std::string(role) + " file " + path +
+                           " is accessible by group or others; chmod 600 it");
   }
   return Status::Ok();
 }

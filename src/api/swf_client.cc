@@ -189,9 +189,22 @@ HttpRequest SwfClient::MakeRequest(Call call) const {
   return request;
 }
 
+Status SwfClient::ClassifyRefusal(Status failed, bool own_list) {
+  if (failed.code() != StatusCode::kPermissionDenied || failed.http_status() != 403) return failed;
+  if (!own_list) {
+    Result<HttpResponse> probe = transport_.Send(MakeRequest(Call{"GET", "/samenwerkingen?aantal=1", "", ""}));
+    if (probe.ok() || probe.status().http_status() != 403) return failed;
+  }
+  Status identity = Unauthenticated(failed.message() +
+                                    " (the server refuses this certificate for this OIN: no mandate?)");
+  identity.set_http_status(403);
+  return identity;
+}
+
 Result<std::string> SwfClient::Exchange(Call call, std::string* location) {
   std::string refetch_path = call.refetch_path;
   const bool change = call.method != "GET";
+  const bool own_list = !change && (call.path == "/samenwerkingen" || call.path.starts_with("/samenwerkingen?"));
   Result<HttpResponse> sent = transport_.Send(MakeRequest(std::move(call)));
   if (!sent.ok() && change && sent.status().code() == StatusCode::kUnavailable &&
       RetryPolicy::MayHaveActed(sent.status())) {
@@ -201,7 +214,8 @@ Result<std::string> SwfClient::Exchange(Call call, std::string* location) {
     unknown.set_http_status(sent.status().http_status());
     return unknown;
   }
-  SWF_ASSIGN_OR_RETURN(HttpResponse response, std::move(sent));
+  if (!sent.ok()) return ClassifyRefusal(sent.status(), own_list);
+  HttpResponse response = std::move(sent).value();
   if (location != nullptr) *location = std::string(response.Header("Location").value_or(""));
   if (response.body.empty() && !refetch_path.empty()) {
     return Exchange(Call{"GET", refetch_path, "", ""});
@@ -556,7 +570,8 @@ Result<DownloadResult> SwfClient::DownloadContent(const std::string& id, const D
   SWF_RETURN_IF_ERROR(CheckId(id, "documentId"));
   if (options.offset < 0) return InvalidArgument("download offset must not be negative");
   auto result = std::make_shared<DownloadResult>();
-  SWF_RETURN_IF_ERROR(transport_.Send(MakeDownloadRequest(id, options, std::move(sink), result)).status());
+  Status sent = transport_.Send(MakeDownloadRequest(id, options, std::move(sink), result)).status();
+  if (!sent.ok()) return ClassifyRefusal(sent, false);
   return *result;
 }
 

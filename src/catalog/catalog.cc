@@ -136,6 +136,17 @@ Result<std::unique_ptr<Catalog>> Catalog::OpenAtVersion(const std::string& path,
   return std::unique_ptr<Catalog>(new Catalog(std::move(db), clock));
 }
 
+Result<std::unique_ptr<Catalog>> Catalog::OpenWithoutMigrating(const std::string& path, Clock* clock) {
+  SWF_RETURN_IF_ERROR(CreatePrivateFile(path));
+  SWF_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path));
+  SWF_RETURN_IF_ERROR(ConfigureConnection(*db, path));
+  // Target 0: refuses a newer catalog, applies nothing.
+  SWF_RETURN_IF_ERROR(MigrateSchema(*db, 0, FormatUtcMillis(clock->NowUnixMicros())));
+  return std::unique_ptr<Catalog>(new Catalog(std::move(db), clock));
+}
+
+Status Catalog::Migrate() { return MigrateSchema(*db_, LatestSchemaVersion(), Now()); }
+
 Result<int> Catalog::SchemaVersion() { return CurrentSchemaVersion(*db_); }
 
 Catalog::Transaction::~Transaction() {
@@ -161,14 +172,21 @@ Result<Catalog::Transaction> Catalog::BeginRead() {
   return Transaction(db_.get());
 }
 
-Status Catalog::IntegrityCheck() {
-  SWF_ASSIGN_OR_RETURN(SqliteStatement check, db_->Prepare("PRAGMA integrity_check"));
+Status Catalog::IntegrityCheck(bool quick) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement check, db_->Prepare(quick ? "PRAGMA quick_check" : "PRAGMA integrity_check"));
   std::string problems;
   for (int n = 0; n < 10; ++n) {
-    SWF_ASSIGN_OR_RETURN(bool row, check.Step());
+    Result<bool> stepped = check.Step();
+    if (!stepped.ok() && stepped.status().code() == StatusCode::kCorruption) {
+      problems += (problems.empty() ? "" : "; ") + stepped.status().message();
+      break;
+    }
+    SWF_ASSIGN_OR_RETURN(bool row, std::move(stepped));
     if (!row || check.Text(0) == "ok") break;
     problems += (problems.empty() ? "" : "; ") + check.Text(0);
   }
+  // A damaged file may fail the next check in ways that would hide what was found.
+  if (!problems.empty()) return Corruption("catalog integrity check failed: " + problems);
   SWF_ASSIGN_OR_RETURN(SqliteStatement fk, db_->Prepare("PRAGMA foreign_key_check"));
   SWF_ASSIGN_OR_RETURN(bool fk_row, fk.Step());
   if (fk_row) {

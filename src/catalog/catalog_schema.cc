@@ -216,9 +216,9 @@ Result<int> CurrentSchemaVersion(SqliteDb& db) {
 Status MigrateSchema(SqliteDb& db, int target, const std::string& now) {
   SWF_ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(db));
   if (current > LatestSchemaVersion()) {
-    return Conflict("catalog schema v" + std::to_string(current) +
-                    " is newer than this swfvault understands (v" +
-                    std::to_string(LatestSchemaVersion()) + ")");
+    return Unsupported("catalog schema v" + std::to_string(current) +
+                       " was made by a newer swfvault (this one understands up to v" +
+                       std::to_string(LatestSchemaVersion()) + "); upgrade swfvault to use this vault");
   }
   for (int v = current + 1; v <= target; ++v) SWF_RETURN_IF_ERROR(ApplyStep(db, v, now));
   return Status::Ok();

@@ -18,7 +18,7 @@ int LatestSchemaVersion();
 Result<int> CurrentSchemaVersion(SqliteDb& db);
 
 // Applies the missing steps up to `target` (<= LatestSchemaVersion()), stamping each with
-// `now`. Codes: kConflict when the database is newer than this build (never downgraded);
+// `now`. Codes: kUnsupported when the database is newer than this build (never downgraded);
 // SQLite errors otherwise (the failing step is rolled back whole).
 Status MigrateSchema(SqliteDb& db, int target, const std::string& now);
 

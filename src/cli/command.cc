@@ -58,7 +58,12 @@ Result<ConnectionProfile> CommandContext::ResolveProfile() const {
       SWF_ASSIGN_OR_RETURN(profile, config.FindProfile(""));
     }
   } else {
-    SWF_ASSIGN_OR_RETURN(profile, config.FindProfile(options_.profile));
+    Result<ConnectionProfile> named = config.FindProfile(options_.profile);
+    if (!named.ok() && named.status().code() == StatusCode::kNotFound) {
+      // The command line asked for it: a usage error (exit 2), not an id the server lacks.
+      return InvalidArgument("--profile " + options_.profile + ": " + named.status().message());
+    }
+    SWF_ASSIGN_OR_RETURN(profile, std::move(named));
   }
   ApplyFlags(options_, &profile);
   SWF_RETURN_IF_ERROR(ValidateProfile(profile));

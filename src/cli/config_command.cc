@@ -28,8 +28,8 @@ Status CheckFiles(const ConnectionProfile& p) {
   }
   struct stat st {};
   if (::stat(p.key.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
-    return PermissionDenied("profile '" + p.name + "': private key " + p.key +
-                            " is readable by group or others (chmod 600 it)");
+    return Unauthenticated("profile '" + p.name + "': private key " + p.key +
+                           " is readable by group or others (chmod 600 it)");
   }
   return Status::Ok();
 }

@@ -9,8 +9,10 @@ ExitCode ExitCodeFor(const Status& status) {
     case StatusCode::kUnavailable: return kExitRetryable;
     case StatusCode::kUnauthenticated: return kExitAuth;
     case StatusCode::kPermissionDenied:
-      // 403 from the server is a refusal; a local EACCES or a bad key mode is not.
-      return status.http_status() != 0 ? kExitRefused : kExitAuth;
+      // With an HTTP status the server refused (a refused identity or mandate arrives as
+      // kUnauthenticated, see SwfClient); without one it is local (EACCES, EPERM, EROFS, a
+      // symlink refused), which no credential fixes, so it must not look like exit 4.
+      return status.http_status() != 0 ? kExitRefused : kExitError;
     case StatusCode::kConflict: return kExitRefused;
     case StatusCode::kCorruption: return kExitIntegrity;
     case StatusCode::kLocked: return kExitLocked;
@@ -18,6 +20,7 @@ ExitCode ExitCodeFor(const Status& status) {
       return status.http_status() == 413 ? kExitRefused : kExitDiskFull;
     case StatusCode::kNotFound: return kExitNotFound;
     case StatusCode::kCancelled: return kExitInterrupted;
+    case StatusCode::kUnsupported:    // a vault from a newer swfvault: upgrade, nothing to retry
     case StatusCode::kAlreadyExists:  // a local path in the way: not a reason to retry
     case StatusCode::kIoError:
     case StatusCode::kInternal: return kExitError;

@@ -121,6 +121,7 @@ nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, doub
           {"stalePartialsRemoved", r.stale_partials},
           {"stalePartialBytesRemoved", r.stale_partial_bytes},
           {"blocked", r.blocked},
+          {"unknown", r.unknown},
           {"mode", r.mode},
           {"notifications", r.notifications},
           {"notificationsDeleted", r.notifications_deleted},
@@ -185,6 +186,10 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   if (code == kExitOk) code = mirror_code;
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (const std::string& id : report.unknown) {
+    ctx.output().Error(NotFound("samenwerking " + id + " is unknown to the server (or not visible to " +
+                                profile.oin + "); not synced"));
+  }
   if (!report.fatal.ok()) ctx.output().Error(report.fatal);
   nlohmann::json summary = SummaryJson(report, profile.name, seconds, code);
   summary["failureKinds"] = nlohmann::json::object();

@@ -276,6 +276,14 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kExclusive);
   if (!vault.ok()) return Fail(ctx, vault.status());
   Catalog& catalog = (*vault)->catalog();
+  // The catalog first: the object checks below read it, and a damaged page it holds is as
+  // much a finding as a damaged object.
+  Status catalog_check = catalog.IntegrityCheck(flags.fast);
+  if (!catalog_check.ok() && catalog_check.code() != StatusCode::kCorruption) return Fail(ctx, catalog_check);
+  if (!catalog_check.ok()) {
+    ctx.output().Event({{"type", "catalog"}, {"ok", false}, {"error", catalog_check.ToString()}});
+    ctx.output().Warn("BAD catalog: " + catalog_check.message());
+  }
   Result<std::vector<BlobRecord>> blobs = catalog.ListBlobs();
   if (!blobs.ok()) return Fail(ctx, blobs.status());
   // A fixed count, as restic's --read-data-subset does, never a coin per object: a sample
@@ -327,7 +335,8 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   }
   ctx.output().EndProgress();
   // What was found outweighs the interruption: a bad object needs a human either way.
-  int code = (bad > 0 || missing > 0) ? kExitIntegrity : interrupted ? kExitInterrupted : kExitOk;
+  const bool catalog_ok = catalog_check.ok();
+  int code = (bad > 0 || missing > 0 || !catalog_ok) ? kExitIntegrity : interrupted ? kExitInterrupted : kExitOk;
   if (interrupted) {
     ctx.output().Warn("stopped on request (SIGINT/SIGTERM) after " + std::to_string(checked) + " of " +
                       Counted(static_cast<int64_t>(chosen.size()), "object", "objects"));
@@ -335,11 +344,12 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   ctx.output().Event({{"type", "summary"}, {"mode", flags.fast ? "fast" : "full"},
                       {"objects", blobs->size()}, {"checked", checked}, {"good", good},
                       {"bad", bad}, {"missingObjects", missing}, {"bytes", bytes},
-                      {"interrupted", interrupted}, {"exitCode", code}});
+                      {"catalog", catalog_ok ? "ok" : "corrupt"}, {"interrupted", interrupted},
+                      {"exitCode", code}});
   ctx.output().Line("verified " + std::to_string(checked) + " of " +
                     std::to_string(blobs->size()) + " objects (" + (flags.fast ? "fast" : "full") +
                     "): " + std::to_string(good) + " good, " + std::to_string(bad) + " bad, " +
-                    std::to_string(missing) + " missing");
+                    std::to_string(missing) + " missing; catalog " + (catalog_ok ? "ok" : "CORRUPT"));
   return code;
 }
 
@@ -425,7 +435,12 @@ CommandSpec GetCommand() {
             app->add_option("-o,--output", *out,
                             "output file; an existing directory (the document's own name inside "
                             "it); - for stdout")
-                ->required();
+                ->required()
+                ->check(CLI::Validator(
+                    [](std::string& path) -> std::string {
+                      return path.empty() ? "expected a file, a directory or - for stdout, got an empty path" : "";
+                    },
+                    "PATH"));
             return [id, out](CommandContext& ctx) { return RunGet(ctx, *id, *out); };
           }};
 }

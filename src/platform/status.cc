@@ -20,6 +20,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kIoError: return "io_error";
     case StatusCode::kCancelled: return "cancelled";
     case StatusCode::kLocked: return "locked";
+    case StatusCode::kUnsupported: return "unsupported";
     case StatusCode::kInternal: return "internal";
   }
   return "unknown";

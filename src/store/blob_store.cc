@@ -463,7 +463,8 @@ Result<int> BlobStore::RemoveOlderThan(const std::string& dir, int64_t max_age_s
   for (const std::string& name : names) {
     std::string path = JoinPath(dir, name);
     auto st = fs_->Stat(path);
-    if (!st.ok() || !st->is_regular || now - st->mtime_unix_seconds <= max_age_seconds) continue;
+    // "At least max_age old", as gc counts orphan objects: a grace of 0 removes everything.
+    if (!st.ok() || !st->is_regular || now - st->mtime_unix_seconds < max_age_seconds) continue;
     SWF_RETURN_IF_ERROR(fs_->RemoveFile(path));
     report->bytes_freed += st->size;
     ++removed;

@@ -144,18 +144,33 @@ Result<int64_t> SyncExecutor::KnownProfileId(const std::string& name) {
   return known.status();
 }
 
+// Each given id once, in the order given; an unknown one does not keep the others from syncing.
+Status SyncExecutor::CollectSelected(const std::vector<std::string>& ids, SyncReport* report,
+                                     std::vector<Samenwerking>* targets) {
+  report->mode = "selected";
+  std::set<std::string> seen;
+  for (const std::string& id : ids) {
+    if (!seen.insert(id).second) continue;
+    Result<Samenwerking> one = client_.GetSamenwerking(id);
+    if (one.ok()) {
+      targets->push_back(std::move(*one));
+    } else if (one.status().code() == StatusCode::kNotFound) {
+      report->unknown.push_back(id);
+      report->failures.push_back(one.status().WithContext("samenwerking " + id));
+    } else {
+      return one.status().WithContext("samenwerking " + id);
+    }
+  }
+  if (!targets->empty()) return Status::Ok();
+  std::string names;
+  for (const std::string& id : report->unknown) names += (names.empty() ? "" : ", ") + id;
+  return NotFound("no samenwerking to sync: the server knows none of " + names);
+}
+
 Status SyncExecutor::CollectTargets(const SyncOptions& options, int64_t profile_id,
                                     SyncReport* report, std::vector<Samenwerking>* targets,
                                     std::vector<Notificatie>* notes) {
-  if (!options.samenwerking_ids.empty()) {
-    report->mode = "selected";
-    for (const std::string& id : options.samenwerking_ids) {
-      Result<Samenwerking> one = client_.GetSamenwerking(id);
-      if (!one.ok()) return one.status().WithContext("samenwerking " + id);
-      targets->push_back(std::move(*one));
-    }
-    return Status::Ok();
-  }
+  if (!options.samenwerking_ids.empty()) return CollectSelected(options.samenwerking_ids, report, targets);
   int64_t lag = static_cast<int64_t>(options.notification_lag_seconds * 1e6);
   window_end_ = FormatUtcMillis(options.now_unix_micros - lag);
   SWF_ASSIGN_OR_RETURN(std::optional<std::string> mark, catalog_.GetNotificationHighWater(profile_id));

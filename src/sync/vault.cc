@@ -1,21 +1,86 @@
 #include "swfvault/vault.h"
 
+#include <string>
+#include <string_view>
+
 #include "swfvault/atomic_file.h"
 
 namespace swfvault {
 namespace {
 
 constexpr char kMarker[] = "VAULT";
-constexpr char kMarkerText[] = "swfvault vault 1\n";
+constexpr char kMarkerPrefix[] = "swfvault vault ";
+constexpr int kFormat = 1;
+
+std::string MarkerText() { return kMarkerPrefix + std::to_string(kFormat) + "\n"; }
+
+Status NotAVault(const std::string& dir, std::string_view why) {
+  return NotFound(dir + " is not a vault" + std::string(why) + " (run 'swfvault init --vault " + dir + "')");
+}
+
+// The format a marker names, or 0 when the text is not "swfvault vault <N>" with N >= 1.
+int MarkerFormat(std::string_view text) {
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (!text.starts_with(kMarkerPrefix)) return 0;
+  std::string_view digits = text.substr(sizeof(kMarkerPrefix) - 1);
+  if (digits.empty() || digits.size() > 6 || digits.front() == '0') return 0;
+  int n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+// Ok for a vault this build reads; kNotFound when the marker is missing or says something
+// else; kUnsupported when a newer swfvault wrote it (opening it could harm data that build
+// keeps in ways this one does not know).
+Status CheckMarker(FileSystem& fs, const std::string& dir) {
+  Result<std::string> text = ReadSmallFile(fs, JoinPath(dir, kMarker), 4096);
+  if (!text.ok()) {
+    StatusCode c = text.status().code();
+    if (c == StatusCode::kNotFound) return NotAVault(dir, "");
+    if (c == StatusCode::kResourceExhausted) return NotAVault(dir, ": its VAULT file is not a vault marker");
+    return text.status();
+  }
+  int format = MarkerFormat(*text);
+  if (format == 0) return NotAVault(dir, ": its VAULT file is not a vault marker");
+  if (format > kFormat) {
+    return Unsupported("vault " + dir + " has format " + std::to_string(format) +
+                       ", made by a newer swfvault (this one reads format " + std::to_string(kFormat) +
+                       "); upgrade swfvault to use it");
+  }
+  return Status::Ok();
+}
+
+// A reader holds no lock while it reads, but a schema change must not run beside a sync
+// (RELIABILITY rule 5): an older swfvault syncing while a newer one's `status` migrated
+// would go on writing a schema it does not know. So a due migration waits for the lock.
+Status MigrateUnderLock(FileSystem& fs, const std::string& dir, Catalog& catalog, bool locked) {
+  SWF_ASSIGN_OR_RETURN(int version, catalog.SchemaVersion());
+  if (version >= Catalog::LatestVersion()) return Status::Ok();
+  std::optional<VaultLock> held;
+  if (!locked) {
+    Result<VaultLock> lock = VaultLock::Acquire(fs, dir);
+    if (!lock.ok() && lock.status().code() == StatusCode::kLocked) {
+      return Locked("the catalog of " + dir + " needs an upgrade to schema v" +
+                    std::to_string(Catalog::LatestVersion()) +
+                    ", which waits until the swfvault run holding the vault has finished: " + lock.status().message());
+    }
+    SWF_ASSIGN_OR_RETURN(VaultLock acquired, std::move(lock));
+    held.emplace(std::move(acquired));
+  }
+  return catalog.Migrate();
+}
 
 }  // namespace
 
 Status Vault::Init(FileSystem& fs, Clock& clock, const std::string& dir) {
   SWF_RETURN_IF_ERROR(fs.CreateDirs(dir));
   std::string marker = JoinPath(dir, kMarker);
-  Result<FileStat> existing = fs.Stat(marker);
+  Status existing = CheckMarker(fs, dir);
   if (!existing.ok()) {
-    if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+    if (existing.code() != StatusCode::kNotFound) return existing;
     SWF_ASSIGN_OR_RETURN(std::vector<std::string> entries, fs.ListDir(dir));
     if (!entries.empty()) {
       return AlreadyExists("directory " + dir + " is not empty and not a vault; refusing to init");
@@ -26,19 +91,13 @@ Status Vault::Init(FileSystem& fs, Clock& clock, const std::string& dir) {
   SWF_RETURN_IF_ERROR(store.Init());
   SWF_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog,
                        Catalog::Open(JoinPath(dir, "catalog.db"), &clock));
-  if (!existing.ok()) SWF_RETURN_IF_ERROR(WriteFileAtomically(fs, marker, kMarkerText));
+  if (!existing.ok()) SWF_RETURN_IF_ERROR(WriteFileAtomically(fs, marker, MarkerText()));
   return Status::Ok();
 }
 
 Result<std::unique_ptr<Vault>> Vault::Open(FileSystem& fs, Clock& clock, const std::string& dir,
                                            Access access) {
-  Result<FileStat> marker = fs.Stat(JoinPath(dir, kMarker));
-  if (!marker.ok()) {
-    if (marker.status().code() == StatusCode::kNotFound) {
-      return NotFound(dir + " is not a vault (run 'swfvault init --vault " + dir + "')");
-    }
-    return marker.status();
-  }
+  SWF_RETURN_IF_ERROR(CheckMarker(fs, dir));
   std::optional<VaultLock> lock;
   if (access == Access::kExclusive) {
     SWF_ASSIGN_OR_RETURN(VaultLock held, VaultLock::Acquire(fs, dir));
@@ -47,7 +106,8 @@ Result<std::unique_ptr<Vault>> Vault::Open(FileSystem& fs, Clock& clock, const s
   auto store = std::make_unique<BlobStore>(&fs, &clock, dir);
   if (access == Access::kExclusive) SWF_RETURN_IF_ERROR(store->Init());
   SWF_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog,
-                       Catalog::Open(JoinPath(dir, "catalog.db"), &clock));
+                       Catalog::OpenWithoutMigrating(JoinPath(dir, "catalog.db"), &clock));
+  SWF_RETURN_IF_ERROR(MigrateUnderLock(fs, dir, *catalog, lock.has_value()));
   return std::unique_ptr<Vault>(
       new Vault(dir, std::move(store), std::move(catalog), std::move(lock)));
 }

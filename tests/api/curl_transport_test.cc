@@ -230,7 +230,7 @@ TEST_F(CurlTransportTest, GroupReadableKeyIsRefusedNamingTheFile) {
   auto options = Options();
   options.client_key_file = (dir / "open.key").string();
   auto t = CurlTransport::Create(options);
-  ASSERT_EQ(t.status().code(), StatusCode::kPermissionDenied);
+  ASSERT_EQ(t.status().code(), StatusCode::kUnauthenticated);
   EXPECT_NE(t.status().message().find("open.key"), std::string::npos);
 }
 

@@ -202,7 +202,11 @@ TEST_F(SwfClientIntegrationTest, LeverancierActsOnlyForMandatingOrganisations) {
   EXPECT_TRUE(for_b->ListSamenwerkingen().ok());
   Party for_od = Connect("leverancier", kOmgevingsdienst);
   auto refused = for_od->ListSamenwerkingen();
-  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied) << refused.status().ToString();
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnauthenticated) << refused.status().ToString();
+  EXPECT_EQ(refused.status().http_status(), 403);
+  // A single resource refused (403) is found to be the identity by asking for the list.
+  auto one = for_od->GetSamenwerking("SAM-1");
+  EXPECT_EQ(one.status().code(), StatusCode::kUnauthenticated) << one.status().ToString();
 }
 
 TEST_F(SwfClientIntegrationTest, CertificateForAnotherOinIsRefused) {

@@ -269,9 +269,41 @@ TEST_F(SwfClientTest, ServerRefusalCarriesTheProblemDetail) {
   transport_.Enqueue(FakeResponse{403, {{"Content-Type", "application/problem+json"}},
                                   R"({"status":403,"detail":"Alleen de initiator mag deelnemers uitnodigen"})",
                                   Status::Ok()});
+  transport_.Expect("GET", Url("/samenwerkingen?aantal=1"), Ok(R"({"page":{"totalElements":0}})"));
   auto r = client_.InviteDeelnemer("SAM-1", {.oin = "00000009000000004000", .naam = "", .privilege = "BEPERKTE_TOEGANG"});
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
   EXPECT_NE(r.status().message().find("Alleen de initiator"), std::string::npos);
+  // The client asked whether its identity is refused too; it is not.
+  ASSERT_EQ(transport_.requests.size(), 2u);
+  EXPECT_EQ(transport_.requests[1].url, Url("/samenwerkingen?aantal=1"));
+}
+
+FakeResponse Forbidden(const std::string& detail) {
+  return FakeResponse{403, {{"Content-Type", "application/problem+json"}},
+                      R"({"status":403,"detail":")" + detail + R"("})", Status::Ok()};
+}
+
+TEST_F(SwfClientTest, RefusalOfTheIdentityItselfIsUnauthenticated) {
+  transport_.Enqueue(Forbidden("no mandate"));
+  transport_.Expect("GET", Url("/samenwerkingen?aantal=1"), Forbidden("no mandate"));
+  auto r = client_.InviteDeelnemer("SAM-1", {.oin = "00000009000000004000", .naam = "", .privilege = "BEPERKTE_TOEGANG"});
+  EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated) << r.status().ToString();
+  EXPECT_EQ(r.status().http_status(), 403);
+  EXPECT_NE(r.status().message().find("no mandate"), std::string::npos);
+}
+
+TEST_F(SwfClientTest, RefusedListOfOwnSamenwerkingenIsTheIdentityWithoutAsking) {
+  transport_.Enqueue(Forbidden("no mandate"));
+  auto r = client_.ListSamenwerkingen();
+  EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated) << r.status().ToString();
+  EXPECT_EQ(transport_.requests.size(), 1u);
+}
+
+TEST_F(SwfClientTest, RefusedDownloadIsCheckedForTheIdentityToo) {
+  transport_.Enqueue(Forbidden("no mandate"));
+  transport_.Expect("GET", Url("/samenwerkingen?aantal=1"), Forbidden("no mandate"));
+  auto r = client_.DownloadContent("d1", {}, [](std::string_view) { return Status::Ok(); });
+  EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated) << r.status().ToString();
 }
 
 TEST_F(SwfClientTest, StartSamenwerkingPostsTheVerzoek) {
@@ -364,8 +396,10 @@ TEST_F(SwfClientTest, AFailedUploadsMessageLeavesItsMetadataOut) {
   DocumentUpload up{.file_path = (dir / "scan.pdf").string(), .document_omschrijving = "Medisch dossier Jansen",
                     .vertrouwelijkheids_aanduiding = "SV"};
   transport_.Enqueue(FakeResponse{403, {}, R"({"title":"Verboden"})", Status::Ok()});
-  transport_.Enqueue(FakeResponse{503, {{"Retry-After", "7"}}, "", Status::Ok()});
+  // After a 403 the client asks whether its identity is refused too (it is not).
+  transport_.Expect("GET", Url("/samenwerkingen?aantal=1"), Ok(R"({"page":{"totalElements":0}})"));
   Result<Document> refused = client_.UploadDocument("SAM-1", up);
+  transport_.Enqueue(FakeResponse{503, {{"Retry-After", "7"}}, "", Status::Ok()});
   Result<Document> busy = client_.UploadDocument("SAM-1", up);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
 #include "cli/output.h"
@@ -261,7 +266,15 @@ TEST(CliTest, ConfigShowsTheProfileThatProfileOrOinSelectsAsACommandWouldUseIt) 
   EXPECT_EQ(by_oin.code, kExitOk) << by_oin.err;
   EXPECT_NE(by_oin.out.find("\"name\":\"b\""), std::string::npos) << by_oin.out;
   EXPECT_NE(by_oin.out.find("\"profiles\":1"), std::string::npos) << by_oin.out;
-  EXPECT_EQ(Cli({"--config", config, "config", "--profile", "nope"}).code, kExitNotFound);
+  // A profile the config lacks is a bad command line: exit 2, naming --profile and the profiles.
+  for (std::vector<std::string> args : {std::vector<std::string>{"config", "--profile", "nope"},
+                                        std::vector<std::string>{"--profile", "nope", "samenwerking", "list"}}) {
+    args.insert(args.begin(), {"--config", config});
+    CliRun nope = Cli(args);
+    EXPECT_EQ(nope.code, kExitUsage) << nope.err;
+    EXPECT_NE(nope.err.find("--profile nope: profile 'nope' is not in the config (it has: a, b)"), std::string::npos)
+        << nope.err;
+  }
   CliRun bad_oin = Cli({"--config", config, "config", "--profile", "a", "--oin", "123"});
   EXPECT_EQ(bad_oin.code, kExitUsage);
   EXPECT_NE(bad_oin.err.find("123"), std::string::npos) << bad_oin.err;
@@ -290,6 +303,63 @@ TEST(CliTest, ExitCodesAreDistinctPerFailureKind) {
   EXPECT_EQ(ExitCodeFor(StoppedOnRequest("sync")), kExitInterrupted);
   // A path in the way is nothing a scheduler should retry as if the run had been stopped.
   EXPECT_EQ(ExitCodeFor(AlreadyExists("directory v is not empty and not a vault")), kExitError);
+}
+
+TEST(CliTest, LocalPermissionErrorsAreLocalErrorsNotAuthentication) {
+  for (int err : {EACCES, EPERM, EROFS}) {
+    Status local = ErrnoStatus(err, "/srv/vault/objects/ab");
+    // Still kPermissionDenied: the mirror and the drop folders branch on it.
+    EXPECT_EQ(local.code(), StatusCode::kPermissionDenied) << std::strerror(err);
+    EXPECT_EQ(ExitCodeFor(local), kExitError) << std::strerror(err);
+  }
+  // A refused symlink in the mirror is local too.
+  EXPECT_EQ(ExitCodeFor(PermissionDenied("refusing symlink /share/x")), kExitError);
+  // What rightly is exit 4 stays 4.
+  EXPECT_EQ(ExitCodeFor(Unauthenticated("TLS handshake failed")), kExitAuth);
+  Status unauthorized = Unauthenticated("no client certificate");
+  unauthorized.set_http_status(401);
+  EXPECT_EQ(ExitCodeFor(unauthorized), kExitAuth);
+}
+
+// A vault path below a folder this process may not write: a read-only directory, or, for
+// root (whom modes do not stop), sysfs. Empty when neither refuses here.
+std::string UnwritableVaultPath(const testing::TempDir& dir) {
+  if (::geteuid() != 0) {
+    std::filesystem::create_directory(dir / "ro");
+    ::chmod((dir / "ro").c_str(), 0555);
+    return (dir / "ro" / "vault").string();
+  }
+  std::string probe = "/sys/swfvault-cli-test-" + std::to_string(::getpid());
+  if (::mkdir(probe.c_str(), 0700) == 0) {
+    ::rmdir(probe.c_str());
+    return "";
+  }
+  return errno == EACCES || errno == EPERM || errno == EROFS ? probe : "";
+}
+
+TEST(CliTest, VaultInAFolderItMayNotWriteExitsAsLocalErrorNamingThePath) {
+  testing::TempDir dir;
+  std::string vault = UnwritableVaultPath(dir);
+  if (vault.empty()) GTEST_SKIP() << "no folder here refuses writes";
+  CliRun r = Cli({"--vault", vault, "init"});
+  ::chmod((dir / "ro").c_str(), 0755);
+  EXPECT_EQ(r.code, kExitError) << r.err;
+  EXPECT_NE(r.err.find(vault), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("permission_denied"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, EmptyOutputOfGetIsAUsageErrorNamingTheOption) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"get", "doc-1", "-o", ""},
+                                        std::vector<std::string>{"get", "doc-1", "--output", ""},
+                                        std::vector<std::string>{"get", "doc-1", "--output="}}) {
+    CliRun r = Cli(args);
+    EXPECT_EQ(r.code, kExitUsage) << args[2] << ": " << r.err;
+    EXPECT_NE(r.err.find("--output"), std::string::npos) << r.err;
+    // CLI11 itself reads "--output=" as a missing value; the others reach our check.
+    if (args[2] != "--output=") {
+      EXPECT_NE(r.err.find("empty path"), std::string::npos) << r.err;
+    }
+  }
 }
 
 }  // namespace

@@ -557,10 +557,27 @@ TEST_F(SwfCommandsITest, LeverancierActsForMandatingGemeenteB) {
   EXPECT_EQ(Items(show, "samenwerking")[0]["aangemaaktDoor"], kGemeenteB);
 }
 
-TEST_F(SwfCommandsITest, LeverancierForOmgevingsdienstIsRefusedNoMandate) {
-  CliResult r = Swf({"--oin", kOmgevingsdienst, "samenwerking", "list"}, "leverancier");
-  EXPECT_EQ(r.exit_code, kExitRefused) << r.err;
-  EXPECT_NE(r.err.find("mandat"), std::string::npos) << r.err;
+// No mandate is a credentials problem for a human (exit 4), whatever the command; a refusal of
+// one action (wrong role) stays exit 8.
+TEST_F(SwfCommandsITest, LeverancierForOmgevingsdienstIsRefusedNoMandateAsAuthFailure) {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"--oin", kOmgevingsdienst, "samenwerking", "list"},
+        std::vector<std::string>{"--oin", kOmgevingsdienst, "samenwerking", "start", "--verzoek", "32026000",
+                                 "--titel", "x"},
+        std::vector<std::string>{"--oin", kOmgevingsdienst, "samenwerking", "show", "SAM-1"}}) {
+    CliResult r = Swf(args, "leverancier");
+    EXPECT_EQ(r.exit_code, kExitAuth) << args[3] << ": " << r.err;
+    EXPECT_NE(r.err.find("no mandate to act for"), std::string::npos) << r.err;
+  }
+  CliResult itself = Swf({"samenwerking", "start", "--verzoek", "22026002", "--titel", "x"}, "leverancier");
+  EXPECT_EQ(itself.exit_code, kExitRefused) << itself.err;
+}
+
+TEST_F(SwfCommandsITest, SyncWithoutMandateExitsWithAuthCode) {
+  ASSERT_EQ(Swf({"init"}, "leverancier").exit_code, kExitOk);
+  CliResult r = Swf({"--oin", kOmgevingsdienst, "sync"}, "leverancier");
+  EXPECT_EQ(r.exit_code, kExitAuth) << r.err << r.out;
+  EXPECT_NE(r.err.find("no mandate"), std::string::npos) << r.err;
 }
 
 }  // namespace

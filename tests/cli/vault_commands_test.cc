@@ -1,14 +1,19 @@
 // The commands on the local vault (init, verify, gc, ...) through RunCliWith, on a vault made
 // in a temp dir: no emulator needed.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/wiring.h"
 #include "store/blob_store_test_util.h"
 #include "swfvault/cli.h"
+#include "swfvault/catalog.h"
+#include "swfvault/clock.h"
 #include "swfvault/exit_codes.h"
+#include "swfvault/vault_lock.h"
 
 namespace swfvault::testing {
 namespace {
@@ -30,6 +35,27 @@ nlohmann::json LastLine(const std::string& out) {
   std::string text = out;
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return nlohmann::json::parse(text.substr(text.rfind('\n') + 1), nullptr, false);
+}
+
+int RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  return rc;
+}
+
+int64_t RawInt(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  int64_t out = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    out = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
 }
 
 class VaultCommandsTest : public ::testing::Test {
@@ -88,6 +114,119 @@ TEST_F(VaultCommandsTest, VerifySampleOfZeroIsAUsageError) {
   CliRun tiny = Cli({"--vault", vault_, "verify", "--sample", "5e-324", "--json"});
   EXPECT_EQ(tiny.code, kExitOk) << tiny.err;
   EXPECT_EQ(LastLine(tiny.out)["checked"], 1) << tiny.out;
+}
+
+TEST_F(VaultCommandsTest, CatalogFromANewerSwfvaultIsALocalErrorSayingSo) {
+  ASSERT_EQ(RawExec(vault_ + "/catalog.db", "INSERT INTO schema_version VALUES (99, 'future')"), SQLITE_OK);
+  for (const char* command : {"status", "verify", "gc"}) {
+    CliRun r = Cli({"--vault", vault_, command});
+    EXPECT_EQ(r.code, kExitError) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("made by a newer swfvault"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(VaultCommandsTest, VaultMarkerOfANewerFormatIsRefusedSayingSo) {
+  WriteFile(std::filesystem::path(vault_) / "VAULT", "swfvault vault 2\n");
+  for (const char* command : {"status", "verify", "gc", "init"}) {
+    CliRun r = Cli({"--vault", vault_, command});
+    EXPECT_EQ(r.code, kExitError) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("format 2, made by a newer swfvault"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(VaultCommandsTest, VaultMarkerWithOtherTextIsNotAVault) {
+  for (const char* text : {"", "swfvault vault\n", "swfvault vault 0\n", "swfvault vault 1x\n",
+                           "swfvault vault -1\n", "swfvault vault 01\n", "hello\n"}) {
+    WriteFile(std::filesystem::path(vault_) / "VAULT", text);
+    CliRun r = Cli({"--vault", vault_, "status"});
+    EXPECT_EQ(r.code, kExitNotFound) << "'" << text << "': " << r.err;
+    EXPECT_NE(r.err.find("is not a vault"), std::string::npos) << r.err;
+  }
+  // The marker init writes, with or without its newline, opens.
+  for (const char* text : {"swfvault vault 1\n", "swfvault vault 1"}) {
+    WriteFile(std::filesystem::path(vault_) / "VAULT", text);
+    EXPECT_EQ(Cli({"--vault", vault_, "status"}).code, kExitOk) << text;
+  }
+}
+
+TEST_F(VaultCommandsTest, VerifyReportsACleanCatalog) {
+  AddObjects(2);
+  for (const char* mode : {"--json", "--fast"}) {
+    CliRun r = Cli({"--vault", vault_, "verify", "--json", mode});
+    ASSERT_EQ(r.code, kExitOk) << r.err << r.out;
+    EXPECT_EQ(LastLine(r.out)["catalog"], "ok") << r.out;
+  }
+}
+
+// Zeroes the root page of an index nothing verify reads or writes (berichten), as a torn write
+// or a bad sector would: only the catalog check can find it.
+TEST_F(VaultCommandsTest, VerifyFindsADamagedCatalogPage) {
+  AddObjects(2);
+  std::string db = vault_ + "/catalog.db";
+  ASSERT_EQ(RawExec(db, "PRAGMA wal_checkpoint(TRUNCATE)"), SQLITE_OK);
+  int64_t root = RawInt(db, "SELECT rootpage FROM sqlite_schema WHERE name = 'berichten_by_actieverzoek'");
+  int64_t page_size = RawInt(db, "PRAGMA page_size");
+  ASSERT_GT(root, 1);
+  ASSERT_GT(page_size, 0);
+  {
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp((root - 1) * page_size);
+    std::string zeros(static_cast<size_t>(page_size), '\0');
+    f.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+    ASSERT_TRUE(f.good());
+  }
+  for (const char* mode : {"--sample=100", "--fast"}) {
+    CliRun text = Cli({"--vault", vault_, "verify", mode});
+    EXPECT_EQ(text.code, kExitIntegrity) << mode << ": " << text.err << text.out;
+    EXPECT_NE(text.err.find("BAD catalog: catalog integrity check failed"), std::string::npos) << text.err;
+    EXPECT_NE(text.out.find("catalog CORRUPT"), std::string::npos) << text.out;
+    CliRun json = Cli({"--vault", vault_, "verify", "--json", mode});
+    EXPECT_EQ(json.code, kExitIntegrity) << json.out;
+    EXPECT_EQ(LastLine(json.out)["catalog"], "corrupt") << json.out;
+    EXPECT_EQ(LastLine(json.out)["good"], 2) << json.out;  // the objects were still checked
+    EXPECT_NE(json.out.find(R"("type":"catalog")"), std::string::npos) << json.out;
+  }
+}
+
+// Temp files and orphan objects share one boundary: at least the grace old. So a grace of 0
+// removes both, even what was written this very second.
+TEST_F(VaultCommandsTest, GcGraceZeroRemovesFreshTempsAndOrphansAlike) {
+  {
+    auto vault = OpenVault(vault_, Vault::Access::kExclusive);
+    ASSERT_TRUE(vault.ok()) << vault.status().ToString();
+    std::string data = Content(100, 7);
+    auto writer = (*vault)->store().BeginWrite();
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Append(data).ok());
+    ASSERT_TRUE((*writer)->Commit(Sha256Hex(data), data.size()).ok());  // never recorded: an orphan
+  }
+  WriteFile(std::filesystem::path(vault_) / "tmp" / "blob-fresh.tmp", "x");
+  CliRun r = Cli({"--vault", vault_, "gc", "--grace-hours", "0", "--json"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(LastLine(r.out)["tempsRemoved"], 1) << r.out;
+  EXPECT_EQ(LastLine(r.out)["orphanObjectsRemoved"], 1) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(vault_) / "tmp" / "blob-fresh.tmp"));
+}
+
+// A reader must not migrate the catalog while another run holds the vault (RELIABILITY rule 5).
+TEST_F(VaultCommandsTest, ReaderMigratesAnOldCatalogOnlyUnderTheLock) {
+  std::string db = vault_ + "/catalog.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  {
+    FakeClock clock;
+    ASSERT_TRUE(Catalog::OpenAtVersion(db, &clock, 2).ok());
+  }
+  {
+    Result<VaultLock> sync_running = VaultLock::Acquire(RealFileSystem(), vault_);
+    ASSERT_TRUE(sync_running.ok()) << sync_running.status().ToString();
+    CliRun r = Cli({"--vault", vault_, "status"});
+    EXPECT_EQ(r.code, kExitLocked) << r.err;
+    EXPECT_NE(r.err.find("needs an upgrade"), std::string::npos) << r.err;
+    EXPECT_EQ(RawInt(db, "SELECT MAX(version) FROM schema_version"), 2);
+  }
+  CliRun r = Cli({"--vault", vault_, "status"});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(RawInt(db, "SELECT MAX(version) FROM schema_version"), Catalog::LatestVersion());
 }
 
 }  // namespace

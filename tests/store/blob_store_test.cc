@@ -234,6 +234,18 @@ TEST_F(BlobStoreTest, GcKeepsPartialsUnlessAMaxAgeIsGiven) {
   EXPECT_FALSE(fsys::exists(partial));
 }
 
+TEST_F(BlobStoreTest, GcRemovesATempExactlyTheGraceOld) {
+  WriteFile(Vault() / "tmp" / "blob-x.tmp", "x");
+  auto st = fs_.Stat((Vault() / "tmp" / "blob-x.tmp").string());
+  ASSERT_TRUE(st.ok());
+  GcOptions options;
+  options.temp_grace_seconds = 3600;
+  clock_.SetUnixMicros((st->mtime_unix_seconds + 3599) * 1'000'000);
+  ASSERT_EQ(store_.CollectGarbage(options)->temps_removed, 0);
+  clock_.SetUnixMicros((st->mtime_unix_seconds + 3600) * 1'000'000);
+  EXPECT_EQ(store_.CollectGarbage(options)->temps_removed, 1);
+}
+
 TEST_F(BlobStoreTest, GcUsesTheInjectedClock) {
   WriteFile(Vault() / "tmp" / "blob-x.tmp", "x");
   ASSERT_EQ(store_.CollectGarbage(GcOptions{})->temps_removed, 0);

@@ -374,5 +374,31 @@ TEST_F(SyncITest, UnknownSamenwerkingIsNotFound) {
   EXPECT_NE(r.err.find("SAM-999999"), std::string::npos) << r.err;
 }
 
+TEST_F(SyncITest, KnownIdsAreSyncedOnceAndEachUnknownOneIsReported) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 3}, {"seed", 21}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  CliResult r = Swf({"sync", "--json", ids[0], "SAM-999998", ids[0], "SAM-999999", "SAM-999998"});
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.err << r.out;
+  int plans = 0;
+  std::vector<std::string> errors;
+  for (const nlohmann::json& e : r.Events()) {
+    if (e.value("type", "") == "plan") ++plans;
+    if (e.value("type", "") == "error") errors.push_back(e.value("message", ""));
+  }
+  EXPECT_EQ(plans, 1) << r.out;
+  ASSERT_EQ(errors.size(), 2u) << r.out;
+  EXPECT_NE(errors[0].find("SAM-999998"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[1].find("SAM-999999"), std::string::npos) << errors[1];
+  EXPECT_EQ(r.Summary()["unknown"], (nlohmann::json{"SAM-999998", "SAM-999999"})) << r.out;
+  EXPECT_EQ(r.Summary()["samenwerkingen"], 1) << r.out;
+  EXPECT_EQ(r.Summary()["fetched"], 3) << r.out;
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM documents"), std::vector<std::string>{"3"});
+
+  CliResult none = Swf({"sync", "SAM-999998", "SAM-999999"});
+  EXPECT_EQ(none.exit_code, kExitNotFound) << none.err;
+  EXPECT_NE(none.err.find("error: samenwerking SAM-999998 is unknown"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("error: samenwerking SAM-999999 is unknown"), std::string::npos) << none.err;
+}
+
 }  // namespace
 }  // namespace swfvault::testing
