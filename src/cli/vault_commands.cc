@@ -354,13 +354,23 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
 }
 
 // --- gc ---
-int RunGc(CommandContext& ctx, double grace_hours) {
+int RunGc(CommandContext& ctx, double grace_hours, double partial_max_age_hours) {
   Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kExclusive);
   if (!vault.ok()) return Fail(ctx, vault.status());
   GcOptions options;
   options.temp_grace_seconds = static_cast<int64_t>(grace_hours * 3600);
+  if (partial_max_age_hours >= 0) options.partial_max_age_seconds = static_cast<int64_t>(partial_max_age_hours * 3600);
   Result<GcReport> gc = (*vault)->store().CollectGarbage(options);
   if (!gc.ok()) return Fail(ctx, gc.status());
+  if (gc->partials_removed > 0) {
+    // Journal rows of removed partials go too: the next sync starts those downloads afresh.
+    Result<std::vector<PartialDownload>> journal = (*vault)->catalog().ListPartials();
+    if (!journal.ok()) return Fail(ctx, journal.status());
+    for (const PartialDownload& p : *journal) {
+      if (RealFileSystem().Stat(p.partial_path).ok()) continue;
+      if (Status st = (*vault)->catalog().RemovePartial(p.document_id); !st.ok()) return Fail(ctx, st);
+    }
+  }
   // Objects the catalog never recorded (a crash between rename and commit) are orphans.
   Result<std::vector<std::string>> objects = (*vault)->store().ListObjects();
   Result<std::vector<BlobRecord>> blobs = (*vault)->catalog().ListBlobs();
@@ -384,6 +394,7 @@ int RunGc(CommandContext& ctx, double grace_hours) {
                       {"partialsRemoved", gc->partials_removed},
                       {"orphanObjectsRemoved", orphans}, {"bytesFreed", gc->bytes_freed}});
   ctx.output().Line("removed " + std::to_string(gc->temps_removed) + " temp files, " +
+                    std::to_string(gc->partials_removed) + " partial downloads, " +
                     std::to_string(orphans) + " orphan objects, freed " +
                     std::to_string(gc->bytes_freed) + " bytes");
   return kExitOk;
@@ -467,9 +478,14 @@ CommandSpec GcCommand() {
   return {"gc", "remove orphaned temp files and unrecorded objects after a grace period",
           [](CLI::App* app) -> Runner {
             auto grace = std::make_shared<double>(24);
+            auto partials = std::make_shared<double>(-1);
             app->add_option("--grace-hours", *grace, "minimum age of what is removed")
                 ->check(Between(0.0, 1e6));
-            return [grace](CommandContext& ctx) { return RunGc(ctx, *grace); };
+            app->add_option("--partial-max-age-hours", *partials,
+                            "also remove partial downloads not written to for this long (default: keep "
+                            "them; a full sync removes those no document needs)")
+                ->check(Between(0.0, 1e6));
+            return [grace, partials](CommandContext& ctx) { return RunGc(ctx, *grace, *partials); };
           }};
 }
 

@@ -208,6 +208,39 @@ TEST_F(VaultCommandsTest, GcGraceZeroRemovesFreshTempsAndOrphansAlike) {
   EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(vault_) / "tmp" / "blob-fresh.tmp"));
 }
 
+// A partial download nothing has written to for longer than --partial-max-age-hours goes, with
+// its journal row; a recent one stays, and without the option every partial stays.
+TEST_F(VaultCommandsTest, GcRemovesPartialsOlderThanTheMaxAgeOnlyWhenAsked) {
+  std::filesystem::path old_part, new_part;
+  {
+    auto vault = OpenVault(vault_, Vault::Access::kExclusive);
+    ASSERT_TRUE(vault.ok()) << vault.status().ToString();
+    for (const char* id : {"DOC-OUD", "DOC-NIEUW"}) {
+      auto writer = (*vault)->store().OpenPartial(id, "etag");
+      ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+      ASSERT_TRUE((*writer)->Append(Content(1000, 3)).ok());
+      ASSERT_TRUE((*vault)->catalog().RecordPartial({id, "\"other\"", (*writer)->path(), 1000, ""}).ok());
+      (std::string(id) == "DOC-OUD" ? old_part : new_part) = (*writer)->path();
+    }
+  }
+  auto two_hours_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(2);
+  std::filesystem::last_write_time(old_part, two_hours_ago);
+  CliRun keep = Cli({"--vault", vault_, "gc", "--json"});
+  ASSERT_EQ(keep.code, kExitOk) << keep.err;
+  EXPECT_EQ(LastLine(keep.out)["partialsRemoved"], 0);
+  EXPECT_TRUE(std::filesystem::exists(old_part));
+
+  CliRun r = Cli({"--vault", vault_, "gc", "--partial-max-age-hours", "1", "--json"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(LastLine(r.out)["partialsRemoved"], 1) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(old_part));
+  EXPECT_TRUE(std::filesystem::exists(new_part));
+  auto vault = OpenVault(vault_, Vault::Access::kReadOnly);
+  ASSERT_TRUE(vault.ok());
+  EXPECT_FALSE((*vault)->catalog().GetPartial("DOC-OUD")->has_value());
+  EXPECT_TRUE((*vault)->catalog().GetPartial("DOC-NIEUW")->has_value());
+}
+
 // A reader must not migrate the catalog while another run holds the vault (RELIABILITY rule 5).
 TEST_F(VaultCommandsTest, ReaderMigratesAnOldCatalogOnlyUnderTheLock) {
   std::string db = vault_ + "/catalog.db";
