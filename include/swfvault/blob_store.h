@@ -220,6 +220,8 @@ class BlobStore {
   friend class BlobWriter;
   Status EnsureShardDir(std::string_view sha256);
   Result<int> RemoveOlderThan(const std::string& dir, int64_t max_age_seconds, GcReport* report);
+  // The `.part` files in partial/ (count and bytes), removed first when `remove`.
+  Result<PartialStats> PartialFiles(bool remove);
 
   void AddPendingDirSync(const std::string& object_path);
   bool IsPendingDirSync(const std::string& object_path);

@@ -319,7 +319,11 @@ Result<std::unique_ptr<BlobWriter>> BlobStore::OpenPartial(std::string_view docu
   return writer;
 }
 
-Result<PartialStats> BlobStore::Partials() {
+Result<PartialStats> BlobStore::Partials() { return PartialFiles(/*remove=*/false); }
+
+Result<PartialStats> BlobStore::RemovePartials() { return PartialFiles(/*remove=*/true); }
+
+Result<PartialStats> BlobStore::PartialFiles(bool remove) {
   PartialStats stats;
   Result<std::vector<std::string>> names = fs_->ListDir(partial_dir());
   if (!names.ok()) {
@@ -328,31 +332,14 @@ Result<PartialStats> BlobStore::Partials() {
   }
   for (const std::string& name : *names) {
     if (!name.ends_with(".part")) continue;
-    Result<FileStat> st = fs_->Stat(JoinPath(partial_dir(), name));
+    std::string path = JoinPath(partial_dir(), name);
+    Result<FileStat> st = fs_->Stat(path);
     if (!st.ok()) continue;  // finished or discarded meanwhile
+    if (remove) SWF_RETURN_IF_ERROR(fs_->RemoveFile(path));
     ++stats.files;
     stats.bytes += st->size;
   }
   return stats;
-}
-
-Result<PartialStats> BlobStore::RemovePartials() {
-  PartialStats removed;
-  Result<std::vector<std::string>> names = fs_->ListDir(partial_dir());
-  if (!names.ok()) {
-    if (names.status().code() == StatusCode::kNotFound) return removed;
-    return names.status();
-  }
-  for (const std::string& name : *names) {
-    if (!name.ends_with(".part")) continue;
-    std::string path = JoinPath(partial_dir(), name);
-    Result<FileStat> st = fs_->Stat(path);
-    if (!st.ok()) continue;
-    SWF_RETURN_IF_ERROR(fs_->RemoveFile(path));
-    ++removed.files;
-    removed.bytes += st->size;
-  }
-  return removed;
 }
 
 Status BlobStore::DiscardPartial(std::string_view document_id, std::string_view etag) {

@@ -2,19 +2,12 @@
 #include <sqlite3.h>
 
 #include "catalog/catalog_test_util.h"
+#include "support/raw_sqlite.h"
 
 namespace swfvault::testing {
 namespace {
 
 using CatalogHistoryTest = CatalogFixture;
-
-int RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  return rc;
-}
 
 Event FetchedEvent(const std::string& doc) {
   Event e;

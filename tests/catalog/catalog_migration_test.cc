@@ -6,34 +6,13 @@
 #include <fstream>
 
 #include "catalog/catalog_test_util.h"
+#include "support/raw_sqlite.h"
 
 namespace swfvault::testing {
 namespace {
 
-// Runs one statement on a separate raw connection (no foreign_keys, as a foreign tool would).
-int RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  return rc;
-}
-
-std::string RawQuery(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      const unsigned char* t = sqlite3_column_text(stmt, 0);
-      out += (out.empty() ? "" : ",") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
-    }
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
+// RawExec/RawQuery (support/raw_sqlite.h) use a separate raw connection: no foreign_keys, as
+// a foreign tool would.
 
 class CatalogMigrationTest : public ::testing::Test {
  protected:

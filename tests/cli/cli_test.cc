@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/output.h"
+#include "support/in_process_cli.h"
 #include "support/temp_dir.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/stop_flag.h"
@@ -17,17 +18,8 @@
 namespace swfvault {
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun Cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  int code = RunCliWith(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using testing::CliRun;
+using testing::Cli;
 
 TEST(CliTest, UnknownOptionIsUsageErrorNamingIt) {
   CliRun r = Cli({"config", "--bogus-flag"});

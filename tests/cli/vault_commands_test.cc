@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "cli/wiring.h"
+#include "support/in_process_cli.h"
+#include "support/raw_sqlite.h"
 #include "store/blob_store_test_util.h"
 #include "swfvault/cli.h"
 #include "swfvault/catalog.h"
@@ -18,17 +20,6 @@
 namespace swfvault::testing {
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun Cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  int code = RunCliWith(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 // The last line of JSON output, which every reporting command makes its summary.
 nlohmann::json LastLine(const std::string& out) {
@@ -37,13 +28,6 @@ nlohmann::json LastLine(const std::string& out) {
   return nlohmann::json::parse(text.substr(text.rfind('\n') + 1), nullptr, false);
 }
 
-int RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  return rc;
-}
 
 int64_t RawInt(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
