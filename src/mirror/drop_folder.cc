@@ -87,7 +87,7 @@ class DropScanner {
     scanned_.insert(d.dir_name);
     SWF_ASSIGN_OR_RETURN(TreeDir dossier, run_.root.OpenSub(d.dir_name, true));
     SWF_ASSIGN_OR_RETURN(TreeDir drop, dossier.OpenSub(kDropDir, true));
-    SWF_RETURN_IF_ERROR(PutBackSentAside(d, dossier, drop));
+    PutBackSentAside(d, dossier, drop);
     SWF_ASSIGN_OR_RETURN(std::vector<std::string> names, drop.List());
     std::sort(names.begin(), names.end());
     std::set<std::string> present(names.begin(), names.end());
@@ -231,16 +231,23 @@ class DropScanner {
   static void RemoveAsideDir(const TreeDir& drop) { (void)drop.RemoveDir(kSentAsideDir); }
 
   // A drop moved aside by a run that ended before it could compare it goes back to its name
-  // and is handled as any drop: removed if these bytes went up, else uploaded.
-  Status PutBackSentAside(const MirrorDossier& d, const TreeDir& dossier, const TreeDir& drop) {
+  // and is handled as any drop: removed if these bytes went up, else uploaded. One that cannot
+  // go back is a warning that names nothing (its sidecar, and so its level, is not at hand):
+  // the rest of the run goes on.
+  void PutBackSentAside(const MirrorDossier& d, const TreeDir& dossier, const TreeDir& drop) {
     Result<TreeDir> aside = drop.OpenSub(kSentAsideDir, false);
-    if (!aside.ok()) return Status::Ok();  // none, or not ours (a file or link): the scan refuses that
-    SWF_ASSIGN_OR_RETURN(std::vector<std::string> names, aside->List());
-    for (const std::string& name : names) {
-      SWF_RETURN_IF_ERROR(PutBack(dossier, drop, *aside, name, d.dir_name + "/" + kDropDir + "/" + name));
+    if (!aside.ok()) return;  // none, or not ours (a file or link): the scan refuses that
+    Result<std::vector<std::string>> names = aside->List();
+    for (const std::string& name : names.ok() ? *names : std::vector<std::string>{}) {
+      above_ceiling_ = true;
+      Status st = PutBack(dossier, drop, *aside, name, d.dir_name + "/" + kDropDir + "/" + name);
+      if (!st.ok()) {
+        run_.observer.OnWarning(Unnamed(run_, "a drop left aside by an earlier run stays in " + d.dir_name + "/" +
+                                                  kDropDir + "/" + kSentAsideDir + ": " + st.ToString(),
+                                        name, true));
+      }
     }
     RemoveAsideDir(drop);
-    return Status::Ok();
   }
 
   // Moves `name` from the aside folder back into the drop folder. When a newer version has been
@@ -248,8 +255,9 @@ class DropScanner {
   // and the newer version goes up.
   Status PutBack(const TreeDir& dossier, const TreeDir& drop, const TreeDir& aside, const std::string& name,
                  const std::string& rel) {
-    Status back = aside.Rename(name, drop, name, false);
+    Status back = aside.MoveOurs(name, drop, name);
     if (back.code() != StatusCode::kAlreadyExists) return back;
+    if (SameEntry(aside, name, drop, name)) return aside.Remove(name);  // a move by link that lacked its unlink
     return Refuse(dossier, aside, name, "", rel,
                   "tijdens het uploaden vervangen door een nieuwere versie onder dezelfde naam; die gaat als "
                   "volgende omhoog. Deze versie is mogelijk al geüpload: controleer het dossier");

@@ -58,15 +58,13 @@ class ActionRunner {
 
   Status Place(const TreeDir& dir, const std::string& leaf, const MirrorAction& a,
                const Result<EntryStat>& st, const MirroredFile* prev) {
-    if (!st.ok()) return Publish(dir, leaf, a);
+    if (!st.ok()) return Publish(dir, leaf, a, Clear::kNothing, EntryStat{}, prev);
     if (st->type == EntryStat::Type::kDirectory) {
       run_.observer.OnWarning("a folder is in the way of " + a.document_id + "; left alone");
       return Status::Ok();
     }
-    if (st->type != EntryStat::Type::kRegular) {
-      SWF_RETURN_IF_ERROR(dir.Remove(leaf));  // a planted symlink or FIFO: never write through it
-      return Publish(dir, leaf, a);
-    }
+    // A planted symlink or FIFO: removed, never written through.
+    if (st->type != EntryStat::Type::kRegular) return Publish(dir, leaf, a, Clear::kEntry, *st, prev);
     bool ours = UnchangedSinceWritten(*st, prev);
     if (ours && a.kind == MirrorAction::Kind::kKeep) return Record(a, *st, false);
     if (!ours) {
@@ -78,13 +76,7 @@ class ActionRunner {
       ours = prev != nullptr && prev->Wrote(hash);
     }
     if (!ours && !EditSettled(a.rel_path, *st)) return Status::Ok();  // left as it is, for now
-    if (!ours) {
-      SWF_RETURN_IF_ERROR(SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev));
-    } else {
-      SWF_ASSIGN_OR_RETURN(bool cleared, ClearOurs(dir, leaf, *st, a));
-      if (!cleared) return Status::Ok();  // saved over meanwhile: the next run finds the edit
-    }
-    return Publish(dir, leaf, a);
+    return Publish(dir, leaf, a, ours ? Clear::kOurs : Clear::kEdit, *st, prev);
   }
 
   // Removes the mirror's own file at `leaf` only while it is the file `st` describes
@@ -119,10 +111,12 @@ class ActionRunner {
     if (a.for_ceiling || st->type != EntryStat::Type::kRegular) {
       SWF_RETURN_IF_ERROR(dir.Remove(leaf));  // must go whatever it holds now (rule 12), or not a file
     } else {
-      SWF_ASSIGN_OR_RETURN(bool cleared, ClearOurs(dir, leaf, *st, a));
-      if (!cleared) {
-        if (prev != nullptr) run_.state.files[a.rel_path] = *prev;  // the next run finds the edit
-        return Status::Ok();
+      Result<bool> cleared = ClearOurs(dir, leaf, *st, a);
+      if (!cleared.ok() || !*cleared) {
+        // Still there (saved over meanwhile: the next run finds the edit), or not known to be
+        // gone: the record stays, or the file could never be removed later.
+        if (prev != nullptr) run_.state.files[a.rel_path] = *prev;
+        return cleared.status();
       }
     }
     ++run_.report.removed;
@@ -151,20 +145,44 @@ class ActionRunner {
   }
 
  private:
-  Status Publish(const TreeDir& dir, const std::string& leaf, const MirrorAction& a) {
+  // What is taken out of the way at the name, once the new version is ready beside it: nothing,
+  // the entry there (not a regular file), the user's edit (set aside), or the mirror's old file.
+  enum class Clear { kNothing, kEntry, kEdit, kOurs };
+
+  // Writes the stored version under `leaf`. The new file is complete and synced before the old
+  // entry (`st`) is cleared, so the name is empty only for the moment between two renames,
+  // and a failed copy (a full disk) leaves the old version in place.
+  Status Publish(const TreeDir& dir, const std::string& leaf, const MirrorAction& a, Clear clear,
+                 const EntryStat& st, const MirroredFile* prev) {
     std::string object = run_.store.ObjectPath(a.sha256);
     int fd = ::open(object.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus(errno, "open object " + a.sha256);
     Fd src(fd);
     bool reflinked = false;
-    Status published = dir.PublishFrom(leaf, src.get(), 0444, &reflinked);
+    SWF_ASSIGN_OR_RETURN(TreeDir::Prepared ready, dir.PrepareFrom(leaf, src.get(), 0444, &reflinked));
+    Status cleared = Status::Ok();
+    if (clear == Clear::kEntry) cleared = dir.Remove(leaf);
+    if (clear == Clear::kEdit) cleared = SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev);
+    if (clear == Clear::kOurs) {
+      Result<bool> gone = ClearOurs(dir, leaf, st, a);
+      cleared = gone.status();
+      if (gone.ok() && !*gone) {  // saved over meanwhile: the next run finds the edit
+        dir.Discard(ready);
+        return Status::Ok();
+      }
+    }
+    if (!cleared.ok()) {
+      dir.Discard(ready);
+      return cleared;
+    }
+    Status published = dir.Commit(ready, leaf);
     // A file saved under the name since the run looked is the user's: it stays, and the next
     // run finds it (the state still names what the mirror meant to write there).
     if (published.code() == StatusCode::kAlreadyExists) return Status::Ok();
     SWF_RETURN_IF_ERROR(published);
     if (reflinked) ++run_.report.reflinked;
-    SWF_ASSIGN_OR_RETURN(EntryStat st, dir.Lstat(leaf));
-    return Record(a, st, true);
+    SWF_ASSIGN_OR_RETURN(EntryStat placed, dir.Lstat(leaf));
+    return Record(a, placed, true);
   }
 
   Status Record(const MirrorAction& a, const EntryStat& st, bool published) {
@@ -326,8 +344,9 @@ Status KeepAsConflictCopy(MirrorRun& run, const TreeDir& dir, const std::string&
 
 Status PutBackAside(MirrorRun& run, const TreeDir& dir, const TreeDir& aside, const std::string& leaf,
                     const std::string& rel_path, const MirroredFile* written, const std::string& document_id) {
-  Status back = aside.Rename(leaf, dir, leaf, /*replace=*/false);
+  Status back = aside.MoveOurs(leaf, dir, leaf);
   if (back.code() != StatusCode::kAlreadyExists) return back;
+  if (SameEntry(aside, leaf, dir, leaf)) return aside.Remove(leaf);  // a move by link that only lacked its unlink
   if (written != nullptr) {
     SWF_ASSIGN_OR_RETURN(Fd fd, aside.OpenRead(leaf));
     SWF_ASSIGN_OR_RETURN(std::string hash, HashFd(fd.get(), JoinPath(aside.path(), leaf)));

@@ -169,11 +169,30 @@ Status TreeDir::Rename(const std::string& from, const TreeDir& to, const std::st
     return ErrnoStatus(errno, "rename " + JoinPath(path_, from) + " -> " + JoinPath(to.path_, to_name));
   };
   if (replace || (errno != EINVAL && errno != ENOSYS)) return failed();
-  // NFS takes no RENAME_NOREPLACE (EINVAL); linkat refuses an existing target there too. A
-  // run killed between the two calls leaves both names: a copy too many, never one too few.
-  if (::linkat(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), 0) != 0) return failed();
-  if (::unlinkat(fd_.get(), from.c_str(), 0) != 0) return failed();
+  // No RENAME_NOREPLACE here (NFS, some FUSE file systems): the name is checked free, then
+  // renamed; what is at `from` moves as one. The callers move to names of the mirror's own
+  // (aside folders, held and conflict names) that nothing else creates meanwhile.
+  if (to.Lstat(to_name).ok()) {
+    errno = EEXIST;
+    return failed();
+  }
+  if (::renameat(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str()) != 0) return failed();
   return Status::Ok();
+}
+
+Status TreeDir::MoveOurs(const std::string& from, const TreeDir& to, const std::string& to_name) const {
+  if (::renameat2(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), RENAME_NOREPLACE) == 0) return Status::Ok();
+  auto failed = [&] {
+    return ErrnoStatus(errno, "rename " + JoinPath(path_, from) + " -> " + JoinPath(to.path_, to_name));
+  };
+  if (errno != EINVAL && errno != ENOSYS) return failed();
+  // `to_name` may be the user's: linkat refuses it when taken, atomically, as RENAME_NOREPLACE
+  // does; the unlink by name is safe because nothing else writes `from`.
+  if (::linkat(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), 0) == 0) {
+    return ::unlinkat(fd_.get(), from.c_str(), 0) == 0 ? Status::Ok() : failed();
+  }
+  if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) return failed();
+  return Rename(from, to, to_name, /*replace=*/false);  // no hard links either: checked, then renamed
 }
 
 Result<TreeDir::Removal> TreeDir::RemoveIfSame(const std::string& name, const EntryStat& expected,
@@ -205,16 +224,18 @@ Result<std::pair<Fd, std::string>> TreeDir::CreateTemp() const {
 
 namespace {
 
+// Fills a temp file of `dir` (fill), sets `mode` and fsyncs it: ready to be renamed into place.
 template <typename Fill>
-Status PublishTemp(const TreeDir& dir, int dir_fd, std::pair<Fd, std::string> tmp,
-                   const std::string& name, uint32_t mode, bool replace, Fill&& fill) {
-  std::string what = JoinPath(dir.path(), name);
+Result<TreeDir::Prepared> FillTemp(int dir_fd, std::pair<Fd, std::string> tmp, const std::string& what,
+                                   uint32_t mode, Fill&& fill) {
   Status st = fill(tmp.first.get());
   if (st.ok() && ::fchmod(tmp.first.get(), mode) != 0) st = ErrnoStatus(errno, "chmod " + what);
   if (st.ok() && ::fsync(tmp.first.get()) != 0) st = ErrnoStatus(errno, "fsync " + what);
-  if (st.ok()) st = dir.Rename(tmp.second, dir, name, replace);
-  if (!st.ok()) ::unlinkat(dir_fd, tmp.second.c_str(), 0);
-  return st;
+  if (!st.ok()) {
+    ::unlinkat(dir_fd, tmp.second.c_str(), 0);
+    return st;
+  }
+  return TreeDir::Prepared{std::move(tmp.second)};
 }
 
 }  // namespace
@@ -223,19 +244,36 @@ Status TreeDir::WriteAtomically(const std::string& name, std::string_view conten
                                 uint32_t mode) const {
   SWF_ASSIGN_OR_RETURN(auto tmp, CreateTemp());
   std::string what = JoinPath(path_, name);
-  return PublishTemp(*this, fd_.get(), std::move(tmp), name, mode, /*replace=*/true, [&](int fd) {
+  SWF_ASSIGN_OR_RETURN(Prepared ready, FillTemp(fd_.get(), std::move(tmp), what, mode, [&](int fd) {
     return WriteAll(fd, content.data(), content.size(), what);
-  });
+  }));
+  Status st = Rename(ready.temp, *this, name, /*replace=*/true);
+  if (!st.ok()) Discard(ready);
+  return st;
 }
 
-Status TreeDir::PublishFrom(const std::string& name, int src_fd, uint32_t mode,
-                            bool* reflinked) const {
+Result<TreeDir::Prepared> TreeDir::PrepareFrom(const std::string& name, int src_fd, uint32_t mode,
+                                               bool* reflinked) const {
   SWF_ASSIGN_OR_RETURN(auto tmp, CreateTemp());
   std::string what = JoinPath(path_, name);
-  return PublishTemp(*this, fd_.get(), std::move(tmp), name, mode, /*replace=*/false, [&](int fd) {
+  return FillTemp(fd_.get(), std::move(tmp), what, mode, [&](int fd) {
     *reflinked = ::ioctl(fd, FICLONE, src_fd) == 0;
     return *reflinked ? Status::Ok() : CopyFd(src_fd, fd, what);
   });
+}
+
+Status TreeDir::Commit(const Prepared& ready, const std::string& name) const {
+  Status st = MoveOurs(ready.temp, *this, name);
+  if (!st.ok()) Discard(ready);
+  return st;
+}
+
+void TreeDir::Discard(const Prepared& ready) const { ::unlinkat(fd_.get(), ready.temp.c_str(), 0); }
+
+Status TreeDir::PublishFrom(const std::string& name, int src_fd, uint32_t mode,
+                            bool* reflinked) const {
+  SWF_ASSIGN_OR_RETURN(Prepared ready, PrepareFrom(name, src_fd, mode, reflinked));
+  return Commit(ready, name);
 }
 
 Result<Fd> TreeDir::Lock(const std::string& name) const {

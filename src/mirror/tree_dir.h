@@ -59,10 +59,16 @@ class TreeDir {
   Status Remove(const std::string& name) const;
   // Removes child directory `name` when it is empty; kConflict when it is not.
   Status RemoveDir(const std::string& name) const;
-  // Renames child `from` to `to_name` in `to`. With !replace, kAlreadyExists when taken
-  // (on file systems without RENAME_NOREPLACE, files go by link + unlink).
+  // Renames child `from` to `to_name` in `to`. With !replace, kAlreadyExists when taken (on
+  // file systems without RENAME_NOREPLACE: checked free first, so only for names of the
+  // mirror's own that nothing else creates meanwhile).
   Status Rename(const std::string& from, const TreeDir& to, const std::string& to_name,
                 bool replace) const;
+  // Moves `from`, a file of the mirror's own that nothing else writes (a temp file, or one
+  // it moved aside), to `to_name` in `to`, which may be the user's: never over an existing
+  // entry (kAlreadyExists). Without RENAME_NOREPLACE by linkat + unlink of `from`; a run
+  // killed between the two leaves both names on one inode.
+  Status MoveOurs(const std::string& from, const TreeDir& to, const std::string& to_name) const;
   // Removes child file `name` only while it is the file `expected` describes (device, inode,
   // size, mtime). It is first renamed into `aside`, under the same name, and compared there: a
   // file saved under `name` at any moment, even between the comparison and the unlink, is a new
@@ -77,6 +83,15 @@ class TreeDir {
   // streamed copy), but never over an existing `name`: kAlreadyExists when taken (a file saved
   // there since the caller looked). Sets *reflinked accordingly.
   Status PublishFrom(const std::string& name, int src_fd, uint32_t mode, bool* reflinked) const;
+  // PublishFrom in two steps, so that the name is cleared only once the new file is complete:
+  // PrepareFrom fills, chmods and fsyncs a temp file; Commit moves it to `name` (MoveOurs) or
+  // removes it on failure; Discard removes it.
+  struct Prepared {
+    std::string temp;
+  };
+  Result<Prepared> PrepareFrom(const std::string& name, int src_fd, uint32_t mode, bool* reflinked) const;
+  Status Commit(const Prepared& ready, const std::string& name) const;
+  void Discard(const Prepared& ready) const;
   Status Sync() const;
   // An exclusive lock on `name` (created 0600 when missing), held while the Fd is open: an
   // open-file-description lock (fcntl F_OFD_SETLK), which NFS and SMB clients pass on to the
