@@ -228,6 +228,23 @@ TEST_F(MirrorUploadITest, ADropLeftAsideWhoseNameWasSavedOverSinceGoesToMisluktA
   EXPECT_FALSE(fs::exists(drop() / "advies.txt"));
 }
 
+// A move back by hard link (file systems without RENAME_NOREPLACE) that a killed run left
+// without its unlink: the drop is under its name and aside at once. That is no newer version:
+// the aside entry goes, nothing is refused, the drop goes up once.
+TEST_F(MirrorUploadITest, ADropUnderItsNameAndAsideAtOnceIsNotRefused) {
+  Prepare();
+  WriteFile(drop() / "besluit.txt", "besluit inhoud");
+  fs::create_directories(drop() / ".swfvault-verzonden");
+  fs::create_hard_link(drop() / "besluit.txt", drop() / ".swfvault-verzonden" / "besluit.txt");
+  CliResult r = Mirror();
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err << r.out;
+  EXPECT_EQ(r.Summary()["refused"], 0);
+  EXPECT_EQ(r.Summary()["uploaded"], 1);
+  EXPECT_EQ(RemoteWithContent("besluit inhoud").size(), 1u);
+  EXPECT_FALSE(fs::exists(drop() / ".swfvault-verzonden"));
+  EXPECT_FALSE(fs::exists(dossier_ / "_mislukt"));
+}
+
 TEST_F(MirrorUploadITest, UnstableFileWaitsForTheSettlePeriod) {
   Prepare();
   WriteFile(drop() / "bezig.txt", "nog niet klaar");
@@ -757,6 +774,18 @@ TEST_F(MirrorUploadITest, PushUploadsOnceAndAgainIsIdempotent) {
   int count = 0;
   for (const auto& d : RemoteDocuments(ids_[0])) count += d["bestandsNaam"] == "p.txt";
   EXPECT_EQ(count, 1);
+}
+
+// An upload keeps a copy in the vault only within the vault's own ceiling (init --max-level
+// RV): an SV push under a profile that allows SV goes up, but its bytes stay out of the vault.
+TEST_F(MirrorUploadITest, AnSvPushLeavesNoCopyInAVaultWhoseCeilingIsRv) {
+  Prepare();
+  ASSERT_EQ(Swf({"init", "--max-level", "RV"}).exit_code, kExitOk);
+  WriteFile(dir_.path() / "geheim.txt", "strikt vertrouwelijke inhoud");
+  CliResult r = Swf({"push", ids_[0], (dir_.path() / "geheim.txt").string(), "--level", "SV", "--json"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(RemoteWithContent("strikt vertrouwelijke inhoud").size(), 1u);
+  EXPECT_EQ(ObjectNames().count(Sha256Hex("strikt vertrouwelijke inhoud")), 0u) << "SV bytes in an RV vault";
 }
 
 TEST_F(MirrorUploadITest, AnUploadStoredButAnsweredWithAGatewayErrorIsConfirmedNotSentTwice) {
