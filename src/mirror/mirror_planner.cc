@@ -14,7 +14,9 @@ std::string AvoidReserved(const std::string& desired) {
       NameCollisionKey(kDropDir), NameCollisionKey(kFailedDir), NameCollisionKey(kRemovedDir),
       NameCollisionKey(kDossierJson), NameCollisionKey(kDocumentenCsv)};
   std::string clean = SanitizeName(desired);
-  if (kReserved.count(NameCollisionKey(clean)) > 0 || clean.rfind(".swfvault-", 0) == 0) {
+  // Case-folded: on a case-insensitive share ".SWFVAULT-WEG" is the mirror's ".swfvault-weg".
+  static const std::string kOwnPrefix = NameCollisionKey(".swfvault-");
+  if (kReserved.count(NameCollisionKey(clean)) > 0 || NameCollisionKey(clean).rfind(kOwnPrefix, 0) == 0) {
     return "_" + clean;
   }
   return desired;

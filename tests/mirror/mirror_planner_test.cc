@@ -96,8 +96,9 @@ std::vector<Case> Cases() {
        Input(C::kRV, {Doc("d1", "a.pdf", C::kRV, S::kRemovedRemotely)}, {{kDir + "/a.pdf", old_a}}),
        {"publish:" + kDir + "/_verwijderd/a.pdf", "remove:" + kDir + "/a.pdf"}},
       {"ReservedNamesAreNotTaken",
-       Input(C::kRV, {Doc("d1", "dossier.json", C::kRV), Doc("d2", "_UPLOADEN", C::kRV)}),
-       {"publish:" + kDir + "/__UPLOADEN", "publish:" + kDir + "/_dossier.json"}},
+       Input(C::kRV, {Doc("d1", "dossier.json", C::kRV), Doc("d2", "_UPLOADEN", C::kRV),
+                      Doc("d3", ".SWFVAULT-WEG", C::kRV)}),  // the aside folder, on a case-insensitive share
+       {"publish:" + kDir + "/_.SWFVAULT-WEG", "publish:" + kDir + "/__UPLOADEN", "publish:" + kDir + "/_dossier.json"}},
       {"TraversalStaysInsideTheDossierFolder", Input(C::kRV, {Doc("d1", "../../etc/passwd", C::kRV)}),
        {"publish:" + kDir + "/etc_passwd"}},
   };
