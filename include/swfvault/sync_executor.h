@@ -125,6 +125,7 @@ class SyncExecutor {
   Status CollectTargets(const SyncOptions& options, int64_t profile_id, SyncReport* report,
                         std::vector<Samenwerking>* targets, std::vector<Notificatie>* notes);
   void SweepStalePartials(SyncReport* report);
+  Status PurgeAboveCeiling(const SyncOptions& options, SyncReport* report);
   Status CollectSelected(const std::vector<std::string>& ids, SyncReport* report,
                          std::vector<Samenwerking>* targets);
   void AdvanceMarks(const SyncOptions& options, int64_t profile_id,

@@ -52,6 +52,12 @@ Clock& RealClock() {
   return clock;
 }
 
+Confidentiality StoreCeiling(Vault& vault, Confidentiality wanted) {
+  Result<std::optional<Confidentiality>> own = vault.catalog().GetVaultCeiling();
+  if (!own.ok()) return Confidentiality::kRV;
+  return own->has_value() && **own == Confidentiality::kRV ? Confidentiality::kRV : wanted;
+}
+
 Result<std::unique_ptr<Vault>> OpenVault(const std::string& dir, Vault::Access access) {
   return Vault::Open(RealFileSystem(), RealClock(), dir, access);
 }

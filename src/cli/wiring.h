@@ -38,6 +38,9 @@ FileSystem& RealFileSystem();
 Clock& RealClock();
 
 Result<std::unique_ptr<Vault>> OpenVault(const std::string& dir, Vault::Access access);
+// The most the vault may store of `wanted`: no more than its own ceiling (init --max-level).
+// RV when that ceiling cannot be read: a store never holds more by a failed read.
+Confidentiality StoreCeiling(Vault& vault, Confidentiality wanted);
 
 }  // namespace swfvault
 

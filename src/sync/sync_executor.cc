@@ -121,6 +121,10 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
     }
   }
 
+  if (!options.dry_run && report.fatal.ok()) {
+    Status purged = PurgeAboveCeiling(options, &report);
+    if (!purged.ok()) report.fatal = purged;
+  }
   if (!options.dry_run) SweepStalePartials(&report);
   if (!options.dry_run) AdvanceMarks(options, *profile_id, notes, &report);
   if (!options.dry_run) {
@@ -210,6 +214,21 @@ Status SyncExecutor::CollectTargets(const SyncOptions& options, int64_t profile_
     } else {
       return one.status().WithContext("samenwerking " + id);
     }
+  }
+  return Status::Ok();
+}
+
+// The listings plan only what they show. A document they no longer show (removed remotely, or
+// in a samenwerking this profile no longer sees) that the vault still holds above an RV
+// ceiling, as after `init --max-level RV` on a vault that held SV, is withheld and purged here:
+// nothing above the ceiling stays.
+Status SyncExecutor::PurgeAboveCeiling(const SyncOptions& options, SyncReport* report) {
+  if (options.ceiling != Confidentiality::kRV) return Status::Ok();
+  SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, catalog_.ListDocuments(""));
+  for (const CatalogDocument& c : docs) {
+    if (c.state == DocumentState::kWithheld || c.document.vertrouwelijkheid == Confidentiality::kRV) continue;
+    SyncAction withhold{Kind::kWithhold, 0, c.blob_sha256};
+    SWF_RETURN_IF_ERROR(ApplyNonFetch(withhold, c.document, report));
   }
   return Status::Ok();
 }

@@ -149,12 +149,26 @@ TEST_F(SyncITest, AVaultInitialisedWithMaxLevelRvHoldsNoSvWhateverTheSyncAsks) {
   ASSERT_EQ(Swf({"init", "--max-level", "SV"}).exit_code, 0);
   ASSERT_EQ(Swf({"sync", "--json"}).exit_code, kExitOk);
   EXPECT_GT(SvOnlyHashesHeld(ids), 0u) << "raised: SV documents are fetched now";
+  // An SV document removed remotely keeps its object (as removed documents do) ...
+  std::string gone_hash = *SvOnlyHashes(ids).begin();
+  std::string gone_id;
+  for (const auto& d : RemoteDocuments(ids[0]))
+    if (d["documentHash"] == gone_hash) gone_id = d["documentId"];
+  for (const auto& d : RemoteDocuments(ids[1]))
+    if (gone_id.empty() && d["documentHash"] == gone_hash) gone_id = d["documentId"];
+  ASSERT_FALSE(gone_id.empty());
+  HttpsClient a("gemeente-a");
+  ASSERT_EQ(a.Delete(emulator_->base_url() + "/documenten/" + gone_id).status, 204);
+  ASSERT_EQ(Swf({"sync", "--full"}).exit_code, kExitOk);
+  ASSERT_EQ(ObjectNames().count(gone_hash), 1u);
 
+  // ... until the ceiling is lowered: then nothing above it stays, listed or not.
   ASSERT_EQ(Swf({"init", "--max-level", "RV"}).exit_code, 0);
   CliResult lowered = Swf({"sync", "--json"});
   ASSERT_EQ(lowered.exit_code, kExitOk) << lowered.err;
   EXPECT_GT(lowered.Summary()["withheld"].get<int>(), 0);
   ExpectNoSvHeld(ids);
+  EXPECT_EQ(ObjectNames().count(gone_hash), 0u) << "the SV document removed remotely stays in an RV vault";
   EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
 }
 
