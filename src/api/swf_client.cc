@@ -193,7 +193,10 @@ Status SwfClient::ClassifyRefusal(Status failed, bool own_list) {
   if (failed.code() != StatusCode::kPermissionDenied || failed.http_status() != 403) return failed;
   if (!own_list) {
     Result<HttpResponse> probe = transport_.Send(MakeRequest(Call{"GET", "/samenwerkingen?aantal=1", "", ""}));
-    if (probe.ok() || probe.status().http_status() != 403) return failed;
+    // The identity is refused when even this is: 403, or 401 / a refused handshake.
+    const bool refused = !probe.ok() && (probe.status().http_status() == 403 ||
+                                         probe.status().code() == StatusCode::kUnauthenticated);
+    if (!refused) return failed;
   }
   Status identity = Unauthenticated(failed.message() +
                                     " (the server refuses this certificate for this OIN: no mandate?)");

@@ -367,7 +367,9 @@ int RunGc(CommandContext& ctx, double grace_hours, double partial_max_age_hours)
     Result<std::vector<PartialDownload>> journal = (*vault)->catalog().ListPartials();
     if (!journal.ok()) return Fail(ctx, journal.status());
     for (const PartialDownload& p : *journal) {
-      if (RealFileSystem().Stat(p.partial_path).ok()) continue;
+      // By its file name in this vault's partial/: the stored path may name where the vault was.
+      std::string name = p.partial_path.substr(p.partial_path.rfind('/') + 1);
+      if (RealFileSystem().Stat(JoinPath((*vault)->store().partial_dir(), name)).ok()) continue;
       if (Status st = (*vault)->catalog().RemovePartial(p.document_id); !st.ok()) return Fail(ctx, st);
     }
   }

@@ -292,6 +292,15 @@ TEST_F(SwfClientTest, RefusalOfTheIdentityItselfIsUnauthenticated) {
   EXPECT_NE(r.status().message().find("no mandate"), std::string::npos);
 }
 
+// The identity check answered 401 (or refused at TLS) says the same: the credentials.
+TEST_F(SwfClientTest, AnIdentityCheckAnsweredUnauthorizedIsTheIdentityToo) {
+  transport_.Enqueue(Forbidden("no mandate"));
+  transport_.Expect("GET", Url("/samenwerkingen?aantal=1"), FakeResponse{401, {}, "", Status::Ok()});
+  auto r = client_.InviteDeelnemer("SAM-1", {.oin = "00000009000000004000", .naam = "", .privilege = "BEPERKTE_TOEGANG"});
+  EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated) << r.status().ToString();
+  EXPECT_EQ(r.status().http_status(), 403);
+}
+
 TEST_F(SwfClientTest, RefusedListOfOwnSamenwerkingenIsTheIdentityWithoutAsking) {
   transport_.Enqueue(Forbidden("no mandate"));
   auto r = client_.ListSamenwerkingen();
