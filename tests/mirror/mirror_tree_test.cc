@@ -108,6 +108,21 @@ class MirrorTreeTest : public ::testing::Test {
     return tree.Update(o, nullptr, observer_);
   }
 
+  // Update while no file may grow past 64 KiB: RLIMIT_FSIZE gives EFBIG (a full disk to
+  // swfvault) without filling one, also to root.
+  Result<MirrorReport> UpdateWithFilesOf64KiBAtMost(Confidentiality ceiling) {
+    struct rlimit before {};
+    if (::getrlimit(RLIMIT_FSIZE, &before) != 0) return Internal("getrlimit");
+    struct rlimit small = before;
+    small.rlim_cur = 64 * 1024;
+    auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+    if (::setrlimit(RLIMIT_FSIZE, &small) != 0) return Internal("setrlimit");
+    Result<MirrorReport> r = Update(ceiling);
+    ::setrlimit(RLIMIT_FSIZE, &before);
+    ::signal(SIGXFSZ, old_handler);
+    return r;
+  }
+
   void Retitle(const std::string& titel) {
     Samenwerking s;
     s.samenwerking_id = "SAM-1";
@@ -252,15 +267,7 @@ TEST_F(MirrorTreeTest, ANewVersionThatCannotBeWrittenLeavesTheOldOneInPlace) {
   AddDoc("d1", "brief.txt", "hallo");
   Run();
   AddDoc("d1", "brief.txt", std::string(256 * 1024, 'x'));
-  struct rlimit before {};
-  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
-  struct rlimit small = before;
-  small.rlim_cur = 64 * 1024;
-  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
-  Result<MirrorReport> r = Update(Confidentiality::kRV);
-  ::setrlimit(RLIMIT_FSIZE, &before);
-  ::signal(SIGXFSZ, old_handler);
+  Result<MirrorReport> r = UpdateWithFilesOf64KiBAtMost(Confidentiality::kRV);
   if (r.ok() && r->reflinked > 0) GTEST_SKIP() << "the file system reflinks: nothing was written";
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
@@ -774,15 +781,7 @@ TEST_F(MirrorNamesTest, AFailedRemovalForTheCeilingDoesNotNameTheFile) {
 // (a full disk to swfvault) without one, also to root.
 TEST_F(MirrorNamesTest, AFullDiskInAnSvTargetEndsTheRunWithoutNamingTheFile) {
   AddDoc("d1", "Medisch dossier Jansen.txt", std::string(256 * 1024, 'x'), Confidentiality::kSV);
-  struct rlimit before {};
-  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
-  struct rlimit small = before;
-  small.rlim_cur = 64 * 1024;
-  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
-  Result<MirrorReport> r = Update(Confidentiality::kSV);
-  ::setrlimit(RLIMIT_FSIZE, &before);
-  ::signal(SIGXFSZ, old_handler);
+  Result<MirrorReport> r = UpdateWithFilesOf64KiBAtMost(Confidentiality::kSV);
   if (r.ok() && r->reflinked > 0) GTEST_SKIP() << "the file system reflinks: nothing was written";
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
