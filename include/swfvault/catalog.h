@@ -113,6 +113,9 @@ class Catalog {
   Result<CatalogDocument> GetDocument(std::string_view document_id);
   // Ordered by document_id; "" lists every samenwerking.
   Result<std::vector<CatalogDocument>> ListDocuments(std::string_view samenwerking_id);
+  // Documents of any samenwerking and state, withheld ones aside, labelled other than RV: what
+  // a vault with an RV ceiling must not hold. Ordered by document_id.
+  Result<std::vector<CatalogDocument>> ListDocumentsAboveRv();
 
   // The partial-download journal, one row per document.
   Status RecordPartial(const PartialDownload& partial);
@@ -161,6 +164,9 @@ class Catalog {
  private:
   Catalog(std::unique_ptr<SqliteDb> db, Clock* clock);
   std::string Now();
+  // Documents matching the SQL condition `where` (its ?1, if it has one, bound to `arg`),
+  // ordered by document_id.
+  Result<std::vector<CatalogDocument>> SelectDocuments(const char* where, std::string_view arg);
   template <typename Fn>
   Status Atomically(Fn&& fn);
 

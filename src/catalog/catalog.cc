@@ -450,10 +450,17 @@ Result<CatalogDocument> Catalog::GetDocument(std::string_view document_id) {
 }
 
 Result<std::vector<CatalogDocument>> Catalog::ListDocuments(std::string_view samenwerking_id) {
+  return SelectDocuments("?1 = '' OR samenwerking_id = ?1", samenwerking_id);
+}
+
+Result<std::vector<CatalogDocument>> Catalog::ListDocumentsAboveRv() {
+  return SelectDocuments("vertrouwelijkheid <> 'RV' AND state <> 'withheld'", "");
+}
+
+Result<std::vector<CatalogDocument>> Catalog::SelectDocuments(const char* where, std::string_view arg) {
   SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
-      "SELECT " + std::string(kDocumentColumns) + " FROM documents"
-      " WHERE ?1 = '' OR samenwerking_id = ?1 ORDER BY document_id"));
-  s.Bind(1, samenwerking_id);
+      "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE " + where + " ORDER BY document_id"));
+  if (std::string_view(where).find("?1") != std::string_view::npos) s.Bind(1, arg);
   std::vector<CatalogDocument> out;
   while (true) {
     SWF_ASSIGN_OR_RETURN(bool row, s.Step());

@@ -257,7 +257,6 @@ class DropScanner {
                  const std::string& rel) {
     Status back = aside.MoveOurs(name, drop, name);
     if (back.code() != StatusCode::kAlreadyExists) return back;
-    if (SameEntry(aside, name, drop, name)) return aside.Remove(name);  // a move by link that lacked its unlink
     return Refuse(dossier, aside, name, "", rel,
                   "tijdens het uploaden vervangen door een nieuwere versie onder dezelfde naam; die gaat als "
                   "volgende omhoog. Deze versie is mogelijk al geüpload: controleer het dossier");

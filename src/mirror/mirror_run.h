@@ -112,12 +112,6 @@ std::string Today(Clock& clock);
 // A catalog error is an error, never "not limited".
 Result<bool> HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin);
 
-// True when `a` in `da` and `b` in `db` are one file (same device and inode).
-inline bool SameEntry(const TreeDir& da, const std::string& a, const TreeDir& db, const std::string& b) {
-  Result<EntryStat> x = da.Lstat(a), y = db.Lstat(b);
-  return x.ok() && y.ok() && x->device == y->device && x->inode == y->inode;
-}
-
 // Where the mirror moves its own file before removing it (TreeDir::RemoveIfSame), one in each
 // folder of a dossier; a run that ended right then leaves it behind.
 inline constexpr char kAsideDir[] = ".swfvault-weg";

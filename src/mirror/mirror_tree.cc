@@ -346,7 +346,6 @@ Status PutBackAside(MirrorRun& run, const TreeDir& dir, const TreeDir& aside, co
                     const std::string& rel_path, const MirroredFile* written, const std::string& document_id) {
   Status back = aside.MoveOurs(leaf, dir, leaf);
   if (back.code() != StatusCode::kAlreadyExists) return back;
-  if (SameEntry(aside, leaf, dir, leaf)) return aside.Remove(leaf);  // a move by link that only lacked its unlink
   if (written != nullptr) {
     SWF_ASSIGN_OR_RETURN(Fd fd, aside.OpenRead(leaf));
     SWF_ASSIGN_OR_RETURN(std::string hash, HashFd(fd.get(), JoinPath(aside.path(), leaf)));

@@ -185,6 +185,14 @@ Status TreeDir::MoveOurs(const std::string& from, const TreeDir& to, const std::
   auto failed = [&] {
     return ErrnoStatus(errno, "rename " + JoinPath(path_, from) + " -> " + JoinPath(to.path_, to_name));
   };
+  if (errno == EEXIST) {
+    // The name already holds this very file: an earlier move by link that a killed run left
+    // without its unlink. Finishing it is all that is left to do.
+    Result<EntryStat> src = Lstat(from), dst = to.Lstat(to_name);
+    if (src.ok() && dst.ok() && src->device == dst->device && src->inode == dst->inode) return Remove(from);
+    errno = EEXIST;
+    return failed();
+  }
   if (errno != EINVAL && errno != ENOSYS) return failed();
   // `to_name` may be the user's: linkat refuses it when taken, atomically, as RENAME_NOREPLACE
   // does; the unlink by name is safe because nothing else writes `from`.

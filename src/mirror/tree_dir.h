@@ -67,7 +67,8 @@ class TreeDir {
   // Moves `from`, a file of the mirror's own that nothing else writes (a temp file, or one
   // it moved aside), to `to_name` in `to`, which may be the user's: never over an existing
   // entry (kAlreadyExists). Without RENAME_NOREPLACE by linkat + unlink of `from`; a run
-  // killed between the two leaves both names on one inode.
+  // killed between the two leaves both names on one inode, which the next MoveOurs of `from`
+  // finishes (unlinks `from`, ok).
   Status MoveOurs(const std::string& from, const TreeDir& to, const std::string& to_name) const;
   // Removes child file `name` only while it is the file `expected` describes (device, inode,
   // size, mtime). It is first renamed into `aside`, under the same name, and compared there: a

@@ -224,9 +224,8 @@ Status SyncExecutor::CollectTargets(const SyncOptions& options, int64_t profile_
 // nothing above the ceiling stays.
 Status SyncExecutor::PurgeAboveCeiling(const SyncOptions& options, SyncReport* report) {
   if (options.ceiling != Confidentiality::kRV) return Status::Ok();
-  SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, catalog_.ListDocuments(""));
+  SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, catalog_.ListDocumentsAboveRv());
   for (const CatalogDocument& c : docs) {
-    if (c.state == DocumentState::kWithheld || c.document.vertrouwelijkheid == Confidentiality::kRV) continue;
     SyncAction withhold{Kind::kWithhold, 0, c.blob_sha256};
     SWF_RETURN_IF_ERROR(ApplyNonFetch(withhold, c.document, report));
   }
