@@ -65,3 +65,36 @@ function(swfvault_tests name)
       PROPERTIES LABELS integration FIXTURES_REQUIRED pki TIMEOUT 900)
   endif()
 endfunction()
+
+# Runs test sources once more on each set of file-system semantics of
+# tests/support/fs_semantics.h (no RENAME_NOREPLACE; no hard links either), so the fallbacks
+# for NFS, SMB and FUSE mounts are tested on any disk. The tests are named
+# `no-noreplace/Suite.Test` and `no-noreplace-no-links/Suite.Test` (`ctest -R ^no-noreplace`).
+#
+#   swfvault_fs_semantics_tests(NAME LABEL unit|integration SOURCES a_test.cc DEPS mirror)
+function(swfvault_fs_semantics_tests name)
+  if(NOT SWFVAULT_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "LABEL" "SOURCES;DEPS;LIBS" ${ARGN})
+  swfvault_existing(T_SOURCES ${T_SOURCES})
+  set(target swfvault_${name}_fs_tests)
+  add_executable(${target} ${T_SOURCES} tests/support/fs_semantics_main.cc)
+  target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_BINARY_DIR}/generated)
+  target_link_libraries(${target} PRIVATE swfvault_test_support GTest::gtest GTest::gmock ${T_LIBS})
+  foreach(dep ${T_DEPS})
+    target_link_libraries(${target} PRIVATE swfvault_${dep})
+  endforeach()
+  set(timeout 120)
+  if(T_LABEL STREQUAL "unit")
+    add_dependencies(swfvault_unit_tests ${target})
+  else()
+    add_dependencies(${target} swfvault-emulator swfvault)
+    set(timeout 900)
+  endif()
+  foreach(semantics no-noreplace no-noreplace-no-links)
+    gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${semantics}/"
+      PROPERTIES LABELS ${T_LABEL} FIXTURES_REQUIRED pki TIMEOUT ${timeout}
+                 ENVIRONMENT "SWFVAULT_TEST_FS=${semantics}")
+  endforeach()
+endfunction()

@@ -95,7 +95,8 @@ class FileSystem {
   virtual Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) = 0;
 
   // Renames without replacing: kAlreadyExists when `to` exists (renameat2 NOREPLACE, or
-  // link+unlink where the filesystem lacks it).
+  // link+unlink where the filesystem lacks it, or where it lacks hard links too, a check that
+  // `to` is free and a rename: only for names nothing else creates meanwhile).
   virtual Status RenameNoReplace(const std::string& from, const std::string& to) = 0;
   // Renames, atomically replacing `to` when it exists.
   virtual Status Rename(const std::string& from, const std::string& to) = 0;

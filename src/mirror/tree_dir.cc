@@ -181,26 +181,29 @@ Status TreeDir::Rename(const std::string& from, const TreeDir& to, const std::st
 }
 
 Status TreeDir::MoveOurs(const std::string& from, const TreeDir& to, const std::string& to_name) const {
-  if (::renameat2(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), RENAME_NOREPLACE) == 0) return Status::Ok();
   auto failed = [&] {
     return ErrnoStatus(errno, "rename " + JoinPath(path_, from) + " -> " + JoinPath(to.path_, to_name));
   };
-  if (errno == EEXIST) {
-    // The name already holds this very file: an earlier move by link that a killed run left
-    // without its unlink. Finishing it is all that is left to do.
-    Result<EntryStat> src = Lstat(from), dst = to.Lstat(to_name);
-    if (src.ok() && dst.ok() && src->device == dst->device && src->inode == dst->inode) return Remove(from);
-    errno = EEXIST;
-    return failed();
-  }
-  if (errno != EINVAL && errno != ENOSYS) return failed();
-  // `to_name` may be the user's: linkat refuses it when taken, atomically, as RENAME_NOREPLACE
-  // does; the unlink by name is safe because nothing else writes `from`.
-  if (::linkat(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), 0) == 0) {
-    return ::unlinkat(fd_.get(), from.c_str(), 0) == 0 ? Status::Ok() : failed();
-  }
-  if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) return failed();
-  return Rename(from, to, to_name, /*replace=*/false);  // no hard links either: checked, then renamed
+  auto move = [&]() -> Status {
+    if (::renameat2(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), RENAME_NOREPLACE) == 0) {
+      return Status::Ok();
+    }
+    if (errno != EINVAL && errno != ENOSYS) return failed();
+    // `to_name` may be the user's: linkat refuses it when taken, atomically, as RENAME_NOREPLACE
+    // does; the unlink by name is safe because nothing else writes `from`.
+    if (::linkat(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), 0) == 0) {
+      return ::unlinkat(fd_.get(), from.c_str(), 0) == 0 ? Status::Ok() : failed();
+    }
+    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) return failed();
+    return Rename(from, to, to_name, /*replace=*/false);  // no hard links either: checked, then renamed
+  };
+  Status moved = move();
+  if (moved.code() != StatusCode::kAlreadyExists) return moved;
+  // The name may hold this very file: an earlier move by link that a killed run left without
+  // its unlink. Finishing it is all that is left to do.
+  Result<EntryStat> src = Lstat(from), dst = to.Lstat(to_name);
+  if (src.ok() && dst.ok() && src->device == dst->device && src->inode == dst->inode) return Remove(from);
+  return moved;
 }
 
 Result<TreeDir::Removal> TreeDir::RemoveIfSame(const std::string& name, const EntryStat& expected,

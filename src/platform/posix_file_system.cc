@@ -253,10 +253,22 @@ Status PosixFileSystem::RenameNoReplace(const std::string& from, const std::stri
     return Status::Ok();
   }
   if (errno != EINVAL && errno != ENOSYS) return Errno("rename to", to);
-  // Filesystems without RENAME_NOREPLACE: link() refuses an existing target too.
-  if (::link(from.c_str(), to.c_str()) != 0) return Errno("link to", to);
-  if (::unlink(from.c_str()) != 0) return Errno("unlink", from);
-  return Status::Ok();
+  // Filesystems without RENAME_NOREPLACE (NFS, some FUSE): link() refuses an existing target
+  // too, atomically.
+  if (::link(from.c_str(), to.c_str()) == 0) {
+    if (::unlink(from.c_str()) != 0) return Errno("unlink", from);
+    return Status::Ok();
+  }
+  if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) return Errno("link to", to);
+  // Nor hard links (SMB, some FUSE): checked free, then renamed. The store's targets are
+  // names only this vault's one runner creates (RELIABILITY rule 5): objects named by their
+  // verified content, quarantine names made unique by time and source.
+  struct stat st;
+  if (::lstat(to.c_str(), &st) == 0) {
+    errno = EEXIST;
+    return Errno("rename to", to);
+  }
+  return Rename(from, to);
 }
 
 Status PosixFileSystem::Rename(const std::string& from, const std::string& to) {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "support/frozen_dir.h"
+#include "support/fs_semantics.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/hashing.h"
 #include "sync/sync_fixture.h"
@@ -235,7 +236,9 @@ TEST_F(MirrorUploadITest, ADropUnderItsNameAndAsideAtOnceIsNotRefused) {
   Prepare();
   WriteFile(drop() / "besluit.txt", "besluit inhoud");
   fs::create_directories(drop() / ".swfvault-verzonden");
-  fs::create_hard_link(drop() / "besluit.txt", drop() / ".swfvault-verzonden" / "besluit.txt");
+  if (!LinkForSetup(drop() / "besluit.txt", drop() / ".swfvault-verzonden" / "besluit.txt")) {
+    GTEST_SKIP() << "no hard links here, so no move by link either";
+  }
   CliResult r = Mirror();
   ASSERT_EQ(r.exit_code, kExitOk) << r.err << r.out;
   EXPECT_EQ(r.Summary()["refused"], 0);
