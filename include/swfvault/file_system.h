@@ -133,7 +133,13 @@ class FileSystem {
   // Takes an exclusive non-blocking flock on `path` (created 0600 if missing). kLocked when
   // another open file description holds it.
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
+  // The network (or FUSE) file system `path` is on, as "nfs", "smb", "9p", "ceph", "afs",
+  // "lustre" or "fuse"; "" on a local one or when it cannot be told. This base version: "".
+  virtual std::string NetworkFileSystem(const std::string& /*path*/) { return ""; }
 };
+
+// The name NetworkFileSystem gives to a statfs(2) f_type; "" for a local file system.
+std::string NetworkFileSystemName(uint64_t f_type);
 
 class WritebackPacer;
 
@@ -169,6 +175,7 @@ class PosixFileSystem : public FileSystem {
   Status MakeReadOnly(const std::string& path) override;
   Result<uint64_t> FreeSpace(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
+  std::string NetworkFileSystem(const std::string& path) override;
 
   // Waits until every writeback hint handed over so far has been run or dropped (tests).
   void WaitForWriteback();

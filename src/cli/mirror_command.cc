@@ -223,7 +223,7 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
   }
   Result<std::string> dir = ctx.VaultDir();
   if (!dir.ok()) return Fail(ctx, dir.status());
-  Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
+  Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
   if (!vault.ok()) return Fail(ctx, vault.status());
   for (const std::string& id : flags.ids) {  // as `ls` does: a typo is not an empty mirror
     Result<Samenwerking> known = (*vault)->catalog().GetSamenwerking(id);
@@ -330,7 +330,7 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
   if (!profile.ok()) return Fail(ctx, profile.status());
   Result<std::string> dir = ctx.VaultDir();
   if (!dir.ok()) return Fail(ctx, dir.status());
-  Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
+  Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
   if (!vault.ok()) return Fail(ctx, vault.status());
   const StopFlag& stop = StopGracefullyOnSignals(ctx);
   Result<std::unique_ptr<Connection>> connection = Connect(*profile, &stop);

@@ -295,7 +295,7 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
     if (!one.ok()) return Fail(ctx, one.status());
     profiles.push_back(std::move(*one));
   }
-  Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
+  Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
   if (!vault.ok()) return Fail(ctx, vault.status());
   // Ctrl-C or a scheduler's SIGTERM: the run stops at a safe point and says so (exit 130);
   // a second signal ends it at once.

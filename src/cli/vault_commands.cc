@@ -19,7 +19,7 @@ using Runner = std::function<int(CommandContext&)>;
 
 Result<std::unique_ptr<Vault>> OpenFromContext(CommandContext& ctx, Vault::Access access) {
   SWF_ASSIGN_OR_RETURN(std::string dir, ctx.VaultDir());
-  return OpenVault(dir, access);
+  return OpenVault(dir, access, &ctx.output());
 }
 
 nlohmann::json DocumentJson(const CatalogDocument& c) {
@@ -52,7 +52,7 @@ int RunInit(CommandContext& ctx, const std::string& max_level) {
   if (!st.ok()) return Fail(ctx, st);
   nlohmann::json ceiling = nullptr;
   {
-    Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive);
+    Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
     if (!vault.ok()) return Fail(ctx, vault.status());
     Catalog& catalog = (*vault)->catalog();
     if (level.has_value()) {

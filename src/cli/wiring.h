@@ -17,6 +17,8 @@
 
 namespace swfvault {
 
+class Output;
+
 // A live connection: the raw transport (for resumable downloads; rate-limited when the profile
 // says so), a retrying one on top (for JSON calls), and the typed client over the retrying one.
 struct Connection {
@@ -37,7 +39,10 @@ Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile,
 FileSystem& RealFileSystem();
 Clock& RealClock();
 
-Result<std::unique_ptr<Vault>> OpenVault(const std::string& dir, Vault::Access access);
+// Opens the vault. Opened to write (kExclusive) on a network file system, where the catalog
+// (SQLite in WAL mode) is not safe, it also warns on `warn_to` when given.
+Result<std::unique_ptr<Vault>> OpenVault(const std::string& dir, Vault::Access access,
+                                         Output* warn_to = nullptr);
 // The most the vault may store of `wanted`: no more than its own ceiling (init --max-level).
 // RV when that ceiling cannot be read: a store never holds more by a failed read.
 Confidentiality StoreCeiling(Vault& vault, Confidentiality wanted);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -12,6 +13,8 @@
 #include <deque>
 #include <mutex>
 #include <random>
+#include <string>
+#include <type_traits>
 #include <thread>
 
 #include "swfvault/file_system.h"
@@ -413,6 +416,29 @@ Result<uint64_t> PosixFileSystem::FreeSpace(const std::string& path) {
   struct statvfs vfs;
   if (::statvfs(path.c_str(), &vfs) != 0) return Errno("statvfs", path);
   return static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+}
+
+std::string NetworkFileSystemName(uint64_t f_type) {
+  // f_type magic numbers of linux/magic.h and the file systems' own sources.
+  switch (f_type) {
+    case 0x6969: return "nfs";
+    case 0x517B: return "smb";         // smbfs
+    case 0xFF534D42: return "smb";     // cifs
+    case 0xFE534D42: return "smb";     // smb2 / smb3
+    case 0x01021997: return "9p";
+    case 0x00C36400: return "ceph";
+    case 0x5346414F: return "afs";     // OpenAFS
+    case 0x6B414653: return "afs";     // kAFS
+    case 0x0BD00BD0: return "lustre";
+    case 0x65735546: return "fuse";    // sshfs, rclone mount, s3fs, ... (also local ones)
+    default: return "";
+  }
+}
+
+std::string PosixFileSystem::NetworkFileSystem(const std::string& path) {
+  struct statfs fs;
+  if (::statfs(path.c_str(), &fs) != 0) return "";
+  return NetworkFileSystemName(static_cast<uint64_t>(static_cast<std::make_unsigned_t<decltype(fs.f_type)>>(fs.f_type)));
 }
 
 Result<std::unique_ptr<FileLock>> PosixFileSystem::LockFile(const std::string& path) {
