@@ -505,10 +505,8 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
 
 Status SyncExecutor::OpenWriter(FetchItem& item) {
   const Document& d = *item.doc;
-  if (item.now->result->http_status != 206 && item.now->offset > 0) {
-    // A full answer to a range request: the partial's prefix is stale. Without a range there
-    // was no partial with bytes in it (BuildRequest looked), so there is nothing to unlink; an
-    // empty one is simply reused, and one that grew meanwhile fails the size check below.
+  if (item.now->result->http_status != 206) {
+    // A full answer: whatever partial existed is stale (or there was none).
     SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, d.document_hash));
     item.now->offset = 0;
   }
