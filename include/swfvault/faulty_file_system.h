@@ -69,7 +69,9 @@ class FaultyFileSystem : public FileSystem {
   Status MakeReadOnly(const std::string& path) override;
   Result<uint64_t> FreeSpace(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
-  std::string NetworkFileSystem(const std::string& path) override { return base_->NetworkFileSystem(path); }
+  std::string NetworkFileSystem(const std::string& path) override {
+    return base_->NetworkFileSystem(path);
+  }
 
  private:
   struct Rule {

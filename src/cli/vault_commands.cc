@@ -52,7 +52,8 @@ int RunInit(CommandContext& ctx, const std::string& max_level) {
   if (!st.ok()) return Fail(ctx, st);
   nlohmann::json ceiling = nullptr;
   {
-    Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
+    Result<std::unique_ptr<Vault>> vault =
+        OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
     if (!vault.ok()) return Fail(ctx, vault.status());
     Catalog& catalog = (*vault)->catalog();
     if (level.has_value()) {

@@ -60,13 +60,15 @@ Confidentiality StoreCeiling(Vault& vault, Confidentiality wanted) {
   return own->has_value() && **own == Confidentiality::kRV ? Confidentiality::kRV : wanted;
 }
 
-Result<std::unique_ptr<Vault>> OpenVault(const std::string& dir, Vault::Access access, Output* warn_to) {
+Result<std::unique_ptr<Vault>> OpenVault(const std::string& dir, Vault::Access access,
+                                         Output* warn_to) {
   Result<std::unique_ptr<Vault>> vault = Vault::Open(RealFileSystem(), RealClock(), dir, access);
   if (!vault.ok() || access != Vault::Access::kExclusive || warn_to == nullptr) return vault;
   if (std::string network = RealFileSystem().NetworkFileSystem(dir); !network.empty()) {
-    warn_to->Warn("the vault " + dir + " is on a network file system (" + network +
-             "): its catalog, SQLite in WAL mode, is only safe on a local disk; keep the vault "
-             "local and put the readable copy on the share with `swfvault mirror --to`");
+    warn_to->Warn(
+        "the vault " + dir + " is on a network file system (" + network +
+        "): its catalog, SQLite in WAL mode, is only safe on a local disk; keep the vault "
+        "local and put the readable copy on the share with `swfvault mirror --to`");
   }
   return vault;
 }

@@ -41,6 +41,7 @@ EntryStat FromStat(const struct stat& st) {
   e.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   e.device = static_cast<uint64_t>(st.st_dev);
   e.inode = static_cast<uint64_t>(st.st_ino);
+  e.links = static_cast<uint64_t>(st.st_nlink);
   return e;
 }
 
@@ -172,37 +173,48 @@ Status TreeDir::Rename(const std::string& from, const TreeDir& to, const std::st
   // No RENAME_NOREPLACE here (NFS, some FUSE file systems): the name is checked free, then
   // renamed; what is at `from` moves as one. The callers move to names of the mirror's own
   // (aside folders, held and conflict names) that nothing else creates meanwhile.
-  if (to.Lstat(to_name).ok()) {
+  if (Result<EntryStat> taken = to.Lstat(to_name); taken.ok()) {
     errno = EEXIST;
     return failed();
+  } else if (taken.status().code() != StatusCode::kNotFound) {
+    return taken.status();  // the name may be taken: no rename that could replace it
   }
   if (::renameat(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str()) != 0) return failed();
   return Status::Ok();
 }
 
-Status TreeDir::MoveOurs(const std::string& from, const TreeDir& to, const std::string& to_name) const {
+Status TreeDir::MoveOurs(const std::string& from, const TreeDir& to,
+                         const std::string& to_name) const {
   auto failed = [&] {
     return ErrnoStatus(errno, "rename " + JoinPath(path_, from) + " -> " + JoinPath(to.path_, to_name));
   };
+  bool refused_by_kernel = false;  // by renameat2 or linkat, not by our own check
   auto move = [&]() -> Status {
-    if (::renameat2(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), RENAME_NOREPLACE) == 0) {
+    if (::renameat2(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), RENAME_NOREPLACE) ==
+        0) {
       return Status::Ok();
     }
+    refused_by_kernel = errno == EEXIST;
     if (errno != EINVAL && errno != ENOSYS) return failed();
     // `to_name` may be the user's: linkat refuses it when taken, atomically, as RENAME_NOREPLACE
     // does; the unlink by name is safe because nothing else writes `from`.
     if (::linkat(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), 0) == 0) {
       return ::unlinkat(fd_.get(), from.c_str(), 0) == 0 ? Status::Ok() : failed();
     }
+    refused_by_kernel = errno == EEXIST;
     if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) return failed();
-    return Rename(from, to, to_name, /*replace=*/false);  // no hard links either: checked, then renamed
+    // No hard links either: checked, then renamed.
+    return Rename(from, to, to_name, /*replace=*/false);
   };
   Status moved = move();
-  if (moved.code() != StatusCode::kAlreadyExists) return moved;
+  if (moved.code() != StatusCode::kAlreadyExists || !refused_by_kernel) return moved;
   // The name may hold this very file: an earlier move by link that a killed run left without
-  // its unlink. Finishing it is all that is left to do.
+  // its unlink (so two links). Finishing it is all that is left to do.
   Result<EntryStat> src = Lstat(from), dst = to.Lstat(to_name);
-  if (src.ok() && dst.ok() && src->device == dst->device && src->inode == dst->inode) return Remove(from);
+  if (src.ok() && dst.ok() && src->device == dst->device && src->inode == dst->inode &&
+      src->links >= 2) {
+    return Remove(from);
+  }
   return moved;
 }
 

@@ -24,6 +24,7 @@ struct EntryStat {
   int64_t mtime_ns = 0;
   uint64_t device = 0;
   uint64_t inode = 0;
+  uint64_t links = 0;  // st_nlink
 };
 
 // An open file descriptor, closed by the destructor.
@@ -61,14 +62,15 @@ class TreeDir {
   Status RemoveDir(const std::string& name) const;
   // Renames child `from` to `to_name` in `to`. With !replace, kAlreadyExists when taken (on
   // file systems without RENAME_NOREPLACE: checked free first, so only for names of the
-  // mirror's own that nothing else creates meanwhile).
+  // mirror's own that nothing else creates meanwhile; a failed check is returned as is).
   Status Rename(const std::string& from, const TreeDir& to, const std::string& to_name,
                 bool replace) const;
   // Moves `from`, a file of the mirror's own that nothing else writes (a temp file, or one
   // it moved aside), to `to_name` in `to`, which may be the user's: never over an existing
   // entry (kAlreadyExists). Without RENAME_NOREPLACE by linkat + unlink of `from`; a run
   // killed between the two leaves both names on one inode, which the next MoveOurs of `from`
-  // finishes (unlinks `from`, ok).
+  // finishes (unlinks `from`, ok). Where hard links are refused too, by Rename's check and
+  // rename: a save landing under `to_name` between the two would be replaced.
   Status MoveOurs(const std::string& from, const TreeDir& to, const std::string& to_name) const;
   // Removes child file `name` only while it is the file `expected` describes (device, inode,
   // size, mtime). It is first renamed into `aside`, under the same name, and compared there: a

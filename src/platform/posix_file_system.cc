@@ -14,8 +14,8 @@
 #include <mutex>
 #include <random>
 #include <string>
-#include <type_traits>
 #include <thread>
+#include <type_traits>
 
 #include "swfvault/file_system.h"
 #include "swfvault/thread_name.h"
@@ -271,6 +271,7 @@ Status PosixFileSystem::RenameNoReplace(const std::string& from, const std::stri
     errno = EEXIST;
     return Errno("rename to", to);
   }
+  if (errno != ENOENT) return Errno("lstat", to);  // the name may be taken: no rename over it
   return Rename(from, to);
 }
 
@@ -420,25 +421,34 @@ Result<uint64_t> PosixFileSystem::FreeSpace(const std::string& path) {
 
 std::string NetworkFileSystemName(uint64_t f_type) {
   // f_type magic numbers of linux/magic.h and the file systems' own sources.
-  switch (f_type) {
-    case 0x6969: return "nfs";
-    case 0x517B: return "smb";         // smbfs
-    case 0xFF534D42: return "smb";     // cifs
-    case 0xFE534D42: return "smb";     // smb2 / smb3
-    case 0x01021997: return "9p";
-    case 0x00C36400: return "ceph";
-    case 0x5346414F: return "afs";     // OpenAFS
-    case 0x6B414653: return "afs";     // kAFS
-    case 0x0BD00BD0: return "lustre";
-    case 0x65735546: return "fuse";    // sshfs, rclone mount, s3fs, ... (also local ones)
-    default: return "";
+  struct Known {
+    uint64_t f_type;
+    const char* name;
+  };
+  static constexpr Known kNetwork[] = {
+      {0x6969, "nfs"},
+      {0x517B, "smb"} /* smbfs */,
+      {0xFF534D42, "smb"} /* cifs */,
+      {0xFE534D42, "smb"} /* smb2, smb3 */,
+      {0x01021997, "9p"},
+      {0x00C36400, "ceph"},
+      {0x5346414F, "afs"} /* OpenAFS */,
+      {0x6B414653, "afs"} /* kAFS */,
+      {0x0BD00BD0, "lustre"},
+      {0x65735546, "fuse"} /* sshfs, rclone mount, s3fs, ... and local ones too */,
+  };
+  for (const Known& k : kNetwork) {
+    if (k.f_type == f_type) return k.name;
   }
+  return "";
 }
 
 std::string PosixFileSystem::NetworkFileSystem(const std::string& path) {
   struct statfs fs;
+  // Cannot tell: no warning rather than a wrong one.
   if (::statfs(path.c_str(), &fs) != 0) return "";
-  return NetworkFileSystemName(static_cast<uint64_t>(static_cast<std::make_unsigned_t<decltype(fs.f_type)>>(fs.f_type)));
+  return NetworkFileSystemName(
+      static_cast<uint64_t>(static_cast<std::make_unsigned_t<decltype(fs.f_type)>>(fs.f_type)));
 }
 
 Result<std::unique_ptr<FileLock>> PosixFileSystem::LockFile(const std::string& path) {

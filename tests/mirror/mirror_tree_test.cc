@@ -2,16 +2,15 @@
 // edits, ceiling removals, _verwijderd, symlink refusal, metadata files.
 #include "swfvault/mirror_tree.h"
 
-#include <gtest/gtest.h>
-
-#include <functional>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -611,7 +610,9 @@ class CaseInsensitiveShareTest : public MirrorTreeTest {
   void SetUp() override {
     MirrorTreeTest::SetUp();
     WriteFile(tmp_ / "link-probe", "");
-    if (!LinkForSetup(tmp_ / "link-probe", tmp_ / "link-probe-2")) GTEST_SKIP() << "the view needs hard links";
+    if (!LinkForSetup(tmp_ / "link-probe", tmp_ / "link-probe-2")) {
+      GTEST_SKIP() << "the view needs hard links";
+    }
   }
 
   // Document d1 goes from "Rapport.txt" ("versie 1") to "rapport.txt" (`content`).

@@ -338,11 +338,22 @@ TEST(PathTest, JoinAndDirName) {
 // local ones (and anything unknown) as "".
 TEST(NetworkFileSystemNameTest, NamesNetworkFileSystemsAndNotLocalOnes) {
   const std::pair<uint64_t, const char*> table[] = {
-      {0x6969, "nfs"},        {0xFF534D42, "smb"},  {0xFE534D42, "smb"}, {0x517B, "smb"},
-      {0x01021997, "9p"},     {0x00C36400, "ceph"}, {0x6B414653, "afs"}, {0x0BD00BD0, "lustre"},
+      {0x6969, "nfs"},
+      {0xFF534D42, "smb"},
+      {0xFE534D42, "smb"},
+      {0x517B, "smb"},
+      {0x01021997, "9p"},
+      {0x00C36400, "ceph"},
+      {0x5346414F, "afs"},
+      {0x6B414653, "afs"},
+      {0x0BD00BD0, "lustre"},
       {0x65735546, "fuse"},
-      {0xEF53, ""} /* ext4 */, {0x58465342, ""} /* xfs */, {0x9123683E, ""} /* btrfs */,
-      {0x01021994, ""} /* tmpfs */, {0x794C7630, ""} /* overlayfs */, {0, ""},
+      {0xEF53, ""} /* ext4 */,
+      {0x58465342, ""} /* xfs */,
+      {0x9123683E, ""} /* btrfs */,
+      {0x01021994, ""} /* tmpfs */,
+      {0x794C7630, ""} /* overlayfs */,
+      {0, ""},
   };
   for (const auto& [f_type, name] : table) {
     EXPECT_EQ(NetworkFileSystemName(f_type), name) << std::hex << f_type;

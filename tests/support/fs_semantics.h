@@ -20,14 +20,18 @@ enum class FsSemantics { kNoNoReplace, kNoNoReplaceNoLinks };
 // "no-noreplace" or "no-noreplace-no-links"; nullopt for any other name.
 std::optional<FsSemantics> ParseFsSemantics(const std::string& name);
 
+// Whether the filter can be written for this machine (little-endian x86_64 and aarch64).
+bool FsSemanticsSupported();
+
 // Installs the filter and checks, in a fresh folder below `scratch_dir`, that the kernel now
-// answers as asked. Returns "" on success, else what failed. Returns "unsupported" (and
-// installs nothing) on an architecture the filter does not know.
+// answers as asked. Returns "" on success, else what failed (nothing is installed where
+// FsSemanticsSupported() is false).
 std::string InstallFsSemantics(FsSemantics semantics, const std::string& scratch_dir);
 
-// Hard-links `to` to `from` for a test's setup. False when hard links are refused (EPERM, as on
-// a share without them, or under kNoNoReplaceNoLinks): what the test sets up cannot happen
-// there, so it skips. Throws std::filesystem::filesystem_error on any other failure.
+// Hard-links `to` to `from` for a test's setup. False when hard links are refused (EPERM,
+// EOPNOTSUPP or ENOSYS, as on a share without them, or under kNoNoReplaceNoLinks): what the test
+// sets up cannot happen there, so it skips. Throws std::filesystem::filesystem_error on any other
+// failure.
 bool LinkForSetup(const std::filesystem::path& from, const std::filesystem::path& to);
 
 }  // namespace swfvault::testing
