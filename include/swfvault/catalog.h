@@ -164,9 +164,10 @@ class Catalog {
  private:
   Catalog(std::unique_ptr<SqliteDb> db, Clock* clock);
   std::string Now();
-  // Documents matching the SQL condition `where` (its ?1, if it has one, bound to `arg`),
-  // ordered by document_id.
-  Result<std::vector<CatalogDocument>> SelectDocuments(const char* where, std::string_view arg);
+  // Documents matching the SQL condition `where` (its ?1 bound to `arg` when given), ordered by
+  // document_id.
+  Result<std::vector<CatalogDocument>> SelectDocuments(const char* where,
+                                                       std::optional<std::string_view> arg);
   template <typename Fn>
   Status Atomically(Fn&& fn);
 

@@ -196,6 +196,8 @@ class PosixFileSystem : public FileSystem {
 std::string JoinPath(std::string_view a, std::string_view b);
 // The directory part of `path` ("." when there is none).
 std::string DirName(std::string_view path);
+// The part of `path` after its last '/' (all of it when there is none).
+std::string BaseName(std::string_view path);
 
 }  // namespace swfvault
 

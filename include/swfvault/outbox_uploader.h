@@ -52,7 +52,8 @@ std::string_view UploadOutcomeName(UploadOutcome::Kind kind);  // "uploaded", ..
 
 class OutboxUploader {
  public:
-  // `vault_ceiling` limits what is imported into the vault after an upload.
+  // `vault_ceiling` limits what is imported into the vault after an upload, and so does the
+  // vault's own ceiling (init --max-level) in `catalog`.
   OutboxUploader(SwfClient& client, Catalog& catalog, BlobStore& store,
                  Confidentiality vault_ceiling)
       : client_(client), catalog_(catalog), store_(store), ceiling_(vault_ceiling) {}
@@ -71,6 +72,9 @@ class OutboxUploader {
   Result<UploadOutcome> Reconciled(const OutboxEntry& entry, const Document& found,
                                    const UploadRequest& request, UploadOutcome outcome);
   Status Import(const Document& document, const UploadRequest& request);
+  // Whether an uploaded document of `level` may be kept in the vault: within `ceiling_` and the
+  // vault's own ceiling (RV when that cannot be read: the vault never holds more by a failed read).
+  bool MayImport(Confidentiality level);
   SwfClient& client_;
   Catalog& catalog_;
   BlobStore& store_;

@@ -454,13 +454,14 @@ Result<std::vector<CatalogDocument>> Catalog::ListDocuments(std::string_view sam
 }
 
 Result<std::vector<CatalogDocument>> Catalog::ListDocumentsAboveRv() {
-  return SelectDocuments("vertrouwelijkheid <> 'RV' AND state <> 'withheld'", "");
+  return SelectDocuments("vertrouwelijkheid <> 'RV' AND state <> 'withheld'", std::nullopt);
 }
 
-Result<std::vector<CatalogDocument>> Catalog::SelectDocuments(const char* where, std::string_view arg) {
+Result<std::vector<CatalogDocument>> Catalog::SelectDocuments(const char* where,
+                                                              std::optional<std::string_view> arg) {
   SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
       "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE " + where + " ORDER BY document_id"));
-  if (std::string_view(where).find("?1") != std::string_view::npos) s.Bind(1, arg);
+  if (arg.has_value()) s.Bind(1, *arg);
   std::vector<CatalogDocument> out;
   while (true) {
     SWF_ASSIGN_OR_RETURN(bool row, s.Step());

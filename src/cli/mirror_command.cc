@@ -244,7 +244,7 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
       profile = *p;
       connection = std::move(*c);
       uploader = std::make_unique<OutboxUploader>(*connection->client, (*vault)->catalog(), (*vault)->store(),
-                                                  StoreCeiling(**vault, profile.max_level));
+                                                  profile.max_level);
     } else {
       ctx.output().Warn("drop folders are not uploaded: " + c.status().message());
     }
@@ -307,7 +307,7 @@ Result<UploadOutcome> PushOne(OutboxUploader& uploader, const PushFlags& flags,
   req.samenwerking_id = flags.samenwerking_id;
   req.file_path = "/proc/self/fd/" + std::to_string(raw);
   req.local_path = path;
-  req.filename = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  req.filename = BaseName(path);
   Sha256Hasher sha;
   std::string buf(64 * 1024, '\0');
   for (ssize_t n; (n = ::read(raw, buf.data(), buf.size())) != 0;) {
@@ -338,7 +338,7 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
   SwfClient& client = *(*connection)->client;
   Status known = EnsureSamenwerking((*vault)->catalog(), client, flags.samenwerking_id);
   if (!known.ok()) return Fail(ctx, known);
-  OutboxUploader uploader(client, (*vault)->catalog(), (*vault)->store(), StoreCeiling(**vault, profile->max_level));
+  OutboxUploader uploader(client, (*vault)->catalog(), (*vault)->store(), profile->max_level);
   int uploaded = 0, failed = 0, code = kExitOk;
   size_t next = 0;
   for (; next < flags.files.size() && !stop.requested(); ++next) {
@@ -377,7 +377,7 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
 
 int MirrorAfterSync(CommandContext& ctx, Vault& vault, const Config& config,
                     const ConnectionProfile& profile, SwfClient& client, const StopFlag& stop) {
-  OutboxUploader uploader(client, vault.catalog(), vault.store(), StoreCeiling(vault, profile.max_level));
+  OutboxUploader uploader(client, vault.catalog(), vault.store(), profile.max_level);
   std::vector<MirrorOptions> runs;
   for (const MirrorTarget& t : config.mirrors) runs.push_back(TargetOptions(t, config, profile.oin, &stop));
   MirrorReport total;

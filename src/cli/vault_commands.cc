@@ -369,8 +369,8 @@ int RunGc(CommandContext& ctx, double grace_hours, double partial_max_age_hours)
     if (!journal.ok()) return Fail(ctx, journal.status());
     for (const PartialDownload& p : *journal) {
       // By its file name in this vault's partial/: the stored path may name where the vault was.
-      std::string name = p.partial_path.substr(p.partial_path.rfind('/') + 1);
-      if (RealFileSystem().Stat(JoinPath((*vault)->store().partial_dir(), name)).ok()) continue;
+      std::string here = JoinPath((*vault)->store().partial_dir(), BaseName(p.partial_path));
+      if (RealFileSystem().Stat(here).ok()) continue;
       if (Status st = (*vault)->catalog().RemovePartial(p.document_id); !st.ok()) return Fail(ctx, st);
     }
   }

@@ -54,12 +54,6 @@ Clock& RealClock() {
   return clock;
 }
 
-Confidentiality StoreCeiling(Vault& vault, Confidentiality wanted) {
-  Result<std::optional<Confidentiality>> own = vault.catalog().GetVaultCeiling();
-  if (!own.ok()) return Confidentiality::kRV;
-  return own->has_value() && **own == Confidentiality::kRV ? Confidentiality::kRV : wanted;
-}
-
 Result<std::unique_ptr<Vault>> OpenVault(const std::string& dir, Vault::Access access,
                                          Output* warn_to) {
   Result<std::unique_ptr<Vault>> vault = Vault::Open(RealFileSystem(), RealClock(), dir, access);

@@ -43,9 +43,6 @@ Clock& RealClock();
 // (SQLite in WAL mode) is not safe, it also warns on `warn_to` when given.
 Result<std::unique_ptr<Vault>> OpenVault(const std::string& dir, Vault::Access access,
                                          Output* warn_to = nullptr);
-// The most the vault may store of `wanted`: no more than its own ceiling (init --max-level).
-// RV when that ceiling cannot be read: a store never holds more by a failed read.
-Confidentiality StoreCeiling(Vault& vault, Confidentiality wanted);
 
 }  // namespace swfvault
 

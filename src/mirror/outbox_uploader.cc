@@ -91,7 +91,7 @@ Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& request) {
   }
   SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, doc.document_id));
   outcome.document_id = doc.document_id;
-  outcome.imported = AllowedUnder(doc.vertrouwelijkheid, ceiling_) && Import(doc, request).ok();
+  outcome.imported = MayImport(doc.vertrouwelijkheid) && Import(doc, request).ok();
   return outcome;
 }
 
@@ -100,8 +100,14 @@ Result<UploadOutcome> OutboxUploader::Reconciled(const OutboxEntry& entry, const
   SWF_RETURN_IF_ERROR(catalog_.MarkUploadConfirmed(entry.outbox_id, found.document_id));
   outcome.kind = UploadOutcome::Kind::kReconciled;
   outcome.document_id = found.document_id;
-  outcome.imported = AllowedUnder(found.vertrouwelijkheid, ceiling_) && Import(found, request).ok();
+  outcome.imported = MayImport(found.vertrouwelijkheid) && Import(found, request).ok();
   return outcome;
+}
+
+bool OutboxUploader::MayImport(Confidentiality level) {
+  Result<std::optional<Confidentiality>> own = catalog_.GetVaultCeiling();
+  const bool vault_rv = !own.ok() || (own->has_value() && **own == Confidentiality::kRV);
+  return AllowedUnder(level, vault_rv ? Confidentiality::kRV : ceiling_);
 }
 
 // Streams the uploaded bytes into the store under the hash the server reported, so the

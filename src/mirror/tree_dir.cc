@@ -162,13 +162,15 @@ Status TreeDir::RemoveDir(const std::string& name) const {
   return ErrnoStatus(errno, "remove folder " + JoinPath(path_, name));
 }
 
+Status TreeDir::RenameError(const std::string& from, const TreeDir& to, const std::string& to_name) const {
+  return ErrnoStatus(errno, "rename " + JoinPath(path_, from) + " -> " + JoinPath(to.path_, to_name));
+}
+
 Status TreeDir::Rename(const std::string& from, const TreeDir& to, const std::string& to_name,
                        bool replace) const {
   unsigned flags = replace ? 0 : RENAME_NOREPLACE;
   if (::renameat2(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), flags) == 0) return Status::Ok();
-  auto failed = [&] {
-    return ErrnoStatus(errno, "rename " + JoinPath(path_, from) + " -> " + JoinPath(to.path_, to_name));
-  };
+  auto failed = [&] { return RenameError(from, to, to_name); };
   if (replace || (errno != EINVAL && errno != ENOSYS)) return failed();
   // No RENAME_NOREPLACE here (NFS, some FUSE file systems): the name is checked free, then
   // renamed; what is at `from` moves as one. The callers move to names of the mirror's own
@@ -185,9 +187,7 @@ Status TreeDir::Rename(const std::string& from, const TreeDir& to, const std::st
 
 Status TreeDir::MoveOurs(const std::string& from, const TreeDir& to,
                          const std::string& to_name) const {
-  auto failed = [&] {
-    return ErrnoStatus(errno, "rename " + JoinPath(path_, from) + " -> " + JoinPath(to.path_, to_name));
-  };
+  auto failed = [&] { return RenameError(from, to, to_name); };
   bool refused_by_kernel = false;  // by renameat2 or linkat, not by our own check
   auto move = [&]() -> Status {
     if (::renameat2(fd_.get(), from.c_str(), to.fd_.get(), to_name.c_str(), RENAME_NOREPLACE) ==

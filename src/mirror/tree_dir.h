@@ -105,6 +105,8 @@ class TreeDir {
  private:
   TreeDir(Fd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
   Result<std::pair<Fd, std::string>> CreateTemp() const;
+  // errno as the failure to rename `from` to `to_name` in `to`.
+  Status RenameError(const std::string& from, const TreeDir& to, const std::string& to_name) const;
   Fd fd_;
   std::string path_;  // for messages only
 };

@@ -134,7 +134,7 @@ Status BlobWriter::Quarantine(std::string_view expected_sha256, uint64_t expecte
                               const BlobRecord& actual) {
   file_.reset();
   // The source's own name (random temp or partial key) keeps same-instant names apart.
-  std::string source = path_.substr(path_.rfind('/') + 1);
+  std::string source = BaseName(path_);
   std::string target = JoinPath(store_->quarantine_dir(),
                                 std::string(expected_sha256) + "-" +
                                     std::to_string(store_->clock_->NowUnixMicros()) + "-" +
