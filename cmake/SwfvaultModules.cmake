@@ -87,8 +87,9 @@ endfunction()
 
 # Runs test sources once more on each set of file-system semantics of
 # tests/support/fs_semantics.h (no RENAME_NOREPLACE; no hard links either), so the fallbacks
-# for NFS, SMB and FUSE mounts are tested on any disk. The tests are named
-# `no-noreplace/Suite.Test` and `no-noreplace-no-links/Suite.Test` (`ctest -R ^no-noreplace`).
+# for NFS, SMB and FUSE mounts are tested on any disk, and once on a real bindfs FUSE mount
+# (tests/support/fuse_mount.h). The tests are named `no-noreplace/Suite.Test`,
+# `no-noreplace-no-links/Suite.Test` (`ctest -R ^no-noreplace`) and `fuse/Suite.Test`.
 #
 #   swfvault_fs_semantics_tests(NAME LABEL unit|integration SOURCES a_test.cc DEPS mirror)
 function(swfvault_fs_semantics_tests name)
@@ -101,7 +102,7 @@ function(swfvault_fs_semantics_tests name)
   set(target swfvault_${name}_fs_tests)
   swfvault_test_executable(${target} ${T_LABEL} timeout
     SOURCES ${sources} tests/support/fs_semantics_main.cc LINK ${deps} ${T_LIBS} GTest::gtest GTest::gmock)
-  foreach(semantics no-noreplace no-noreplace-no-links)
+  foreach(semantics no-noreplace no-noreplace-no-links fuse)
     gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${semantics}/"
       PROPERTIES LABELS ${T_LABEL} FIXTURES_REQUIRED pki TIMEOUT ${timeout}
                  ENVIRONMENT "SWFVAULT_TEST_FS=${semantics}")

@@ -24,7 +24,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libarchive-dev libsqlite3-dev sqlite3
   nlohmann-json3-dev libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libcpp-httplib-dev libtomlplusplus-dev
-  libxml2-utils curl libarchive-tools tar unzip zstd time bc python3
+  libxml2-utils curl libarchive-tools tar unzip zstd time bc python3 bindfs
 )
 
 missing=()

@@ -188,6 +188,9 @@ class DropScanner {
     req.omschrijving = meta.omschrijving;
     req.taal = meta.taal;
     Result<UploadOutcome> outcome = uploader_.Upload(req);
+    // Closed before the drop is moved aside and removed: NFS and FUSE keep a file removed while
+    // open as a hidden `.nfs*` / `.fuse_hidden*` entry, which would keep the aside folder.
+    fd = Fd();
     if (!outcome.ok()) {
       StatusCode c = outcome.status().code();
       const bool too_large = outcome.status().http_status() == 413;  // the server's limit, not our disk

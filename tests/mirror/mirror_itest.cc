@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "support/fuse_mount.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/hashing.h"
 #include "sync/sync_fixture.h"
@@ -126,6 +127,34 @@ void ExpectNoSv(const std::string& target, const std::set<std::string>& sv_hashe
     std::string content = ReadFile(e.path());
     EXPECT_EQ(sv_hashes.count(Sha256Hex(content)), 0u) << "SV content in RV target: " << e.path();
   }
+}
+
+// Every command that writes the vault warns when the vault is on a network or FUSE file system
+// (its catalog is SQLite in WAL mode) and still works; a command that only reads it, and a vault
+// on a local disk, say nothing. Under `fuse/` the vault is on a bindfs mount; elsewhere local.
+TEST_F(MirrorITest, AVaultOnAFuseMountIsWarnedAboutAndStillSyncsAndMirrors) {
+  const bool on_fuse = OnFuse(dir_.path().string());
+  const std::string warning = "is on a network file system (fuse)";
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1}, {"documentsPerDossier", 5}, {"seed", 5}});
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"init"},
+                                               {"sync", ids[0]},
+                                               {"mirror", "--to", Target(), "--no-upload"}}) {
+    CliResult r = Swf(args);
+    ASSERT_EQ(r.exit_code, kExitOk) << args[0] << ": " << r.err;
+    EXPECT_EQ(r.err.find(warning) != std::string::npos, on_fuse) << args[0] << ": " << r.err;
+  }
+  CliResult json = Swf({"sync", ids[0], "--json"});
+  ASSERT_EQ(json.exit_code, kExitOk) << json.err;
+  EXPECT_EQ(json.FirstEvent("warning").is_null(), !on_fuse) << json.out;
+  CliResult verify = Swf({"verify"});
+  EXPECT_EQ(verify.exit_code, kExitOk) << verify.err << verify.out;
+  CliResult status = Swf({"status"});
+  EXPECT_EQ(status.exit_code, kExitOk) << status.err;
+  EXPECT_EQ(status.err.find(warning), std::string::npos)
+      << "a read-only command warned: " << status.err;
+  EXPECT_EQ(Query("SELECT count(*) FROM documents WHERE state = 'present'"),
+            std::vector<std::string>{"5"});
 }
 
 TEST_F(MirrorITest, LabelRaisedToSvLeavesTheRvTarget) {

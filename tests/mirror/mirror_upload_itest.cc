@@ -113,7 +113,7 @@ class MirrorUploadITest : public SyncFixture {
     WriteFile(dir_.path() / "Medisch dossier Jansen.txt", "eigen versie");
     CliResult pushed = Swf({"push", ids_[0], (dir_.path() / "Medisch dossier Jansen.txt").string(), "--json"});
     ASSERT_EQ(pushed.exit_code, kExitOk) << pushed.err;
-    const std::string id = pushed.Events()[0]["documentId"];
+    const std::string id = pushed.FirstEvent("upload")["documentId"];
     ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
     ASSERT_EQ(Mirror().exit_code, kExitOk);
     ASSERT_TRUE(fs::exists(dossier_ / "Medisch dossier Jansen.txt"));
@@ -773,7 +773,7 @@ TEST_F(MirrorUploadITest, PushUploadsOnceAndAgainIsIdempotent) {
   ASSERT_EQ(first.exit_code, kExitOk) << first.err;
   CliResult again = Swf({"push", ids_[0], (dir_.path() / "p.txt").string(), "--json"});
   ASSERT_EQ(again.exit_code, kExitOk) << again.err;
-  EXPECT_EQ(again.Events()[0]["outcome"], "already-confirmed");
+  EXPECT_EQ(again.FirstEvent("upload")["outcome"], "already-confirmed");
   int count = 0;
   for (const auto& d : RemoteDocuments(ids_[0])) count += d["bestandsNaam"] == "p.txt";
   EXPECT_EQ(count, 1);
@@ -798,7 +798,7 @@ TEST_F(MirrorUploadITest, AnUploadStoredButAnsweredWithAGatewayErrorIsConfirmedN
   WriteFile(dir_.path() / "p.txt", "antwoord kwijt");
   CliResult pushed = Swf({"push", ids_[0], (dir_.path() / "p.txt").string(), "--json"});
   ASSERT_EQ(pushed.exit_code, kExitOk) << pushed.err;
-  EXPECT_EQ(pushed.Events()[0]["outcome"], "reconciled");
+  EXPECT_EQ(pushed.FirstEvent("upload")["outcome"], "reconciled");
   EXPECT_EQ(RemoteWithContent("antwoord kwijt").size(), 1u);
   EXPECT_EQ(emulator_->Admin("GET", "/_emulator/stats")["requests"]["/samenwerkingen/{id}/documenten"]["502"], 1);
 }

@@ -66,6 +66,13 @@ std::vector<nlohmann::json> CliResult::Events() const {
   return events;
 }
 
+nlohmann::json CliResult::FirstEvent(const std::string& type) const {
+  for (nlohmann::json& e : Events()) {
+    if (e.value("type", "") == type) return std::move(e);
+  }
+  return nullptr;
+}
+
 nlohmann::json CliResult::Summary() const {
   nlohmann::json last;
   for (nlohmann::json& e : Events()) {

@@ -18,6 +18,8 @@ struct CliResult {
   std::string err;
   // The JSON lines of `out` (lines that do not parse are skipped).
   std::vector<nlohmann::json> Events() const;
+  // The first event of `type`, or null (a warning line may come before it).
+  nlohmann::json FirstEvent(const std::string& type) const;
   // The last {"type":"summary"} event, or null.
   nlohmann::json Summary() const;
 };

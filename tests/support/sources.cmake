@@ -3,6 +3,7 @@ add_library(swfvault_test_support STATIC
   tests/support/temp_dir.cc
   tests/support/frozen_dir.cc
   tests/support/fs_semantics.cc
+  tests/support/fuse_mount.cc
   tests/support/emulator_process.cc
   tests/support/https_client.cc
   tests/support/cli_process.cc
