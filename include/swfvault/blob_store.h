@@ -195,6 +195,10 @@ class BlobStore {
   Result<std::vector<std::string>> ListObjects();
   // Deletes an object (a document withheld after its label was raised). Ok when absent.
   Status RemoveObject(std::string_view sha256);
+  // Moves an object that failed Verify out of objects/ into quarantine/ (kept for the report,
+  // as git-annex fsck keeps bad content), so the next sync fetches it again; returns the
+  // quarantine path. kNotFound when absent.
+  Result<std::string> QuarantineObject(std::string_view sha256);
   // Makes every shard directory that received an object committed with defer_dir_sync since
   // the last call durable, in one FileSystem::SyncDirs (one syncfs for a group spread over
   // many shards). If that fails, every pending object is removed again (none is known to be

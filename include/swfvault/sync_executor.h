@@ -15,6 +15,8 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,10 +24,10 @@
 #include "swfvault/catalog.h"
 #include "swfvault/object_publisher.h"
 #include "swfvault/retry_policy.h"
+#include "swfvault/stop_flag.h"
 #include "swfvault/swf_client.h"
 #include "swfvault/sync_planner.h"
 #include "swfvault/transport.h"
-#include "swfvault/stop_flag.h"
 
 namespace swfvault {
 
@@ -68,6 +70,7 @@ struct SyncReport {
   int planned_fetches = 0;
   int64_t resumed_bytes = 0;  // bytes already on disk from earlier runs
   int interrupted = 0;        // planned downloads a stop left for the next run
+  int repaired = 0;           // of `counts.fetched`: documents held whose object was gone
   int stale_partials = 0;     // partial downloads no document needs any more, removed
   uint64_t stale_partial_bytes = 0;
   std::string mode;           // "full", "incremental" or "selected"
@@ -90,8 +93,9 @@ class SyncObserver {
     (void)samenwerking;
     (void)plan;
   }
-  // action: "fetched", "linked", "metadata", "withheld", "removed", "quarantined", "failed",
-  // "planned-..." in a dry run. Never carries titles: ids, hashes and levels only.
+  // action: "fetched", "repaired" (fetched again: the object was gone from the store),
+  // "linked", "metadata", "withheld", "removed", "quarantined", "failed", "planned-..." in a
+  // dry run. Never carries titles: ids, hashes and levels only.
   virtual void OnDocument(std::string_view action, const Document& document, int64_t bytes,
                           const Status& status) {
     (void)action;
@@ -132,6 +136,10 @@ class SyncExecutor {
                     const std::vector<Notificatie>& notes, SyncReport* report);
   Status SyncSamenwerking(const Samenwerking& samenwerking, const SyncOptions& options,
                           SyncReport* report);
+  // Fills lost_objects_ (once per run).
+  Status FindLostObjects();
+  // The SHA-256 names of `objects` (the catalog's) whose file is in the store.
+  Result<std::set<std::string>> ObjectsOnDisk(const std::vector<BlobRecord>& objects);
   Confidentiality CeilingFor(const std::string& samenwerking_id, const SyncOptions& options);
   Status KeepActivity(const Samenwerking& samenwerking);
   Status ApplyNonFetch(const SyncAction& action, const Document& document, SyncReport* report);
@@ -163,6 +171,11 @@ class SyncExecutor {
   int64_t run_id_ = 0;
   std::string window_end_;
   std::vector<Deelnemer> deelnemers_;
+  // Objects the catalog records but the store lacks (deleted by hand, or moved to quarantine
+  // by `verify`), looked for once per run; a repairing fetch takes its hash out again, so
+  // later dossiers link to it.
+  std::optional<std::set<std::string>> lost_objects_;
+  std::set<std::string> repairing_;     // document ids whose fetch repairs the store
   std::atomic<int64_t> bytes_done_{0};  // added to by body sinks on transport threads
   std::atomic<bool> disk_full_{false};   // set by the first ENOSPC; ends the run (rule 4)
   int64_t bytes_total_ = 0;

@@ -44,6 +44,9 @@ struct SyncAction {
   Kind kind;
   size_t document = 0;        // index in SyncPlan::documents
   std::string held_sha256;  // kWithhold: the object the vault held for it ("" = none)
+  // kFetch of a document the vault holds with this very content whose object is gone from the
+  // store (lost, or moved to quarantine by `verify`): the fetch repairs the store.
+  bool repair = false;
 };
 
 struct SyncPlan {
@@ -72,7 +75,8 @@ std::string MetadataFingerprint(const Document& document);
 
 // Plans one samenwerking. `remote` is the full listing (it becomes the plan's documents; of an
 // id listed twice the first counts); `local` every document the vault has for it;
-// `objects_present` the SHA-256 names already in the store.
+// `objects_present` the SHA-256 names in the store: recorded in the catalog and on disk. A
+// document held as present whose object is not among them is fetched again (`repair`).
 SyncPlan PlanSync(std::vector<Document> remote, const std::vector<LocalDocument>& local,
                   const std::set<std::string>& objects_present, const PlannerOptions& options);
 

@@ -227,7 +227,7 @@ Result<Selected> SelectDocuments(const CatalogView& v, Confidentiality ceiling, 
       if (!has.ok()) return has.status();
       if (!*has) {
         return Corruption("document " + c.document.document_id + ": object " + v.blobs[i].sha256 +
-                          " is missing from the store (run 'swfvault verify')");
+                          " is missing from the store; the next 'swfvault sync' fetches it again");
       }
       d.sha256 = v.blobs[i].sha256;
       d.size = v.blobs[i].size;

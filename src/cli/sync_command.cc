@@ -108,6 +108,7 @@ nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, doub
           {"runId", r.run_id},
           {"samenwerkingen", r.samenwerkingen},
           {"fetched", r.counts.fetched},
+          {"repaired", r.repaired},
           {"linked", r.counts.linked},
           {"metadataUpdated", r.counts.metadata_updated},
           {"withheld", r.counts.withheld},
@@ -207,14 +208,17 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
                       " left for the next sync, which resumes the partial ones");
   }
   ctx.output().Event(summary);
-  char line[256];
+  char line[320];
+  std::string fetched_bytes = HumanBytes(report.counts.bytes);
+  if (report.repaired > 0)
+    fetched_bytes += "; " + std::to_string(report.repaired) + " repairing the store";
   std::snprintf(line, sizeof line,
                 "%s (%s): %s, %lld fetched (%s), %lld linked, %lld metadata, "
                 "%lld withheld, %lld removed, %d unchanged, %lld quarantined, %lld failed "
                 "in %.1f s",
                 profile.name.c_str(), report.mode.c_str(),
                 Counted(report.samenwerkingen, "samenwerking", "samenwerkingen").c_str(),
-                static_cast<long long>(report.counts.fetched), HumanBytes(report.counts.bytes).c_str(),
+                static_cast<long long>(report.counts.fetched), fetched_bytes.c_str(),
                 static_cast<long long>(report.counts.linked),
                 static_cast<long long>(report.counts.metadata_updated),
                 static_cast<long long>(report.counts.withheld),
@@ -265,8 +269,8 @@ Status WriteMetrics(const std::string& path, const std::vector<nlohmann::json>& 
         break;
       }
     }
-    for (const char* action : {"fetched", "linked", "metadataUpdated", "withheld", "removed",
-                               "quarantined", "failed", "unchanged"}) {
+    for (const char* action : {"fetched", "repaired", "linked", "metadataUpdated", "withheld",
+                               "removed", "quarantined", "failed", "unchanged"}) {
       metric("swfvault_run_documents", ",action=\"" + std::string(action) + "\"",
              s.value(action, 0.0));
     }

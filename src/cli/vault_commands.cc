@@ -214,6 +214,12 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
                               std::string(DocumentStateName(doc->state)) + ")"));
   }
   Result<std::unique_ptr<ReadableFile>> in = (*vault)->store().Open(doc->blob_sha256);
+  if (!in.ok() && in.status().code() == StatusCode::kNotFound) {
+    // The document is known (exit 9 would say it is not): its object is gone from the store.
+    return Fail(
+        ctx, Corruption("document " + id + ": object " + doc->blob_sha256 +
+                        " is missing from the store; the next 'swfvault sync' fetches it again"));
+  }
   if (!in.ok()) return Fail(ctx, in.status());
   Result<std::string> resolved = OutputPathFor(out, doc->document.bestands_naam, id);
   if (!resolved.ok()) return Fail(ctx, resolved.status());
@@ -302,6 +308,8 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   int good = 0, bad = 0;
   uint64_t bytes = 0;
   size_t checked = 0;
+  std::set<std::string> missing_objects;  // each counted once, however many documents share it
+  std::set<std::string> moved_aside;      // bad ones this run moved to quarantine/
   for (; checked < chosen.size() && !stop.requested(); ++checked) {
     const BlobRecord& b = chosen[checked];
     Status st = (*vault)->store().Verify(b, mode);
@@ -309,31 +317,48 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
     e.kind = st.ok() ? EventKind::kVerified : EventKind::kVerifyFailed;
     e.sha256 = b.sha256;
     e.detail = std::string(flags.fast ? "mode=fast" : "mode=full") + (st.ok() ? "" : " " + st.ToString());
+    std::string moved;
+    if (st.code() == StatusCode::kCorruption) {
+      // Out of objects/ (kept in quarantine/, as git-annex fsck keeps bad content), so the
+      // next sync fetches it again; nothing hands out these bytes meanwhile.
+      Result<std::string> aside = (*vault)->store().QuarantineObject(b.sha256);
+      moved = aside.ok() ? "moved to " + *aside + "; the next 'swfvault sync' fetches it again"
+                         : "could not be moved to quarantine/: " + aside.status().ToString();
+      if (aside.ok()) moved_aside.insert(b.sha256);
+      e.detail += "; " + moved;
+    }
     (void)catalog.AppendEvent(e);
     bytes += b.size;
     if (st.ok()) {
       ++good;
+    } else if (st.code() == StatusCode::kNotFound) {
+      missing_objects.insert(b.sha256);  // named with its documents below
     } else {
       ++bad;
-      ctx.output().Event({{"type", "object"}, {"sha256", b.sha256}, {"ok", false},
-                          {"error", st.ToString()}});
-      ctx.output().Warn("BAD " + b.sha256 + ": " + st.message());
+      nlohmann::json j = {
+          {"type", "object"}, {"sha256", b.sha256}, {"ok", false}, {"error", st.ToString()}};
+      if (!moved.empty()) j["action"] = moved;
+      ctx.output().Event(j);
+      ctx.output().Warn("BAD " + b.sha256 + ": " + st.message() +
+                        (moved.empty() ? "" : "; " + moved));
     }
     ctx.output().Progress("verified " + std::to_string(checked + 1) + "/" + std::to_string(chosen.size()));
   }
   const bool interrupted = checked < chosen.size();
-  // Every present document must have its object recorded.
+  // Every present document must have its object in the store (moved aside just now counts as
+  // bad above, not as missing here).
   Result<std::vector<CatalogDocument>> docs = catalog.ListDocuments("");
   if (!docs.ok()) return Fail(ctx, docs.status());
-  int missing = 0;
   for (const CatalogDocument& c : *docs) {
     if (c.state != DocumentState::kPresent) continue;
     Result<bool> has = (*vault)->store().Has(c.blob_sha256);
-    if (!has.ok() || !*has) {
-      ++missing;
-      ctx.output().Warn("document " + c.document.document_id + ": object " + c.blob_sha256 + " is missing");
-    }
+    if (has.ok() && *has) continue;
+    if (has.ok() && moved_aside.count(c.blob_sha256) != 0) continue;  // counted as bad
+    missing_objects.insert(c.blob_sha256);
+    ctx.output().Warn("document " + c.document.document_id + ": object " + c.blob_sha256 +
+                      " is missing; the next 'swfvault sync' fetches it again");
   }
+  const int missing = static_cast<int>(missing_objects.size());
   ctx.output().EndProgress();
   // What was found outweighs the interruption: a bad object needs a human either way.
   const bool catalog_ok = catalog_check.ok();

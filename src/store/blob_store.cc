@@ -407,6 +407,18 @@ Status BlobStore::RemoveObject(std::string_view sha256) {
   return fs_->SyncDir(DirName(path));
 }
 
+Result<std::string> BlobStore::QuarantineObject(std::string_view sha256) {
+  SWF_RETURN_IF_ERROR(CheckName(sha256));
+  std::string path = ObjectPath(sha256);
+  std::string target =
+      JoinPath(quarantine_dir(),
+               std::string(sha256) + "-" + std::to_string(clock_->NowUnixMicros()) + "-verify.bad");
+  SWF_RETURN_IF_ERROR(fs_->RenameNoReplace(path, target));
+  SWF_RETURN_IF_ERROR(fs_->SyncDir(quarantine_dir()));
+  SWF_RETURN_IF_ERROR(fs_->SyncDir(DirName(path)));
+  return target;
+}
+
 void BlobStore::AddPendingDirSync(const std::string& object_path) {
   std::lock_guard<std::mutex> lock(pending_mu_);
   pending_dir_syncs_[DirName(object_path)].push_back(object_path);

@@ -79,6 +79,7 @@ SyncExecutor::SyncExecutor(SwfClient& client, Transport& transport, BlobStore& s
 
 SyncReport SyncExecutor::Run(const SyncOptions& options) {
   SyncReport report;
+  lost_objects_.reset();
   Profile record;
   record.name = options.profile_name;
   record.oin = options.oin;
@@ -204,6 +205,17 @@ Status SyncExecutor::CollectTargets(const SyncOptions& options, int64_t profile_
   for (const Notificatie& n : *notes) {
     if (!n.samenwerking_id.empty()) affected.insert(n.samenwerking_id);
   }
+  // Dossiers holding a document whose object is gone from the store are listed too, so the
+  // object is fetched again now rather than at the next full reconciliation.
+  SWF_RETURN_IF_ERROR(FindLostObjects());
+  if (!lost_objects_->empty()) {
+    SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> held, catalog_.ListDocuments(""));
+    for (const CatalogDocument& c : held) {
+      if (c.state == DocumentState::kPresent && lost_objects_->count(c.blob_sha256) != 0) {
+        affected.insert(c.document.samenwerking_id);
+      }
+    }
+  }
   for (const std::string& id : affected) {
     // Re-read from the API rather than trusting the notification.
     Result<Samenwerking> one = client_.GetSamenwerking(id);
@@ -323,7 +335,7 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   std::set<std::string> objects;
   {
     SWF_ASSIGN_OR_RETURN(std::vector<BlobRecord> blobs, catalog_.ListBlobs());
-    for (const BlobRecord& b : blobs) objects.insert(b.sha256);
+    SWF_ASSIGN_OR_RETURN(objects, ObjectsOnDisk(blobs));
   }
 
   PlannerOptions planner;
@@ -355,7 +367,9 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
 
   std::vector<const Document*> fetches;
   std::vector<const SyncAction*> links;
+  repairing_.clear();
   for (const SyncAction& a : plan.actions) {
+    if (a.repair) repairing_.insert(plan.DocumentOf(a).document_id);
     if (a.kind == Kind::kFetch) fetches.push_back(&plan.DocumentOf(a));
     else if (a.kind == Kind::kLink) links.push_back(&a);
     else SWF_RETURN_IF_ERROR(ApplyNonFetch(a, plan.DocumentOf(a), report));
@@ -368,6 +382,29 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
     if (!st.ok()) report->failures.push_back(st);
   }
   return Status::Ok();
+}
+
+Status SyncExecutor::FindLostObjects() {
+  if (lost_objects_) return Status::Ok();
+  // One stat per object and run: a sync every few minutes over tens of thousands of objects
+  // costs milliseconds, and a lost object is fetched again by the next run.
+  SWF_ASSIGN_OR_RETURN(std::vector<BlobRecord> blobs, catalog_.ListBlobs());
+  std::set<std::string> lost;
+  for (const BlobRecord& b : blobs) {
+    SWF_ASSIGN_OR_RETURN(bool has, store_.Has(b.sha256));
+    if (!has) lost.insert(b.sha256);
+  }
+  lost_objects_ = std::move(lost);
+  return Status::Ok();
+}
+
+Result<std::set<std::string>> SyncExecutor::ObjectsOnDisk(const std::vector<BlobRecord>& objects) {
+  SWF_RETURN_IF_ERROR(FindLostObjects());
+  std::set<std::string> present;
+  for (const BlobRecord& b : objects) {
+    if (lost_objects_->count(b.sha256) == 0) present.insert(b.sha256);
+  }
+  return present;
 }
 
 Status SyncExecutor::RecordEvent(EventKind kind, const Document& d, const std::string& sha256,
@@ -706,10 +743,12 @@ Status SyncExecutor::RecordPublished(const std::vector<FetchItem>& items,
     SWF_RETURN_IF_ERROR(catalog_.RemovePartial(d.document_id));
     if (o->committed.ok()) {
       const BlobRecord& blob = o->committed->blob;
+      // A damaged copy replaced, or a document whose object had gone fetched again.
+      const bool repaired = o->committed->repaired || repairing_.count(d.document_id) != 0;
       SWF_RETURN_IF_ERROR(catalog_.RecordBlob(blob));
       SWF_RETURN_IF_ERROR(StoreDocument(d, DocumentState::kPresent, blob.sha256));
-      SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kFetched, d, blob.sha256,
-                                      "size=" + std::to_string(blob.size)));
+      SWF_RETURN_IF_ERROR(RecordEvent(repaired ? EventKind::kRepaired : EventKind::kFetched, d,
+                                      blob.sha256, "size=" + std::to_string(blob.size)));
     } else if (o->committed.status().code() == StatusCode::kCorruption) {
       SWF_RETURN_IF_ERROR(StoreDocument(d, DocumentState::kQuarantined, ""));
       SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kQuarantined, d, "",
@@ -751,7 +790,11 @@ void SyncExecutor::Published(FetchItem& item, const PublishOutcome& outcome, Syn
   report->counts.bytes += item.now->result->bytes_received;
   item.now.reset();
   ++docs_done_;
-  observer_.OnDocument("fetched", d, static_cast<int64_t>(blob.size), Status::Ok());
+  const bool repaired = outcome.committed->repaired || repairing_.count(d.document_id) != 0;
+  if (repaired) ++report->repaired;
+  if (lost_objects_) lost_objects_->erase(blob.sha256);
+  observer_.OnDocument(repaired ? "repaired" : "fetched", d, static_cast<int64_t>(blob.size),
+                       Status::Ok());
 }
 
 }  // namespace swfvault

@@ -44,9 +44,10 @@ void PlanListed(size_t index, const LocalDocument* local, const PlannerOptions& 
     plan->actions.push_back({Kind::kWithhold, index, held ? local->document_hash : std::string()});
     return;
   }
-  bool known_content = local != nullptr && local->state == State::kPresent &&
-                       local->document_hash == doc.document_hash;
-  if (known_content) {
+  const bool known_content = local != nullptr && local->state == State::kPresent &&
+                             local->document_hash == doc.document_hash;
+  const std::string& hash = doc.document_hash;
+  if (known_content && objects_present.count(hash) != 0) {
     if (local->metadata_fingerprint == MetadataFingerprint(doc)) {
       ++plan->unchanged;
       unneeded->push_back(index);
@@ -55,13 +56,12 @@ void PlanListed(size_t index, const LocalDocument* local, const PlannerOptions& 
     }
     return;
   }
-  const std::string& hash = doc.document_hash;
   if (objects_present.count(hash) != 0 || fetching->count(hash) != 0) {
     plan->actions.push_back({Kind::kLink, index, {}});
     return;
   }
   fetching->insert(hash);
-  plan->actions.push_back({Kind::kFetch, index, {}});
+  plan->actions.push_back({Kind::kFetch, index, {}, /*repair=*/known_content});
 }
 
 }  // namespace

@@ -235,6 +235,78 @@ TEST_F(SyncITest, DocumentRemovedRemotelyKeepsObjectAndHistory) {
   EXPECT_GE(Query("SELECT kind FROM events WHERE document_id='" + id + "'").size(), 2u);
 }
 
+// verify moves a damaged object to quarantine/; the next sync, incremental as scheduled runs
+// are, fetches it again, and one deleted by hand too: the vault repairs itself from the server.
+TEST_F(SyncITest, ADamagedOrLostObjectIsMovedAsideByVerifyAndFetchedAgainByTheNextSync) {
+  std::vector<std::string> ids = Generate({{"dossiers", 2},
+                                           {"documentsPerDossier", 8},
+                                           {"minSize", 1024},
+                                           {"maxSize", 16384},
+                                           {"seed", 31}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  nlohmann::json damaged = RemoteDocuments(ids[0]).front();
+  nlohmann::json lost = RemoteDocuments(ids[1]).front();
+  const std::string damaged_hash = damaged["documentHash"], lost_hash = lost["documentHash"];
+  auto object = [&](const std::string& hash) {
+    return std::filesystem::path(VaultDir()) / "objects" / hash.substr(0, 2) / hash;
+  };
+  std::filesystem::permissions(object(damaged_hash), std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  std::string bytes = ReadFile(object(damaged_hash));
+  bytes[bytes.size() / 2] ^= 1;
+  WriteFile(object(damaged_hash), bytes);
+  std::filesystem::remove(object(lost_hash));
+
+  CliResult verify = Swf({"verify", "--json"});
+  EXPECT_EQ(verify.exit_code, kExitIntegrity) << verify.out;
+  EXPECT_EQ(verify.Summary()["bad"], 1) << verify.out;
+  EXPECT_EQ(verify.Summary()["missingObjects"], 1) << verify.out;
+  EXPECT_EQ(verify.FirstEvent("object")["sha256"], damaged_hash);
+  EXPECT_NE(verify.FirstEvent("object").value("action", "").find("fetches it again"),
+            std::string::npos)
+      << verify.out;
+  EXPECT_FALSE(std::filesystem::exists(object(damaged_hash)));
+  std::vector<std::string> kept;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(VaultDir()) / "quarantine")) {
+    kept.push_back(e.path().filename().string());
+  }
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].rfind(damaged_hash + "-", 0), 0u) << kept[0];
+  EXPECT_EQ(ReadFile(std::filesystem::path(VaultDir()) / "quarantine" / kept[0]), bytes);
+
+  // Meanwhile the documents are known and their content is not there: an integrity error.
+  for (const nlohmann::json* d : {&damaged, &lost}) {
+    CliResult get = Swf({"get", d->at("documentId"), "-o", (dir_ / "out.bin").string()});
+    EXPECT_EQ(get.exit_code, kExitIntegrity) << get.err;
+    EXPECT_NE(get.err.find("is missing from the store; the next 'swfvault sync' fetches it again"),
+              std::string::npos)
+        << get.err;
+  }
+
+  emulator_->Admin("POST", "/_emulator/reset");
+  CliResult repair = Swf({"sync", "--json"});
+  ASSERT_EQ(repair.exit_code, kExitOk) << repair.err;
+  EXPECT_EQ(repair.Summary()["mode"], "incremental");
+  EXPECT_EQ(repair.Summary()["fetched"], 2);
+  EXPECT_EQ(repair.Summary()["repaired"], 2);
+  EXPECT_EQ(ContentBytesSent(),
+            damaged["bestandsGrootte"].get<int64_t>() + lost["bestandsGrootte"].get<int64_t>());
+  for (const nlohmann::json* d : {&damaged, &lost}) {
+    EXPECT_EQ(Query("SELECT count(*) FROM events WHERE kind='repaired' AND document_id='" +
+                    d->at("documentId").get<std::string>() + "'"),
+              std::vector<std::string>{"1"});
+  }
+  CliResult clean = Swf({"verify", "--json"});
+  EXPECT_EQ(clean.exit_code, kExitOk) << clean.out;
+  EXPECT_EQ(clean.Summary()["bad"], 0);
+  EXPECT_EQ(clean.Summary()["missingObjects"], 0);
+  CliResult again = Swf({"sync", "--json"});
+  ASSERT_EQ(again.exit_code, kExitOk) << again.err;
+  EXPECT_EQ(again.Summary()["fetched"], 0);
+}
+
 TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameWhatIsNotInIt) {
   std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 3},
                                            {"minSize", 2048}, {"maxSize", 8192}, {"seed", 21}});

@@ -89,6 +89,32 @@ TEST(SyncPlannerTest, Table) {
   }
 }
 
+// A document held as present whose object is gone from the store (deleted, or moved to
+// quarantine by verify) is fetched again, marked as a repair; only it, and only once.
+TEST(SyncPlannerTest, AHeldDocumentWhoseObjectIsGoneIsFetchedAgainAsARepair) {
+  Document a = Doc("a", "h1"), b = Doc("b", "h2"), twin = Doc("t", "h1");
+  Document a_renamed = a;
+  a_renamed.document_omschrijving = "nieuw";
+  PlannerOptions options;
+  SyncPlan plan = PlanSync({a, b, twin}, {Held(a), Held(b), Held(twin)}, {"h2"}, options);
+  EXPECT_EQ(Summary(plan),
+            (std::vector<std::pair<Kind, std::string>>{{Kind::kFetch, "a"}, {Kind::kLink, "t"}}));
+  EXPECT_EQ(plan.unchanged, 1);
+  ASSERT_EQ(plan.actions.size(), 2u);
+  EXPECT_TRUE(plan.actions[0].repair);
+  EXPECT_FALSE(plan.actions[1].repair);
+  // With its metadata changed too, the fetch records both.
+  SyncPlan renamed = PlanSync({a_renamed}, {Held(a)}, {}, options);
+  ASSERT_EQ(renamed.actions.size(), 1u);
+  EXPECT_EQ(renamed.actions[0].kind, Kind::kFetch);
+  EXPECT_TRUE(renamed.actions[0].repair);
+  // A new document is no repair, nor is one held as removed or quarantined.
+  SyncPlan fresh = PlanSync({a, b}, {Held(b, State::kQuarantined)}, {}, options);
+  ASSERT_EQ(fresh.actions.size(), 2u);
+  EXPECT_FALSE(fresh.actions[0].repair);
+  EXPECT_FALSE(fresh.actions[1].repair);
+}
+
 TEST(SyncPlannerTest, PurgeFlagOnlyWhenObjectWasHeld) {
   PlannerOptions rv;
   rv.ceiling = Confidentiality::kRV;
