@@ -25,6 +25,11 @@ enum ExitCode : int {
 // The exit code for a failed Status (kExitOk for ok).
 ExitCode ExitCodeFor(const Status& status);
 
+// Of two exit codes (of several profiles in one run), the one to report: any code that needs a
+// human outranks "retry later" (3, 6) and "interrupted" (130), so a scheduler that treats those
+// as success never misses it. Among the human ones: 5, 7, 4, 2, 10, 8, 9, 1.
+int MoreUrgentExitCode(int a, int b);
+
 }  // namespace swfvault
 
 #endif  // SWFVAULT_EXIT_CODES_H_

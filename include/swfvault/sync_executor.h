@@ -71,6 +71,9 @@ struct SyncReport {
   int64_t resumed_bytes = 0;  // bytes already on disk from earlier runs
   int interrupted = 0;        // planned downloads a stop left for the next run
   int repaired = 0;           // of `counts.fetched`: documents held whose object was gone
+  // Samenwerkingen where something failed; the next runs re-read them (even incremental
+  // ones) until they sync cleanly.
+  std::vector<std::string> retry_samenwerkingen;
   int stale_partials = 0;     // partial downloads no document needs any more, removed
   uint64_t stale_partial_bytes = 0;
   std::string mode;           // "full", "incremental" or "selected"
@@ -176,6 +179,7 @@ class SyncExecutor {
   // later dossiers link to it.
   std::optional<std::set<std::string>> lost_objects_;
   std::set<std::string> repairing_;     // document ids whose fetch repairs the store
+  size_t dossier_failures_ = 0;         // entries of SyncReport::failures made by a dossier
   std::atomic<int64_t> bytes_done_{0};  // added to by body sinks on transport threads
   std::atomic<bool> disk_full_{false};   // set by the first ENOSPC; ends the run (rule 4)
   int64_t bytes_total_ = 0;

@@ -1,5 +1,7 @@
 #include "swfvault/exit_codes.h"
 
+#include <iterator>
+
 namespace swfvault {
 
 ExitCode ExitCodeFor(const Status& status) {
@@ -27,5 +29,22 @@ ExitCode ExitCodeFor(const Status& status) {
   }
   return kExitError;
 }
+
+namespace {
+
+int Urgency(int code) {
+  // Lowest first; an unknown code ranks with the human ones, just above "partial".
+  constexpr int kOrder[] = {kExitOk,      kExitInterrupted, kExitLocked,   kExitRetryable,
+                            kExitPartial, kExitNotFound,    kExitRefused,  kExitError,
+                            kExitUsage,   kExitAuth,        kExitDiskFull, kExitIntegrity};
+  for (int i = 0; i < static_cast<int>(std::size(kOrder)); ++i) {
+    if (kOrder[i] == code) return i < 4 ? i : i + 1;
+  }
+  return 4;
+}
+
+}  // namespace
+
+int MoreUrgentExitCode(int a, int b) { return Urgency(b) > Urgency(a) ? b : a; }
 
 }  // namespace swfvault

@@ -101,6 +101,17 @@ int ExitFor(const SyncReport& r) {
   return kExitOk;
 }
 
+// {"unavailable": 2, ...}: the report's failures by kind, the fatal one included.
+nlohmann::json FailureKinds(const SyncReport& r) {
+  nlohmann::json kinds = nlohmann::json::object();
+  for (const Status& f : r.failures) {
+    std::string kind(StatusCodeName(f.code()));
+    kinds[kind] = kinds.value(kind, 0) + 1;
+  }
+  if (!r.fatal.ok()) kinds[std::string(StatusCodeName(r.fatal.code()))] = 1;
+  return kinds;
+}
+
 nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, double seconds,
                            int exit_code) {
   return {{"type", "summary"},
@@ -122,24 +133,37 @@ nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, doub
           {"stalePartialsRemoved", r.stale_partials},
           {"stalePartialBytesRemoved", r.stale_partial_bytes},
           {"blocked", r.blocked},
+          {"retryNextRun", r.retry_samenwerkingen},
           {"unknown", r.unknown},
           {"mode", r.mode},
           {"notifications", r.notifications},
           {"notificationsDeleted", r.notifications_deleted},
           {"highWater", r.high_water},
           {"seconds", seconds},
-          {"exitCode", exit_code}};
+          {"exitCode", exit_code},
+          {"failureKinds", FailureKinds(r)}};
 }
 
 int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionProfile& profile,
                 Vault& vault, const Config& config, const StopFlag& stop,
                 std::vector<nlohmann::json>* summaries) {
   auto started = std::chrono::steady_clock::now();
+  // A profile that fails before its run (credentials refused while connecting, a bad level)
+  // still gets its series in the metrics file, with the exit code it ended with.
+  auto failed_before_run = [&](int code, const Status& why) {
+    SyncReport none;
+    none.fatal = why;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    summaries->push_back(SummaryJson(none, profile.name, seconds, code));
+    return code;
+  };
   ConnectionProfile connect = profile;
   if (flags.transfer_threads > 0) connect.transfer_threads = flags.transfer_threads;
   if (flags.transfers > 0) connect.transfers = flags.transfers;  // also bounds listing pages
   Result<std::unique_ptr<Connection>> connection = Connect(connect, &stop);
-  if (!connection.ok()) return Fail(ctx, connection.status());
+  if (!connection.ok())
+    return failed_before_run(Fail(ctx, connection.status()), connection.status());
   SyncOptions options;
   options.profile_name = profile.name;
   options.oin = profile.oin;
@@ -147,17 +171,21 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   options.ceiling = profile.max_level;
   if (!flags.max_level.empty()) {
     Result<Confidentiality> level = ParseLevelOption(flags.max_level, "--max-level");
-    if (!level.ok()) return Fail(ctx, level.status());
+    if (!level.ok()) return failed_before_run(Fail(ctx, level.status()), level.status());
     options.ceiling = *level;
   }
   // The vault's own ceiling (init --max-level) bounds every sync into it: a run started
   // without the flag, or with a profile that allows SV, still stores nothing above it.
   Result<std::optional<Confidentiality>> vault_ceiling = vault.catalog().GetVaultCeiling();
-  if (!vault_ceiling.ok()) return Fail(ctx, vault_ceiling.status());
+  if (!vault_ceiling.ok()) {
+    return failed_before_run(Fail(ctx, vault_ceiling.status()), vault_ceiling.status());
+  }
   if (vault_ceiling->has_value() && **vault_ceiling == Confidentiality::kRV) {
     if (options.ceiling != Confidentiality::kRV && !flags.max_level.empty()) {
-      return UsageFail(ctx, "--max-level SV: this vault holds at most RV (set by `init --max-level RV`); "
-                            "raise it with `swfvault init --max-level SV` first");
+      const std::string why =
+          "--max-level SV: this vault holds at most RV (set by `init --max-level RV`); "
+          "raise it with `swfvault init --max-level SV` first";
+      return failed_before_run(UsageFail(ctx, why), InvalidArgument(why));
     }
     options.ceiling = Confidentiality::kRV;
   }
@@ -193,12 +221,6 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   }
   if (!report.fatal.ok()) ctx.output().Error(report.fatal);
   nlohmann::json summary = SummaryJson(report, profile.name, seconds, code);
-  summary["failureKinds"] = nlohmann::json::object();
-  for (const Status& f : report.failures) {
-    summary["failureKinds"][std::string(StatusCodeName(f.code()))] =
-        summary["failureKinds"].value(std::string(StatusCodeName(f.code())), 0) + 1;
-  }
-  if (!report.fatal.ok()) summary["failureKinds"][std::string(StatusCodeName(report.fatal.code()))] = 1;
   summaries->push_back(summary);
   // Warnings first: in JSON mode the summary is the run's last line.
   for (const std::string& b : report.blocked) ctx.output().Warn("mass-delete guard: " + b);
@@ -309,7 +331,7 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   for (const ConnectionProfile& p : profiles) {
     if (stop.requested()) break;
     int code = SyncProfile(ctx, flags, p, **vault, *config, stop, &summaries);
-    if (worst == kExitOk) worst = code;
+    worst = MoreUrgentExitCode(worst, code);
   }
   if (!flags.metrics_file.empty()) {
     Status st = WriteMetrics(flags.metrics_file, summaries, (*vault)->catalog());

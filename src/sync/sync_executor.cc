@@ -50,6 +50,10 @@ std::string ServerEtag(const Document& d, const DownloadResult& result) {
 
 // The vault_settings key of the ceiling of this profile's last full reconcile.
 std::string CeilingKey(int64_t profile_id) { return "full_reconcile_ceiling/" + std::to_string(profile_id); }
+// The samenwerkingen of a profile where the last run left something undone, one id per line.
+std::string RetryKey(int64_t profile_id) {
+  return "retry_samenwerkingen/" + std::to_string(profile_id);
+}
 
 }  // namespace
 
@@ -80,6 +84,7 @@ SyncExecutor::SyncExecutor(SwfClient& client, Transport& transport, BlobStore& s
 SyncReport SyncExecutor::Run(const SyncOptions& options) {
   SyncReport report;
   lost_objects_.reset();
+  dossier_failures_ = 0;
   Profile record;
   record.name = options.profile_name;
   record.oin = options.oin;
@@ -109,6 +114,7 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
       report.fatal = StoppedOnRequest("sync before samenwerking " + s.samenwerking_id);
       break;
     }
+    const size_t failures_before = report.failures.size();
     Status st = SyncSamenwerking(s, options, &report);
     if (!st.ok()) {
       // Retryable trouble and refusals stop this dossier; the run goes on with the next one.
@@ -119,6 +125,10 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
       } else {
         report.failures.push_back(st);
       }
+    }
+    if (report.failures.size() > failures_before) {
+      report.retry_samenwerkingen.push_back(s.samenwerking_id);
+      dossier_failures_ += report.failures.size() - failures_before;
     }
   }
 
@@ -205,6 +215,13 @@ Status SyncExecutor::CollectTargets(const SyncOptions& options, int64_t profile_
   for (const Notificatie& n : *notes) {
     if (!n.samenwerking_id.empty()) affected.insert(n.samenwerking_id);
   }
+  // Dossiers the last run left something undone in are listed again.
+  SWF_ASSIGN_OR_RETURN(std::optional<std::string> retry, catalog_.GetSetting(RetryKey(profile_id)));
+  for (size_t at = 0, end; retry && at < retry->size(); at = end + 1) {
+    end = retry->find('\n', at);
+    if (end == std::string::npos) end = retry->size();
+    if (end > at) affected.insert(retry->substr(at, end - at));
+  }
   // Dossiers holding a document whose object is gone from the store are listed too, so the
   // object is fetched again now rather than at the next full reconciliation.
   SWF_RETURN_IF_ERROR(FindLostObjects());
@@ -272,9 +289,16 @@ void SyncExecutor::SweepStalePartials(SyncReport* report) {
 
 void SyncExecutor::AdvanceMarks(const SyncOptions& options, int64_t profile_id,
                                 const std::vector<Notificatie>& notes, SyncReport* report) {
-  // The mark moves only when the whole window was processed without a failure.
-  if (report->mode == "selected" || !report->fatal.ok() || !report->failures.empty()) return;
-  Status st = catalog_.SetNotificationHighWater(profile_id, window_end_);
+  // The mark moves when the whole window was processed. Where a dossier failed (a download,
+  // a quarantined document, its listing), the mark moves too, and the dossier goes on the retry
+  // list that every following run re-reads until it syncs cleanly: one failing document does
+  // not make every later run a full one. A failure outside the dossiers keeps the mark.
+  if (report->mode == "selected" || !report->fatal.ok()) return;
+  if (report->failures.size() != dossier_failures_) return;
+  std::string retry;
+  for (const std::string& id : report->retry_samenwerkingen) retry += id + "\n";
+  Status st = catalog_.SetSetting(RetryKey(profile_id), retry);
+  if (st.ok()) st = catalog_.SetNotificationHighWater(profile_id, window_end_);
   if (st.ok() && report->mode == "full") st = catalog_.SetLastFullReconcile(profile_id, window_end_);
   if (st.ok() && report->mode == "full") st = catalog_.SetSetting(CeilingKey(profile_id), ConfidentialityName(options.ceiling));
   if (!st.ok()) {

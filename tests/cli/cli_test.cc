@@ -282,6 +282,22 @@ TEST(CliTest, TwoMirrorTargetsOnOneFolderAreRefused) {
   EXPECT_NE(r.err.find("share the folder"), std::string::npos) << r.err;
 }
 
+TEST(CliTest, OfSeveralProfilesTheCodeThatNeedsAHumanIsReported) {
+  // "Retry later" and "interrupted" never hide one that needs a human, in either order.
+  for (int human : {kExitPartial, kExitUsage, kExitAuth, kExitIntegrity, kExitDiskFull,
+                    kExitRefused, kExitNotFound, kExitError}) {
+    for (int later : {kExitOk, kExitRetryable, kExitLocked, kExitInterrupted}) {
+      EXPECT_EQ(MoreUrgentExitCode(later, human), human) << later << " then " << human;
+      EXPECT_EQ(MoreUrgentExitCode(human, later), human) << human << " then " << later;
+    }
+  }
+  EXPECT_EQ(MoreUrgentExitCode(kExitOk, kExitInterrupted), kExitInterrupted);
+  EXPECT_EQ(MoreUrgentExitCode(kExitInterrupted, kExitRetryable), kExitRetryable);
+  EXPECT_EQ(MoreUrgentExitCode(kExitPartial, kExitAuth), kExitAuth);
+  EXPECT_EQ(MoreUrgentExitCode(kExitIntegrity, kExitAuth), kExitIntegrity);
+  EXPECT_EQ(MoreUrgentExitCode(kExitOk, kExitOk), kExitOk);
+}
+
 TEST(CliTest, ExitCodesAreDistinctPerFailureKind) {
   EXPECT_EQ(ExitCodeFor(Unavailable("503")), kExitRetryable);
   EXPECT_EQ(ExitCodeFor(Unauthenticated("tls")), kExitAuth);

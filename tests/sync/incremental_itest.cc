@@ -81,6 +81,53 @@ TEST_F(IncrementalSyncITest, RequestsFollowTheChangeNotTheNumberOfDossiers) {
   EXPECT_GE(full_requests, 500);
 }
 
+// A document the server keeps answering with a wrong hash fails the first run (quarantined,
+// exit 5). The runs after it are incremental all the same: they re-read that one dossier, not
+// all of them, until it syncs cleanly, and then nothing more.
+TEST_F(IncrementalSyncITest, AFailingDocumentPutsItsDossierOnTheRetryListNotEveryRunOnFull) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 6}, {"documentsPerDossier", 2}, {"seed", 45}});
+  const std::string liar = RemoteDocuments(ids[2]).front()["documentId"];
+  const nlohmann::json wrong_hash = {
+      {"faults", {{{"type", "wrongHash"}, {"documentId", liar}, {"count", -1}}}}};
+  auto listings = [&] {
+    nlohmann::json stats = emulator_->Admin("GET", "/_emulator/stats");
+    return stats["requests"]
+        .value("/samenwerkingen/{id}/documenten", nlohmann::json::object())
+        .value("200", 0);
+  };
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin("PUT", "/_emulator/faults", wrong_hash);
+  CliResult first = Swf({"sync", "--json"});
+  EXPECT_EQ(first.exit_code, kExitIntegrity) << first.err;
+  EXPECT_EQ(first.Summary()["mode"], "full");
+  EXPECT_EQ(first.Summary()["retryNextRun"], nlohmann::json::array({ids[2]}));
+
+  emulator_->Admin("POST", "/_emulator/reset");
+  emulator_->Admin("PUT", "/_emulator/faults", wrong_hash);
+  CliResult second = Swf({"sync", "--json"});
+  EXPECT_EQ(second.exit_code, kExitIntegrity) << second.err;
+  EXPECT_EQ(second.Summary()["mode"], "incremental");
+  EXPECT_EQ(second.Summary()["samenwerkingen"], 1);
+  EXPECT_EQ(listings(), 1);
+  EXPECT_EQ(second.Summary()["retryNextRun"], nlohmann::json::array({ids[2]}));
+  EXPECT_FALSE(Present(liar));
+
+  emulator_->Admin("POST", "/_emulator/reset");  // the server answers truthfully again
+  CliResult healed = Swf({"sync", "--json"});
+  ASSERT_EQ(healed.exit_code, kExitOk) << healed.err;
+  EXPECT_EQ(healed.Summary()["mode"], "incremental");
+  EXPECT_EQ(healed.Summary()["fetched"], 1);
+  EXPECT_EQ(healed.Summary()["retryNextRun"], nlohmann::json::array());
+  EXPECT_TRUE(Present(liar));
+
+  emulator_->Admin("POST", "/_emulator/reset");
+  CliResult idle = Swf({"sync", "--json"});
+  ASSERT_EQ(idle.exit_code, kExitOk) << idle.err;
+  EXPECT_EQ(idle.Summary()["samenwerkingen"], 0);
+  EXPECT_EQ(listings(), 0);
+}
+
 TEST_F(IncrementalSyncITest, ChangeWhoseNotificationWasDeletedIsFoundByFullReconciliation) {
   std::vector<std::string> ids = Generate(
       {{"dossiers", 3}, {"documentsPerDossier", 2}, {"seed", 42},
@@ -145,6 +192,40 @@ TEST_F(IncrementalSyncITest, MetricsFileTellsMonitoringWhatHappened) {
   EXPECT_NE(text.find("swfvault_run_failures{profile=\"gemeente-a\",kind=\"not_found\"} 1"),
             std::string::npos) << text;
   EXPECT_NE(text.find("swfvault_run_exit_code{profile=\"gemeente-a\"} 9"), std::string::npos) << text;
+}
+
+// `sync --all`: one profile throttled beyond what it may wait (exit 3, "retry later"), the next
+// with an expired certificate (exit 4, "needs a human"). The run exits 4, whatever the order,
+// and the metrics file holds both profiles, the one that never started included.
+TEST_F(IncrementalSyncITest, SyncAllExitsWithTheMostUrgentCodeAndMetricsHoldEveryProfile) {
+  const std::string pki = PkiDir();
+  const std::string config = (dir_.path() / "twee.toml").string();
+  WriteFile(config, "vault = \"" + VaultDir() + "\"\nbase_url = \"" + emulator_->base_url() +
+                        "\"\nca = \"" + pki + "/ca.crt\"\n\n[profile.gemeente-a]\noin = \"" +
+                        kGemeenteA + "\"\ncert = \"" + pki + "/gemeente-a.crt\"\nkey = \"" + pki +
+                        "/gemeente-a.key\"\n\n[profile.zz-verlopen]\noin = \"" + kAdviesbureau +
+                        "\"\ncert = \"" + pki + "/expired.crt\"\nkey = \"" + pki +
+                        "/expired.key\"\n");
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "retryAfter"}, {"retryAfter", "3600"}, {"count", -1}}}}});
+  const std::string metrics = (dir_.path() / "swfvault.prom").string();
+  CliResult r = RunCli({"--config", config, "sync", "--all", "--json", "--metrics-file", metrics});
+  EXPECT_EQ(r.exit_code, kExitAuth) << r.err << r.out;
+  std::vector<std::string> order;
+  for (const nlohmann::json& e : r.Events()) {
+    if (e.value("type", "") == "summary") order.push_back(e.value("profile", ""));
+  }
+  EXPECT_EQ(order, std::vector<std::string>{"gemeente-a"})
+      << "the throttled profile ran first: " << r.out;
+  const std::string text = ReadFile(metrics);
+  EXPECT_NE(text.find("swfvault_run_exit_code{profile=\"gemeente-a\"} 3"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("swfvault_run_exit_code{profile=\"zz-verlopen\"} 4"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("swfvault_run_failures{profile=\"zz-verlopen\",kind=\"unauthenticated\"} 1"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace
