@@ -182,6 +182,8 @@ class BlobStore {
   Result<uint64_t> PartialSize(std::string_view document_id, std::string_view etag);
   // Every partial download on disk (what `status` reports as resumable).
   Result<PartialStats> Partials();
+  // The files in quarantine/ (rejected downloads, objects that failed verify).
+  Result<PartialStats> Quarantined();
   // Removes every partial download; returns what was removed. The caller knows none is needed.
   Result<PartialStats> RemovePartials();
 

@@ -80,9 +80,10 @@ int RunStatus(CommandContext& ctx) {
   Result<std::vector<BlobRecord>> blobs = catalog.ListBlobs();
   Result<std::vector<SyncRun>> runs = catalog.ListSyncRuns();
   Result<PartialStats> partials = (*vault)->store().Partials();
+  Result<PartialStats> quarantined = (*vault)->store().Quarantined();
   Result<std::optional<Confidentiality>> ceiling = catalog.GetVaultCeiling();
   for (const Status& st : {sams.status(), docs.status(), blobs.status(), runs.status(),
-                           partials.status(), ceiling.status()}) {
+                           partials.status(), quarantined.status(), ceiling.status()}) {
     if (!st.ok()) return Fail(ctx, st);
   }
   nlohmann::json max_level = nullptr;
@@ -106,6 +107,8 @@ int RunStatus(CommandContext& ctx) {
                       {"objectBytes", bytes},
                       {"partialDownloads", partials->files},
                       {"partialBytes", partials->bytes},
+                      {"quarantineFiles", quarantined->files},
+                      {"quarantineBytes", quarantined->bytes},
                       {"lastRun", last}});
   ctx.output().Line("vault          " + (*vault)->dir());
   ctx.output().Line("max level      " + (max_level.is_null() ? std::string("not set (each sync's --max-level or profile decides)")
@@ -119,6 +122,11 @@ int RunStatus(CommandContext& ctx) {
   if (partials->files > 0) {
     ctx.output().Line("resumable      " + Counted(partials->files, "partial download", "partial downloads") + " (" +
                       std::to_string(partials->bytes) + " bytes)");
+  }
+  if (quarantined->files > 0) {
+    ctx.output().Line("quarantine     " + Counted(quarantined->files, "file", "files") + " (" +
+                      std::to_string(quarantined->bytes) +
+                      " bytes; kept for inspection, `gc --quarantine-max-age-hours` removes them)");
   }
   if (!runs->empty()) {
     const SyncRun& r = runs->back();
@@ -380,12 +388,16 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
 }
 
 // --- gc ---
-int RunGc(CommandContext& ctx, double grace_hours, double partial_max_age_hours) {
+int RunGc(CommandContext& ctx, double grace_hours, double partial_max_age_hours,
+          double quarantine_max_age_hours) {
   Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kExclusive);
   if (!vault.ok()) return Fail(ctx, vault.status());
   GcOptions options;
   options.temp_grace_seconds = static_cast<int64_t>(grace_hours * 3600);
   if (partial_max_age_hours >= 0) options.partial_max_age_seconds = static_cast<int64_t>(partial_max_age_hours * 3600);
+  if (quarantine_max_age_hours >= 0) {
+    options.quarantine_max_age_seconds = static_cast<int64_t>(quarantine_max_age_hours * 3600);
+  }
   Result<GcReport> gc = (*vault)->store().CollectGarbage(options);
   if (!gc.ok()) return Fail(ctx, gc.status());
   if (gc->partials_removed > 0) {
@@ -418,11 +430,15 @@ int RunGc(CommandContext& ctx, double grace_hours, double partial_max_age_hours)
       gc->bytes_freed += st->size;
     }
   }
-  ctx.output().Event({{"type", "summary"}, {"tempsRemoved", gc->temps_removed},
+  ctx.output().Event({{"type", "summary"},
+                      {"tempsRemoved", gc->temps_removed},
                       {"partialsRemoved", gc->partials_removed},
-                      {"orphanObjectsRemoved", orphans}, {"bytesFreed", gc->bytes_freed}});
+                      {"quarantinedRemoved", gc->quarantined_removed},
+                      {"orphanObjectsRemoved", orphans},
+                      {"bytesFreed", gc->bytes_freed}});
   ctx.output().Line("removed " + std::to_string(gc->temps_removed) + " temp files, " +
                     std::to_string(gc->partials_removed) + " partial downloads, " +
+                    std::to_string(gc->quarantined_removed) + " quarantined files, " +
                     std::to_string(orphans) + " orphan objects, freed " +
                     std::to_string(gc->bytes_freed) + " bytes");
   return kExitOk;
@@ -507,13 +523,21 @@ CommandSpec GcCommand() {
           [](CLI::App* app) -> Runner {
             auto grace = std::make_shared<double>(24);
             auto partials = std::make_shared<double>(-1);
+            auto quarantine = std::make_shared<double>(-1);
             app->add_option("--grace-hours", *grace, "minimum age of what is removed")
                 ->check(Between(0.0, 1e6));
             app->add_option("--partial-max-age-hours", *partials,
                             "also remove partial downloads not written to for this long (default: keep "
                             "them; a full sync removes those no document needs)")
                 ->check(Between(0.0, 1e6));
-            return [grace, partials](CommandContext& ctx) { return RunGc(ctx, *grace, *partials); };
+            app->add_option(
+                   "--quarantine-max-age-hours", *quarantine,
+                   "also remove quarantined files (rejected downloads, objects that failed "
+                   "verify) at least this old (default: keep them as evidence)")
+                ->check(Between(0.0, 1e6));
+            return [grace, partials, quarantine](CommandContext& ctx) {
+              return RunGc(ctx, *grace, *partials, *quarantine);
+            };
           }};
 }
 

@@ -133,16 +133,21 @@ Result<BlobRecord> BlobWriter::Check(std::string_view expected_sha256, uint64_t 
 Status BlobWriter::Quarantine(std::string_view expected_sha256, uint64_t expected_size,
                               const BlobRecord& actual) {
   file_.reset();
-  // The source's own name (random temp or partial key) keeps same-instant names apart.
-  std::string source = BaseName(path_);
+  // Named by what was promised and what came: a server that sends the same wrong bytes on
+  // every run leaves one copy, not one per run.
   std::string target = JoinPath(store_->quarantine_dir(),
-                                std::string(expected_sha256) + "-" +
-                                    std::to_string(store_->clock_->NowUnixMicros()) + "-" +
-                                    source.substr(0, source.find('.')) + ".bad");
+                                std::string(expected_sha256) + "-" + actual.sha256 + ".bad");
   std::string what = "expected sha256 " + std::string(expected_sha256) + " (" +
                      std::to_string(expected_size) + " bytes), got " + actual.sha256 + " (" +
                      std::to_string(actual.size) + " bytes)";
   Status moved = store_->fs_->RenameNoReplace(path_, target);
+  if (moved.code() == StatusCode::kAlreadyExists) {
+    (void)store_->fs_->RemoveFile(path_);
+    done_ = true;
+    quarantine_path_ = target;
+    return Corruption(what + "; not published, the same bytes are already quarantined at " +
+                      target);
+  }
   if (!moved.ok()) return Fail(Corruption(what + "; not published, discarded"));
   (void)store_->fs_->MakeReadOnly(target);
   done_ = true;
@@ -320,6 +325,22 @@ Result<std::unique_ptr<BlobWriter>> BlobStore::OpenPartial(std::string_view docu
 }
 
 Result<PartialStats> BlobStore::Partials() { return PartialFiles(/*remove=*/false); }
+
+Result<PartialStats> BlobStore::Quarantined() {
+  PartialStats stats;
+  Result<std::vector<std::string>> names = fs_->ListDir(quarantine_dir());
+  if (!names.ok()) {
+    if (names.status().code() == StatusCode::kNotFound) return stats;
+    return names.status();
+  }
+  for (const std::string& name : *names) {
+    Result<FileStat> st = fs_->Stat(JoinPath(quarantine_dir(), name));
+    if (!st.ok() || !st->is_regular) continue;
+    ++stats.files;
+    stats.bytes += st->size;
+  }
+  return stats;
+}
 
 Result<PartialStats> BlobStore::RemovePartials() { return PartialFiles(/*remove=*/true); }
 

@@ -192,6 +192,31 @@ TEST_F(VaultCommandsTest, GcGraceZeroRemovesFreshTempsAndOrphansAlike) {
   EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(vault_) / "tmp" / "blob-fresh.tmp"));
 }
 
+// status counts what quarantine/ holds; gc keeps it as evidence unless
+// --quarantine-max-age-hours is given, and then removes only what is that old.
+TEST_F(VaultCommandsTest, QuarantineIsCountedByStatusAndRemovedByGcOnlyWhenAsked) {
+  const std::filesystem::path quarantine = std::filesystem::path(vault_) / "quarantine";
+  WriteFile(quarantine / "old.bad", std::string(300, 'o'));
+  WriteFile(quarantine / "new.bad", std::string(20, 'n'));
+  auto two_days_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(48);
+  std::filesystem::last_write_time(quarantine / "old.bad", two_days_ago);
+  CliRun status = Cli({"--vault", vault_, "status", "--json"});
+  ASSERT_EQ(status.code, kExitOk) << status.err;
+  EXPECT_EQ(LastLine(status.out)["quarantineFiles"], 2) << status.out;
+  EXPECT_EQ(LastLine(status.out)["quarantineBytes"], 320) << status.out;
+  CliRun text = Cli({"--vault", vault_, "status"});
+  EXPECT_NE(text.out.find("quarantine     2 files (320 bytes;"), std::string::npos) << text.out;
+
+  CliRun keep = Cli({"--vault", vault_, "gc", "--grace-hours", "0", "--json"});
+  ASSERT_EQ(keep.code, kExitOk) << keep.err;
+  EXPECT_EQ(LastLine(keep.out)["quarantinedRemoved"], 0) << keep.out;
+  CliRun aged = Cli({"--vault", vault_, "gc", "--quarantine-max-age-hours", "24", "--json"});
+  ASSERT_EQ(aged.code, kExitOk) << aged.err;
+  EXPECT_EQ(LastLine(aged.out)["quarantinedRemoved"], 1) << aged.out;
+  EXPECT_FALSE(std::filesystem::exists(quarantine / "old.bad"));
+  EXPECT_TRUE(std::filesystem::exists(quarantine / "new.bad"));
+}
+
 // A partial download nothing has written to for longer than --partial-max-age-hours goes, with
 // its journal row; a recent one stays, and without the option every partial stays.
 TEST_F(VaultCommandsTest, GcRemovesPartialsOlderThanTheMaxAgeOnlyWhenAsked) {

@@ -95,6 +95,33 @@ TEST_F(BlobStoreTest, HashMismatchIsQuarantinedAndNeverPublished) {
   EXPECT_EQ(fs_.Stat((*writer)->quarantine_path())->mode, 0400u);
 }
 
+// A server that sends the same wrong bytes run after run leaves one quarantined copy; other
+// wrong bytes for the same document are kept beside it.
+TEST_F(BlobStoreTest, TheSameWrongBytesAreQuarantinedOnce) {
+  const std::string promised = Sha256Hex("what the server promised");
+  auto commit_wrong = [&](const std::string& data) {
+    auto writer = store_.BeginWrite();
+    EXPECT_TRUE(writer.ok());
+    EXPECT_TRUE((*writer)->Append(data).ok());
+    auto r = (*writer)->Commit(promised, data.size());
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    return (*writer)->quarantine_path();
+  };
+  const std::string first = commit_wrong(Content(5'000, 1));
+  const std::string again = commit_wrong(Content(5'000, 1));
+  EXPECT_EQ(again, first);
+  ASSERT_EQ(FilesUnder(Vault() / "quarantine").size(), 1u);
+  EXPECT_EQ(ReadFile(first), Content(5'000, 1));
+  EXPECT_TRUE(FilesUnder(Vault() / "tmp").empty());
+  const std::string other = commit_wrong(Content(5'000, 2));
+  EXPECT_NE(other, first);
+  EXPECT_EQ(FilesUnder(Vault() / "quarantine").size(), 2u);
+  auto kept = store_.Quarantined();
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->files, 2);
+  EXPECT_EQ(kept->bytes, 10'000u);
+}
+
 TEST_F(BlobStoreTest, SizeMismatchIsCorruptionEvenWithRightHash) {
   std::string data = Content(10'000);
   auto writer = store_.BeginWrite();
