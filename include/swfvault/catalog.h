@@ -14,6 +14,7 @@
 #ifndef SWFVAULT_CATALOG_H_
 #define SWFVAULT_CATALOG_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -141,6 +142,9 @@ class Catalog {
   Result<int64_t> AppendEvent(const Event& event);
   // Oldest first; "" = all documents.
   Result<std::vector<Event>> ListEvents(std::string_view document_id);
+  // For each object checked at least once (verified, or hash-checked when fetched or
+  // repaired): the event_id of its last check. What `verify --sample` rotates by.
+  Result<std::map<std::string, int64_t>> LastChecks();
 
   // Upload outbox. EnqueueUpload returns the existing entry for the same key (idempotent).
   // Transitions pending -> sent -> confirmed, and confirmed -> pending (ReopenUpload: the

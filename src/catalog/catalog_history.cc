@@ -363,6 +363,20 @@ Result<std::vector<Event>> Catalog::ListEvents(std::string_view document_id) {
   });
 }
 
+Result<std::map<std::string, int64_t>> Catalog::LastChecks() {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s,
+                       db_->Prepare("SELECT sha256, max(event_id) FROM events"
+                                    " WHERE kind IN ('verified', 'fetched', 'repaired') AND sha256 "
+                                    "IS NOT NULL GROUP BY sha256"));
+  std::map<std::string, int64_t> out;
+  for (;;) {
+    SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out[s.Text(0)] = s.Int(1);
+  }
+  return out;
+}
+
 // --- upload outbox --------------------------------------------------------------------
 
 Result<OutboxEntry> Catalog::EnqueueUpload(std::string_view samenwerking_id,

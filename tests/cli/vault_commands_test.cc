@@ -86,6 +86,33 @@ TEST_F(VaultCommandsTest, VerifySampleChecksThatShareOfTheObjectsAndAtLeastOne) 
   }
 }
 
+// --sample goes round: each run takes the objects checked longest ago (never checked first), so
+// runs of 30% cover all 10 objects in four runs, and the fifth starts over with the oldest.
+TEST_F(VaultCommandsTest, VerifySampleTakesTheLeastRecentlyCheckedObjectsFirst) {
+  AddObjects(10);
+  const std::string catalog = (std::filesystem::path(vault_) / "catalog.db").string();
+  auto distinct_checked = [&] {
+    return RawInt(catalog, "SELECT count(DISTINCT sha256) FROM events WHERE kind = 'verified'");
+  };
+  for (int64_t expected : {3, 6, 9, 10}) {
+    CliRun r = Cli({"--vault", vault_, "verify", "--sample", "30", "--json"});
+    ASSERT_EQ(r.code, kExitOk) << r.err << r.out;
+    EXPECT_EQ(LastLine(r.out)["checked"], 3) << r.out;
+    EXPECT_EQ(distinct_checked(), expected);
+  }
+  // The fifth run takes the three whose last check is oldest (each was checked once or twice).
+  const std::string before = std::to_string(RawInt(catalog, "SELECT max(event_id) FROM events"));
+  CliRun fifth = Cli({"--vault", vault_, "verify", "--sample", "30", "--json"});
+  ASSERT_EQ(fifth.code, kExitOk) << fifth.err;
+  EXPECT_EQ(
+      RawInt(
+          catalog,
+          "SELECT count(*) FROM events WHERE kind = 'verified' AND event_id > " + before +
+              " AND sha256 IN (SELECT sha256 FROM events WHERE kind = 'verified' AND event_id <= " +
+              before + " GROUP BY sha256 ORDER BY max(event_id) LIMIT 3)"),
+      3);
+}
+
 TEST_F(VaultCommandsTest, VerifySampleOfZeroIsAUsageError) {
   AddObjects(2);
   for (std::string pct : {"0", "0.0", "1e-400"}) {  // the last one rounds to 0
