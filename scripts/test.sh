@@ -28,5 +28,9 @@ else
   scripts/setup.sh "${setup_args[@]}"
 fi
 scripts/gen-test-pki.sh "$build_dir/test-pki"
+# The fuse/ tests skip where FUSE cannot be used; say so up front, not only in ctest's list.
+if [[ ! -r /dev/fuse || ! -w /dev/fuse ]] || ! command -v bindfs > /dev/null; then
+  echo "test: note: no usable /dev/fuse or bindfs here: the fuse/ tests will be skipped" >&2
+fi
 cd "$build_dir"
 ctest --output-on-failure -j "$(nproc)" "$@"

@@ -182,7 +182,7 @@ class BlobStore {
   Result<uint64_t> PartialSize(std::string_view document_id, std::string_view etag);
   // Every partial download on disk (what `status` reports as resumable).
   Result<PartialStats> Partials();
-  // The files in quarantine/ (rejected downloads, objects that failed verify).
+  // The `.bad` files in quarantine/ (rejected downloads, objects that failed verify).
   Result<PartialStats> Quarantined();
   // Removes every partial download; returns what was removed. The caller knows none is needed.
   Result<PartialStats> RemovePartials();
@@ -197,10 +197,16 @@ class BlobStore {
   Result<std::vector<std::string>> ListObjects();
   // Deletes an object (a document withheld after its label was raised). Ok when absent.
   Status RemoveObject(std::string_view sha256);
-  // Moves an object that failed Verify out of objects/ into quarantine/ (kept for the report,
-  // as git-annex fsck keeps bad content), so the next sync fetches it again; returns the
-  // quarantine path. kNotFound when absent.
-  Result<std::string> QuarantineObject(std::string_view sha256);
+  // Whether the object's bytes still hash to its name (full SHA-256, whatever the catalog
+  // says of its size or XXH3). kNotFound when absent.
+  Result<bool> MatchesName(std::string_view sha256);
+  // Where QuarantineObject puts it: quarantine/<sha256>-<unix-micros>-verify.bad.
+  std::string QuarantinePathFor(std::string_view sha256) const;
+  // Moves a damaged object out of objects/ to `target` (kept for inspection, as git-annex
+  // fsck keeps bad content), so a sync fetches it again; it is made read-only and its times
+  // are set to now, so gc's quarantine age counts from the move. kNotFound when absent. A failure
+  // after the rename (a directory sync) is reported, but the object has moved: check Has().
+  Status QuarantineObject(std::string_view sha256, const std::string& target);
   // Makes every shard directory that received an object committed with defer_dir_sync since
   // the last call durable, in one FileSystem::SyncDirs (one syncfs for a group spread over
   // many shards). If that fails, every pending object is removed again (none is known to be
@@ -226,8 +232,9 @@ class BlobStore {
   friend class BlobWriter;
   Status EnsureShardDir(std::string_view sha256);
   Result<int> RemoveOlderThan(const std::string& dir, int64_t max_age_seconds, GcReport* report);
-  // The `.part` files in partial/ (count and bytes), removed first when `remove`.
-  Result<PartialStats> PartialFiles(bool remove);
+  // The files of `dir` whose names end in `suffix` (count and bytes), removed first when
+  // `remove`.
+  Result<PartialStats> FilesIn(const std::string& dir, std::string_view suffix, bool remove);
 
   void AddPendingDirSync(const std::string& object_path);
   bool IsPendingDirSync(const std::string& object_path);

@@ -33,6 +33,7 @@ enum class FsOp {
   kRemove,
   kCreateDirs,
   kMakeReadOnly,
+  kMarkModified,
   kFreeSpace,
   kLockFile,
   kWriteback,  // StartWriteback hints: counted; an injected failure is ignored (it is a hint)
@@ -67,6 +68,7 @@ class FaultyFileSystem : public FileSystem {
   Status RemoveEmptyDir(const std::string& path) override;
   Status CreateDirs(const std::string& dir) override;
   Status MakeReadOnly(const std::string& path) override;
+  Status MarkModifiedNow(const std::string& path) override;
   Result<uint64_t> FreeSpace(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
   std::string NetworkFileSystem(const std::string& path) override {

@@ -128,6 +128,8 @@ class FileSystem {
   virtual Status CreateDirs(const std::string& dir) = 0;
   // chmod 0400.
   virtual Status MakeReadOnly(const std::string& path) = 0;
+  // Sets the access and modification times to now (a rename keeps the old ones).
+  virtual Status MarkModifiedNow(const std::string& path) = 0;
   // Bytes available to an unprivileged user on the filesystem holding `path`.
   virtual Result<uint64_t> FreeSpace(const std::string& path) = 0;
   // Takes an exclusive non-blocking flock on `path` (created 0600 if missing). kLocked when
@@ -173,6 +175,7 @@ class PosixFileSystem : public FileSystem {
   Status RemoveEmptyDir(const std::string& path) override;
   Status CreateDirs(const std::string& dir) override;
   Status MakeReadOnly(const std::string& path) override;
+  Status MarkModifiedNow(const std::string& path) override;
   Result<uint64_t> FreeSpace(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
   std::string NetworkFileSystem(const std::string& path) override;

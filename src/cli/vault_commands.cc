@@ -331,55 +331,94 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   int good = 0, bad = 0;
   uint64_t bytes = 0;
   size_t checked = 0;
+  // Objects a present document refers to: a sync that lists its dossier fetches such an
+  // object again, so a damaged one may leave objects/.
+  Result<std::vector<CatalogDocument>> docs = catalog.ListDocuments("");
+  if (!docs.ok()) return Fail(ctx, docs.status());
+  std::set<std::string> refetchable;
+  for (const CatalogDocument& c : *docs) {
+    if (c.state == DocumentState::kPresent) refetchable.insert(c.blob_sha256);
+  }
+  BlobStore& store = (*vault)->store();
   std::set<std::string> missing_objects;  // each counted once, however many documents share it
   std::set<std::string> moved_aside;      // bad ones this run moved to quarantine/
   for (; checked < chosen.size() && !stop.requested(); ++checked) {
     const BlobRecord& b = chosen[checked];
-    Status st = (*vault)->store().Verify(b, mode);
+    Status st = store.Verify(b, mode);
     Event e;
     e.kind = st.ok() ? EventKind::kVerified : EventKind::kVerifyFailed;
     e.sha256 = b.sha256;
     e.detail = std::string(flags.fast ? "mode=fast" : "mode=full") + (st.ok() ? "" : " " + st.ToString());
-    std::string moved;
+    std::string action;     // what became of a bad object
+    bool recorded = false;  // the event is in the history already
     if (st.code() == StatusCode::kCorruption) {
-      // Out of objects/ (kept in quarantine/, as git-annex fsck keeps bad content), so the
-      // next sync fetches it again; nothing hands out these bytes meanwhile.
-      Result<std::string> aside = (*vault)->store().QuarantineObject(b.sha256);
-      moved = aside.ok() ? "moved to " + *aside + "; the next 'swfvault sync' fetches it again"
-                         : "could not be moved to quarantine/: " + aside.status().ToString();
-      if (aside.ok()) moved_aside.insert(b.sha256);
-      e.detail += "; " + moved;
+      // Only bytes that no longer hash to their name are damaged; a size or XXH3 that
+      // disagrees with intact bytes is the catalog's error, and a re-download would not fix it.
+      Result<bool> intact = store.MatchesName(b.sha256);
+      if (!intact.ok()) {
+        action = "left in place: " + intact.status().ToString();
+      } else if (*intact) {
+        action =
+            "left in place: its bytes still match its name, so the catalog's record of it is wrong";
+      } else if (!catalog_check.ok()) {
+        action = "left in place: the catalog failed its own check";
+      } else if (refetchable.count(b.sha256) == 0) {
+        action = "left in place: no present document refers to it, so no sync fetches it again";
+      } else {
+        // Out of objects/ (kept in quarantine/, as git-annex fsck keeps bad content), so a
+        // sync fetches it again and nothing hands out these bytes meanwhile. The history says
+        // so before the move: a crash in between leaves an event that names the target.
+        const std::string target = store.QuarantinePathFor(b.sha256);
+        action = "moved to " + target + "; the next sync that lists its dossier fetches it again";
+        Event moving = e;
+        moving.detail += "; " + action;
+        recorded = catalog.AppendEvent(moving).ok();
+        Status moved = store.QuarantineObject(b.sha256, target);
+        Result<bool> still_there = store.Has(b.sha256);
+        if (still_there.ok() && !*still_there) {
+          moved_aside.insert(b.sha256);
+          if (!moved.ok()) action += " (" + moved.ToString() + ")";
+        } else {
+          action = "could not be moved to quarantine/: " + moved.ToString();
+          recorded = false;  // a second event says so
+        }
+      }
+      e.detail += "; " + action;
     }
-    (void)catalog.AppendEvent(e);
+    if (!recorded) (void)catalog.AppendEvent(e);
     bytes += b.size;
     if (st.ok()) {
       ++good;
     } else if (st.code() == StatusCode::kNotFound) {
-      missing_objects.insert(b.sha256);  // named with its documents below
+      missing_objects.insert(b.sha256);
+      if (refetchable.count(b.sha256) ==
+          0) {  // the present ones are named with their documents below
+        ctx.output().Warn("object " + b.sha256 +
+                          " is missing; only documents the server no longer lists (removed, "
+                          "withheld) refer to it");
+      }
     } else {
       ++bad;
       nlohmann::json j = {
           {"type", "object"}, {"sha256", b.sha256}, {"ok", false}, {"error", st.ToString()}};
-      if (!moved.empty()) j["action"] = moved;
+      if (!action.empty()) j["action"] = action;
       ctx.output().Event(j);
       ctx.output().Warn("BAD " + b.sha256 + ": " + st.message() +
-                        (moved.empty() ? "" : "; " + moved));
+                        (action.empty() ? "" : "; " + action));
     }
     ctx.output().Progress("verified " + std::to_string(checked + 1) + "/" + std::to_string(chosen.size()));
   }
   const bool interrupted = checked < chosen.size();
   // Every present document must have its object in the store (moved aside just now counts as
   // bad above, not as missing here).
-  Result<std::vector<CatalogDocument>> docs = catalog.ListDocuments("");
-  if (!docs.ok()) return Fail(ctx, docs.status());
   for (const CatalogDocument& c : *docs) {
     if (c.state != DocumentState::kPresent) continue;
-    Result<bool> has = (*vault)->store().Has(c.blob_sha256);
+    Result<bool> has = store.Has(c.blob_sha256);
     if (has.ok() && *has) continue;
     if (has.ok() && moved_aside.count(c.blob_sha256) != 0) continue;  // counted as bad
     missing_objects.insert(c.blob_sha256);
     ctx.output().Warn("document " + c.document.document_id + ": object " + c.blob_sha256 +
-                      " is missing; the next 'swfvault sync' fetches it again");
+                      " is missing; the next sync that lists its dossier fetches it again");
   }
   const int missing = static_cast<int>(missing_objects.size());
   ctx.output().EndProgress();

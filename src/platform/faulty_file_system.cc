@@ -142,6 +142,11 @@ Status FaultyFileSystem::CreateDirs(const std::string& dir) {
   return base_->CreateDirs(dir);
 }
 
+Status FaultyFileSystem::MarkModifiedNow(const std::string& path) {
+  SWF_RETURN_IF_ERROR(Check(FsOp::kMarkModified, "utimensat " + path));
+  return base_->MarkModifiedNow(path);
+}
+
 Status FaultyFileSystem::MakeReadOnly(const std::string& path) {
   SWF_RETURN_IF_ERROR(Check(FsOp::kMakeReadOnly, "chmod " + path));
   return base_->MakeReadOnly(path);

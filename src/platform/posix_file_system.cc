@@ -408,6 +408,12 @@ Status PosixFileSystem::CreateDirs(const std::string& dir) {
   return Status::Ok();
 }
 
+Status PosixFileSystem::MarkModifiedNow(const std::string& path) {
+  if (::utimensat(AT_FDCWD, path.c_str(), nullptr, AT_SYMLINK_NOFOLLOW) != 0)
+    return Errno("utimensat", path);
+  return Status::Ok();
+}
+
 Status PosixFileSystem::MakeReadOnly(const std::string& path) {
   if (::chmod(path.c_str(), 0400) != 0) return Errno("chmod", path);
   return Status::Ok();

@@ -143,6 +143,7 @@ Status BlobWriter::Quarantine(std::string_view expected_sha256, uint64_t expecte
   Status moved = store_->fs_->RenameNoReplace(path_, target);
   if (moved.code() == StatusCode::kAlreadyExists) {
     (void)store_->fs_->RemoveFile(path_);
+    (void)store_->fs_->MarkModifiedNow(target);  // gc's quarantine age counts from the last time
     done_ = true;
     quarantine_path_ = target;
     return Corruption(what + "; not published, the same bytes are already quarantined at " +
@@ -324,36 +325,23 @@ Result<std::unique_ptr<BlobWriter>> BlobStore::OpenPartial(std::string_view docu
   return writer;
 }
 
-Result<PartialStats> BlobStore::Partials() { return PartialFiles(/*remove=*/false); }
+Result<PartialStats> BlobStore::Partials() { return FilesIn(partial_dir(), ".part", false); }
 
-Result<PartialStats> BlobStore::Quarantined() {
+Result<PartialStats> BlobStore::RemovePartials() { return FilesIn(partial_dir(), ".part", true); }
+
+Result<PartialStats> BlobStore::Quarantined() { return FilesIn(quarantine_dir(), ".bad", false); }
+
+Result<PartialStats> BlobStore::FilesIn(const std::string& dir, std::string_view suffix,
+                                        bool remove) {
   PartialStats stats;
-  Result<std::vector<std::string>> names = fs_->ListDir(quarantine_dir());
+  Result<std::vector<std::string>> names = fs_->ListDir(dir);
   if (!names.ok()) {
     if (names.status().code() == StatusCode::kNotFound) return stats;
     return names.status();
   }
   for (const std::string& name : *names) {
-    Result<FileStat> st = fs_->Stat(JoinPath(quarantine_dir(), name));
-    if (!st.ok() || !st->is_regular) continue;
-    ++stats.files;
-    stats.bytes += st->size;
-  }
-  return stats;
-}
-
-Result<PartialStats> BlobStore::RemovePartials() { return PartialFiles(/*remove=*/true); }
-
-Result<PartialStats> BlobStore::PartialFiles(bool remove) {
-  PartialStats stats;
-  Result<std::vector<std::string>> names = fs_->ListDir(partial_dir());
-  if (!names.ok()) {
-    if (names.status().code() == StatusCode::kNotFound) return stats;
-    return names.status();
-  }
-  for (const std::string& name : *names) {
-    if (!name.ends_with(".part")) continue;
-    std::string path = JoinPath(partial_dir(), name);
+    if (!name.ends_with(suffix)) continue;
+    std::string path = JoinPath(dir, name);
     Result<FileStat> st = fs_->Stat(path);
     if (!st.ok()) continue;  // finished or discarded meanwhile
     if (remove) SWF_RETURN_IF_ERROR(fs_->RemoveFile(path));
@@ -428,16 +416,27 @@ Status BlobStore::RemoveObject(std::string_view sha256) {
   return fs_->SyncDir(DirName(path));
 }
 
-Result<std::string> BlobStore::QuarantineObject(std::string_view sha256) {
+Result<bool> BlobStore::MatchesName(std::string_view sha256) {
+  SWF_RETURN_IF_ERROR(CheckName(sha256));
+  SWF_ASSIGN_OR_RETURN(StreamDigest got, HashFile(*fs_, ObjectPath(sha256), /*full=*/true));
+  return got.hex == sha256;
+}
+
+std::string BlobStore::QuarantinePathFor(std::string_view sha256) const {
+  return JoinPath(quarantine_dir(), std::string(sha256) + "-" +
+                                        std::to_string(clock_->NowUnixMicros()) + "-verify.bad");
+}
+
+Status BlobStore::QuarantineObject(std::string_view sha256, const std::string& target) {
   SWF_RETURN_IF_ERROR(CheckName(sha256));
   std::string path = ObjectPath(sha256);
-  std::string target =
-      JoinPath(quarantine_dir(),
-               std::string(sha256) + "-" + std::to_string(clock_->NowUnixMicros()) + "-verify.bad");
   SWF_RETURN_IF_ERROR(fs_->RenameNoReplace(path, target));
+  // Best effort both: evidence is read-only (whatever damaged it may have changed the mode),
+  // and gc's quarantine age counts from now; at worst gc takes it sooner.
+  (void)fs_->MakeReadOnly(target);
+  (void)fs_->MarkModifiedNow(target);
   SWF_RETURN_IF_ERROR(fs_->SyncDir(quarantine_dir()));
-  SWF_RETURN_IF_ERROR(fs_->SyncDir(DirName(path)));
-  return target;
+  return fs_->SyncDir(DirName(path));
 }
 
 void BlobStore::AddPendingDirSync(const std::string& object_path) {

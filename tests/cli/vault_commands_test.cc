@@ -113,6 +113,33 @@ TEST_F(VaultCommandsTest, VerifySampleTakesTheLeastRecentlyCheckedObjectsFirst) 
       3);
 }
 
+// verify moves only what a sync can fetch again. Here no document refers to the objects (blobs
+// recorded without documents), so a damaged one stays where it is; and an object whose bytes
+// still match its name while the catalog's XXH3 does not is the catalog's error: it stays too.
+TEST_F(VaultCommandsTest, VerifyLeavesInPlaceWhatNoSyncCanFetchAgainAndWhatOnlyTheCatalogGotWrong) {
+  AddObjects(2);
+  const std::string db = vault_ + "/catalog.db";
+  const std::string damaged = RawQuery(db, "SELECT sha256 FROM blobs ORDER BY sha256 LIMIT 1");
+  const std::string misrecorded =
+      RawQuery(db, "SELECT sha256 FROM blobs ORDER BY sha256 DESC LIMIT 1");
+  const std::filesystem::path objects = std::filesystem::path(vault_) / "objects";
+  FlipByte((objects / damaged.substr(0, 2) / damaged).string(), 10);
+  ASSERT_EQ(
+      RawExec(db, "UPDATE blobs SET xxh3 = '00000000000000000000000000000000' WHERE sha256 = '" +
+                      misrecorded + "'"),
+      SQLITE_OK);
+  CliRun r = Cli({"--vault", vault_, "verify", "--fast", "--json"});
+  EXPECT_EQ(r.code, kExitIntegrity) << r.out;
+  EXPECT_EQ(LastLine(r.out)["bad"], 2) << r.out;
+  EXPECT_NE(r.out.find("no present document refers to it"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("its bytes still match its name, so the catalog's record of it is wrong"),
+            std::string::npos)
+      << r.out;
+  EXPECT_TRUE(std::filesystem::exists(objects / damaged.substr(0, 2) / damaged));
+  EXPECT_TRUE(std::filesystem::exists(objects / misrecorded.substr(0, 2) / misrecorded));
+  EXPECT_TRUE(FilesUnder(std::filesystem::path(vault_) / "quarantine").empty());
+}
+
 TEST_F(VaultCommandsTest, VerifySampleOfZeroIsAUsageError) {
   AddObjects(2);
   for (std::string pct : {"0", "0.0", "1e-400"}) {  // the last one rounds to 0

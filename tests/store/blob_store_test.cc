@@ -122,6 +122,56 @@ TEST_F(BlobStoreTest, TheSameWrongBytesAreQuarantinedOnce) {
   EXPECT_EQ(kept->bytes, 10'000u);
 }
 
+// Both times, not the mtime alone: some FUSE file systems (bindfs) drop a change that leaves
+// the atime as it is (UTIME_OMIT), which std::filesystem::last_write_time asks for.
+void SetAge(const std::string& path, std::chrono::hours age) {
+  timespec then{};
+  then.tv_sec = ::time(nullptr) - std::chrono::duration_cast<std::chrono::seconds>(age).count();
+  const timespec times[2] = {then, then};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0)
+      << path << ": " << std::strerror(errno);
+}
+
+// What verify does with a damaged object: MatchesName tells damaged bytes from a wrong catalog
+// record; QuarantineObject takes the object out of objects/, read-only, with fresh times (gc's
+// quarantine age counts from the move, not from when the object was first stored).
+TEST_F(BlobStoreTest, ADamagedObjectIsToldApartAndMovedToQuarantineWithFreshTimes) {
+  auto obj = Put(Content(3000, 9));
+  ASSERT_TRUE(obj.ok());
+  const std::string sha = obj->blob.sha256;
+  EXPECT_TRUE(*store_.MatchesName(sha));
+  FlipByte(store_.ObjectPath(sha), 100);
+  EXPECT_FALSE(*store_.MatchesName(sha));
+  SetAge(store_.ObjectPath(sha), std::chrono::hours(24 * 400));
+  const std::string target = store_.QuarantinePathFor(sha);
+  EXPECT_EQ(target.rfind((Vault() / "quarantine" / (sha + "-")).string(), 0), 0u) << target;
+  ASSERT_TRUE(store_.QuarantineObject(sha, target).ok());
+  EXPECT_FALSE(*store_.Has(sha));
+  auto moved = fs_.Stat(target);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(moved->mode, 0400u);
+  EXPECT_LT(::time(nullptr) - moved->mtime_unix_seconds, 3600);
+  GcOptions options;
+  options.quarantine_max_age_seconds = 24 * 3600;
+  auto gc = store_.CollectGarbage(options);
+  ASSERT_TRUE(gc.ok());
+  EXPECT_EQ(gc->quarantined_removed, 0) << "evidence removed the day it was moved";
+  EXPECT_EQ(store_.QuarantineObject(sha, target + ".again").code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_.MatchesName(sha).status().code(), StatusCode::kNotFound);
+}
+
+// A failed directory sync after the rename is reported, and the object has moved all the same
+// (so verify checks Has() rather than trusting the status).
+TEST_F(BlobStoreTest, AFailedDirectorySyncAfterTheQuarantineMoveIsReportedButTheObjectIsOut) {
+  auto obj = Put(Content(500, 3));
+  ASSERT_TRUE(obj.ok());
+  fs_.FailNth(FsOp::kSyncDir, 1, EIO);
+  Status st = store_.QuarantineObject(obj->blob.sha256, store_.QuarantinePathFor(obj->blob.sha256));
+  EXPECT_EQ(st.code(), StatusCode::kIoError) << st.ToString();
+  EXPECT_FALSE(*store_.Has(obj->blob.sha256));
+  EXPECT_EQ(FilesUnder(Vault() / "quarantine").size(), 1u);
+}
+
 TEST_F(BlobStoreTest, SizeMismatchIsCorruptionEvenWithRightHash) {
   std::string data = Content(10'000);
   auto writer = store_.BeginWrite();
@@ -229,16 +279,6 @@ TEST_F(BlobStoreTest, EmptyObjectIsStorable) {
 }
 
 // --- gc ---
-
-// Both times, not the mtime alone: some FUSE file systems (bindfs) drop a change that leaves
-// the atime as it is (UTIME_OMIT), which std::filesystem::last_write_time asks for.
-void SetAge(const std::string& path, std::chrono::hours age) {
-  timespec then{};
-  then.tv_sec = ::time(nullptr) - std::chrono::duration_cast<std::chrono::seconds>(age).count();
-  const timespec times[2] = {then, then};
-  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0)
-      << path << ": " << std::strerror(errno);
-}
 
 TEST_F(BlobStoreTest, GcRemovesOnlyTempsPastGracePeriod) {
   WriteFile(Vault() / "tmp" / "blob-old.tmp", "old");

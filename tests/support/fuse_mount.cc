@@ -41,11 +41,14 @@ std::unique_ptr<FuseMount> FuseMount::Start(const std::string& parent, std::stri
   std::error_code ec;
   std::filesystem::create_directory(back, ec);
   std::filesystem::create_directory(mount, ec);
+  const pid_t self = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
     // A test process killed by ctest's timeout takes the mount down with it: bindfs gets
-    // SIGTERM, and auto_unmount has fusermount3 unmount even if bindfs dies harder.
+    // SIGTERM, and auto_unmount has fusermount unmount even if bindfs dies harder. A parent
+    // gone before prctl took effect is seen by getppid.
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != self) ::_exit(1);
     ::execlp("bindfs", "bindfs", "-f", "-o", "auto_unmount", back.c_str(), mount.c_str(),
              static_cast<char*>(nullptr));
     ::_exit(127);

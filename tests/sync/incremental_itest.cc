@@ -2,6 +2,7 @@
 // the change, and a full reconciliation catches what a lost notification hid.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "swfvault/exit_codes.h"
@@ -126,6 +127,73 @@ TEST_F(IncrementalSyncITest, AFailingDocumentPutsItsDossierOnTheRetryListNotEver
   ASSERT_EQ(idle.exit_code, kExitOk) << idle.err;
   EXPECT_EQ(idle.Summary()["samenwerkingen"], 0);
   EXPECT_EQ(listings(), 0);
+}
+
+// The mark moves past a window in which a dossier's listing failed; the change it held is not
+// lost, because the dossier is on the retry list and the next run, with no new notification,
+// lists it again. A dry run leaves the list as it is.
+TEST_F(IncrementalSyncITest, AChangeInADossierWhoseListingFailedIsFetchedByTheNextRun) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 3},
+                {"documentsPerDossier", 1},
+                {"seed", 46},
+                {"deelnemers", {{{"oin", kOmgevingsdienst}, {"privilege", "VOLLEDIGE_TOEGANG"}}}}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  const std::string added = AddDocumentAsPartner(ids[1], "na-de-storing.txt");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults",
+                     {{{"type", "status"},
+                       {"status", 403},
+                       {"count", 1},
+                       {"route", "/samenwerkingen/" + ids[1] + "/documenten"}}}}});
+  const std::string retry_list =
+      "SELECT value FROM vault_settings WHERE key LIKE 'retry_samenwerkingen/%'";
+  CliResult failed = Swf({"sync", "--json"});
+  EXPECT_NE(failed.exit_code, kExitOk) << failed.out;
+  EXPECT_EQ(failed.Summary()["mode"], "incremental");
+  EXPECT_EQ(failed.Summary()["retryNextRun"], nlohmann::json::array({ids[1]}));
+  EXPECT_FALSE(Present(added));
+  EXPECT_EQ(Query(retry_list), std::vector<std::string>{ids[1] + "\n"});
+
+  emulator_->Admin("POST", "/_emulator/reset");
+  ASSERT_EQ(Swf({"sync", "--dry-run"}).exit_code, kExitOk);
+  EXPECT_EQ(Query(retry_list), std::vector<std::string>{ids[1] + "\n"});
+  CliResult next = Swf({"sync", "--json"});
+  ASSERT_EQ(next.exit_code, kExitOk) << next.err;
+  EXPECT_EQ(next.Summary()["mode"], "incremental");
+  EXPECT_EQ(next.Summary()["notifications"], 0);
+  EXPECT_EQ(next.Summary()["fetched"], 1);
+  EXPECT_TRUE(Present(added));
+  EXPECT_EQ(Query(retry_list), std::vector<std::string>{""});
+}
+
+// One object shared by documents in two dossiers, deleted from the store: the next run fetches
+// it once, for the first dossier it lists; the second finds it back in place.
+TEST_F(IncrementalSyncITest, ALostObjectSharedByTwoDossiersIsFetchedOnce) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 2},
+                {"documentsPerDossier", 1},
+                {"seed", 47},
+                {"deelnemers", {{{"oin", kOmgevingsdienst}, {"privilege", "VOLLEDIGE_TOEGANG"}}}}});
+  const std::string first = AddDocumentAsPartner(ids[0], "gedeeld.txt");
+  const std::string second = AddDocumentAsPartner(ids[1], "gedeeld.txt");
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  const std::vector<std::string> hashes =
+      Query("SELECT DISTINCT blob_sha256 FROM documents WHERE document_id IN ('" + first + "', '" +
+            second + "')");
+  ASSERT_EQ(hashes.size(), 1u);
+  const std::string hash = hashes[0];
+  std::filesystem::remove(std::filesystem::path(VaultDir()) / "objects" / hash.substr(0, 2) / hash);
+  emulator_->Admin("POST", "/_emulator/reset");
+  CliResult r = Swf({"sync", "--json"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.Summary()["samenwerkingen"], 2);
+  EXPECT_EQ(r.Summary()["fetched"], 1);
+  EXPECT_EQ(r.Summary()["repaired"], 1);
+  EXPECT_EQ(ContentBytesSent(), static_cast<int64_t>(std::string("inhoud van gedeeld.txt").size()));
+  EXPECT_EQ(ObjectNames().count(hash), 1u);
 }
 
 TEST_F(IncrementalSyncITest, ChangeWhoseNotificationWasDeletedIsFoundByFullReconciliation) {

@@ -109,10 +109,12 @@ TEST(SyncPlannerTest, AHeldDocumentWhoseObjectIsGoneIsFetchedAgainAsARepair) {
   EXPECT_EQ(renamed.actions[0].kind, Kind::kFetch);
   EXPECT_TRUE(renamed.actions[0].repair);
   // A new document is no repair, nor is one held as removed or quarantined.
-  SyncPlan fresh = PlanSync({a, b}, {Held(b, State::kQuarantined)}, {}, options);
-  ASSERT_EQ(fresh.actions.size(), 2u);
-  EXPECT_FALSE(fresh.actions[0].repair);
-  EXPECT_FALSE(fresh.actions[1].repair);
+  SyncPlan fresh =
+      PlanSync({a, b, twin}, {Held(b, State::kQuarantined), Held(twin, State::kRemovedRemotely)},
+               {}, options);
+  EXPECT_EQ(Summary(fresh), (std::vector<std::pair<Kind, std::string>>{
+                                {Kind::kFetch, "a"}, {Kind::kFetch, "b"}, {Kind::kLink, "t"}}));
+  for (const SyncAction& action : fresh.actions) EXPECT_FALSE(action.repair);
 }
 
 TEST(SyncPlannerTest, PurgeFlagOnlyWhenObjectWasHeld) {
