@@ -139,8 +139,11 @@ class SyncExecutor {
                     const std::vector<Notificatie>& notes, SyncReport* report);
   Status SyncSamenwerking(const Samenwerking& samenwerking, const SyncOptions& options,
                           SyncReport* report);
-  // Fills lost_objects_ (once per run).
-  Status FindLostObjects();
+  // Fills lost_objects_ from the catalog's `blobs` (once per run).
+  Status FindLostObjects(const std::vector<BlobRecord>& blobs);
+  // Whether publishing `blob` for `document` repaired the store: a damaged copy replaced, or a
+  // document whose object had gone fetched again.
+  bool Repairs(const Document& document, const CommitResult& committed) const;
   // The SHA-256 names of `objects` (the catalog's) whose file is in the store.
   Result<std::set<std::string>> ObjectsOnDisk(const std::vector<BlobRecord>& objects);
   Confidentiality CeilingFor(const std::string& samenwerking_id, const SyncOptions& options);

@@ -32,15 +32,15 @@ ExitCode ExitCodeFor(const Status& status) {
 
 namespace {
 
+// Lowest first; a code not listed ranks as kExitError.
 int Urgency(int code) {
-  // Lowest first; an unknown code ranks with the human ones, just above "partial".
   constexpr int kOrder[] = {kExitOk,      kExitInterrupted, kExitLocked,   kExitRetryable,
                             kExitPartial, kExitNotFound,    kExitRefused,  kExitError,
                             kExitUsage,   kExitAuth,        kExitDiskFull, kExitIntegrity};
   for (int i = 0; i < static_cast<int>(std::size(kOrder)); ++i) {
-    if (kOrder[i] == code) return i < 4 ? i : i + 1;
+    if (kOrder[i] == code) return i;
   }
-  return 4;
+  return Urgency(kExitError);
 }
 
 }  // namespace

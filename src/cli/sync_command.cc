@@ -150,7 +150,9 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   auto started = std::chrono::steady_clock::now();
   // A profile that fails before its run (credentials refused while connecting, a bad level)
   // still gets its series in the metrics file, with the exit code it ended with.
-  auto failed_before_run = [&](int code, const Status& why) {
+  // Printed as an error (Fail), or as a usage error (UsageFail) when `usage`.
+  auto failed_before_run = [&](const Status& why, bool usage = false) {
+    const int code = usage ? UsageFail(ctx, why.message()) : Fail(ctx, why);
     SyncReport none;
     none.fatal = why;
     double seconds =
@@ -162,8 +164,7 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   if (flags.transfer_threads > 0) connect.transfer_threads = flags.transfer_threads;
   if (flags.transfers > 0) connect.transfers = flags.transfers;  // also bounds listing pages
   Result<std::unique_ptr<Connection>> connection = Connect(connect, &stop);
-  if (!connection.ok())
-    return failed_before_run(Fail(ctx, connection.status()), connection.status());
+  if (!connection.ok()) return failed_before_run(connection.status());
   SyncOptions options;
   options.profile_name = profile.name;
   options.oin = profile.oin;
@@ -171,21 +172,20 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   options.ceiling = profile.max_level;
   if (!flags.max_level.empty()) {
     Result<Confidentiality> level = ParseLevelOption(flags.max_level, "--max-level");
-    if (!level.ok()) return failed_before_run(Fail(ctx, level.status()), level.status());
+    if (!level.ok()) return failed_before_run(level.status());
     options.ceiling = *level;
   }
   // The vault's own ceiling (init --max-level) bounds every sync into it: a run started
   // without the flag, or with a profile that allows SV, still stores nothing above it.
   Result<std::optional<Confidentiality>> vault_ceiling = vault.catalog().GetVaultCeiling();
-  if (!vault_ceiling.ok()) {
-    return failed_before_run(Fail(ctx, vault_ceiling.status()), vault_ceiling.status());
-  }
+  if (!vault_ceiling.ok()) return failed_before_run(vault_ceiling.status());
   if (vault_ceiling->has_value() && **vault_ceiling == Confidentiality::kRV) {
     if (options.ceiling != Confidentiality::kRV && !flags.max_level.empty()) {
-      const std::string why =
-          "--max-level SV: this vault holds at most RV (set by `init --max-level RV`); "
-          "raise it with `swfvault init --max-level SV` first";
-      return failed_before_run(UsageFail(ctx, why), InvalidArgument(why));
+      return failed_before_run(
+          InvalidArgument(
+              "--max-level SV: this vault holds at most RV (set by `init --max-level RV`); "
+              "raise it with `swfvault init --max-level SV` first"),
+          /*usage=*/true);
     }
     options.ceiling = Confidentiality::kRV;
   }

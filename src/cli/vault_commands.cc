@@ -282,6 +282,45 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
 }
 
 // --- verify ---
+// What verify did with an object that failed its check.
+struct BadObject {
+  std::string action;     // said in the report and the history ("" for a good object)
+  bool moved = false;     // out of objects/, into quarantine/
+  bool recorded = false;  // its verify_failed event is in the history already
+};
+
+// Moves the object of `failed` (its verify_failed event, not yet recorded) to quarantine/ when
+// a sync can fetch it again (a present document refers to it: `refetchable`), else leaves it
+// and says why. Only bytes that no longer hash to their name are damaged; a size or XXH3 that
+// disagrees with intact bytes is the catalog's error, which a re-download would not fix.
+BadObject SettleBadObject(BlobStore& store, Catalog& catalog, const Event& failed, bool catalog_ok,
+                          bool refetchable) {
+  Result<bool> intact = store.MatchesName(failed.sha256);
+  if (!intact.ok()) return {"left in place: " + intact.status().ToString()};
+  if (*intact)
+    return {
+        "left in place: its bytes still match its name, so the catalog's record of it is wrong"};
+  if (!catalog_ok) return {"left in place: the catalog failed its own check"};
+  if (!refetchable)
+    return {"left in place: no present document refers to it, so no sync fetches it again"};
+  // Out of objects/ (kept in quarantine/, as git-annex fsck keeps bad content), so a sync
+  // fetches it again and nothing hands out these bytes meanwhile. The history says so before
+  // the move: a crash in between leaves an event that names the target.
+  const std::string target = store.QuarantinePathFor(failed.sha256);
+  BadObject out{"moved to " + target + "; the next sync that lists its dossier fetches it again"};
+  Event moving = failed;
+  moving.detail += "; " + out.action;
+  out.recorded = catalog.AppendEvent(moving).ok();
+  Status moved = store.QuarantineObject(failed.sha256, target);
+  Result<bool> still_there = store.Has(failed.sha256);
+  if (still_there.ok() && !*still_there) {
+    out.moved = true;
+    if (!moved.ok()) out.action += " (" + moved.ToString() + ")";
+    return out;
+  }
+  return {"could not be moved to quarantine/: " + moved.ToString()};  // a second event says so
+}
+
 struct VerifyFlags {
   bool fast = false;
   double sample = 100;
@@ -306,7 +345,7 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   const size_t total = blobs->size();
   size_t want = total;
   if (flags.sample < 100) {
-    double share = std::ceil(static_cast<double>(blobs->size()) * flags.sample / 100);
+    double share = std::ceil(static_cast<double>(total) * flags.sample / 100);
     want = std::max<size_t>(1, static_cast<size_t>(share));  // a tiny PCT may round to 0
   }
   std::vector<BlobRecord> chosen = std::move(*blobs);
@@ -349,43 +388,15 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
     e.kind = st.ok() ? EventKind::kVerified : EventKind::kVerifyFailed;
     e.sha256 = b.sha256;
     e.detail = std::string(flags.fast ? "mode=fast" : "mode=full") + (st.ok() ? "" : " " + st.ToString());
-    std::string action;     // what became of a bad object
-    bool recorded = false;  // the event is in the history already
+    BadObject settled;
     if (st.code() == StatusCode::kCorruption) {
-      // Only bytes that no longer hash to their name are damaged; a size or XXH3 that
-      // disagrees with intact bytes is the catalog's error, and a re-download would not fix it.
-      Result<bool> intact = store.MatchesName(b.sha256);
-      if (!intact.ok()) {
-        action = "left in place: " + intact.status().ToString();
-      } else if (*intact) {
-        action =
-            "left in place: its bytes still match its name, so the catalog's record of it is wrong";
-      } else if (!catalog_check.ok()) {
-        action = "left in place: the catalog failed its own check";
-      } else if (refetchable.count(b.sha256) == 0) {
-        action = "left in place: no present document refers to it, so no sync fetches it again";
-      } else {
-        // Out of objects/ (kept in quarantine/, as git-annex fsck keeps bad content), so a
-        // sync fetches it again and nothing hands out these bytes meanwhile. The history says
-        // so before the move: a crash in between leaves an event that names the target.
-        const std::string target = store.QuarantinePathFor(b.sha256);
-        action = "moved to " + target + "; the next sync that lists its dossier fetches it again";
-        Event moving = e;
-        moving.detail += "; " + action;
-        recorded = catalog.AppendEvent(moving).ok();
-        Status moved = store.QuarantineObject(b.sha256, target);
-        Result<bool> still_there = store.Has(b.sha256);
-        if (still_there.ok() && !*still_there) {
-          moved_aside.insert(b.sha256);
-          if (!moved.ok()) action += " (" + moved.ToString() + ")";
-        } else {
-          action = "could not be moved to quarantine/: " + moved.ToString();
-          recorded = false;  // a second event says so
-        }
-      }
-      e.detail += "; " + action;
+      settled =
+          SettleBadObject(store, catalog, e, catalog_check.ok(), refetchable.count(b.sha256) != 0);
+      if (settled.moved) moved_aside.insert(b.sha256);
+      e.detail += "; " + settled.action;
     }
-    if (!recorded) (void)catalog.AppendEvent(e);
+    const std::string& action = settled.action;
+    if (!settled.recorded) (void)catalog.AppendEvent(e);
     bytes += b.size;
     if (st.ok()) {
       ++good;

@@ -224,7 +224,10 @@ Status SyncExecutor::CollectTargets(const SyncOptions& options, int64_t profile_
   }
   // Dossiers holding a document whose object is gone from the store are listed too, so the
   // object is fetched again now rather than at the next full reconciliation.
-  SWF_RETURN_IF_ERROR(FindLostObjects());
+  {
+    SWF_ASSIGN_OR_RETURN(std::vector<BlobRecord> blobs, catalog_.ListBlobs());
+    SWF_RETURN_IF_ERROR(FindLostObjects(blobs));
+  }
   if (!lost_objects_->empty()) {
     SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> held, catalog_.ListDocuments(""));
     for (const CatalogDocument& c : held) {
@@ -408,11 +411,10 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   return Status::Ok();
 }
 
-Status SyncExecutor::FindLostObjects() {
+Status SyncExecutor::FindLostObjects(const std::vector<BlobRecord>& blobs) {
   if (lost_objects_) return Status::Ok();
   // One stat per object and run: a sync every few minutes over tens of thousands of objects
   // costs milliseconds, and a lost object is fetched again by the next run.
-  SWF_ASSIGN_OR_RETURN(std::vector<BlobRecord> blobs, catalog_.ListBlobs());
   std::set<std::string> lost;
   for (const BlobRecord& b : blobs) {
     SWF_ASSIGN_OR_RETURN(bool has, store_.Has(b.sha256));
@@ -422,8 +424,12 @@ Status SyncExecutor::FindLostObjects() {
   return Status::Ok();
 }
 
+bool SyncExecutor::Repairs(const Document& d, const CommitResult& committed) const {
+  return committed.repaired || repairing_.count(d.document_id) != 0;
+}
+
 Result<std::set<std::string>> SyncExecutor::ObjectsOnDisk(const std::vector<BlobRecord>& objects) {
-  SWF_RETURN_IF_ERROR(FindLostObjects());
+  SWF_RETURN_IF_ERROR(FindLostObjects(objects));
   std::set<std::string> present;
   for (const BlobRecord& b : objects) {
     if (lost_objects_->count(b.sha256) == 0) present.insert(b.sha256);
@@ -767,8 +773,7 @@ Status SyncExecutor::RecordPublished(const std::vector<FetchItem>& items,
     SWF_RETURN_IF_ERROR(catalog_.RemovePartial(d.document_id));
     if (o->committed.ok()) {
       const BlobRecord& blob = o->committed->blob;
-      // A damaged copy replaced, or a document whose object had gone fetched again.
-      const bool repaired = o->committed->repaired || repairing_.count(d.document_id) != 0;
+      const bool repaired = Repairs(d, *o->committed);
       SWF_RETURN_IF_ERROR(catalog_.RecordBlob(blob));
       SWF_RETURN_IF_ERROR(StoreDocument(d, DocumentState::kPresent, blob.sha256));
       SWF_RETURN_IF_ERROR(RecordEvent(repaired ? EventKind::kRepaired : EventKind::kFetched, d,
@@ -814,7 +819,7 @@ void SyncExecutor::Published(FetchItem& item, const PublishOutcome& outcome, Syn
   report->counts.bytes += item.now->result->bytes_received;
   item.now.reset();
   ++docs_done_;
-  const bool repaired = outcome.committed->repaired || repairing_.count(d.document_id) != 0;
+  const bool repaired = Repairs(d, *outcome.committed);
   if (repaired) ++report->repaired;
   if (lost_objects_) lost_objects_->erase(blob.sha256);
   observer_.OnDocument(repaired ? "repaired" : "fetched", d, static_cast<int64_t>(blob.size),
