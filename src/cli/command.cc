@@ -170,4 +170,46 @@ CLI::Validator IsoInstant() {
       "ISO 8601 instant");
 }
 
+std::optional<double> ParseDurationSeconds(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  double total = 0;
+  size_t at = 0;
+  char last_unit = 0;
+  while (at < text.size()) {
+    size_t digits = at;
+    while (digits < text.size() &&
+           ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.')) {
+      ++digits;
+    }
+    if (digits == at) return std::nullopt;  // a unit without its number, or a stray character
+    double value = 0;
+    std::string number(text.substr(at, digits - at));
+    if (!CLI::detail::lexical_cast(number, value)) return std::nullopt;
+    if (digits == text.size()) {
+      if (at != 0) return std::nullopt;  // "1h30": the 30 of what?
+      return value;                      // a plain number: seconds
+    }
+    static constexpr std::string_view kUnits = "dhms";  // largest first, each at most once
+    static constexpr double kSeconds[] = {86400, 3600, 60, 1};
+    const size_t unit = kUnits.find(text[digits]);
+    if (unit == std::string_view::npos) return std::nullopt;
+    if (last_unit != 0 && kUnits.find(last_unit) >= unit) return std::nullopt;
+    last_unit = text[digits];
+    total += value * kSeconds[unit];
+    at = digits + 1;
+  }
+  return total;
+}
+
+CLI::Validator Duration() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        std::optional<double> seconds = ParseDurationSeconds(input);
+        if (seconds && *seconds > 0 && *seconds < 1e9) return {};
+        return "expected a duration above 0 such as 3600, 90s, 45m, 2h or 1h30m, got '" + input +
+               "'";
+      },
+      "DURATION");
+}
+
 }  // namespace swfvault

@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "cli/output.h"
@@ -102,6 +103,13 @@ CLI::Validator Between(T lo, T hi) {
 // An instant as the API writes it: "2026-11-30T10:45:00Z", with optional fractions of a
 // second and a "+01:00"-style offset instead of Z.
 CLI::Validator IsoInstant();
+
+// A span of time as rclone and systemd write it: seconds ("3600", "0.5"), or numbers with the
+// units d, h, m, s from largest to smallest ("90s", "45m", "1h30m", "1d12h"). nullopt when the
+// text is none of these.
+std::optional<double> ParseDurationSeconds(std::string_view text);
+// A check that an option's value is such a duration, above 0.
+CLI::Validator Duration();
 
 // The help footer of every command (README "Exit codes" in short).
 inline constexpr char kExitCodesHelp[] =

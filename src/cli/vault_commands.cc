@@ -1,9 +1,11 @@
 // swfvault init | status | ls | show | get | verify | gc: commands on the local vault that
 // need no connection to SWF.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <random>
 
 #include "cli/commands.h"
@@ -324,6 +326,7 @@ BadObject SettleBadObject(BlobStore& store, Catalog& catalog, const Event& faile
 struct VerifyFlags {
   bool fast = false;
   double sample = 100;
+  std::string max_duration;  // empty: no time limit
 };
 
 int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
@@ -349,10 +352,14 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
     want = std::max<size_t>(1, static_cast<size_t>(share));  // a tiny PCT may round to 0
   }
   std::vector<BlobRecord> chosen = std::move(*blobs);
-  if (want < chosen.size()) {
+  const std::optional<double> time_limit =
+      flags.max_duration.empty() ? std::nullopt : ParseDurationSeconds(flags.max_duration);
+  if (want < chosen.size() || time_limit) {
     // Least recently checked first (never checked before all), as restic's
     // --read-data-subset n/t goes round: a nightly --sample 1 covers every object in 100
-    // nights instead of leaving a third unchecked by chance. Ties in random order.
+    // nights instead of leaving a third unchecked by chance, and a run cut short by
+    // --max-duration is continued by the next one (borg check --max-duration). Ties in random
+    // order.
     Result<std::map<std::string, int64_t>> last = catalog.LastChecks();
     if (!last.ok()) return Fail(ctx, last.status());
     std::shuffle(chosen.begin(), chosen.end(), std::mt19937_64(std::random_device{}()));
@@ -381,7 +388,16 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   BlobStore& store = (*vault)->store();
   std::set<std::string> missing_objects;  // each counted once, however many documents share it
   std::set<std::string> moved_aside;      // bad ones this run moved to quarantine/
+  // Checked after each object, so every run checks at least one and goes round the store.
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(time_limit.value_or(0)));
+  bool out_of_time = false;
   for (; checked < chosen.size() && !stop.requested(); ++checked) {
+    if (time_limit && checked > 0 && std::chrono::steady_clock::now() >= deadline) {
+      out_of_time = true;
+      break;
+    }
     const BlobRecord& b = chosen[checked];
     Status st = store.Verify(b, mode);
     Event e;
@@ -419,7 +435,7 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
     }
     ctx.output().Progress("verified " + std::to_string(checked + 1) + "/" + std::to_string(chosen.size()));
   }
-  const bool interrupted = checked < chosen.size();
+  const bool interrupted = checked < chosen.size() && !out_of_time;
   // Every present document must have its object in the store (moved aside just now counts as
   // bad above, not as missing here).
   for (const CatalogDocument& c : *docs) {
@@ -440,6 +456,13 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
     ctx.output().Warn("stopped on request (SIGINT/SIGTERM) after " + std::to_string(checked) + " of " +
                       Counted(static_cast<int64_t>(chosen.size()), "object", "objects"));
   }
+  if (out_of_time) {
+    // Planned, not a failure: the next run starts with the objects this one did not reach.
+    ctx.output().Line("time limit (--max-duration " + flags.max_duration + ") reached after " +
+                      std::to_string(checked) + " of " +
+                      Counted(static_cast<int64_t>(chosen.size()), "object", "objects") +
+                      "; the next run starts with those checked longest ago");
+  }
   ctx.output().Event({{"type", "summary"},
                       {"mode", flags.fast ? "fast" : "full"},
                       {"objects", total},
@@ -450,6 +473,7 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
                       {"bytes", bytes},
                       {"catalog", catalog_ok ? "ok" : "corrupt"},
                       {"interrupted", interrupted},
+                      {"timeLimitReached", out_of_time},
                       {"exitCode", code}});
   ctx.output().Line("verified " + std::to_string(checked) + " of " + std::to_string(total) +
                     " objects (" + (flags.fast ? "fast" : "full") + "): " + std::to_string(good) +
@@ -576,7 +600,9 @@ CommandSpec VerifyCommand() {
           [](CLI::App* app) -> Runner {
             auto flags = std::make_shared<VerifyFlags>();
             app->add_flag("--fast", flags->fast, "compare XXH3-128 instead of SHA-256");
-            app->add_option("--sample", flags->sample, "check a random PCT of the objects (at least one)")
+            app->add_option("--sample", flags->sample,
+                            "check PCT of the objects (at least one), those checked longest ago "
+                            "first, so that repeated runs go round the store")
                 ->check(Between(0.0, 100.0))
                 ->check(CLI::Validator(
                     [](std::string& input) -> std::string {
@@ -585,6 +611,11 @@ CommandSpec VerifyCommand() {
                       return input + " is out of range: expected a number above 0, up to 100";
                     },
                     "above 0"));
+            app->add_option("--max-duration", flags->max_duration,
+                            "stop checking objects after this long (3600, 45m, 2h, 1h30m) and exit "
+                            "0 if all were good; the next run starts with those checked longest "
+                            "ago, so nightly runs go round the store")
+                ->check(Duration());
             return [flags](CommandContext& ctx) { return RunVerify(ctx, *flags); };
           }};
 }

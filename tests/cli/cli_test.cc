@@ -1,7 +1,6 @@
 #include "swfvault/cli.h"
 
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "cli/command.h"
 #include "cli/output.h"
 #include "support/in_process_cli.h"
 #include "support/temp_dir.h"
@@ -47,6 +47,26 @@ TEST(CliTest, NumberOptionsSayWhatWasWrongInWords) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
   }
   EXPECT_NE(Cli({"verify", "--help"}).out.find("--sample FLOAT:from 0 to 100"), std::string::npos);
+}
+
+TEST(CliTest, DurationsAreSecondsOrNumbersWithUnitsFromLargestToSmallest) {
+  EXPECT_EQ(ParseDurationSeconds("3600"), 3600);
+  EXPECT_EQ(ParseDurationSeconds("0.5"), 0.5);
+  EXPECT_EQ(ParseDurationSeconds("90s"), 90);
+  EXPECT_EQ(ParseDurationSeconds("45m"), 2700);
+  EXPECT_EQ(ParseDurationSeconds("1h30m"), 5400);
+  EXPECT_EQ(ParseDurationSeconds("1d12h"), 129600);
+  EXPECT_EQ(ParseDurationSeconds("1.5h"), 5400);
+  for (const char* bad : {"", "h", "1x", "1h30", "30m1h", "1h1h", "10ms", "1..5s", "-5m", "1 h"}) {
+    EXPECT_EQ(ParseDurationSeconds(bad), std::nullopt) << "'" << bad << "'";
+  }
+  CliRun r = Cli({"verify", "--max-duration", "1h30"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_NE(r.err.find("--max-duration: expected a duration above 0 such as 3600, 90s, 45m, 2h or "
+                       "1h30m, got '1h30'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Cli({"verify", "--max-duration", "0s"}).code, kExitUsage);
 }
 
 TEST(CliTest, InstantsStatusesAndIdsWithFiltersAreCheckedBeforeAnythingIsSent) {

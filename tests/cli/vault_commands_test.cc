@@ -113,6 +113,34 @@ TEST_F(VaultCommandsTest, VerifySampleTakesTheLeastRecentlyCheckedObjectsFirst) 
       3);
 }
 
+// --max-duration stops at the first object after the limit, always after at least one, exits 0
+// when what it checked was good, and the next run starts where this one stopped: with a limit
+// far below one object's check, 10 runs check each of the 10 objects once.
+TEST_F(VaultCommandsTest, VerifyMaxDurationStopsInTimeAndTheNextRunContinues) {
+  AddObjects(10);
+  const std::string catalog = (std::filesystem::path(vault_) / "catalog.db").string();
+  for (int run = 1; run <= 10; ++run) {
+    CliRun r = Cli({"--vault", vault_, "verify", "--max-duration", "0.000001", "--json"});
+    ASSERT_EQ(r.code, kExitOk) << r.err << r.out;
+    nlohmann::json summary = LastLine(r.out);
+    EXPECT_EQ(summary["checked"], 1) << r.out;
+    EXPECT_EQ(summary["timeLimitReached"], true) << r.out;
+    EXPECT_EQ(summary["interrupted"], false) << r.out;
+    EXPECT_EQ(RawInt(catalog, "SELECT count(DISTINCT sha256) FROM events WHERE kind = 'verified'"),
+              run);
+  }
+  CliRun human = Cli({"--vault", vault_, "verify", "--max-duration", "0.000001"});
+  EXPECT_EQ(human.code, kExitOk) << human.err;
+  EXPECT_NE(human.out.find("time limit (--max-duration 0.000001) reached after 1 of 10 objects"),
+            std::string::npos)
+      << human.out;
+  // A limit the run stays within checks everything and says nothing of it.
+  CliRun all = Cli({"--vault", vault_, "verify", "--max-duration", "1d", "--json"});
+  ASSERT_EQ(all.code, kExitOk) << all.err;
+  EXPECT_EQ(LastLine(all.out)["checked"], 10) << all.out;
+  EXPECT_EQ(LastLine(all.out)["timeLimitReached"], false) << all.out;
+}
+
 // verify moves only what a sync can fetch again. Here no document refers to the objects (blobs
 // recorded without documents), so a damaged one stays where it is; and an object whose bytes
 // still match its name while the catalog's XXH3 does not is the catalog's error: it stays too.
