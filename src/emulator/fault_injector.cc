@@ -21,7 +21,9 @@ const std::map<std::string, FaultKind>& KindNames() {
       {"latency", FaultKind::kLatency},
       {"slowAnswer", FaultKind::kSlowAnswer},
       {"lostAnswer", FaultKind::kLostAnswer},
-      {"emptyAnswer", FaultKind::kEmptyAnswer}};
+      {"emptyAnswer", FaultKind::kEmptyAnswer},
+      {"wrongSize", FaultKind::kWrongSize},
+      {"chunked", FaultKind::kChunked}};
   return kNames;
 }
 

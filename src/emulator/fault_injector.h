@@ -38,6 +38,8 @@ enum class FaultKind {
   kSlowAnswer,          // uploads: store the document, then wait `ms` before answering
   kLostAnswer,          // changes: make the change, then answer `status` (default 502)
   kEmptyAnswer,         // changes: make the change, then answer without a body (200 -> 204)
+  kWrongSize,           // metadata: bestandsGrootte `extraBytes` (default 1000) below the truth
+  kChunked,             // content: no Content-Length, the body in chunks (as some proxies send)
 };
 
 struct Fault {

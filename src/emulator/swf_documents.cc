@@ -99,6 +99,10 @@ nlohmann::json SwfApi::RenderDocument(const httplib::Request& req, const nlohman
   const std::string id = doc["documentId"];
   if (faults_->Take({FaultKind::kWrongHash}, req.path, id)) out["documentHash"] = std::string(64, '0');
   if (faults_->Take({FaultKind::kNoHash}, req.path, id)) out.erase("documentHash");
+  if (std::optional<Fault> f = faults_->Take({FaultKind::kWrongSize}, req.path, id)) {
+    const int64_t size = out.value("bestandsGrootte", int64_t{0});
+    out["bestandsGrootte"] = std::max<int64_t>(0, size - static_cast<int64_t>(f->extra_bytes));
+  }
   const std::string self = Base(req) + "/documenten/" + id;
   out["_links"] = {{"self", {{"href", self}}}, {"content", {{"href", self + "/content"}}},
                    {"samenwerking", {{"href", Base(req) + "/samenwerkingen/" + doc["samenwerkingId"].get<std::string>()}}}};
@@ -236,6 +240,15 @@ Status SwfApi::GetContent(Call& c) {
     stats->AddContentBytes(static_cast<uint64_t>(got));
     return true;
   };
+  if (faults_->Take({FaultKind::kChunked}, c.req.path, id)) {
+    c.res.set_chunked_content_provider(doc.value("formaat", "application/octet-stream"),
+                                       [provider, length](size_t offset, httplib::DataSink& sink) {
+                                         if (offset < length) return provider(offset, kChunk, sink);
+                                         sink.done();
+                                         return true;
+                                       });
+    return Status::Ok();
+  }
   c.res.set_content_provider(declared, doc.value("formaat", "application/octet-stream"), provider);
   return Status::Ok();
 }

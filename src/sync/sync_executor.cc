@@ -55,6 +55,26 @@ std::string RetryKey(int64_t profile_id) {
   return "retry_samenwerkingen/" + std::to_string(profile_id);
 }
 
+// Before the first byte is written: an answer whose headers announce another size than the
+// listing's bestandsGrootte cannot be the document (RELIABILITY rule 6: a 206 must be for the
+// expected total).
+Status FitsPromisedSize(const Document& d, const DownloadResult& head) {
+  if (!d.bestands_grootte) return Status::Ok();
+  const int64_t promised = *d.bestands_grootte;
+  const std::string what = "document " + d.document_id + ": ";
+  if (head.http_status == 206 && head.content_range_total >= 0 &&
+      head.content_range_total != promised) {
+    return Corruption(what + "the server answers a range of " +
+                      std::to_string(head.content_range_total) + " bytes, the listing gives " +
+                      std::to_string(promised));
+  }
+  if (head.http_status == 200 && head.content_length > promised) {
+    return Corruption(what + "the server announces " + std::to_string(head.content_length) +
+                      " bytes, the listing gives " + std::to_string(promised));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 // One download, from request to publication. Lives across retry rounds; FetchAll holds one
@@ -559,8 +579,19 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
             return self->sink_status = ResourceExhausted("document " + owner->doc->document_id +
                                                          ": not started, the disk is full");
           }
+          Status fits = FitsPromisedSize(*owner->doc, *self->result);
+          if (!fits.ok()) return self->sink_status = fits;
           Status opened = executor->OpenWriter(*owner);
           if (!opened.ok()) return self->sink_status = opened;
+        }
+        // Never more than the listing promised: a body that runs on (a broken proxy, a server
+        // sending the wrong file) would otherwise fill the disk before the hash check refuses
+        // it.
+        const std::optional<int64_t>& promised = owner->doc->bestands_grootte;
+        if (promised && self->writer->size() + chunk.size() > static_cast<uint64_t>(*promised)) {
+          return self->sink_status = Corruption(
+                     "document " + owner->doc->document_id + ": the server sent more than the " +
+                     std::to_string(*promised) + " bytes the listing gives as its size");
         }
         Status st = self->writer->Append(chunk);
         if (!st.ok()) return self->sink_status = st;

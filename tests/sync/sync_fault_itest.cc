@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/curl_transport.h"
+#include "store/blob_store_test_util.h"
 #include "swfvault/clock.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/faulty_file_system.h"
@@ -68,6 +69,47 @@ TEST_F(SyncFaultITest, ConvergesUnderInjectedFaultsAndNeverPublishesAWrongObject
   // Every object in the store is named by its true hash.
   EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
   EXPECT_TRUE(Query("SELECT sha256 FROM blobs WHERE sha256 LIKE '0000000000%'").empty());
+}
+
+// A body longer than the listing's bestandsGrootte is cut off where the promise ends: announced
+// (Content-Length) before a byte is written, and sent in chunks without a length as soon as it
+// runs over. Nothing is published or kept, and once the listing tells the truth the sync
+// converges.
+TEST_F(SyncFaultITest, ABodyLongerThanTheListedSizeIsNeverWrittenPastThatSize) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1},
+                                           {"documentsPerDossier", 3},
+                                           {"minSize", 300000},
+                                           {"maxSize", 400000},
+                                           {"svShare", 0.0},
+                                           {"seed", 36}});
+  auto docs = RemoteDocuments(ids[0]);
+  ASSERT_EQ(docs.size(), 3u);
+  const std::string announced = docs[0]["documentId"], streamed = docs[1]["documentId"];
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults",
+        {Fault("wrongSize", {{"documentId", announced}, {"extraBytes", 200000}, {"count", -1}}),
+         Fault("wrongSize", {{"documentId", streamed}, {"extraBytes", 200000}, {"count", -1}}),
+         Fault("chunked", {{"documentId", streamed}, {"count", -1}})}}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  CliResult first = Swf({"sync", "--json", ids[0]});
+  EXPECT_NE(first.exit_code, kExitOk) << first.err;
+  EXPECT_EQ(first.Summary()["fetched"], 1) << first.out;
+  EXPECT_NE(first.out.find("document " + announced + ": the server announces"), std::string::npos)
+      << first.out;
+  EXPECT_NE(first.out.find("document " + streamed + ": the server sent more than the"),
+            std::string::npos)
+      << first.out;
+  EXPECT_EQ(ObjectNames().size(), 1u);
+  for (const auto& sub : {"partial", "quarantine", "tmp"}) {
+    EXPECT_TRUE(FilesUnder(std::filesystem::path(VaultDir()) / sub).empty()) << sub;
+  }
+
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  CliResult second = Swf({"sync", "--json", ids[0]});
+  ASSERT_EQ(second.exit_code, kExitOk) << second.err;
+  EXPECT_EQ(ObjectNames().size(), 3u);
+  EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
 }
 
 TEST_F(SyncFaultITest, ThrottledListingIsRetriedAfterRetryAfter) {
