@@ -201,6 +201,9 @@ std::string JoinPath(std::string_view a, std::string_view b);
 std::string DirName(std::string_view path);
 // The part of `path` after its last '/' (all of it when there is none).
 std::string BaseName(std::string_view path);
+// Writes all of `data` to the open descriptor `fd`, through short writes and EINTR; the error
+// names `what`.
+Status WriteAll(int fd, std::string_view data, const std::string& what);
 
 }  // namespace swfvault
 

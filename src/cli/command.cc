@@ -1,6 +1,12 @@
 #include "cli/command.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
 #include <cstdlib>
+#include <memory>
 #include <string_view>
 
 #include "cli/wiring.h"
@@ -94,18 +100,63 @@ Result<std::string> CommandContext::VaultDir() const {
   return config.vault;
 }
 
+namespace {
+
+Result<std::string> ReplaceableOutput(const std::string& out, int links_left) {
+  struct stat st {};
+  if (::lstat(out.c_str(), &st) != 0) {
+    if (errno != ENOENT) return ErrnoStatus(errno, "cannot write " + out);
+    Result<FileStat> dir = RealFileSystem().Stat(DirName(out));
+    if (!dir.ok() || !dir->is_directory) {
+      return NotFound("cannot write " + out + ": " + DirName(out) +
+                      " is not an existing directory");
+    }
+    return out;
+  }
+  std::string path = out;
+  if (S_ISLNK(st.st_mode)) {
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(out.c_str(), nullptr), &std::free);
+    if (real == nullptr) {
+      // A link to a file yet to be made: that file, as cp and curl create it.
+      std::string target(PATH_MAX, '\0');
+      const ssize_t n = ::readlink(out.c_str(), target.data(), target.size());
+      if (n <= 0 || links_left == 0)
+        return ErrnoStatus(n <= 0 ? errno : ELOOP, "cannot write " + out);
+      target.resize(static_cast<size_t>(n));
+      if (target.front() != '/') target = JoinPath(DirName(out), target);
+      return ReplaceableOutput(target, links_left - 1);
+    }
+    if (::stat(real.get(), &st) != 0) return ErrnoStatus(errno, "cannot write " + out);
+    path = real.get();
+  }
+  if (S_ISREG(st.st_mode)) return path;
+  const char* kind = S_ISDIR(st.st_mode)    ? "a directory"
+                     : S_ISCHR(st.st_mode)  ? "a character device"
+                     : S_ISBLK(st.st_mode)  ? "a block device"
+                     : S_ISFIFO(st.st_mode) ? "a pipe (FIFO)"
+                     : S_ISSOCK(st.st_mode) ? "a socket"
+                                            : "not a regular file";
+  return InvalidArgument("cannot write " + out + ": it is " + kind +
+                         "; the output is written beside it and renamed into place once checked, "
+                         "which would put a plain file there (give a file name)");
+}
+
+}  // namespace
+
+Result<std::string> ReplaceableOutput(const std::string& out) { return ReplaceableOutput(out, 8); }
+
+bool IsStreamOutput(const std::string& out) {
+  struct stat st {};
+  return ::stat(out.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+}
+
 Result<std::string> OutputPathFor(const std::string& out, const std::string& bestands_naam,
                                   const std::string& id) {
   if (out == "-") return out;
-  FileSystem& fs = RealFileSystem();
-  if (Result<FileStat> st = fs.Stat(out); st.ok() && st->is_directory) {
-    return JoinPath(out, SanitizeName(bestands_naam, id));
+  if (Result<FileStat> st = RealFileSystem().Stat(out); st.ok() && st->is_directory) {
+    return ReplaceableOutput(JoinPath(out, SanitizeName(bestands_naam, id)));
   }
-  Result<FileStat> dir = fs.Stat(DirName(out));
-  if (!dir.ok() || !dir->is_directory) {
-    return NotFound("cannot write " + out + ": " + DirName(out) + " is not an existing directory");
-  }
-  return out;
+  return ReplaceableOutput(out);
 }
 
 const StopFlag& StopGracefullyOnSignals(CommandContext& ctx) {

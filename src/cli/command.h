@@ -117,9 +117,19 @@ inline constexpr char kExitCodesHelp[] =
     "6 locked (vault or mirror target), 7 disk full, 8 refused by the server, 9 not found,\n"
     "10 other error, 130 interrupted (README \"Exit codes\").";
 
+// The file a command's output replaces (written beside it, checked, renamed over it): `out`
+// itself, or the file a symbolic link `out` points to, existing or not (the link stays, as with
+// cp and curl). kInvalidArgument naming `out` when it is a directory, a device, a pipe or a
+// socket (a rename would put a plain file in its place: `-o /dev/null` must never replace
+// /dev/null); kNotFound when its directory does not exist.
+Result<std::string> ReplaceableOutput(const std::string& out);
+// True when `out` (after links) is a character device or a pipe: a target bytes are written
+// into, in place, like stdout.
+bool IsStreamOutput(const std::string& out);
+
 // Where `get -o OUT` writes a document: OUT itself ("-" = stdout), or, when OUT is an existing
-// directory, the document's own name (sanitized; `id` when it has none) inside it. kNotFound
-// naming OUT when its directory does not exist.
+// directory, the document's own name (sanitized; `id` when it has none) inside it; else as
+// ReplaceableOutput.
 Result<std::string> OutputPathFor(const std::string& out, const std::string& bestands_naam,
                                   const std::string& id);
 

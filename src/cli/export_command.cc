@@ -282,6 +282,7 @@ struct ExportPlan {
   ExportOptions options;
   std::optional<ConnectionProfile> profile;
   std::string vault_dir;
+  std::string output;  // the file the archive replaces (a link's target)
 };
 
 Result<ExportPlan> PlanExport(CommandContext& ctx, const ExportFlags& flags) {
@@ -289,6 +290,7 @@ Result<ExportPlan> PlanExport(CommandContext& ctx, const ExportFlags& flags) {
   SWF_ASSIGN_OR_RETURN(Config config, ctx.LoadEffectiveConfig());
   SWF_ASSIGN_OR_RETURN(plan.vault_dir, ctx.VaultDir());
   SWF_ASSIGN_OR_RETURN(plan.profile, OptionalProfile(ctx));
+  SWF_ASSIGN_OR_RETURN(plan.output, ReplaceableOutput(flags.output));
   ExportOptions& o = plan.options;
   if (!flags.format.empty()) {
     SWF_ASSIGN_OR_RETURN(o.format, ParseExportFormat(flags.format));
@@ -340,9 +342,9 @@ int RunExport(CommandContext& ctx, const ExportFlags& flags) {
   // Ctrl-C: the export ends at its next read and leaves no temp file beside the target.
   VaultBlobSource blobs((*vault)->store(), &StopGracefullyOnSignals(ctx));
   ArchiveExporter exporter(RealFileSystem(), blobs);
-  Result<ExportSummary> summary = exporter.Export(snapshot, plan->options, flags.output);
+  Result<ExportSummary> summary = exporter.Export(snapshot, plan->options, plan->output);
   if (!summary.ok()) return Fail(ctx, summary.status());  // the exporter names the dossier
-  Result<std::string> sha = FileSha256(RealFileSystem(), flags.output);
+  Result<std::string> sha = FileSha256(RealFileSystem(), plan->output);
   if (!sha.ok()) {
     return Fail(ctx, sha.status().WithContext("the archive was written to " + flags.output +
                                               " but could not be read back for its checksum"));

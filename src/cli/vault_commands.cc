@@ -1,5 +1,8 @@
 // swfvault init | status | ls | show | get | verify | gc: commands on the local vault that
 // need no connection to SWF.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -231,13 +234,23 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
                         " is missing from the store; the next 'swfvault sync' fetches it again"));
   }
   if (!in.ok()) return Fail(ctx, in.status());
-  Result<std::string> resolved = OutputPathFor(out, doc->document.bestands_naam, id);
+  // stdout, a device (/dev/null, a tape) or a pipe is written in place; a file is replaced.
+  const bool stream = out == "-" || IsStreamOutput(out);
+  Result<std::string> resolved =
+      stream ? Result<std::string>(out) : OutputPathFor(out, doc->document.bestands_naam, id);
   if (!resolved.ok()) return Fail(ctx, resolved.status());
   const std::string& out_path = *resolved;
   FileSystem& fs = RealFileSystem();
   std::unique_ptr<WritableFile> file;
   std::string temp_path;
-  if (out_path == "-") {
+  int device = -1;  // a device or pipe `out` names, written in place
+  struct CloseDevice {
+    int& fd;
+    ~CloseDevice() {
+      if (fd >= 0) ::close(fd);
+    }
+  } close_device{device};
+  if (stream) {
     // Bytes on stdout cannot be taken back: check the object (XXH3, the fast re-check) before
     // the first one goes out. The SHA-256 on the way out below still has the last word.
     Result<BlobRecord> blob = (*vault)->catalog().GetBlob(doc->blob_sha256);
@@ -245,6 +258,10 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
     if (!checked.ok()) {
       return Fail(ctx, Corruption("object " + doc->blob_sha256 + " failed its check, nothing written (" +
                                   checked.message() + "; run 'swfvault verify')"));
+    }
+    if (out != "-") {
+      device = ::open(out.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+      if (device < 0) return Fail(ctx, ErrnoStatus(errno, "cannot open " + out));
     }
   } else {
     Result<TempFile> temp = fs.CreateTemp(DirName(out_path), ".swfvault-get-");
@@ -264,6 +281,8 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
     sha.Update(chunk);
     total += *n;
     if (file) st = file->Append(chunk);
+    else if (device >= 0)
+      st = WriteAll(device, chunk, out);
     else ctx.output().out().write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
   }
   if (st.ok() && sha.FinishHex() != doc->blob_sha256) {

@@ -45,17 +45,6 @@ EntryStat FromStat(const struct stat& st) {
   return e;
 }
 
-Status WriteAll(int fd, const char* data, size_t n, const std::string& what) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, data, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return ErrnoStatus(errno, "write " + what);
-    data += w;
-    n -= static_cast<size_t>(w);
-  }
-  return Status::Ok();
-}
-
 Status CopyFd(int src, int dst, const std::string& what) {
   if (::lseek(src, 0, SEEK_SET) < 0) return ErrnoStatus(errno, "seek " + what);
   std::string buf(64 * 1024, '\0');
@@ -64,7 +53,7 @@ Status CopyFd(int src, int dst, const std::string& what) {
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return ErrnoStatus(errno, "read for " + what);
     if (r == 0) return Status::Ok();
-    SWF_RETURN_IF_ERROR(WriteAll(dst, buf.data(), static_cast<size_t>(r), what));
+    SWF_RETURN_IF_ERROR(WriteAll(dst, std::string_view(buf.data(), static_cast<size_t>(r)), what));
   }
 }
 
@@ -268,8 +257,8 @@ Status TreeDir::WriteAtomically(const std::string& name, std::string_view conten
   SWF_ASSIGN_OR_RETURN(auto tmp, CreateTemp());
   std::string what = JoinPath(path_, name);
   SWF_ASSIGN_OR_RETURN(Prepared ready, FillTemp(fd_.get(), std::move(tmp), what, mode, [&](int fd) {
-    return WriteAll(fd, content.data(), content.size(), what);
-  }));
+                         return WriteAll(fd, content, what);
+                       }));
   Status st = Rename(ready.temp, *this, name, /*replace=*/true);
   if (!st.ok()) Discard(ready);
   return st;

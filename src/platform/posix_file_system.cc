@@ -490,4 +490,14 @@ std::string DirName(std::string_view path) {
   return std::string(path.substr(0, slash));
 }
 
+Status WriteAll(int fd, std::string_view data, const std::string& what) {
+  while (!data.empty()) {
+    ssize_t w = ::write(fd, data.data(), data.size());
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return ErrnoStatus(errno, "write " + what);
+    data.remove_prefix(static_cast<size_t>(w));
+  }
+  return Status::Ok();
+}
+
 }  // namespace swfvault

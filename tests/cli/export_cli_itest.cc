@@ -280,6 +280,29 @@ TEST_F(ExportCliITest, FlippedBitInADocumentMakesVerifyArchiveExitWithIntegrity)
   EXPECT_TRUE(named) << v.out;
 }
 
+// The archive is written beside its target and renamed over it: a pipe or a device there is
+// refused (it would become a plain file), a link to a file keeps its link.
+TEST_F(ExportCliITest, ExportNeverReplacesAPipeAndWritesThroughALink) {
+  WriteConfig("gemeente-a", kGemeenteA, kMdto);
+  const std::string fifo = Out("pipe.tar");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  CliResult piped = Swf({"export", ids_[0], "-o", fifo});
+  EXPECT_EQ(piped.exit_code, kExitUsage) << piped.err;
+  EXPECT_NE(piped.err.find("cannot write " + fifo + ": it is a pipe (FIFO)"), std::string::npos)
+      << piped.err;
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  const std::string target = Out("real.tar"), link = Out("link.tar");
+  fs::create_symlink(target, link);
+  CliResult linked = Swf({"export", ids_[0], "-o", link});
+  ASSERT_EQ(linked.exit_code, kExitOk) << linked.err;
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(Swf({"verify-archive", target}).exit_code, kExitOk);
+  CliResult nowhere = Swf({"export", ids_[0], "-o", Out("no-such-dir/a.tar")});
+  EXPECT_EQ(nowhere.exit_code, kExitNotFound);
+  EXPECT_NE(nowhere.err.find("no-such-dir is not an existing directory"), std::string::npos)
+      << nowhere.err;
+}
+
 TEST_F(ExportCliITest, VerifyArchiveOfAMissingFileExitsNotFound) {
   CliResult v = Swf({"verify-archive", Out("nothing.tar")});
   EXPECT_EQ(v.exit_code, kExitNotFound) << v.err;

@@ -361,6 +361,13 @@ TEST_F(SwfCommandsITest, GetDownloadsContentWithMatchingHash) {
   CliResult dash = Swf({"document", "get", id, "-o", "-"});
   EXPECT_EQ(dash.exit_code, kExitUsage);
   EXPECT_NE(dash.err.find("--output -"), std::string::npos) << dash.err;
+  // Nor into a pipe or a device, which the rename into place would replace by a plain file.
+  const std::filesystem::path fifo = dir_.path() / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  CliResult piped = Swf({"document", "get", id, "-o", fifo.string()});
+  EXPECT_EQ(piped.exit_code, kExitUsage) << piped.err;
+  EXPECT_NE(piped.err.find("it is a pipe (FIFO)"), std::string::npos) << piped.err;
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
 }
 
 TEST_F(SwfCommandsITest, GetResumesADroppedTransferWithRange) {

@@ -1,8 +1,12 @@
 // End-to-end sync against the real emulator over mTLS, through the `swfvault` binary.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "swfvault/exit_codes.h"
 #include "swfvault/hashing.h"
@@ -346,6 +350,32 @@ TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameWhatIsNotInIt) {
   CliResult to_stdout_json = Swf({"get", "--json", id, "-o", "-"});  // no summary mixed into the bytes
   ASSERT_EQ(to_stdout_json.exit_code, kExitOk) << to_stdout_json.err;
   EXPECT_EQ(Sha256Hex(to_stdout_json.out), hash);
+  // A pipe (or a device such as /dev/null) is written into, never replaced by a plain file.
+  const std::filesystem::path fifo = dir_ / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string piped;
+  std::thread reader([&] { piped = ReadFile(fifo); });
+  CliResult to_pipe = Swf({"get", id, "-o", fifo.string()});
+  int unblock = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);  // a reader still waiting sees EOF
+  if (unblock >= 0) ::close(unblock);
+  reader.join();
+  EXPECT_EQ(to_pipe.exit_code, kExitOk) << to_pipe.err;
+  EXPECT_EQ(Sha256Hex(piped), hash);
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+  // A symbolic link to a file: the file gets the content, the link stays.
+  WriteFile(dir_ / "target.bin", "old");
+  std::filesystem::create_symlink(dir_ / "target.bin", dir_ / "link.bin");
+  CliResult via_link = Swf({"get", id, "-o", (dir_ / "link.bin").string()});
+  ASSERT_EQ(via_link.exit_code, kExitOk) << via_link.err;
+  EXPECT_TRUE(std::filesystem::is_symlink(dir_ / "link.bin"));
+  EXPECT_EQ(Sha256Hex(ReadFile(dir_ / "target.bin")), hash);
+  // A link to a file yet to be made (relative to the link's folder): that file is made.
+  std::filesystem::create_directory(dir_ / "links");
+  std::filesystem::create_symlink("../made.bin", dir_ / "links" / "ahead.bin");
+  CliResult ahead = Swf({"get", id, "-o", (dir_ / "links" / "ahead.bin").string()});
+  ASSERT_EQ(ahead.exit_code, kExitOk) << ahead.err;
+  EXPECT_TRUE(std::filesystem::is_symlink(dir_ / "links" / "ahead.bin"));
+  EXPECT_EQ(Sha256Hex(ReadFile(dir_ / "made.bin")), hash);
 
   // A damaged object is never copied out: exit 5, and the output file is left as it was.
   std::filesystem::path object = std::filesystem::path(VaultDir()) / "objects" / hash.substr(0, 2) / hash;
