@@ -1,7 +1,9 @@
 #include "swfvault/vault.h"
 
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "swfvault/atomic_file.h"
 
@@ -9,6 +11,7 @@ namespace swfvault {
 namespace {
 
 constexpr char kMarker[] = "VAULT";
+constexpr char kCatalog[] = "catalog.db";
 constexpr char kMarkerPrefix[] = "swfvault vault ";
 constexpr int kFormat = 1;
 
@@ -73,6 +76,30 @@ Status MigrateUnderLock(FileSystem& fs, const std::string& dir, Catalog& catalog
   return catalog.Migrate();
 }
 
+// A vault's catalog is its record of every document; without it every object looks like an
+// orphan (gc would empty the store) and the vault's ceiling is forgotten. Opening one would
+// create an empty catalog, so a vault whose catalog.db has gone is refused.
+Status CheckCatalogPresent(FileSystem& fs, const std::string& dir) {
+  Result<FileStat> st = fs.Stat(JoinPath(dir, kCatalog));
+  if (st.ok() || st.status().code() != StatusCode::kNotFound) return st.status();
+  return Corruption("vault " + dir + " has no " + kCatalog +
+                    ": its record of every document and its ceiling are gone, and an empty one "
+                    "would make every object an orphan; restore " +
+                    kCatalog + " from a backup, or move the vault aside and init a new one");
+}
+
+// What an `init` that stopped before its VAULT marker leaves (the marker is written last).
+bool OnlyInitLeftovers(const std::vector<std::string>& entries) {
+  static const std::set<std::string> kOwn = {
+      "lock",           "objects",        "tmp",
+      "partial",        "quarantine",     "catalog.db",
+      "catalog.db-wal", "catalog.db-shm", "catalog.db-journal"};
+  for (const std::string& e : entries) {
+    if (kOwn.count(e) == 0) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Status Vault::Init(FileSystem& fs, Clock& clock, const std::string& dir) {
@@ -82,15 +109,17 @@ Status Vault::Init(FileSystem& fs, Clock& clock, const std::string& dir) {
   if (!existing.ok()) {
     if (existing.code() != StatusCode::kNotFound) return existing;
     SWF_ASSIGN_OR_RETURN(std::vector<std::string> entries, fs.ListDir(dir));
-    if (!entries.empty()) {
+    if (!OnlyInitLeftovers(entries)) {
       return AlreadyExists("directory " + dir + " is not empty and not a vault; refusing to init");
     }
+  } else {
+    SWF_RETURN_IF_ERROR(CheckCatalogPresent(fs, dir));
   }
   SWF_ASSIGN_OR_RETURN(VaultLock lock, VaultLock::Acquire(fs, dir));
   BlobStore store(&fs, &clock, dir);
   SWF_RETURN_IF_ERROR(store.Init());
   SWF_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog,
-                       Catalog::Open(JoinPath(dir, "catalog.db"), &clock));
+                       Catalog::Open(JoinPath(dir, kCatalog), &clock));
   if (!existing.ok()) SWF_RETURN_IF_ERROR(WriteFileAtomically(fs, marker, MarkerText()));
   return Status::Ok();
 }
@@ -98,6 +127,7 @@ Status Vault::Init(FileSystem& fs, Clock& clock, const std::string& dir) {
 Result<std::unique_ptr<Vault>> Vault::Open(FileSystem& fs, Clock& clock, const std::string& dir,
                                            Access access) {
   SWF_RETURN_IF_ERROR(CheckMarker(fs, dir));
+  SWF_RETURN_IF_ERROR(CheckCatalogPresent(fs, dir));
   std::optional<VaultLock> lock;
   if (access == Access::kExclusive) {
     SWF_ASSIGN_OR_RETURN(VaultLock held, VaultLock::Acquire(fs, dir));
@@ -106,7 +136,7 @@ Result<std::unique_ptr<Vault>> Vault::Open(FileSystem& fs, Clock& clock, const s
   auto store = std::make_unique<BlobStore>(&fs, &clock, dir);
   if (access == Access::kExclusive) SWF_RETURN_IF_ERROR(store->Init());
   SWF_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog,
-                       Catalog::OpenWithoutMigrating(JoinPath(dir, "catalog.db"), &clock));
+                       Catalog::OpenWithoutMigrating(JoinPath(dir, kCatalog), &clock));
   SWF_RETURN_IF_ERROR(MigrateUnderLock(fs, dir, *catalog, lock.has_value()));
   return std::unique_ptr<Vault>(
       new Vault(dir, std::move(store), std::move(catalog), std::move(lock)));

@@ -113,6 +113,43 @@ TEST_F(VaultCommandsTest, VerifySampleTakesTheLeastRecentlyCheckedObjectsFirst) 
       3);
 }
 
+// Without its catalog a vault has lost its record of every document: no command may make an
+// empty one, or gc would take every object for an orphan and the ceiling would be forgotten.
+TEST_F(VaultCommandsTest, AVaultWhoseCatalogIsGoneIsRefusedAndGcRemovesNothing) {
+  AddObjects(3);
+  for (const char* f : {"catalog.db", "catalog.db-wal", "catalog.db-shm"}) {
+    std::filesystem::remove(std::filesystem::path(vault_) / f);
+  }
+  for (std::vector<std::string> args : {std::vector<std::string>{"status"},
+                                        {"verify"},
+                                        {"gc", "--grace-hours", "0"},
+                                        {"ls"},
+                                        {"init"}}) {
+    args.insert(args.begin(), {"--vault", vault_});
+    CliRun r = Cli(args);
+    EXPECT_EQ(r.code, kExitIntegrity) << args[2] << ": " << r.out;
+    EXPECT_NE(r.err.find("has no catalog.db"), std::string::npos) << args[2] << ": " << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(vault_) / "catalog.db"));
+  EXPECT_EQ(FilesUnder(std::filesystem::path(vault_) / "objects").size(), 3u);
+}
+
+// The VAULT marker is written last: an init that stopped before it is finished by the next
+// one, while a folder holding anything else is still refused.
+TEST_F(VaultCommandsTest, InitFinishesAnInitThatStoppedBeforeItsMarker) {
+  std::filesystem::remove(std::filesystem::path(vault_) / "VAULT");
+  EXPECT_NE(Cli({"--vault", vault_, "status"}).code, kExitOk);
+  CliRun again = Cli({"--vault", vault_, "init"});
+  ASSERT_EQ(again.code, kExitOk) << again.err;
+  EXPECT_EQ(Cli({"--vault", vault_, "status"}).code, kExitOk);
+  const std::string other = (dir_.path() / "other").string();
+  std::filesystem::create_directories(std::filesystem::path(other) / "objects");
+  std::ofstream(std::filesystem::path(other) / "notes.txt") << "mine";
+  CliRun refused = Cli({"--vault", other, "init"});
+  EXPECT_NE(refused.code, kExitOk);
+  EXPECT_NE(refused.err.find("is not empty and not a vault"), std::string::npos) << refused.err;
+}
+
 // --max-duration stops at the first object after the limit, always after at least one, exits 0
 // when what it checked was good, and the next run starts where this one stopped: with a limit
 // far below one object's check, 10 runs check each of the 10 objects once.
