@@ -90,6 +90,9 @@ class CliSyncObserver : public SyncObserver {
 int ExitFor(const SyncReport& r) {
   if (!r.fatal.ok()) return ExitCodeFor(r.fatal);
   if (r.counts.quarantined > 0) return kExitIntegrity;
+  for (const Status& f : r.failures) {
+    if (f.code() == StatusCode::kCorruption) return kExitIntegrity;  // e.g. a malformed listing
+  }
   if (!r.failures.empty()) {
     bool all_retryable = true;
     for (const Status& f : r.failures) {

@@ -23,7 +23,8 @@ const std::map<std::string, FaultKind>& KindNames() {
       {"lostAnswer", FaultKind::kLostAnswer},
       {"emptyAnswer", FaultKind::kEmptyAnswer},
       {"wrongSize", FaultKind::kWrongSize},
-      {"chunked", FaultKind::kChunked}};
+      {"chunked", FaultKind::kChunked},
+      {"malformedBody", FaultKind::kMalformedBody}};
   return kNames;
 }
 

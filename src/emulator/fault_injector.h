@@ -40,6 +40,7 @@ enum class FaultKind {
   kEmptyAnswer,         // changes: make the change, then answer without a body (200 -> 204)
   kWrongSize,           // metadata: bestandsGrootte `extraBytes` (default 1000) below the truth
   kChunked,             // content: no Content-Length, the body in chunks (as some proxies send)
+  kMalformedBody,       // any route: 200 with a JSON body cut off half-way
 };
 
 struct Fault {

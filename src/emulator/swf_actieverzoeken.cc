@@ -257,9 +257,13 @@ void SwfApi::RegisterHooks(httplib::Server& server) {
     if (std::optional<Fault> slow = faults_->Take({FaultKind::kLatency}, req.path, "")) {
       std::this_thread::sleep_for(std::chrono::milliseconds(slow->ms));
     }
-    std::optional<Fault> f = faults_->Take({FaultKind::kStatus, FaultKind::kRetryAfter}, req.path, "");
+    std::optional<Fault> f = faults_->Take(
+        {FaultKind::kStatus, FaultKind::kRetryAfter, FaultKind::kMalformedBody}, req.path, "");
     if (!f) return httplib::Server::HandlerResponse::Unhandled;
-    if (f->kind == FaultKind::kRetryAfter) {
+    if (f->kind == FaultKind::kMalformedBody) {
+      res.status = 200;
+      res.set_content("{\"_embedded\": {\"items\": [{\"id\": ", "application/hal+json");
+    } else if (f->kind == FaultKind::kRetryAfter) {
       std::string value = f->retry_after;
       if (value == "date") value = HttpDateIn(2);
       res.set_header("Retry-After", value);

@@ -55,6 +55,15 @@ std::string RetryKey(int64_t profile_id) {
   return "retry_samenwerkingen/" + std::to_string(profile_id);
 }
 
+// What the server answered in a dossier's listings (deelnemers, documenten, activity) that
+// cannot be used (malformed, too large or too deep JSON, a field of the wrong kind): that
+// dossier's failure, not the run's. Marked by the HTTP status of the answer that carried it, so
+// the run loop can tell it from corruption found here (catalog, store), which stops the run.
+Status FromServer(Status st, const std::string& what) {
+  if (st.code() == StatusCode::kCorruption && st.http_status() == 0) st.set_http_status(200);
+  return st.WithContext(what);
+}
+
 // Before the first byte is written: an answer whose headers announce another size than the
 // listing's bestandsGrootte cannot be the document (RELIABILITY rule 6: a 206 must be for the
 // expected total).
@@ -137,12 +146,15 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
     const size_t failures_before = report.failures.size();
     Status st = SyncSamenwerking(s, options, &report);
     if (!st.ok()) {
-      // Retryable trouble and refusals stop this dossier; the run goes on with the next one.
-      if (st.code() == StatusCode::kResourceExhausted || st.code() == StatusCode::kUnauthenticated ||
-          st.code() == StatusCode::kIoError || st.code() == StatusCode::kCorruption ||
-          st.code() == StatusCode::kCancelled) {
+      // Retryable trouble, refusals and a listing the server got wrong stop this dossier; the
+      // run goes on with the next one. Corruption found here (catalog, store) stops the run.
+      const bool local_corruption = st.code() == StatusCode::kCorruption && st.http_status() == 0;
+      if (st.code() == StatusCode::kResourceExhausted ||
+          st.code() == StatusCode::kUnauthenticated || st.code() == StatusCode::kIoError ||
+          local_corruption || st.code() == StatusCode::kCancelled) {
         report.fatal = st;
       } else {
+        observer_.OnWarning("samenwerking " + s.samenwerking_id + " not synced: " + st.ToString());
         report.failures.push_back(st);
       }
     }
@@ -352,16 +364,20 @@ Confidentiality SyncExecutor::CeilingFor(const std::string& samenwerking_id,
 
 Status SyncExecutor::KeepActivity(const Samenwerking& s) {
   SWF_RETURN_IF_ERROR(catalog_.ReplaceDeelnemers(s.samenwerking_id, deelnemers_));
-  SWF_ASSIGN_OR_RETURN(std::vector<Actieverzoek> verzoeken,
-                       client_.ListActieverzoeken(s.samenwerking_id));
-  for (const Actieverzoek& a : verzoeken) {
+  Result<std::vector<Actieverzoek>> verzoeken = client_.ListActieverzoeken(s.samenwerking_id);
+  if (!verzoeken.ok())
+    return FromServer(verzoeken.status(), "actieverzoeken of " + s.samenwerking_id);
+  for (const Actieverzoek& a : *verzoeken) {
     SWF_RETURN_IF_ERROR(catalog_.UpsertActieverzoek(a));
-    SWF_ASSIGN_OR_RETURN(std::vector<Bericht> berichten, client_.ListBerichten(a.actieverzoek_id));
-    for (const Bericht& b : berichten) SWF_RETURN_IF_ERROR(catalog_.UpsertBericht(b));
+    Result<std::vector<Bericht>> berichten = client_.ListBerichten(a.actieverzoek_id);
+    if (!berichten.ok()) return FromServer(berichten.status(), "berichten of " + a.actieverzoek_id);
+    for (const Bericht& b : *berichten) SWF_RETURN_IF_ERROR(catalog_.UpsertBericht(b));
   }
-  SWF_ASSIGN_OR_RETURN(std::vector<Notificatie> notificaties,
-                       client_.ListNotificaties(s.samenwerking_id));
-  for (const Notificatie& n : notificaties) SWF_RETURN_IF_ERROR(catalog_.UpsertNotificatie(n));
+  Result<std::vector<Notificatie>> notificaties = client_.ListNotificaties(s.samenwerking_id);
+  if (!notificaties.ok()) {
+    return FromServer(notificaties.status(), "notificaties of " + s.samenwerking_id);
+  }
+  for (const Notificatie& n : *notificaties) SWF_RETURN_IF_ERROR(catalog_.UpsertNotificatie(n));
   return Status::Ok();
 }
 
@@ -370,10 +386,12 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   const std::string& id = s.samenwerking_id;
   ++report->samenwerkingen;
   Result<std::vector<Deelnemer>> deelnemers = client_.ListDeelnemers(id);
-  if (!deelnemers.ok()) return deelnemers.status().WithContext("deelnemers of " + id);
+  if (!deelnemers.ok()) return FromServer(deelnemers.status(), "deelnemers of " + id);
   deelnemers_ = std::move(*deelnemers);
   // Held compact until a document goes into the catalog (StoreDocument).
-  SWF_ASSIGN_OR_RETURN(std::vector<Document> remote, client_.ListDocumentenCompact(id));
+  Result<std::vector<Document>> listed = client_.ListDocumentenCompact(id);
+  if (!listed.ok()) return FromServer(listed.status(), "documenten of " + id);
+  std::vector<Document> remote = std::move(*listed);
   SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> held, catalog_.ListDocuments(id));
   std::vector<LocalDocument> local;
   local.reserve(held.size());

@@ -168,6 +168,38 @@ TEST_F(IncrementalSyncITest, AChangeInADossierWhoseListingFailedIsFetchedByTheNe
   EXPECT_EQ(Query(retry_list), std::vector<std::string>{""});
 }
 
+// A listing the server garbles (cut-off JSON) fails its own dossier, not the run: the other
+// dossiers are synced, the run exits 5 naming the listing, the dossier goes on the retry list,
+// and the next run fetches it once the server answers properly.
+TEST_F(IncrementalSyncITest, AMalformedListingFailsItsDossierAndTheOthersAreSynced) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 3}, {"documentsPerDossier", 2}, {"svShare", 0.0}, {"seed", 48}});
+  const std::string garbled = RemoteDocuments(ids[1]).front()["documentId"];
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults",
+                     {{{"type", "malformedBody"},
+                       {"count", -1},
+                       {"route", "/samenwerkingen/" + ids[1] + "/documenten"}}}}});
+  CliResult first = Swf({"sync", "--json"});
+  EXPECT_EQ(first.exit_code, kExitIntegrity) << first.err;
+  EXPECT_EQ(first.Summary()["retryNextRun"], nlohmann::json::array({ids[1]}));
+  EXPECT_NE(first.out.find("samenwerking " + ids[1] + " not synced: corruption: documenten of " +
+                           ids[1] + ": GET"),
+            std::string::npos)
+      << first.out;
+  EXPECT_FALSE(Present(garbled));
+  for (const std::string& id : {ids[0], ids[2]}) {
+    for (const auto& d : RemoteDocuments(id)) EXPECT_TRUE(Present(d["documentId"])) << id;
+  }
+
+  emulator_->Admin("POST", "/_emulator/reset");
+  CliResult next = Swf({"sync", "--json"});
+  ASSERT_EQ(next.exit_code, kExitOk) << next.err;
+  EXPECT_EQ(next.Summary()["fetched"], 2);
+  EXPECT_TRUE(Present(garbled));
+}
+
 // One object shared by documents in two dossiers, deleted from the store: the next run fetches
 // it once, for the first dossier it lists; the second finds it back in place.
 TEST_F(IncrementalSyncITest, ALostObjectSharedByTwoDossiersIsFetchedOnce) {
