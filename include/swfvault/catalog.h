@@ -78,6 +78,8 @@ class Catalog {
   Result<Profile> GetProfile(std::string_view name);
   // How many profiles have synced into this vault.
   Result<int64_t> CountProfiles();
+  // Every profile that has synced into this vault, by name.
+  Result<std::vector<Profile>> ListProfiles();
   // Settings of the vault itself (table vault_settings); nullopt when never set.
   Result<std::optional<std::string>> GetSetting(std::string_view key);
   Status SetSetting(std::string_view key, std::string_view value);

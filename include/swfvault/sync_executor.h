@@ -146,6 +146,10 @@ class SyncExecutor {
   bool Repairs(const Document& document, const CommitResult& committed) const;
   // The SHA-256 names of `objects` (the catalog's) whose file is in the store.
   Result<std::set<std::string>> ObjectsOnDisk(const std::vector<BlobRecord>& objects);
+  // This profile is a beperkte-toegang deelnemer of the dossier being synced (deelnemers_).
+  bool LimitedHere(const SyncOptions& options) const;
+  // Another profile that synced into this vault has volledige toegang in that dossier.
+  Result<bool> AnotherProfileClearedHere(const SyncOptions& options);
   Confidentiality CeilingFor(const std::string& samenwerking_id, const SyncOptions& options);
   Status KeepActivity(const Samenwerking& samenwerking);
   Status ApplyNonFetch(const SyncAction& action, const Document& document, SyncReport* report);

@@ -64,9 +64,17 @@ struct SyncPlan {
 };
 
 struct PlannerOptions {
+  std::string samenwerking_id;  // the dossier planned (for documents the listing no longer has)
   Confidentiality ceiling = Confidentiality::kSV;
   int mass_delete_percent = 50;  // block when more than this share of present docs vanish
   int mass_delete_minimum = 10;  // ...and at least this many
+  // The listing leaves out what is above `ceiling` (a beperkte-toegang deelnemer is not shown
+  // SV), so a local document above it that is not listed was not removed. Then
+  // `hidden_kept_elsewhere` says another profile syncing into this vault may see it in this
+  // dossier and keeps it (it is left as it is); else nobody the vault syncs for may hold it any
+  // more, and it is withheld (its object purged), as a listed one above the ceiling is.
+  bool listing_hides_above_ceiling = false;
+  bool hidden_kept_elsewhere = false;
 };
 
 // A stable digest of the metadata fields that matter to the vault (label, description, name,

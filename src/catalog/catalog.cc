@@ -230,6 +230,18 @@ Result<int64_t> Catalog::CountProfiles() {
   return row ? s.Int(0) : int64_t{0};
 }
 
+Result<std::vector<Profile>> Catalog::ListProfiles() {
+  SWF_ASSIGN_OR_RETURN(
+      SqliteStatement s,
+      db_->Prepare("SELECT profile_id, name, oin, base_url FROM profiles ORDER BY name"));
+  std::vector<Profile> out;
+  for (;;) {
+    SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    out.push_back(Profile{s.Int(0), s.Text(1), s.Text(2), s.Text(3)});
+  }
+}
+
 Result<std::optional<std::string>> Catalog::GetSetting(std::string_view key) {
   SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare("SELECT value FROM vault_settings WHERE key = ?1"));
   s.Bind(1, key);

@@ -356,10 +356,25 @@ Confidentiality SyncExecutor::CeilingFor(const std::string& samenwerking_id,
                                          const SyncOptions& options) {
   (void)samenwerking_id;
   // Defence in depth: a beperkte-toegang deelnemer keeps RV only, whatever the server sends.
+  return LimitedHere(options) ? Confidentiality::kRV : options.ceiling;
+}
+
+bool SyncExecutor::LimitedHere(const SyncOptions& options) const {
   for (const Deelnemer& d : deelnemers_) {
-    if (d.oin == options.oin && d.privilege == "BEPERKTE_TOEGANG") return Confidentiality::kRV;
+    if (d.oin == options.oin && d.privilege == "BEPERKTE_TOEGANG") return true;
   }
-  return options.ceiling;
+  return false;
+}
+
+Result<bool> SyncExecutor::AnotherProfileClearedHere(const SyncOptions& options) {
+  SWF_ASSIGN_OR_RETURN(std::vector<Profile> profiles, catalog_.ListProfiles());
+  for (const Profile& p : profiles) {
+    if (p.oin == options.oin) continue;
+    for (const Deelnemer& d : deelnemers_) {
+      if (d.oin == p.oin && d.privilege == "VOLLEDIGE_TOEGANG") return true;
+    }
+  }
+  return false;
 }
 
 Status SyncExecutor::KeepActivity(const Samenwerking& s) {
@@ -404,7 +419,12 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   }
 
   PlannerOptions planner;
+  planner.samenwerking_id = id;
   planner.ceiling = CeilingFor(id, options);
+  planner.listing_hides_above_ceiling = LimitedHere(options);
+  if (planner.listing_hides_above_ceiling) {
+    SWF_ASSIGN_OR_RETURN(planner.hidden_kept_elsewhere, AnotherProfileClearedHere(options));
+  }
   planner.mass_delete_percent = options.mass_delete_percent;
   SyncPlan plan = PlanSync(std::move(remote), local, objects, planner);
   std::vector<LocalDocument>().swap(local);

@@ -117,6 +117,18 @@ SyncPlan PlanSync(std::vector<Document> remote, const std::vector<LocalDocument>
   for (const auto& [id, l] : by_id) {
     if (l->state == State::kPresent) ++present;
     if (seen.count(id) != 0 || l->state == State::kRemovedRemotely) continue;
+    if (options.listing_hides_above_ceiling && !AllowedUnder(l->level, options.ceiling)) {
+      // Not shown to this deelnemer, which proves nothing about the document.
+      if (options.hidden_kept_elsewhere || l->state == State::kWithheld) continue;
+      Document hidden;
+      hidden.document_id = l->document_id;
+      hidden.samenwerking_id = options.samenwerking_id;
+      hidden.document_hash = l->document_hash;
+      hidden.vertrouwelijkheid = l->level;
+      plan.actions.push_back({Kind::kWithhold, plan.documents.size(), l->document_hash});
+      plan.documents.push_back(std::move(hidden));
+      continue;
+    }
     removals.push_back(l);
   }
   ViewSet().swap(seen);
@@ -134,6 +146,7 @@ SyncPlan PlanSync(std::vector<Document> remote, const std::vector<LocalDocument>
     for (const LocalDocument* l : removals) {
       Document gone;
       gone.document_id = l->document_id;
+      gone.samenwerking_id = options.samenwerking_id;
       gone.document_hash = l->document_hash;
       plan.actions.push_back({Kind::kMarkRemoved, plan.documents.size(), {}});
       plan.documents.push_back(std::move(gone));

@@ -201,6 +201,72 @@ TEST_F(SyncITest, BeperkteToegangProfileNeverHoldsAnSvDocument) {
   EXPECT_TRUE(Query("SELECT document_id FROM documents WHERE vertrouwelijkheid <> 'RV'", "adviesbureau").empty());
 }
 
+// A beperkte-toegang deelnemer is not shown SV, which says nothing of those documents. In a
+// vault of its own, once its privilege is lowered, they are withheld and their objects purged
+// (they were kept, marked removed). In a vault shared with a profile that has volledige toegang
+// they stay as they are (they were marked removed by one profile and linked again by the other
+// at every full run).
+TEST_F(SyncITest, WhatALimitedListingCannotShowIsNeitherMarkedRemovedNorKeptAboveItsClearance) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1}, {"documentsPerDossier", 8}, {"svShare", 0.5}, {"seed", 14}});
+  ASSERT_EQ(Swf({"deelnemer", "invite", ids[0], kAdviesbureau, "--naam", "Adviesbureau BV",
+                 "--privilege", "VOLLEDIGE_TOEGANG"})
+                .exit_code,
+            kExitOk);
+  std::set<std::string> sv_ids;
+  for (const auto& d : RemoteDocuments(ids[0])) {
+    if (d["vertrouwelijkheidsAanduiding"] == "SV") sv_ids.insert(d["documentId"]);
+  }
+  ASSERT_FALSE(sv_ids.empty());
+  auto states = [&](const std::string& org) {
+    std::set<std::string> out;
+    for (const std::string& id : sv_ids) {
+      for (const std::string& row :
+           Query("SELECT state FROM documents WHERE document_id='" + id + "'", org)) {
+        out.insert(row);
+      }
+    }
+    return out;
+  };
+  WriteConfig("adviesbureau", kAdviesbureau);
+  ASSERT_EQ(Swf({"init"}, "adviesbureau").exit_code, kExitOk);
+  ASSERT_EQ(Swf({"sync"}, "adviesbureau").exit_code, kExitOk);
+  EXPECT_EQ(states("adviesbureau"), std::set<std::string>{"present"});
+
+  ASSERT_EQ(Swf({"deelnemer", "privilege", ids[0], kAdviesbureau, "BEPERKTE_TOEGANG"}).exit_code,
+            kExitOk);
+  CliResult lowered = Swf({"sync", "--full", "--json"}, "adviesbureau");
+  ASSERT_EQ(lowered.exit_code, kExitOk) << lowered.err;
+  EXPECT_EQ(lowered.Summary()["withheld"], static_cast<int>(sv_ids.size()));
+  EXPECT_EQ(states("adviesbureau"), std::set<std::string>{"withheld"});
+  EXPECT_TRUE(Query("SELECT d.document_id FROM documents d JOIN blobs b ON b.sha256 = "
+                    "d.blob_sha256 WHERE d.vertrouwelijkheid <> 'RV'",
+                    "adviesbureau")
+                  .empty());
+  EXPECT_EQ(Swf({"verify"}, "adviesbureau").exit_code, kExitOk);
+
+  // One vault, both organisations (as a supplier acting for both keeps it).
+  const std::string pki = PkiDir();
+  std::string shared = "vault = \"" + VaultDir("shared") + "\"\nbase_url = \"" +
+                       emulator_->base_url() + "\"\nca = \"" + pki + "/ca.crt\"\n";
+  for (const auto& [org, oin] : {std::pair<std::string, std::string>{"gemeente-a", kGemeenteA},
+                                 {"adviesbureau", kAdviesbureau}}) {
+    shared += "[profile." + org + "]\noin = \"" + oin + "\"\ncert = \"" + pki + "/" + org +
+              ".crt\"\nkey = \"" + pki + "/" + org + ".key\"\n";
+  }
+  WriteFile(dir_.path() / "shared.toml", shared);
+  configs_["shared"] = (dir_.path() / "shared.toml").string();
+  ASSERT_EQ(Swf({"init"}, "shared").exit_code, kExitOk);
+  for (int run = 0; run < 2; ++run) {
+    CliResult r = Swf({"sync", "--all", "--full"}, "shared");
+    ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  }
+  EXPECT_EQ(states("shared"), std::set<std::string>{"present"});
+  EXPECT_EQ(
+      Query("SELECT count(*) FROM events WHERE kind IN ('removed_remotely', 'withheld')", "shared"),
+      std::vector<std::string>{"0"});
+}
+
 TEST_F(SyncITest, LabelRaisedToSvIsPurgedFromAnRvVault) {
   std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 5},
                                            {"svShare", 0.0}, {"seed", 13}});

@@ -162,6 +162,50 @@ TEST(SyncPlannerTest, FewRemovalsPassTheGuard) {
   EXPECT_EQ(plan.Count(Kind::kMarkRemoved), 3);
 }
 
+// A beperkte-toegang deelnemer's listing leaves SV out: an SV document the vault holds and the
+// listing lacks was not removed. Kept as it is when another profile of the vault is cleared for
+// it there; else withheld, its object purged. An RV document missing is removed as ever, and
+// hidden SV documents count nothing toward the mass-delete guard.
+TEST(SyncPlannerTest, WhatALimitedListingCannotShowIsNotRemoved) {
+  std::vector<LocalDocument> local;
+  std::vector<Document> remote;
+  for (int i = 0; i < 12; ++i)
+    local.push_back(Held(Doc("s" + std::to_string(i), "hs" + std::to_string(i), "SV")));
+  Document kept = Doc("r", "hr"), gone = Doc("g", "hg");
+  local.push_back(Held(kept));
+  local.push_back(Held(gone));
+  local.push_back(Held(Doc("w", "", "SV"), State::kWithheld));
+  PlannerOptions limited;
+  limited.samenwerking_id = "SAM-1";
+  limited.ceiling = Confidentiality::kRV;
+  limited.listing_hides_above_ceiling = true;
+  limited.hidden_kept_elsewhere = true;
+  SyncPlan elsewhere = PlanSync({kept}, local, {"hr", "hg", "hs0"}, limited);
+  EXPECT_FALSE(elsewhere.blocked) << elsewhere.blocked_reason;
+  EXPECT_EQ(Summary(elsewhere),
+            (std::vector<std::pair<Kind, std::string>>{{Kind::kMarkRemoved, "g"}}));
+  EXPECT_EQ(elsewhere.DocumentOf(elsewhere.actions[0]).samenwerking_id, "SAM-1");
+
+  limited.hidden_kept_elsewhere = false;
+  SyncPlan nobody = PlanSync({kept}, local, {"hr", "hg", "hs0"}, limited);
+  EXPECT_FALSE(nobody.blocked) << nobody.blocked_reason;
+  EXPECT_EQ(nobody.Count(Kind::kWithhold), 12);
+  EXPECT_EQ(nobody.Count(Kind::kMarkRemoved), 1);
+  for (const SyncAction& a : nobody.actions) {
+    if (a.kind != Kind::kWithhold) continue;
+    const Document& d = nobody.DocumentOf(a);
+    EXPECT_EQ(d.vertrouwelijkheid, Confidentiality::kSV) << d.document_id;
+    EXPECT_EQ(d.samenwerking_id, "SAM-1");
+    EXPECT_EQ(a.held_sha256, "h" + d.document_id) << "the object to purge";
+  }
+
+  // A listing that shows everything the profile may see: missing SV documents were removed.
+  PlannerOptions full;
+  SyncPlan all = PlanSync({kept}, local, {}, full);
+  EXPECT_TRUE(all.blocked);
+  EXPECT_NE(all.blocked_reason.find("14 of 14"), std::string::npos) << all.blocked_reason;
+}
+
 TEST(SyncPlannerTest, PlanIsIndependentOfListingOrder) {
   Document a = Doc("a", "h1"), b = Doc("b", "h1"), c = Doc("c", "h2");
   SyncPlan one = PlanSync({a, b, c}, {}, {}, PlannerOptions{});
