@@ -151,7 +151,8 @@ class SyncExecutor {
   // Another profile that synced into this vault has volledige toegang in that dossier.
   Result<bool> AnotherProfileClearedHere(const SyncOptions& options);
   Confidentiality CeilingFor(const std::string& samenwerking_id, const SyncOptions& options);
-  Status KeepActivity(const Samenwerking& samenwerking);
+  // `nameable`: when set, the only documents a stored notification may name.
+  Status KeepActivity(const Samenwerking& samenwerking, const std::set<std::string>* nameable);
   Status ApplyNonFetch(const SyncAction& action, const Document& document, SyncReport* report);
   void FetchAll(const std::vector<const Document*>& fetches, const SyncOptions& options,
                 SyncReport* report);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "swfvault/clock.h"
@@ -62,6 +63,23 @@ std::string RetryKey(int64_t profile_id) {
 Status FromServer(Status st, const std::string& what) {
   if (st.code() == StatusCode::kCorruption && st.http_status() == 0) st.set_http_status(200);
   return st.WithContext(what);
+}
+
+// A vault below SV may not hold the name of a document above its ceiling, and a notification
+// about one carries it (properties.documentNaam). The name stays only when the listing shows
+// its document within the ceiling (`nameable`); otherwise it goes, from the fields and from the
+// answer kept as it came.
+void DropHiddenNames(Notificatie& n, const std::set<std::string>& nameable) {
+  auto name = n.properties.find("documentNaam");
+  if (name == n.properties.end()) return;
+  auto id = n.properties.find("documentId");
+  if (id != n.properties.end() && nameable.count(id->second) != 0) return;
+  n.properties.erase(name);
+  nlohmann::json raw = nlohmann::json::parse(n.raw_json, nullptr, false);
+  if (raw.is_object() && raw.contains("properties") && raw["properties"].is_object()) {
+    raw["properties"].erase("documentNaam");
+  }
+  n.raw_json = raw.is_discarded() ? std::string("{}") : raw.dump();
 }
 
 // Before the first byte is written: an answer whose headers announce another size than the
@@ -377,7 +395,7 @@ Result<bool> SyncExecutor::AnotherProfileClearedHere(const SyncOptions& options)
   return false;
 }
 
-Status SyncExecutor::KeepActivity(const Samenwerking& s) {
+Status SyncExecutor::KeepActivity(const Samenwerking& s, const std::set<std::string>* nameable) {
   SWF_RETURN_IF_ERROR(catalog_.ReplaceDeelnemers(s.samenwerking_id, deelnemers_));
   Result<std::vector<Actieverzoek>> verzoeken = client_.ListActieverzoeken(s.samenwerking_id);
   if (!verzoeken.ok())
@@ -392,7 +410,10 @@ Status SyncExecutor::KeepActivity(const Samenwerking& s) {
   if (!notificaties.ok()) {
     return FromServer(notificaties.status(), "notificaties of " + s.samenwerking_id);
   }
-  for (const Notificatie& n : *notificaties) SWF_RETURN_IF_ERROR(catalog_.UpsertNotificatie(n));
+  for (Notificatie& n : *notificaties) {
+    if (nameable != nullptr) DropHiddenNames(n, *nameable);
+    SWF_RETURN_IF_ERROR(catalog_.UpsertNotificatie(n));
+  }
   return Status::Ok();
 }
 
@@ -426,6 +447,13 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
     SWF_ASSIGN_OR_RETURN(planner.hidden_kept_elsewhere, AnotherProfileClearedHere(options));
   }
   planner.mass_delete_percent = options.mass_delete_percent;
+  // Below SV, the documents whose names the vault may keep (notifications name documents).
+  std::set<std::string> nameable;
+  if (planner.ceiling < Confidentiality::kSV) {
+    for (const Document& d : remote) {
+      if (AllowedUnder(d.vertrouwelijkheid, planner.ceiling)) nameable.insert(d.document_id);
+    }
+  }
   SyncPlan plan = PlanSync(std::move(remote), local, objects, planner);
   std::vector<LocalDocument>().swap(local);
   std::set<std::string>().swap(objects);
@@ -448,7 +476,10 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   }
 
   SWF_RETURN_IF_ERROR(catalog_.UpsertSamenwerking(s));
-  if (options.with_activity) SWF_RETURN_IF_ERROR(KeepActivity(s));
+  if (options.with_activity) {
+    SWF_RETURN_IF_ERROR(
+        KeepActivity(s, planner.ceiling < Confidentiality::kSV ? &nameable : nullptr));
+  }
 
   std::vector<const Document*> fetches;
   std::vector<const SyncAction*> links;

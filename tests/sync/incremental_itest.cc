@@ -200,6 +200,46 @@ TEST_F(IncrementalSyncITest, AMalformedListingFailsItsDossierAndTheOthersAreSync
   EXPECT_TRUE(Present(garbled));
 }
 
+// A vault kept at RV never holds the name of an SV document: the notification that the partner
+// added one names it (properties.documentNaam), and the vault keeps that notification without
+// the name, while a notification about an RV document keeps its name.
+TEST_F(IncrementalSyncITest, AnRvVaultKeepsNoNameOfAnSvDocumentFromANotification) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1},
+                {"documentsPerDossier", 1},
+                {"seed", 49},
+                {"deelnemers", {{{"oin", kOmgevingsdienst}, {"privilege", "VOLLEDIGE_TOEGANG"}}}}});
+  ASSERT_EQ(Swf({"init", "--max-level", "RV"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  const std::string secret = "Saneringsplan-vertrouwelijk-7731.pdf";
+  HttpsClient partner("omgevingsdienst");
+  auto r =
+      partner.PostMultipart(emulator_->base_url() + "/samenwerkingen/" + ids[0] + "/documenten",
+                            {{"file", "strikt vertrouwelijk", secret, "application/pdf"},
+                             {"vertrouwelijkheidsAanduiding", "SV", "", ""}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string open_name = "Openbaar-verslag-7731.txt";
+  const std::string open_id = AddDocumentAsPartner(ids[0], open_name);
+  CliResult run = Swf({"sync", "--json"});
+  ASSERT_EQ(run.exit_code, kExitOk) << run.err;
+  EXPECT_EQ(run.Summary()["withheld"], 1);
+  EXPECT_TRUE(Present(open_id));
+  const std::vector<std::string> kept = Query(
+      "SELECT raw_json || fields_json FROM notificaties WHERE notificatie_type = "
+      "'DOCUMENT_TOEGEVOEGD'");
+  ASSERT_EQ(kept.size(), 2u);
+  std::string all;
+  for (const std::string& k : kept) all += k;
+  EXPECT_EQ(all.find("Saneringsplan"), std::string::npos) << all;
+  EXPECT_NE(all.find(open_name), std::string::npos) << all;
+  // Nowhere in the catalog's files either.
+  for (const char* f : {"catalog.db", "catalog.db-wal"}) {
+    const std::filesystem::path file = std::filesystem::path(VaultDir()) / f;
+    if (!std::filesystem::exists(file)) continue;
+    EXPECT_EQ(ReadFile(file).find("Saneringsplan"), std::string::npos) << f;
+  }
+}
+
 // One object shared by documents in two dossiers, deleted from the store: the next run fetches
 // it once, for the first dossier it lists; the second finds it back in place.
 TEST_F(IncrementalSyncITest, ALostObjectSharedByTwoDossiersIsFetchedOnce) {
