@@ -65,6 +65,7 @@ struct MirrorReport {
   int waiting = 0;    // drops not yet stable
   int upload_errors = 0;  // left in place for the next run
   int reflinked = 0;
+  int damaged = 0;         // store objects that failed their hash check: not published
   int edits_uploaded = 0;  // local edits uploaded as new documents
   int edits_failed = 0;    // local edits to upload kept as conflict copies instead
   int dossiers_moved = 0;  // folders renamed after a title change

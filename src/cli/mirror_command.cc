@@ -107,6 +107,7 @@ void Add(MirrorReport& total, const MirrorReport& r) {
   total.refused += r.refused;
   total.waiting += r.waiting;
   total.upload_errors += r.upload_errors;
+  total.damaged += r.damaged;
   total.reflinked += r.reflinked;
   total.edits_uploaded += r.edits_uploaded;
   total.edits_failed += r.edits_failed;
@@ -115,11 +116,21 @@ void Add(MirrorReport& total, const MirrorReport& r) {
 }
 
 nlohmann::json ReportJson(const MirrorReport& r) {
-  return {{"dossiers", r.dossiers}, {"published", r.published}, {"unchanged", r.unchanged},
-          {"removed", r.removed},   {"conflicts", r.conflicts}, {"uploaded", r.uploaded},
-          {"refused", r.refused},   {"waiting", r.waiting},     {"uploadErrors", r.upload_errors},
-          {"reflinked", r.reflinked}, {"editsUploaded", r.edits_uploaded}, {"editsFailed", r.edits_failed},
-          {"dossiersMoved", r.dossiers_moved}, {"interrupted", r.interrupted}};
+  return {{"dossiers", r.dossiers},
+          {"published", r.published},
+          {"unchanged", r.unchanged},
+          {"removed", r.removed},
+          {"conflicts", r.conflicts},
+          {"uploaded", r.uploaded},
+          {"refused", r.refused},
+          {"waiting", r.waiting},
+          {"uploadErrors", r.upload_errors},
+          {"damagedObjects", r.damaged},
+          {"reflinked", r.reflinked},
+          {"editsUploaded", r.edits_uploaded},
+          {"editsFailed", r.edits_failed},
+          {"dossiersMoved", r.dossiers_moved},
+          {"interrupted", r.interrupted}};
 }
 
 // Runs one target; adds its counts to *total and returns an exit code.
@@ -150,6 +161,7 @@ int RunTarget(CommandContext& ctx, Vault& vault, const MirrorOptions& options,
     ctx.output().Warn(options.target_dir + ": stopped at a safe point (between two files); the next run finishes it");
     return kExitInterrupted;
   }
+  if (report->damaged > 0) return kExitIntegrity;
   bool partial = report->refused > 0 || report->upload_errors > 0 || report->edits_failed > 0;
   return partial ? kExitPartial : kExitOk;
 }

@@ -160,6 +160,14 @@ class ActionRunner {
     Fd src(fd);
     bool reflinked = false;
     SWF_ASSIGN_OR_RETURN(TreeDir::Prepared ready, dir.PrepareFrom(leaf, src.get(), 0444, &reflinked));
+    if (ready.sha256 != a.sha256) {
+      // Damaged in the store since it was checked: nothing goes out that is not the document.
+      dir.Discard(ready);
+      ++run_.report.damaged;
+      return Corruption("document " + a.document_id + ": object " + a.sha256 +
+                        " no longer matches its hash and was not published (run 'swfvault "
+                        "verify', which moves it aside for the next sync to fetch again)");
+    }
     Status cleared = Status::Ok();
     if (clear == Clear::kEntry) cleared = dir.Remove(leaf);
     if (clear == Clear::kEdit) cleared = SetAsideLocalEdit(run_, dir, leaf, a.rel_path, prev);

@@ -45,15 +45,19 @@ EntryStat FromStat(const struct stat& st) {
   return e;
 }
 
-Status CopyFd(int src, int dst, const std::string& what) {
+// Copies `src` from its start into `dst`, hashing the bytes as they pass.
+Result<std::string> CopyFd(int src, int dst, const std::string& what) {
   if (::lseek(src, 0, SEEK_SET) < 0) return ErrnoStatus(errno, "seek " + what);
+  Sha256Hasher sha;
   std::string buf(64 * 1024, '\0');
   for (;;) {
     ssize_t r = ::read(src, buf.data(), buf.size());
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return ErrnoStatus(errno, "read for " + what);
-    if (r == 0) return Status::Ok();
-    SWF_RETURN_IF_ERROR(WriteAll(dst, std::string_view(buf.data(), static_cast<size_t>(r)), what));
+    if (r == 0) return sha.FinishHex();
+    const std::string_view chunk(buf.data(), static_cast<size_t>(r));
+    sha.Update(chunk);
+    SWF_RETURN_IF_ERROR(WriteAll(dst, chunk, what));
   }
 }
 
@@ -247,7 +251,7 @@ Result<TreeDir::Prepared> FillTemp(int dir_fd, std::pair<Fd, std::string> tmp, c
     ::unlinkat(dir_fd, tmp.second.c_str(), 0);
     return st;
   }
-  return TreeDir::Prepared{std::move(tmp.second)};
+  return TreeDir::Prepared{std::move(tmp.second), {}};
 }
 
 }  // namespace
@@ -268,10 +272,16 @@ Result<TreeDir::Prepared> TreeDir::PrepareFrom(const std::string& name, int src_
                                                bool* reflinked) const {
   SWF_ASSIGN_OR_RETURN(auto tmp, CreateTemp());
   std::string what = JoinPath(path_, name);
-  return FillTemp(fd_.get(), std::move(tmp), what, mode, [&](int fd) {
-    *reflinked = ::ioctl(fd, FICLONE, src_fd) == 0;
-    return *reflinked ? Status::Ok() : CopyFd(src_fd, fd, what);
-  });
+  std::string sha256;
+  SWF_ASSIGN_OR_RETURN(Prepared ready, FillTemp(fd_.get(), std::move(tmp), what, mode, [&](int fd) {
+                         *reflinked = ::ioctl(fd, FICLONE, src_fd) == 0;
+                         Result<std::string> placed =
+                             *reflinked ? HashFd(fd, what) : CopyFd(src_fd, fd, what);
+                         if (placed.ok()) sha256 = std::move(*placed);
+                         return placed.status();
+                       }));
+  ready.sha256 = std::move(sha256);
+  return ready;
 }
 
 Status TreeDir::Commit(const Prepared& ready, const std::string& name) const {

@@ -87,10 +87,12 @@ class TreeDir {
   // there since the caller looked). Sets *reflinked accordingly.
   Status PublishFrom(const std::string& name, int src_fd, uint32_t mode, bool* reflinked) const;
   // PublishFrom in two steps, so that the name is cleared only once the new file is complete:
-  // PrepareFrom fills, chmods and fsyncs a temp file; Commit moves it to `name` (MoveOurs) or
-  // removes it on failure; Discard removes it.
+  // PrepareFrom fills, chmods and fsyncs a temp file and hashes what it holds (while copying;
+  // after a reflink, by reading it), so the caller can check it before Commit moves it to
+  // `name` (MoveOurs) or removes it on failure; Discard removes it.
   struct Prepared {
     std::string temp;
+    std::string sha256;  // of the bytes placed in it (PrepareFrom)
   };
   Result<Prepared> PrepareFrom(const std::string& name, int src_fd, uint32_t mode, bool* reflinked) const;
   Status Commit(const Prepared& ready, const std::string& name) const;

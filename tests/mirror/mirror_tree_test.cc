@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "store/blob_store_test_util.h"
 #include "support/frozen_dir.h"
 #include "support/fs_semantics.h"
 #include "support/temp_dir.h"
@@ -259,6 +260,31 @@ TEST_F(MirrorTreeTest, ANewVersionReplacesTheOldAndLeavesNoAsideFolder) {
   EXPECT_EQ(r.conflicts, 0);
   EXPECT_EQ(ReadFile(Dossier() / "brief.txt"), "hallo, tweede versie");
   EXPECT_FALSE(fs::exists(Dossier() / ".swfvault-weg"));
+}
+
+// The bytes placed are hashed on the way (or read back after a reflink): an object damaged in
+// the store since it was checked is not published, the old version stays under its name, the
+// other files go out, and the run counts it; once the store holds the document again it is.
+TEST_F(MirrorTreeTest, AnObjectThatNoLongerMatchesItsHashIsNotPublished) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  AddDoc("d1", "brief.txt", "hallo, tweede versie");
+  AddDoc("d2", "bijlage.txt", "bijlage");
+  const std::string sha = Sha256Hex("hallo, tweede versie");
+  const std::string object = vault_->store().ObjectPath(sha);
+  FlipByte(object, 3);
+  MirrorReport r = Run();
+  EXPECT_EQ(r.damaged, 1);
+  EXPECT_EQ(r.published, 1);
+  EXPECT_EQ(ReadFile(Dossier() / "brief.txt"), "hallo");
+  EXPECT_EQ(ReadFile(Dossier() / "bijlage.txt"), "bijlage");
+  for (const auto& e : fs::directory_iterator(Dossier())) {
+    EXPECT_NE(e.path().extension(), ".tmp") << "a temp file left: " << e.path();
+  }
+  FlipByte(object, 3);  // as a sync fetching it again would restore it
+  MirrorReport healed = Run();
+  EXPECT_EQ(healed.damaged, 0);
+  EXPECT_EQ(ReadFile(Dossier() / "brief.txt"), "hallo, tweede versie");
 }
 
 // The new version is complete before the old one is taken away: a copy that fails (here the
