@@ -77,7 +77,9 @@ bool JsonRequested(const std::vector<std::string>& args) {
 
 // In JSON mode the usage error is an error event like any other (docs/cli-operations.md).
 int UsageError(const Usage& usage, bool json, std::ostream& out, std::ostream& err) {
-  Output(out, err, json, /*interactive=*/false).UsageError(usage.message, usage.command);
+  Output output(out, err, json, /*interactive=*/false);
+  output.UsageError(usage.message, usage.command);
+  output.SummaryIfMissing(kExitUsage, usage.command);
   return kExitUsage;
 }
 
@@ -133,7 +135,10 @@ int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ost
   if (!run) return kExitUsage;
   Output output(out, err, options.json, interactive && !options.quiet);
   CommandContext ctx(options, &output, SelectedCommand(app));
-  return run(ctx);
+  const int code = run(ctx);
+  // A success has written its own summary (or, as `get -o -`, nothing but the document).
+  if (code != kExitOk) output.SummaryIfMissing(code, ctx.command());
+  return code;
 }
 
 int RunCli(int argc, char** argv) {

@@ -12,6 +12,12 @@ void Output::Event(const nlohmann::json& event) {
   if (!json_) return;
   out_ << event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   out_.flush();
+  ended_with_summary_ = event.value("type", "") == "summary";
+}
+
+void Output::SummaryIfMissing(int exit_code, const std::string& command) {
+  if (!json_ || ended_with_summary_) return;
+  Event({{"type", "summary"}, {"command", command}, {"exitCode", exit_code}});
 }
 
 void Output::Line(const std::string& text) {

@@ -34,6 +34,10 @@ class Output {
   // A usage error: "swfvault: usage error: <message>" and where --help explains it, or under
   // --json an error event whose message says the same.
   void UsageError(const std::string& message, const std::string& command);
+  // JSON mode: a run that ends without a summary line (a command that failed before it got to
+  // its own) gets {"type":"summary","command":...,"exitCode":...}, so that every --json run
+  // ends with one. Human mode: nothing.
+  void SummaryIfMissing(int exit_code, const std::string& command);
   // A transient progress line on stderr, redrawn in place (interactive only).
   void Progress(const std::string& text);
   void EndProgress();
@@ -47,6 +51,7 @@ class Output {
   bool json_;
   bool interactive_;
   bool progress_shown_ = false;
+  bool ended_with_summary_ = false;  // the last event written was a summary
 };
 
 }  // namespace swfvault

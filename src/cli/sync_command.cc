@@ -154,13 +154,18 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   // A profile that fails before its run (credentials refused while connecting, a bad level)
   // still gets its series in the metrics file, with the exit code it ended with.
   // Printed as an error (Fail), or as a usage error (UsageFail) when `usage`.
+  // Under --all every error names its profile.
+  auto named = [&](const Status& st) {
+    return flags.all ? st.WithContext("profile " + profile.name) : st;
+  };
   auto failed_before_run = [&](const Status& why, bool usage = false) {
-    const int code = usage ? UsageFail(ctx, why.message()) : Fail(ctx, why);
+    const int code = usage ? UsageFail(ctx, named(why).message()) : Fail(ctx, named(why));
     SyncReport none;
     none.fatal = why;
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     summaries->push_back(SummaryJson(none, profile.name, seconds, code));
+    ctx.output().Event(summaries->back());
     return code;
   };
   ConnectionProfile connect = profile;
@@ -222,7 +227,7 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
     ctx.output().Error(NotFound("samenwerking " + id + " is unknown to the server (or not visible to " +
                                 profile.oin + "); not synced"));
   }
-  if (!report.fatal.ok()) ctx.output().Error(report.fatal);
+  if (!report.fatal.ok()) ctx.output().Error(named(report.fatal));
   nlohmann::json summary = SummaryJson(report, profile.name, seconds, code);
   summaries->push_back(summary);
   // Warnings first: in JSON mode the summary is the run's last line.
@@ -324,6 +329,11 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
     if (!one.ok()) return Fail(ctx, one.status());
     profiles.push_back(std::move(*one));
   }
+  if (!flags.metrics_file.empty()) {
+    // Checked before the run, not found out after it.
+    Result<std::string> metrics = ReplaceableOutput(flags.metrics_file);
+    if (!metrics.ok()) return UsageFail(ctx, "--metrics-file: " + metrics.status().message());
+  }
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
   if (!vault.ok()) return Fail(ctx, vault.status());
   // Ctrl-C or a scheduler's SIGTERM: the run stops at a safe point and says so (exit 130);
@@ -337,8 +347,27 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
     worst = MoreUrgentExitCode(worst, code);
   }
   if (!flags.metrics_file.empty()) {
+    // Monitoring that silently stops is worse than a failed run: a file not written is an
+    // error, with its own exit code.
     Status st = WriteMetrics(flags.metrics_file, summaries, (*vault)->catalog());
-    if (!st.ok()) ctx.output().Warn("metrics file: " + st.message());
+    if (!st.ok()) {
+      ctx.output().Error(Status(
+          st.code(), "metrics file " + flags.metrics_file + " not written: " + st.message()));
+      worst = MoreUrgentExitCode(worst, ExitCodeFor(st));
+    }
+  }
+  if (flags.all) {
+    // The run's own last line: every profile's exit code, and the one the run exits with.
+    nlohmann::json codes = nlohmann::json::object();
+    for (const nlohmann::json& one : summaries)
+      codes[one.value("profile", "")] = one.value("exitCode", 0);
+    ctx.output().Event({{"type", "summary"},
+                        {"command", "swfvault sync --all"},
+                        {"profiles", codes},
+                        {"exitCode", worst}});
+    ctx.output().Line(
+        "sync --all: " + Counted(static_cast<int64_t>(codes.size()), "profile", "profiles") +
+        ", exit code " + std::to_string(worst));
   }
   return worst;
 }

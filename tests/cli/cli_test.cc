@@ -146,8 +146,14 @@ TEST(CliTest, UsageErrorsInJsonModeAreErrorEvents) {
     CliRun r = Cli(c.args);
     EXPECT_EQ(r.code, kExitUsage);
     EXPECT_EQ(r.err, "");
-    nlohmann::json event = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+    // The error, then the summary every --json run ends with.
+    const size_t newline = r.out.find('\n');
+    ASSERT_NE(newline, std::string::npos) << r.out;
+    nlohmann::json event = nlohmann::json::parse(r.out.substr(0, newline), nullptr, false);
+    nlohmann::json summary = nlohmann::json::parse(r.out.substr(newline + 1), nullptr, false);
     ASSERT_TRUE(event.is_object()) << r.out;
+    EXPECT_EQ(summary["type"], "summary") << r.out;
+    EXPECT_EQ(summary["exitCode"], kExitUsage) << r.out;
     EXPECT_EQ(event["type"], "error");
     EXPECT_EQ(event["code"], "invalid_argument");
     EXPECT_EQ(event["exit_code"], kExitUsage);

@@ -150,6 +150,22 @@ TEST_F(VaultCommandsTest, InitFinishesAnInitThatStoppedBeforeItsMarker) {
   EXPECT_NE(refused.err.find("is not empty and not a vault"), std::string::npos) << refused.err;
 }
 
+// Every --json run ends with a summary line, also one that failed before it got to its own: a
+// script reading the last line always finds the exit code there.
+TEST_F(VaultCommandsTest, AFailedJsonRunEndsWithASummaryThatHoldsItsExitCode) {
+  CliRun unknown = Cli({"--vault", vault_, "show", "no-such-document", "--json"});
+  EXPECT_EQ(unknown.code, kExitNotFound) << unknown.out;
+  nlohmann::json last = LastLine(unknown.out);
+  EXPECT_EQ(last["type"], "summary") << unknown.out;
+  EXPECT_EQ(last["exitCode"], kExitNotFound);
+  EXPECT_EQ(last["command"], "swfvault show");
+  EXPECT_NE(unknown.out.find("\"type\":\"error\""), std::string::npos) << unknown.out;
+  CliRun fine = Cli({"--vault", vault_, "status", "--json"});
+  ASSERT_EQ(fine.code, kExitOk);
+  EXPECT_EQ(fine.out.find("\"command\":\"swfvault status\""), std::string::npos)
+      << "a run that wrote its own summary gets no second one: " << fine.out;
+}
+
 // --max-duration stops at the first object after the limit, always after at least one, exits 0
 // when what it checked was good, and the next run starts where this one stopped: with a limit
 // far below one object's check, 10 runs check each of the 10 objects once.

@@ -354,10 +354,16 @@ TEST_F(IncrementalSyncITest, SyncAllExitsWithTheMostUrgentCodeAndMetricsHoldEver
   EXPECT_EQ(r.exit_code, kExitAuth) << r.err << r.out;
   std::vector<std::string> order;
   for (const nlohmann::json& e : r.Events()) {
-    if (e.value("type", "") == "summary") order.push_back(e.value("profile", ""));
+    if (e.value("type", "") == "summary" && e.contains("profile")) order.push_back(e["profile"]);
   }
-  EXPECT_EQ(order, std::vector<std::string>{"gemeente-a"})
-      << "the throttled profile ran first: " << r.out;
+  EXPECT_EQ(order, (std::vector<std::string>{"gemeente-a", "zz-verlopen"}))
+      << "the throttled profile ran first, and each has its summary: " << r.out;
+  // The error names its profile, and the run's last line gives every profile's code.
+  EXPECT_NE(r.out.find("profile zz-verlopen: "), std::string::npos) << r.out;
+  const nlohmann::json last = r.Summary();
+  EXPECT_EQ(last["command"], "swfvault sync --all") << r.out;
+  EXPECT_EQ(last["profiles"], (nlohmann::json{{"gemeente-a", 3}, {"zz-verlopen", 4}})) << r.out;
+  EXPECT_EQ(last["exitCode"], kExitAuth);
   const std::string text = ReadFile(metrics);
   EXPECT_NE(text.find("swfvault_run_exit_code{profile=\"gemeente-a\"} 3"), std::string::npos)
       << text;
@@ -366,6 +372,12 @@ TEST_F(IncrementalSyncITest, SyncAllExitsWithTheMostUrgentCodeAndMetricsHoldEver
   EXPECT_NE(text.find("swfvault_run_failures{profile=\"zz-verlopen\",kind=\"unauthenticated\"} 1"),
             std::string::npos)
       << text;
+  // A metrics file nobody could write is found out before the run, not after it.
+  CliResult nowhere = RunCli({"--config", config, "sync", "--all", "--json", "--metrics-file",
+                              (dir_.path() / "geen-map" / "swfvault.prom").string()});
+  EXPECT_EQ(nowhere.exit_code, kExitUsage) << nowhere.out;
+  EXPECT_NE(nowhere.out.find("--metrics-file: cannot write"), std::string::npos) << nowhere.out;
+  EXPECT_EQ(nowhere.Summary()["exitCode"], kExitUsage) << nowhere.out;
 }
 
 }  // namespace
