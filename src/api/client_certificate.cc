@@ -54,4 +54,17 @@ Status CheckClientCertificate(const std::string& cert_file, const std::string& k
   return Status::Ok();
 }
 
+Result<int64_t> CertificateNotAfter(const std::string& cert_file) {
+  std::unique_ptr<FILE, FileCloser> cf(std::fopen(cert_file.c_str(), "r"));
+  if (!cf) return InvalidArgument("client certificate file " + cert_file + " cannot be opened");
+  std::unique_ptr<X509, X509Free> cert(PEM_read_X509(cf.get(), nullptr, &NoPassword, nullptr));
+  if (!cert)
+    return InvalidArgument("client certificate file " + cert_file + " holds no PEM certificate");
+  struct tm tm {};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) {
+    return InvalidArgument("client certificate " + cert_file + " has an unreadable end date");
+  }
+  return static_cast<int64_t>(::timegm(&tm));
+}
+
 }  // namespace swfvault

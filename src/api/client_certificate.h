@@ -17,6 +17,8 @@ namespace swfvault {
 // kUnauthenticated naming the certificate when it is expired or not yet valid at `now`, when
 // its extended key usage excludes client authentication, or when the key does not belong to it.
 Status CheckClientCertificate(const std::string& cert_file, const std::string& key_file, time_t now);
+// The end of the validity of the first certificate in `cert_file` (Unix seconds).
+Result<int64_t> CertificateNotAfter(const std::string& cert_file);
 
 }  // namespace swfvault
 

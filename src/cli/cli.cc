@@ -135,6 +135,19 @@ int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ost
   if (!run) return kExitUsage;
   Output output(out, err, options.json, interactive && !options.quiet);
   CommandContext ctx(options, &output, SelectedCommand(app));
+  if (!options.profile.empty()) {
+    // Named on the command line, so it must exist, also for a command that needs none (status,
+    // verify): a typo there should not pass for a run as that profile.
+    Result<Config> config = ctx.LoadEffectiveConfig();
+    Result<ConnectionProfile> named = config.ok() ? config->FindProfile(options.profile)
+                                                  : Result<ConnectionProfile>(config.status());
+    if (config.ok() && !named.ok() && named.status().code() == StatusCode::kNotFound) {
+      const int code =
+          UsageFail(ctx, "--profile " + options.profile + ": " + named.status().message());
+      output.SummaryIfMissing(code, ctx.command());
+      return code;
+    }
+  }
   const int code = run(ctx);
   // A success has written its own summary (or, as `get -o -`, nothing but the document).
   if (code != kExitOk) output.SummaryIfMissing(code, ctx.command());

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <string_view>
 
@@ -210,6 +211,30 @@ bool IsIsoInstant(std::string_view s) {
   if (!sep(at, '+') && !sep(at, '-')) return false;
   const int oh = DigitsAt(s, at + 1, 2), om = DigitsAt(s, at + 4, 2);
   return sep(at + 3, ':') && oh >= 0 && oh <= 23 && om >= 0 && om <= 59 && at + 6 == s.size();
+}
+
+std::optional<double> IsoInstantSeconds(std::string_view s) {
+  if (!IsIsoInstant(s)) return std::nullopt;
+  struct tm tm {};
+  tm.tm_year = DigitsAt(s, 0, 4) - 1900;
+  tm.tm_mon = DigitsAt(s, 5, 2) - 1;
+  tm.tm_mday = DigitsAt(s, 8, 2);
+  tm.tm_hour = DigitsAt(s, 11, 2);
+  tm.tm_min = DigitsAt(s, 14, 2);
+  tm.tm_sec = DigitsAt(s, 17, 2);
+  double seconds = static_cast<double>(::timegm(&tm));
+  size_t at = 19;
+  if (s[at] == '.') {
+    double scale = 0.1;
+    for (++at; at < s.size() && s[at] >= '0' && s[at] <= '9'; ++at, scale /= 10) {
+      seconds += (s[at] - '0') * scale;
+    }
+  }
+  if (s[at] != 'Z') {  // "+HH:MM" is ahead of UTC: subtract it
+    const int offset = DigitsAt(s, at + 1, 2) * 3600 + DigitsAt(s, at + 4, 2) * 60;
+    seconds += s[at] == '+' ? -offset : offset;
+  }
+  return seconds;
 }
 
 CLI::Validator IsoInstant() {

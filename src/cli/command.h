@@ -103,6 +103,8 @@ CLI::Validator Between(T lo, T hi) {
 // An instant as the API writes it: "2026-11-30T10:45:00Z", with optional fractions of a
 // second and a "+01:00"-style offset instead of Z.
 CLI::Validator IsoInstant();
+// Seconds since the Unix epoch of such an instant (offset applied); nullopt when it is none.
+std::optional<double> IsoInstantSeconds(std::string_view instant);
 
 // A span of time as rclone and systemd write it: seconds ("3600", "0.5"), or numbers with the
 // units d, h, m, s from largest to smallest ("90s", "45m", "1h30m", "1d12h"). nullopt when the

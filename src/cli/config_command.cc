@@ -1,6 +1,10 @@
 // swfvault config: shows the effective profiles (config file + flags) and checks them.
 #include <sys/stat.h>
 
+#include <ctime>
+#include <optional>
+
+#include "api/client_certificate.h"
 #include "cli/commands.h"
 #include "swfvault/exit_codes.h"
 
@@ -31,7 +35,18 @@ Status CheckFiles(const ConnectionProfile& p) {
     return Unauthenticated("profile '" + p.name + "': private key " + p.key +
                            " is readable by group or others (chmod 600 it)");
   }
-  return Status::Ok();
+  // What every connecting command checks first: expired, not yet valid, not for TLS clients,
+  // or a key of another certificate.
+  Status cert = CheckClientCertificate(p.cert, p.key, std::time(nullptr));
+  return cert.ok() ? cert : cert.WithContext("profile '" + p.name + "'");
+}
+
+// Days left until the profile's certificate expires, for the report (PKIoverheid certificates
+// run for a few years; the renewal should not come as a failed night).
+std::optional<int64_t> DaysLeft(const ConnectionProfile& p) {
+  Result<int64_t> end = CertificateNotAfter(p.cert);
+  if (!end.ok()) return std::nullopt;
+  return (*end - static_cast<int64_t>(std::time(nullptr))) / 86400;
 }
 
 // Every profile of the config, or, with --profile or --oin, the one a command would act as.
@@ -51,7 +66,13 @@ int RunConfig(CommandContext& ctx) {
     j["type"] = "profile";
     j["files_ok"] = files.ok();
     if (!files.ok()) j["problem"] = files.message();
+    const std::optional<int64_t> days = DaysLeft(p);
+    if (days) j["certificateDaysLeft"] = *days;
     ctx.output().Event(j);
+    if (files.ok() && days && *days < 30) {
+      ctx.output().Warn("profile '" + p.name + "': certificate " + p.cert + " expires in " +
+                        Counted(*days, "day", "days") + "; renew it before then");
+    }
     ctx.output().Line(p.name + "\t" + p.oin + "\t" + p.base_url + "\tmax " +
                       std::string(ConfidentialityName(p.max_level)) +
                       (files.ok() ? "" : "\tPROBLEM: " + files.message()));

@@ -162,7 +162,17 @@ Result<std::vector<Notificatie>> ListNotificaties(SwfClient& client, const Notif
   return mine;
 }
 
+// --sinds after --tot selects nothing, which says more about the command line than about the
+// notificaties: a usage error, before anything is sent. "" when the window is fine.
+std::string EmptyWindow(const NotificatieFlags& f) {
+  if (f.sinds.empty() || f.tot.empty()) return {};
+  std::optional<double> from = IsoInstantSeconds(f.sinds), to = IsoInstantSeconds(f.tot);
+  if (!from || !to || *from < *to) return {};
+  return "--sinds " + f.sinds + " is not before --tot " + f.tot + ": the window holds no instant";
+}
+
 int RunNotificatieList(CommandContext& ctx, const NotificatieFlags& f) {
+  if (std::string empty = EmptyWindow(f); !empty.empty()) return UsageFail(ctx, empty);
   return WithClient(ctx, [&](SwfClient& client) {
     Result<std::vector<Notificatie>> list = ListNotificaties(client, f);
     if (!list.ok()) return Fail(ctx, list.status());
@@ -182,6 +192,7 @@ int RunNotificatieDelete(CommandContext& ctx, const NotificatieFlags& f) {
   if (f.alle == !f.ids.empty()) {
     return UsageFail(ctx, "give NOTIFICATIE-ID... or --alle (not both)");
   }
+  if (std::string empty = EmptyWindow(f); !empty.empty()) return UsageFail(ctx, empty);
   return WithClient(ctx, [&](SwfClient& client) {
     std::vector<std::string> ids = f.ids;
     if (f.alle) {

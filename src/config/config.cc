@@ -1,11 +1,14 @@
 #include "swfvault/config.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace swfvault {
 namespace {
@@ -294,7 +297,10 @@ Result<Config> LoadConfig(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) {
     return InvalidArgument("config file " + path + " is a directory, not a TOML file");
   }
-  if (!in) return NotFound("config file " + path + " cannot be read");
+  // A config that is not there is a fault of the invocation (exit 2), as a bad one is: not an
+  // id the server does not know (exit 9).
+  if (!in)
+    return InvalidArgument("config file " + path + " cannot be read: " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   return ParseConfig(text.str(), path);

@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "cli/output.h"
+#include "support/emulator_process.h"
 #include "support/in_process_cli.h"
 #include "support/temp_dir.h"
 #include "swfvault/exit_codes.h"
@@ -49,6 +50,15 @@ TEST(CliTest, NumberOptionsSayWhatWasWrongInWords) {
   EXPECT_NE(Cli({"verify", "--help"}).out.find("--sample FLOAT:from 0 to 100"), std::string::npos);
 }
 
+TEST(CliTest, InstantsAreReadWithTheirFractionAndOffset) {
+  EXPECT_EQ(IsoInstantSeconds("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(IsoInstantSeconds("2026-11-30T10:45:00Z"), 1796035500);
+  EXPECT_EQ(IsoInstantSeconds("2026-11-30T11:45:00+01:00"), 1796035500);
+  EXPECT_EQ(IsoInstantSeconds("2026-11-30T09:15:00-01:30"), 1796035500);
+  EXPECT_EQ(IsoInstantSeconds("2026-11-30T10:45:00.25Z"), 1796035500.25);
+  EXPECT_EQ(IsoInstantSeconds("gisteren"), std::nullopt);
+}
+
 TEST(CliTest, DurationsAreSecondsOrNumbersWithUnitsFromLargestToSmallest) {
   EXPECT_EQ(ParseDurationSeconds("3600"), 3600);
   EXPECT_EQ(ParseDurationSeconds("0.5"), 0.5);
@@ -74,13 +84,23 @@ TEST(CliTest, InstantsStatusesAndIdsWithFiltersAreCheckedBeforeAnythingIsSent) {
     std::vector<std::string> args;
     std::string message;
   };
-  for (const Case& c : std::vector<Case>{
-           {{"notificatie", "list", "--sinds", "gisteren"}, "--sinds: expected an ISO 8601 instant"},
-           {{"notificatie", "list", "--tot", "2026-13-45T99:00:00Z"}, "--tot: expected an ISO 8601 instant"},
-           {{"notificatie", "delete", "--alle", "--tot", "yesterday"}, "--tot: expected an ISO 8601 instant"},
-           {{"samenwerking", "list", "--status", "BOGUS"}, "--status: BOGUS not in"},
-           {{"notificatie", "delete", "N-1", "--sinds", "2026-01-01T00:00:00Z"}, "ID excludes --sinds"},
-           {{"mirror", "--max-level", "SV"}, "--max-level requires --to"}}) {
+  for (const Case& c :
+       std::vector<Case>{{{"notificatie", "list", "--sinds", "gisteren"},
+                          "--sinds: expected an ISO 8601 instant"},
+                         {{"notificatie", "list", "--tot", "2026-13-45T99:00:00Z"},
+                          "--tot: expected an ISO 8601 instant"},
+                         {{"notificatie", "delete", "--alle", "--tot", "yesterday"},
+                          "--tot: expected an ISO 8601 instant"},
+                         {{"samenwerking", "list", "--status", "BOGUS"}, "--status: BOGUS not in"},
+                         {{"notificatie", "delete", "N-1", "--sinds", "2026-01-01T00:00:00Z"},
+                          "ID excludes --sinds"},
+                         {{"notificatie", "list", "--sinds", "2027-01-01T00:00:00Z", "--tot",
+                           "2026-01-01T00:00:00Z"},
+                          "--sinds 2027-01-01T00:00:00Z is not before --tot 2026-01-01T00:00:00Z"},
+                         {{"notificatie", "delete", "--alle", "--sinds",
+                           "2026-06-01T12:00:00+02:00", "--tot", "2026-06-01T10:00:00Z"},
+                          "the window holds no instant"},
+                         {{"mirror", "--max-level", "SV"}, "--max-level requires --to"}}) {
     CliRun r = Cli(c.args);
     EXPECT_EQ(r.code, kExitUsage) << c.args[2];
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
@@ -174,15 +194,11 @@ TEST(CliTest, HelpOnSubcommandExitsZeroAndDescribesIt) {
 }
 
 TEST(CliTest, GlobalOptionsWorkBeforeAndAfterSubcommand) {
-  testing::TempDir dir;
-  testing::WriteFile(dir / "a.crt", "x");
-  testing::WriteFile(dir / "a.key", "x");
-  ::chmod((dir / "a.key").c_str(), 0600);
-  testing::WriteFile(dir / "ca.crt", "x");
-  std::vector<std::string> flags = {"--base-url", "https://127.0.0.1:1/v5", "--oin",
-                                    "00000001000000001000", "--cert", (dir / "a.crt").string(),
-                                    "--key", (dir / "a.key").string(), "--ca",
-                                    (dir / "ca.crt").string(), "--json"};
+  const std::string pki = testing::PkiDir();
+  std::vector<std::string> flags = {
+      "--base-url", "https://127.0.0.1:1/v5", "--oin", "00000001000000001000",
+      "--cert",     pki + "/gemeente-a.crt",  "--key", pki + "/gemeente-a.key",
+      "--ca",       pki + "/ca.crt",          "--json"};
   std::vector<std::string> before = flags, after = {"config"};
   before.push_back("config");
   after.insert(after.end(), flags.begin(), flags.end());
@@ -264,10 +280,10 @@ TEST(CliTest, BadConfigFileNamesFileAndKey) {
 
 TEST(CliTest, ConfigShowsTheProfileThatProfileOrOinSelectsAsACommandWouldUseIt) {
   testing::TempDir dir;
-  for (const char* f : {"a.crt", "a.key", "ca.crt"}) testing::WriteFile(dir / f, "x");
-  ::chmod((dir / "a.key").c_str(), 0600);
-  std::string files = "cert = \"" + (dir / "a.crt").string() + "\"\nkey = \"" + (dir / "a.key").string() +
-                      "\"\nca = \"" + (dir / "ca.crt").string() + "\"\nbase_url = \"https://h/v5\"\n";
+  const std::string pki = testing::PkiDir();
+  std::string files = "cert = \"" + pki + "/gemeente-a.crt\"\nkey = \"" + pki +
+                      "/gemeente-a.key\"\nca = \"" + pki +
+                      "/ca.crt\"\nbase_url = \"https://h/v5\"\n";
   testing::WriteFile(dir / "c.toml", files + "[profile.a]\noin = \"00000001000000001000\"\n"
                                              "[profile.b]\noin = \"00000001000000002000\"\n");
   std::string config = (dir / "c.toml").string();
@@ -296,6 +312,27 @@ TEST(CliTest, ConfigShowsTheProfileThatProfileOrOinSelectsAsACommandWouldUseIt) 
   CliRun bad_oin = Cli({"--config", config, "config", "--profile", "a", "--oin", "123"});
   EXPECT_EQ(bad_oin.code, kExitUsage);
   EXPECT_NE(bad_oin.err.find("123"), std::string::npos) << bad_oin.err;
+}
+
+// `config` checks the certificate as every connecting command does before it connects, and
+// says how long it has left.
+TEST(CliTest, ConfigRefusesAnExpiredCertificateOrAKeyOfAnotherAndGivesTheDaysLeft) {
+  const std::string pki = testing::PkiDir();
+  auto config = [&](const std::string& cert, const std::string& key) {
+    return Cli({"--json", "config", "--base-url", "https://h/v5", "--oin", "00000001000000001000",
+                "--cert", pki + "/" + cert, "--key", pki + "/" + key, "--ca", pki + "/ca.crt"});
+  };
+  CliRun expired = config("expired.crt", "expired.key");
+  EXPECT_EQ(expired.code, kExitAuth) << expired.out;
+  EXPECT_NE(expired.out.find("expired.crt has expired"), std::string::npos) << expired.out;
+  CliRun mismatch = config("gemeente-a.crt", "gemeente-b.key");
+  EXPECT_EQ(mismatch.code, kExitAuth) << mismatch.out;
+  EXPECT_NE(mismatch.out.find("does not belong to certificate"), std::string::npos) << mismatch.out;
+  CliRun fine = config("gemeente-a.crt", "gemeente-a.key");
+  ASSERT_EQ(fine.code, kExitOk) << fine.out;
+  nlohmann::json profile = nlohmann::json::parse(fine.out.substr(0, fine.out.find('\n')));
+  ASSERT_TRUE(profile.contains("certificateDaysLeft")) << fine.out;
+  EXPECT_GT(profile["certificateDaysLeft"].get<int64_t>(), 0);
 }
 
 TEST(CliTest, TwoMirrorTargetsOnOneFolderAreRefused) {

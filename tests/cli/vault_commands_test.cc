@@ -166,6 +166,23 @@ TEST_F(VaultCommandsTest, AFailedJsonRunEndsWithASummaryThatHoldsItsExitCode) {
       << "a run that wrote its own summary gets no second one: " << fine.out;
 }
 
+// A --profile the config lacks is a usage error for every command, also one that needs no
+// profile: a typo must not pass for a run as that organisation.
+TEST_F(VaultCommandsTest, AProfileTheConfigLacksIsAUsageErrorForEveryCommand) {
+  const std::string config = (dir_.path() / "swfvault.toml").string();
+  std::ofstream(config) << "vault = \"" << vault_
+                        << "\"\n[profile.gemeente-a]\noin = \"00000001000000001000\"\n";
+  for (const char* command : {"status", "verify", "ls"}) {
+    CliRun r = Cli({"--config", config, "--profile", "gemeente-b", command});
+    EXPECT_EQ(r.code, kExitUsage) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("--profile gemeente-b: profile 'gemeente-b' is not in the config (it has: "
+                         "gemeente-a)"),
+              std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(Cli({"--config", config, "--profile", "gemeente-a", "status"}).code, kExitOk);
+}
+
 // --max-duration stops at the first object after the limit, always after at least one, exits 0
 // when what it checked was good, and the next run starts where this one stopped: with a limit
 // far below one object's check, 10 runs check each of the 10 objects once.

@@ -243,8 +243,13 @@ TEST(ConfigTest, ADirectoryGivenAsTheConfigIsAUsageErrorThatSaysSo) {
   EXPECT_NE(c.status().message().find("is a directory"), std::string::npos) << c.status().message();
 }
 
-TEST(ConfigTest, MissingFileIsNotFound) {
-  EXPECT_EQ(LoadConfig("/nonexistent/swfvault.toml").status().code(), StatusCode::kNotFound);
+TEST(ConfigTest, AMissingFileIsAUsageErrorThatSaysWhy) {
+  Result<Config> c = LoadConfig("/nonexistent/swfvault.toml");
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find(
+                "config file /nonexistent/swfvault.toml cannot be read: No such file or directory"),
+            std::string::npos)
+      << c.status().message();
 }
 
 }  // namespace
