@@ -2,11 +2,11 @@
 #include <chrono>
 #include <ctime>
 
-#include "swfvault/atomic_file.h"
-
+#include "api/client_certificate.h"
 #include "cli/commands.h"
 #include "cli/mirror_hook.h"
 #include "cli/wiring.h"
+#include "swfvault/atomic_file.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/sync_executor.h"
 
@@ -147,6 +147,15 @@ nlohmann::json SummaryJson(const SyncReport& r, const std::string& profile, doub
           {"failureKinds", FailureKinds(r)}};
 }
 
+// The summary with the end of the profile's certificate (Unix seconds), for the metrics file:
+// an alert weeks ahead instead of a night of exit 4.
+nlohmann::json WithCertificateEnd(nlohmann::json summary, const ConnectionProfile& profile) {
+  if (Result<int64_t> end = CertificateNotAfter(profile.cert); end.ok()) {
+    summary["certificateNotAfter"] = *end;
+  }
+  return summary;
+}
+
 int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionProfile& profile,
                 Vault& vault, const Config& config, const StopFlag& stop,
                 std::vector<nlohmann::json>* summaries) {
@@ -164,7 +173,8 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
     none.fatal = why;
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    summaries->push_back(SummaryJson(none, profile.name, seconds, code));
+    summaries->push_back(
+        WithCertificateEnd(SummaryJson(none, profile.name, seconds, code), profile));
     ctx.output().Event(summaries->back());
     return code;
   };
@@ -228,7 +238,8 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
                                 profile.oin + "); not synced"));
   }
   if (!report.fatal.ok()) ctx.output().Error(named(report.fatal));
-  nlohmann::json summary = SummaryJson(report, profile.name, seconds, code);
+  nlohmann::json summary =
+      WithCertificateEnd(SummaryJson(report, profile.name, seconds, code), profile);
   summaries->push_back(summary);
   // Warnings first: in JSON mode the summary is the run's last line.
   for (const std::string& b : report.blocked) ctx.output().Warn("mass-delete guard: " + b);
@@ -276,7 +287,10 @@ Status WriteMetrics(const std::string& path, const std::vector<nlohmann::json>& 
       "# HELP swfvault_run_duration_seconds Wall time of the last run.\n"
       "# TYPE swfvault_run_duration_seconds gauge\n"
       "# HELP swfvault_run_exit_code Exit code of the last run (see README).\n"
-      "# TYPE swfvault_run_exit_code gauge\n";
+      "# TYPE swfvault_run_exit_code gauge\n"
+      "# HELP swfvault_certificate_expiry_timestamp_seconds End of the profile's client "
+      "certificate.\n"
+      "# TYPE swfvault_certificate_expiry_timestamp_seconds gauge\n";
   int64_t now = RealClock().NowUnixSeconds();
   Result<std::vector<SyncRun>> runs = catalog.ListSyncRuns();
   for (const nlohmann::json& s : summaries) {
@@ -310,6 +324,10 @@ Status WriteMetrics(const std::string& path, const std::vector<nlohmann::json>& 
     }
     metric("swfvault_run_duration_seconds", "", s.value("seconds", 0.0));
     metric("swfvault_run_exit_code", "", s.value("exitCode", 0.0));
+    if (s.contains("certificateNotAfter")) {
+      metric("swfvault_certificate_expiry_timestamp_seconds", "",
+             s["certificateNotAfter"].get<double>());
+    }
   }
   return WriteFileAtomically(RealFileSystem(), path, out);
 }

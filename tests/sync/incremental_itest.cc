@@ -372,6 +372,16 @@ TEST_F(IncrementalSyncITest, SyncAllExitsWithTheMostUrgentCodeAndMetricsHoldEver
   EXPECT_NE(text.find("swfvault_run_failures{profile=\"zz-verlopen\",kind=\"unauthenticated\"} 1"),
             std::string::npos)
       << text;
+  // When each certificate ends, for an alert well ahead: the expired one lies in the past.
+  for (const char* profile : {"gemeente-a", "zz-verlopen"}) {
+    const std::string key =
+        "swfvault_certificate_expiry_timestamp_seconds{profile=\"" + std::string(profile) + "\"} ";
+    const size_t at = text.find(key);
+    ASSERT_NE(at, std::string::npos) << text;
+    const double end = std::stod(text.substr(at + key.size()));
+    const double now = static_cast<double>(std::time(nullptr));
+    EXPECT_EQ(end > now, std::string(profile) == "gemeente-a") << profile << ": " << text;
+  }
   // A metrics file nobody could write is found out before the run, not after it.
   CliResult nowhere = RunCli({"--config", config, "sync", "--all", "--json", "--metrics-file",
                               (dir_.path() / "geen-map" / "swfvault.prom").string()});
