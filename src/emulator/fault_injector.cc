@@ -24,7 +24,8 @@ const std::map<std::string, FaultKind>& KindNames() {
       {"emptyAnswer", FaultKind::kEmptyAnswer},
       {"wrongSize", FaultKind::kWrongSize},
       {"chunked", FaultKind::kChunked},
-      {"malformedBody", FaultKind::kMalformedBody}};
+      {"malformedBody", FaultKind::kMalformedBody},
+      {"missingFromListing", FaultKind::kMissingFromListing}};
   return kNames;
 }
 

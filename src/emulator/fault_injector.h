@@ -41,6 +41,7 @@ enum class FaultKind {
   kWrongSize,           // metadata: bestandsGrootte `extraBytes` (default 1000) below the truth
   kChunked,             // content: no Content-Length, the body in chunks (as some proxies send)
   kMalformedBody,       // any route: 200 with a JSON body cut off half-way
+  kMissingFromListing,  // documenten listings: leave the document out (a page that shifted)
 };
 
 struct Fault {

@@ -455,7 +455,10 @@ Status SwfApi::SendPage(Call& c, const std::string& rel, const ListSpec& base_sp
   spec.limit = q.size;
   SWF_ASSIGN_OR_RETURN(ListResult result, state_->List(spec));
   std::vector<nlohmann::json> items;
-  for (const nlohmann::json& item : result.items) items.push_back(render(item));
+  for (const nlohmann::json& item : result.items) {
+    nlohmann::json rendered = render(item);
+    if (!rendered.is_null()) items.push_back(std::move(rendered));  // null: a fault left it out
+  }
   std::string kept;
   for (const auto& [k, v] : c.req.params) {
     if (k == "pagina" || k == "page" || k == "aantal") continue;

@@ -115,8 +115,12 @@ Status SwfApi::ListDocumenten(Call& c) {
   if (!m.full_access()) {
     spec.where.push_back({"json_extract(body,'$.vertrouwelijkheidsAanduiding') IS NOT 'SV'", {}});
   }
-  return SendPage(c, "documenten", spec, kDocumentFields, {},
-                  [&](const nlohmann::json& d) { return RenderDocument(c.req, d); });
+  return SendPage(c, "documenten", spec, kDocumentFields, {}, [&](const nlohmann::json& d) {
+    if (faults_->Take({FaultKind::kMissingFromListing}, c.req.path, d["documentId"])) {
+      return nlohmann::json();  // left out of the page, as when the listing shifted under it
+    }
+    return RenderDocument(c.req, d);
+  });
 }
 
 Status SwfApi::GetDocument(Call& c) {

@@ -600,6 +600,19 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
       return Status::Ok();
     }
     case Kind::kMarkRemoved: {
+      // A listing paged while the dossier changed can skip a document that is still there (a
+      // deletion moved it onto a page already read): asked for by id, it must be gone.
+      Result<Document> still = client_.GetDocument(d.document_id);
+      if (still.ok()) {
+        observer_.OnWarning("document " + d.document_id + " was missing from the listing of " +
+                            d.samenwerking_id +
+                            " but is still there; not marked removed (the next run lists it)");
+        return Status::Ok();
+      }
+      if (still.status().code() != StatusCode::kNotFound) {
+        return FromServer(still.status(),
+                          "document " + d.document_id + " (missing from the listing)");
+      }
       SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
       SWF_RETURN_IF_ERROR(catalog_.SetDocumentState(d.document_id, DocumentState::kRemovedRemotely));
       SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kRemovedRemotely, d, d.document_hash, ""));

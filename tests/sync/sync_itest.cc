@@ -303,6 +303,30 @@ TEST_F(SyncITest, DocumentRemovedRemotelyKeepsObjectAndHistory) {
             std::vector<std::string>{"removed_remotely|" + hash});
   EXPECT_EQ(ObjectNames().count(hash), 1u);
   EXPECT_GE(Query("SELECT kind FROM events WHERE document_id='" + id + "'").size(), 2u);
+  EXPECT_EQ(Query("SELECT samenwerking_id FROM events WHERE document_id='" + id +
+                  "' AND kind = 'removed_remotely'"),
+            std::vector<std::string>{ids[0]});
+}
+
+// A listing that skipped a document still there (paged while a deletion shifted it onto a page
+// already read) removes nothing: asked for by id, the document answers, so it stays present.
+TEST_F(SyncITest, ADocumentMissingFromTheListingButStillThereIsNotMarkedRemoved) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1}, {"documentsPerDossier", 12}, {"seed", 15}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync", ids[0]}).exit_code, kExitOk);
+  const std::string id = RemoteDocuments(ids[0]).front()["documentId"];
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "missingFromListing"}, {"documentId", id}, {"count", 1}}}}});
+  CliResult r = Swf({"sync", "--full", "--json", ids[0]});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.Summary()["removed"], 0) << r.out;
+  EXPECT_NE(r.out.find("document " + id + " was missing from the listing"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(Query("SELECT state FROM documents WHERE document_id='" + id + "'"),
+            std::vector<std::string>{"present"});
+  EXPECT_TRUE(Query("SELECT kind FROM events WHERE kind = 'removed_remotely'").empty());
 }
 
 // verify moves a damaged object to quarantine/; the next sync, incremental as scheduled runs
