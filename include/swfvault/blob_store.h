@@ -184,6 +184,11 @@ class BlobStore {
   Result<PartialStats> Partials();
   // The `.bad` files in quarantine/ (rejected downloads, objects that failed verify).
   Result<PartialStats> Quarantined();
+  // Removes the quarantined files of `sha256`: downloads promised as it
+  // (`<sha256>-<received>.bad`), received as it (`<promised>-<sha256>.bad`) and the object moved
+  // aside by verify (`<sha256>-<micros>-verify.bad`): what a vault withholding that content may
+  // not keep either. Returns what was removed.
+  Result<PartialStats> DiscardQuarantined(std::string_view sha256);
   // Removes every partial download; returns what was removed. The caller knows none is needed.
   Result<PartialStats> RemovePartials();
 

@@ -351,6 +351,27 @@ Result<PartialStats> BlobStore::FilesIn(const std::string& dir, std::string_view
   return stats;
 }
 
+Result<PartialStats> BlobStore::DiscardQuarantined(std::string_view sha256) {
+  PartialStats removed;
+  if (sha256.empty()) return removed;
+  Result<std::vector<std::string>> names = fs_->ListDir(quarantine_dir());
+  if (!names.ok()) {
+    if (names.status().code() == StatusCode::kNotFound) return removed;
+    return names.status();
+  }
+  const std::string first = std::string(sha256) + "-", second = "-" + std::string(sha256) + ".bad";
+  for (const std::string& name : *names) {
+    if (!name.ends_with(".bad") || (!name.starts_with(first) && !name.ends_with(second))) continue;
+    const std::string path = JoinPath(quarantine_dir(), name);
+    Result<FileStat> st = fs_->Stat(path);
+    if (!st.ok()) continue;
+    SWF_RETURN_IF_ERROR(fs_->RemoveFile(path));
+    ++removed.files;
+    removed.bytes += st->size;
+  }
+  return removed;
+}
+
 Status BlobStore::DiscardPartial(std::string_view document_id, std::string_view etag) {
   Status st = fs_->RemoveFile(PartialPath(document_id, etag));
   return st.code() == StatusCode::kNotFound ? Status::Ok() : st;

@@ -595,6 +595,11 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
       if (!held.empty() && held != d.document_hash) {
         SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, held));
       }
+      // And what quarantine/ keeps of that content (a rejected download, an object verify
+      // moved aside): no copy of it may stay either.
+      for (const std::string* sha : {&d.document_hash, &held}) {
+        SWF_RETURN_IF_ERROR(store_.DiscardQuarantined(*sha).status());
+      }
       ++report->counts.withheld;
       observer_.OnDocument("withheld", d, 0, Status::Ok());
       return Status::Ok();

@@ -275,6 +275,15 @@ TEST_F(SyncITest, LabelRaisedToSvIsPurgedFromAnRvVault) {
   nlohmann::json doc = RemoteDocuments(ids[0]).front();
   std::string id = doc["documentId"], hash = doc["documentHash"];
   ASSERT_EQ(ObjectNames().count(hash), 1u);
+  // Copies of that content in quarantine/ (an object verify moved aside, a rejected download
+  // received as it) go with it; another's stays.
+  const std::filesystem::path quarantine = std::filesystem::path(VaultDir()) / "quarantine";
+  const std::string other(64, 'e');
+  for (const std::string& name :
+       {hash + "-1780000000000000-verify.bad", std::string(64, 'f') + "-" + hash + ".bad",
+        other + "-1780000000000000-verify.bad"}) {
+    WriteFile(quarantine / name, "bytes");
+  }
   HttpsClient a("gemeente-a");
   auto patch = a.Send("PATCH", emulator_->base_url() + "/documenten/" + id,
                       R"({"vertrouwelijkheidsAanduiding":"SV"})", "application/merge-patch+json");
@@ -286,6 +295,11 @@ TEST_F(SyncITest, LabelRaisedToSvIsPurgedFromAnRvVault) {
   EXPECT_EQ(Query("SELECT state, vertrouwelijkheid FROM documents WHERE document_id='" + id + "'"),
             std::vector<std::string>{"withheld|SV"});
   EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(quarantine)) {
+    left.push_back(e.path().filename().string());
+  }
+  EXPECT_EQ(left, std::vector<std::string>{other + "-1780000000000000-verify.bad"});
 }
 
 TEST_F(SyncITest, DocumentRemovedRemotelyKeepsObjectAndHistory) {
