@@ -388,8 +388,9 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
 }  // namespace
 
 int MirrorAfterSync(CommandContext& ctx, Vault& vault, const Config& config,
-                    const ConnectionProfile& profile, SwfClient& client, const StopFlag& stop) {
-  OutboxUploader uploader(client, vault.catalog(), vault.store(), profile.max_level);
+                    const ConnectionProfile& profile, Confidentiality ceiling, SwfClient& client,
+                    const StopFlag& stop) {
+  OutboxUploader uploader(client, vault.catalog(), vault.store(), ceiling);
   std::vector<MirrorOptions> runs;
   for (const MirrorTarget& t : config.mirrors) runs.push_back(TargetOptions(t, config, profile.oin, &stop));
   MirrorReport total;

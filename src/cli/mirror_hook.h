@@ -15,8 +15,11 @@
 
 namespace swfvault {
 
+// `ceiling`: the sync run's (its --max-level, the profile's, the vault's own): what the uploads
+// bring into the vault stays within it as the run's downloads do.
 int MirrorAfterSync(CommandContext& ctx, Vault& vault, const Config& config,
-                    const ConnectionProfile& profile, SwfClient& client, const StopFlag& stop);
+                    const ConnectionProfile& profile, Confidentiality ceiling, SwfClient& client,
+                    const StopFlag& stop);
 
 }  // namespace swfvault
 

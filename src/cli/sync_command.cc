@@ -226,7 +226,8 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   // HOOK after-sync: mirror targets and drop folders are brought up to date here.
   int mirror_code = kExitOk;
   if (report.fatal.ok() && !flags.dry_run && !config.mirrors.empty() && !stop.requested()) {
-    mirror_code = MirrorAfterSync(ctx, vault, config, profile, *(*connection)->client, stop);
+    mirror_code =
+        MirrorAfterSync(ctx, vault, config, profile, options.ceiling, *(*connection)->client, stop);
   }
   ctx.output().EndProgress();
   int code = ExitFor(report);

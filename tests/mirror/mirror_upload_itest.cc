@@ -910,6 +910,36 @@ TEST_F(MirrorUploadITest, SyncKeepsConfiguredTargetsCurrentAndUploadsDrops) {
   EXPECT_EQ(third.Summary()["type"], "summary");
 }
 
+// A sync told to keep the vault at RV keeps it there for what its mirror step uploads too: an SV
+// drop goes up, but only its id and level come into the vault (it was imported whole, because
+// the uploader went by the profile's SV).
+TEST_F(MirrorUploadITest, ASyncAtMaxLevelRvImportsNoSvDropIntoTheVault) {
+  std::string share = (dir_.path() / "sv-share").string();
+  WriteConfig("gemeente-a", kGemeenteA,
+              "[upload]\ndefault_level = \"SV\"\n[[mirror]]\npath = \"" + share +
+                  "\"\nmax_level = \"SV\"\nsettle_seconds = 0\n");
+  ids_ = Generate({{"dossiers", 1}, {"documentsPerDossier", 1}, {"svShare", 0.0}, {"seed", 42}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync", "--max-level", "RV"}).exit_code, kExitOk);
+  fs::path dossier;
+  for (const auto& e : fs::directory_iterator(share)) {
+    if (e.path().filename().string().rfind(ids_[0], 0) == 0) dossier = e.path();
+  }
+  ASSERT_FALSE(dossier.empty());
+  WriteFile(dossier / "_uploaden" / "geheim.txt", "strikt vertrouwelijk");
+  CliResult r = Swf({"sync", "--max-level", "RV", "--json"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err << r.out;
+  std::string uploaded_id;
+  for (const auto& d : RemoteDocuments(ids_[0])) {
+    if (d["bestandsNaam"] == "geheim.txt") uploaded_id = d["documentId"];
+  }
+  ASSERT_FALSE(uploaded_id.empty()) << "the drop went up";
+  EXPECT_EQ(ObjectNames().count(Sha256Hex("strikt vertrouwelijk")), 0u);
+  EXPECT_TRUE(Query("SELECT document_id FROM documents WHERE vertrouwelijkheid <> 'RV' AND "
+                    "blob_sha256 IS NOT NULL AND blob_sha256 <> ''")
+                  .empty());
+}
+
 TEST_F(MirrorUploadITest, SigkillAtRandomMomentsUploadsEveryDropExactlyOnce) {
   Prepare();
   constexpr int kRounds = 30, kFiles = 50;
