@@ -47,6 +47,9 @@ struct UploadOutcome {
   std::string upload_key;
   std::string document_id;
   bool imported = false;  // the vault now holds the bytes as the remote document
+  // kAlreadyConfirmed: the label the server holds the document with, when the request asked
+  // for another one (the upload is not repeated, so the asked label was not applied).
+  std::string other_level;
 };
 std::string_view UploadOutcomeName(UploadOutcome::Kind kind);  // "uploaded", ...
 

@@ -365,9 +365,22 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
       continue;
     }
     ++uploaded;
-    ctx.output().Event({{"type", "upload"}, {"file", file}, {"samenwerkingId", flags.samenwerking_id},
-                        {"outcome", std::string(UploadOutcomeName(o->kind))},
-                        {"documentId", o->document_id}, {"uploadKey", o->upload_key}});
+    nlohmann::json event = {{"type", "upload"},
+                            {"file", file},
+                            {"samenwerkingId", flags.samenwerking_id},
+                            {"outcome", std::string(UploadOutcomeName(o->kind))},
+                            {"documentId", o->document_id},
+                            {"uploadKey", o->upload_key}};
+    if (!o->other_level.empty()) {
+      // Not sent again, so --level did not reach the server: say so instead of "done".
+      event["level"] = o->other_level;
+      ctx.output().Warn(file + ": already uploaded as " + o->document_id +
+                        ", which the server holds as " + o->other_level + ", not " + flags.level +
+                        "; change it with 'swfvault document label " + o->document_id +
+                        " --level " + flags.level + "'");
+      code = Worse(code, kExitPartial);
+    }
+    ctx.output().Event(event);
     ctx.output().Line(std::string(UploadOutcomeName(o->kind)) + "\t" + file + "\t" + o->document_id);
   }
   if (failed > 0 && uploaded > 0) code = kExitPartial;

@@ -175,8 +175,10 @@ Status FetchOnce(Connection& conn, const std::string& id, const std::string& eta
   return Status::Ok();
 }
 
-// Fetches with retries (RetryPolicy), resuming from the bytes already in the temp file.
-Status Download(Connection& conn, const Document& doc, DownloadTarget& target, int* attempts) {
+// Fetches with retries (RetryPolicy), resuming from the bytes already in the temp file. A
+// requested stop ends it (the transport breaks off the transfer; no retry wait starts).
+Status Download(Connection& conn, const Document& doc, DownloadTarget& target, int* attempts,
+                const StopFlag& stop) {
   SWF_RETURN_IF_ERROR(target.Restart());
   RetryPolicy policy;
   auto started = std::chrono::steady_clock::now();
@@ -191,6 +193,7 @@ Status Download(Connection& conn, const Document& doc, DownloadTarget& target, i
       SWF_RETURN_IF_ERROR(target.Restart());
       continue;
     }
+    if (stop.requested()) return StoppedOnRequest("document get " + doc.document_id);
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     RetryDecision decision = policy.Decide(st, *attempts, elapsed);
     if (!decision.retry) return st;
@@ -203,28 +206,37 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
     return UsageFail(ctx, "--output -: document get checks the whole download before it writes, so it needs a "
                           "file or a directory");
   }
-  return WithConnection(ctx, [&](Connection& conn) {
-    Result<Document> doc = conn.client->GetDocument(id);
-    if (!doc.ok()) return Fail(ctx, doc.status());
-    if (doc->document_hash.empty()) {  // nothing to check the bytes against: write nothing
-      return Fail(ctx, Corruption("document " + id + " has no documentHash to check the download against; " +
-                                  out + " not written"));
-    }
-    Result<std::string> resolved = OutputPathFor(out, doc->bestands_naam, id);
-    if (!resolved.ok()) return Fail(ctx, resolved.status());
-    const std::string& out_path = *resolved;
-    DownloadTarget target(RealFileSystem(), out_path);
-    int attempts = 0;
-    Status st = Download(conn, *doc, target, &attempts);
-    if (st.ok()) st = target.Publish(doc->document_hash);
-    if (!st.ok()) return Fail(ctx, st.WithContext("document " + id));
-    ctx.output().Line(out_path + ": " + std::to_string(target.bytes()) + " bytes, sha256 " +
-                      target.sha256());
-    EmitSummary(ctx, "document get", {{"documentId", id}, {"output", out_path},
-                                      {"bytes", target.bytes()}, {"sha256", target.sha256()},
-                                      {"attempts", attempts}});
-    return static_cast<int>(kExitOk);
-  });
+  // Ctrl-C or SIGTERM ends the download at once and leaves no temp file (exit 130).
+  const StopFlag& stop = StopGracefullyOnSignals(ctx);
+  Result<ConnectionProfile> profile = ctx.ResolveProfile();
+  if (!profile.ok()) return Fail(ctx, profile.status());
+  Result<std::unique_ptr<Connection>> connection = Connect(*profile, &stop);
+  if (!connection.ok()) return Fail(ctx, connection.status());
+  Connection& conn = **connection;
+  Result<Document> doc = conn.client->GetDocument(id);
+  if (!doc.ok()) return Fail(ctx, doc.status());
+  if (doc->document_hash.empty()) {  // nothing to check the bytes against: write nothing
+    return Fail(
+        ctx, Corruption("document " + id + " has no documentHash to check the download against; " +
+                        out + " not written"));
+  }
+  Result<std::string> resolved = OutputPathFor(out, doc->bestands_naam, id);
+  if (!resolved.ok()) return Fail(ctx, resolved.status());
+  const std::string& out_path = *resolved;
+  DownloadTarget target(RealFileSystem(), out_path);
+  int attempts = 0;
+  Status st = Download(conn, *doc, target, &attempts, stop);
+  if (st.ok()) st = target.Publish(doc->document_hash);
+  if (!st.ok()) return Fail(ctx, st.WithContext("document " + id));
+  ctx.output().Line(out_path + ": " + std::to_string(target.bytes()) + " bytes, sha256 " +
+                    target.sha256());
+  EmitSummary(ctx, "document get",
+              {{"documentId", id},
+               {"output", out_path},
+               {"bytes", target.bytes()},
+               {"sha256", target.sha256()},
+               {"attempts", attempts}});
+  return static_cast<int>(kExitOk);
 }
 
 void DefineIdCommand(SwfCommandGroup& group, const char* name, const char* summary,

@@ -49,6 +49,8 @@ Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& request) {
     if (there.ok()) {
       outcome.kind = UploadOutcome::Kind::kAlreadyConfirmed;
       outcome.document_id = entry.document_id;
+      const std::string held(ConfidentialityName(there->vertrouwelijkheid));
+      if (!request.level.empty() && request.level != held) outcome.other_level = held;
       return outcome;
     }
     if (there.status().code() != StatusCode::kNotFound) return there.status();

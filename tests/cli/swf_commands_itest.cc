@@ -370,6 +370,31 @@ TEST_F(SwfCommandsITest, GetDownloadsContentWithMatchingHash) {
   EXPECT_TRUE(std::filesystem::is_fifo(fifo));
 }
 
+// Ctrl-C during a download ends it at once (exit 130) and leaves no temp file beside the target.
+TEST_F(SwfCommandsITest, GetStoppedBySigintLeavesNoTempFile) {
+  std::string sam = Start();
+  std::string id = Upload(sam, "traag.bin", std::string(2 << 20, 't'), "RV");
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 100000}, {"count", -1}}}}});
+  const std::filesystem::path out_dir = dir_.path() / "uit";
+  std::filesystem::create_directory(out_dir);
+  auto temp_started = [&] {
+    for (const auto& e : std::filesystem::directory_iterator(out_dir)) {
+      if (e.path().filename().string().rfind(".swfvault-get-", 0) == 0 && e.file_size() > 0) {
+        return true;
+      }
+    }
+    return false;
+  };
+  Signalled r =
+      SignalWhen({"document", "get", id, "-o", (out_dir / "traag.bin").string()}, temp_started,
+                 SIGINT, std::chrono::milliseconds(20), std::chrono::seconds(20));
+  ASSERT_TRUE(r.was_running) << r.result.err;
+  EXPECT_EQ(r.result.exit_code, kExitInterrupted) << r.result.err;
+  EXPECT_TRUE(std::filesystem::is_empty(out_dir)) << "a temp file was left behind";
+}
+
 TEST_F(SwfCommandsITest, GetResumesADroppedTransferWithRange) {
   std::string sam = Start();
   std::string content(400000, '\0');

@@ -774,8 +774,23 @@ TEST_F(MirrorUploadITest, PushUploadsOnceAndAgainIsIdempotent) {
   CliResult again = Swf({"push", ids_[0], (dir_.path() / "p.txt").string(), "--json"});
   ASSERT_EQ(again.exit_code, kExitOk) << again.err;
   EXPECT_EQ(again.FirstEvent("upload")["outcome"], "already-confirmed");
+  // Asked for another level, the same file is not sent again, so the level did not change:
+  // said, with the command that changes it, and not reported as done (exit 1).
+  CliResult other =
+      Swf({"push", ids_[0], (dir_.path() / "p.txt").string(), "--level", "SV", "--json"});
+  EXPECT_EQ(other.exit_code, kExitPartial) << other.out;
+  EXPECT_EQ(other.FirstEvent("upload")["level"], "RV") << other.out;
+  EXPECT_NE(
+      other.out.find("which the server holds as RV, not SV; change it with 'swfvault document "
+                     "label "),
+      std::string::npos)
+      << other.out;
   int count = 0;
-  for (const auto& d : RemoteDocuments(ids_[0])) count += d["bestandsNaam"] == "p.txt";
+  for (const auto& d : RemoteDocuments(ids_[0])) {
+    if (d["bestandsNaam"] != "p.txt") continue;
+    ++count;
+    EXPECT_EQ(d["vertrouwelijkheidsAanduiding"], "RV");
+  }
   EXPECT_EQ(count, 1);
 }
 
