@@ -80,6 +80,8 @@ class Catalog {
   Result<int64_t> CountProfiles();
   // Every profile that has synced into this vault, by name.
   Result<std::vector<Profile>> ListProfiles();
+  // Whether a document other than `document_id` refers to the object `sha256`.
+  Result<bool> BlobHeldByAnother(std::string_view sha256, std::string_view document_id);
   // Settings of the vault itself (table vault_settings); nullopt when never set.
   Result<std::optional<std::string>> GetSetting(std::string_view key);
   Status SetSetting(std::string_view key, std::string_view value);

@@ -151,6 +151,9 @@ class SyncExecutor {
   // Another profile that synced into this vault has volledige toegang in that dossier.
   Result<bool> AnotherProfileClearedHere(const SyncOptions& options);
   Confidentiality CeilingFor(const std::string& samenwerking_id, const SyncOptions& options);
+  // Drops the removals of `plan` that a second listing of the dossier still shows (a listing
+  // that shifted while paged), and puts the dossier on the retry list when it drops any.
+  Status ConfirmRemovals(const std::string& samenwerking_id, SyncPlan* plan, SyncReport* report);
   // `nameable`: when set, the only documents a stored notification may name.
   Status KeepActivity(const Samenwerking& samenwerking, const std::set<std::string>* nameable);
   Status ApplyNonFetch(const SyncAction& action, const Document& document, SyncReport* report);

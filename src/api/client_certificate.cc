@@ -16,6 +16,7 @@ struct FileCloser {
 struct X509Free {
   void operator()(X509* x) const { X509_free(x); }
 };
+using CertificatePtr = std::unique_ptr<X509, X509Free>;
 struct KeyFree {
   void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
 };
@@ -23,13 +24,20 @@ struct KeyFree {
 // Never prompts on a terminal for a passphrase: encrypted keys are simply unreadable.
 int NoPassword(char*, int, int, void*) { return 0; }
 
-}  // namespace
-
-Status CheckClientCertificate(const std::string& cert_file, const std::string& key_file, time_t now) {
+// The first certificate in `cert_file` (PEM).
+Result<CertificatePtr> ReadCertificate(const std::string& cert_file) {
   std::unique_ptr<FILE, FileCloser> cf(std::fopen(cert_file.c_str(), "r"));
   if (!cf) return InvalidArgument("client certificate file " + cert_file + " cannot be opened");
-  std::unique_ptr<X509, X509Free> cert(PEM_read_X509(cf.get(), nullptr, &NoPassword, nullptr));
+  CertificatePtr cert(PEM_read_X509(cf.get(), nullptr, &NoPassword, nullptr));
   if (!cert) return InvalidArgument("client certificate file " + cert_file + " holds no PEM certificate");
+  return cert;
+}
+
+}  // namespace
+
+Status CheckClientCertificate(const std::string& cert_file, const std::string& key_file,
+                              time_t now) {
+  SWF_ASSIGN_OR_RETURN(CertificatePtr cert, ReadCertificate(cert_file));
   std::unique_ptr<FILE, FileCloser> kf(std::fopen(key_file.c_str(), "r"));
   if (!kf) return InvalidArgument("client private key file " + key_file + " cannot be opened");
   std::unique_ptr<EVP_PKEY, KeyFree> key(PEM_read_PrivateKey(kf.get(), nullptr, &NoPassword, nullptr));
@@ -55,11 +63,7 @@ Status CheckClientCertificate(const std::string& cert_file, const std::string& k
 }
 
 Result<int64_t> CertificateNotAfter(const std::string& cert_file) {
-  std::unique_ptr<FILE, FileCloser> cf(std::fopen(cert_file.c_str(), "r"));
-  if (!cf) return InvalidArgument("client certificate file " + cert_file + " cannot be opened");
-  std::unique_ptr<X509, X509Free> cert(PEM_read_X509(cf.get(), nullptr, &NoPassword, nullptr));
-  if (!cert)
-    return InvalidArgument("client certificate file " + cert_file + " holds no PEM certificate");
+  SWF_ASSIGN_OR_RETURN(CertificatePtr cert, ReadCertificate(cert_file));
   struct tm tm {};
   if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) {
     return InvalidArgument("client certificate " + cert_file + " has an unreadable end date");

@@ -242,6 +242,14 @@ Result<std::vector<Profile>> Catalog::ListProfiles() {
   }
 }
 
+Result<bool> Catalog::BlobHeldByAnother(std::string_view sha256, std::string_view document_id) {
+  SWF_ASSIGN_OR_RETURN(
+      SqliteStatement s,
+      db_->Prepare("SELECT 1 FROM documents WHERE blob_sha256 = ?1 AND document_id <> ?2 LIMIT 1"));
+  s.Bind(1, sha256).Bind(2, document_id);
+  return s.Step();
+}
+
 Result<std::optional<std::string>> Catalog::GetSetting(std::string_view key) {
   SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare("SELECT value FROM vault_settings WHERE key = ?1"));
   s.Bind(1, key);

@@ -105,46 +105,56 @@ namespace {
 
 Result<std::string> ReplaceableOutput(const std::string& out, int links_left) {
   struct stat st {};
-  if (::lstat(out.c_str(), &st) != 0) {
-    if (errno != ENOENT) return ErrnoStatus(errno, "cannot write " + out);
-    Result<FileStat> dir = RealFileSystem().Stat(DirName(out));
-    if (!dir.ok() || !dir->is_directory) {
-      return NotFound("cannot write " + out + ": " + DirName(out) +
-                      " is not an existing directory");
+  if (::stat(out.c_str(), &st) == 0) {
+    const char* kind = S_ISREG(st.st_mode)    ? nullptr
+                       : S_ISDIR(st.st_mode)  ? "a directory"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISFIFO(st.st_mode) ? "a pipe (FIFO)"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    if (kind != nullptr) {
+      return InvalidArgument("cannot write " + out + ": it is " + kind +
+                             "; the output is written beside it and renamed into place once "
+                             "checked, which would put a plain file there (give a file name)");
     }
-    return out;
-  }
-  std::string path = out;
-  if (S_ISLNK(st.st_mode)) {
+    struct stat link {};
+    if (::lstat(out.c_str(), &link) != 0 || !S_ISLNK(link.st_mode)) return out;
+    // A link to a file: that file is replaced, the link stays.
     std::unique_ptr<char, decltype(&std::free)> real(::realpath(out.c_str(), nullptr), &std::free);
-    if (real == nullptr) {
-      // A link to a file yet to be made: that file, as cp and curl create it.
-      std::string target(PATH_MAX, '\0');
-      const ssize_t n = ::readlink(out.c_str(), target.data(), target.size());
-      if (n <= 0 || links_left == 0)
-        return ErrnoStatus(n <= 0 ? errno : ELOOP, "cannot write " + out);
-      target.resize(static_cast<size_t>(n));
-      if (target.front() != '/') target = JoinPath(DirName(out), target);
-      return ReplaceableOutput(target, links_left - 1);
-    }
-    if (::stat(real.get(), &st) != 0) return ErrnoStatus(errno, "cannot write " + out);
-    path = real.get();
+    if (real == nullptr) return ErrnoStatus(errno, "cannot write " + out);
+    return std::string(real.get());
   }
-  if (S_ISREG(st.st_mode)) return path;
-  const char* kind = S_ISDIR(st.st_mode)    ? "a directory"
-                     : S_ISCHR(st.st_mode)  ? "a character device"
-                     : S_ISBLK(st.st_mode)  ? "a block device"
-                     : S_ISFIFO(st.st_mode) ? "a pipe (FIFO)"
-                     : S_ISSOCK(st.st_mode) ? "a socket"
-                                            : "not a regular file";
-  return InvalidArgument("cannot write " + out + ": it is " + kind +
-                         "; the output is written beside it and renamed into place once checked, "
-                         "which would put a plain file there (give a file name)");
+  if (errno != ENOENT) return ErrnoStatus(errno, "cannot write " + out);
+  struct stat link {};
+  if (::lstat(out.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    // A link to a file yet to be made: that file, as cp and curl create it.
+    std::string target(PATH_MAX, '\0');
+    const ssize_t n = ::readlink(out.c_str(), target.data(), target.size());
+    if (n <= 0 || links_left == 0)
+      return ErrnoStatus(n <= 0 ? errno : ELOOP, "cannot write " + out);
+    target.resize(static_cast<size_t>(n));
+    if (target.front() != '/') target = JoinPath(DirName(out), target);
+    return ReplaceableOutput(target, links_left - 1);
+  }
+  Result<FileStat> dir = RealFileSystem().Stat(DirName(out));
+  if (!dir.ok() || !dir->is_directory) {
+    return NotFound("cannot write " + out + ": " + DirName(out) + " is not an existing directory");
+  }
+  return out;
 }
 
 }  // namespace
 
 Result<std::string> ReplaceableOutput(const std::string& out) { return ReplaceableOutput(out, 8); }
+
+bool IsStdout(const std::string& out) {
+  if (out == "-") return true;
+  struct stat named {
+  }, stdout_st{};
+  return ::stat(out.c_str(), &named) == 0 && ::fstat(STDOUT_FILENO, &stdout_st) == 0 &&
+         named.st_dev == stdout_st.st_dev && named.st_ino == stdout_st.st_ino;
+}
 
 bool IsStreamOutput(const std::string& out) {
   struct stat st {};

@@ -128,6 +128,9 @@ Result<std::string> ReplaceableOutput(const std::string& out);
 // True when `out` (after links) is a character device or a pipe: a target bytes are written
 // into, in place, like stdout.
 bool IsStreamOutput(const std::string& out);
+// True for "-" and for a name of the process's stdout (/dev/stdout, /dev/fd/1, the file or pipe
+// stdout is): the document goes there and nothing else.
+bool IsStdout(const std::string& out);
 
 // Where `get -o OUT` writes a document: OUT itself ("-" = stdout), or, when OUT is an existing
 // directory, the document's own name (sanitized; `id` when it has none) inside it; else as

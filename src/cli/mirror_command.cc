@@ -371,13 +371,14 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
                             {"outcome", std::string(UploadOutcomeName(o->kind))},
                             {"documentId", o->document_id},
                             {"uploadKey", o->upload_key}};
-    if (!o->other_level.empty()) {
-      // Not sent again, so --level did not reach the server: say so instead of "done".
-      event["level"] = o->other_level;
+    if (!o->other_level.empty()) event["level"] = o->other_level;
+    if (!o->other_level.empty() && given.level == "SV") {
+      // Not sent again, so the SV asked for did not reach the server: say so instead of "done".
+      // (Asked for RV of a document held as SV, nothing is less protected than asked.)
       ctx.output().Warn(file + ": already uploaded as " + o->document_id +
-                        ", which the server holds as " + o->other_level + ", not " + flags.level +
-                        "; change it with 'swfvault document label " + o->document_id +
-                        " --level " + flags.level + "'");
+                        ", which the server holds as " + o->other_level +
+                        ", not SV; raise it with 'swfvault document label " + o->document_id +
+                        " --level SV'");
       code = Worse(code, kExitPartial);
     }
     ctx.output().Event(event);

@@ -197,7 +197,8 @@ Status Download(Connection& conn, const Document& doc, DownloadTarget& target, i
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     RetryDecision decision = policy.Decide(st, *attempts, elapsed);
     if (!decision.retry) return st;
-    RealSleeper().SleepFor(decision.delay_seconds);
+    // The connection's sleeper wakes on a stop: a Retry-After wait is cut short too.
+    (conn.sleeper != nullptr ? *conn.sleeper : RealSleeper()).SleepFor(decision.delay_seconds);
   }
 }
 

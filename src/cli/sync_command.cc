@@ -348,10 +348,12 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
     if (!one.ok()) return Fail(ctx, one.status());
     profiles.push_back(std::move(*one));
   }
+  std::string metrics_path;  // the file --metrics-file names (a link: the file it points to)
   if (!flags.metrics_file.empty()) {
     // Checked before the run, not found out after it.
     Result<std::string> metrics = ReplaceableOutput(flags.metrics_file);
     if (!metrics.ok()) return UsageFail(ctx, "--metrics-file: " + metrics.status().message());
+    metrics_path = *metrics;
   }
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
   if (!vault.ok()) return Fail(ctx, vault.status());
@@ -368,7 +370,7 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   if (!flags.metrics_file.empty()) {
     // Monitoring that silently stops is worse than a failed run: a file not written is an
     // error, with its own exit code.
-    Status st = WriteMetrics(flags.metrics_file, summaries, (*vault)->catalog());
+    Status st = WriteMetrics(metrics_path, summaries, (*vault)->catalog());
     if (!st.ok()) {
       ctx.output().Error(Status(
           st.code(), "metrics file " + flags.metrics_file + " not written: " + st.message()));

@@ -234,10 +234,13 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
                         " is missing from the store; the next 'swfvault sync' fetches it again"));
   }
   if (!in.ok()) return Fail(ctx, in.status());
-  // stdout, a device (/dev/null, a tape) or a pipe is written in place; a file is replaced.
-  const bool stream = out == "-" || IsStreamOutput(out);
-  Result<std::string> resolved =
-      stream ? Result<std::string>(out) : OutputPathFor(out, doc->document.bestands_naam, id);
+  // stdout (also as /dev/stdout), a device (/dev/null, a tape) or a pipe is written in place;
+  // a file is replaced.
+  const bool to_stdout = IsStdout(out);
+  const bool stream = to_stdout || IsStreamOutput(out);
+  Result<std::string> resolved = to_stdout ? Result<std::string>(std::string("-"))
+                                 : stream  ? Result<std::string>(out)
+                                           : OutputPathFor(out, doc->document.bestands_naam, id);
   if (!resolved.ok()) return Fail(ctx, resolved.status());
   const std::string& out_path = *resolved;
   FileSystem& fs = RealFileSystem();
@@ -259,7 +262,7 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
       return Fail(ctx, Corruption("object " + doc->blob_sha256 + " failed its check, nothing written (" +
                                   checked.message() + "; run 'swfvault verify')"));
     }
-    if (out != "-") {
+    if (out_path != "-") {
       device = ::open(out.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
       if (device < 0) return Fail(ctx, ErrnoStatus(errno, "cannot open " + out));
     }

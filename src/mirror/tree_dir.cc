@@ -292,12 +292,6 @@ Status TreeDir::Commit(const Prepared& ready, const std::string& name) const {
 
 void TreeDir::Discard(const Prepared& ready) const { ::unlinkat(fd_.get(), ready.temp.c_str(), 0); }
 
-Status TreeDir::PublishFrom(const std::string& name, int src_fd, uint32_t mode,
-                            bool* reflinked) const {
-  SWF_ASSIGN_OR_RETURN(Prepared ready, PrepareFrom(name, src_fd, mode, reflinked));
-  return Commit(ready, name);
-}
-
 Result<Fd> TreeDir::Lock(const std::string& name) const {
   int raw = ::openat(fd_.get(), name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (raw < 0) return ErrnoStatus(errno, "open " + JoinPath(path_, name));

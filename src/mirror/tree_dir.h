@@ -82,14 +82,13 @@ class TreeDir {
                                const std::function<void()>& moved = nullptr) const;
   // Writes `content` to a temp file, mode `mode`, fsync, renames over `name`.
   Status WriteAtomically(const std::string& name, std::string_view content, uint32_t mode) const;
-  // Same, with the bytes of `src` (reflink via FICLONE when the file system can, else a
-  // streamed copy), but never over an existing `name`: kAlreadyExists when taken (a file saved
-  // there since the caller looked). Sets *reflinked accordingly.
-  Status PublishFrom(const std::string& name, int src_fd, uint32_t mode, bool* reflinked) const;
-  // PublishFrom in two steps, so that the name is cleared only once the new file is complete:
-  // PrepareFrom fills, chmods and fsyncs a temp file and hashes what it holds (while copying;
-  // after a reflink, by reading it), so the caller can check it before Commit moves it to
-  // `name` (MoveOurs) or removes it on failure; Discard removes it.
+  // Publishing the bytes of `src` under `name`, in two steps, so that the name is cleared only
+  // once the new file is complete: PrepareFrom fills a temp file (reflink via FICLONE when the
+  // file system can, else a streamed copy; sets *reflinked), chmods and fsyncs it, and hashes
+  // what it holds (while copying; after a reflink, by reading it), so the caller can check it
+  // before Commit moves it to `name` (MoveOurs: never over an existing `name`, kAlreadyExists
+  // when taken by a file saved there since the caller looked) or removes it on failure;
+  // Discard removes it.
   struct Prepared {
     std::string temp;
     std::string sha256;  // of the bytes placed in it (PrepareFrom)

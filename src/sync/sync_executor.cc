@@ -113,6 +113,7 @@ struct SyncExecutor::FetchItem {
     std::shared_ptr<DownloadResult> result = std::make_shared<DownloadResult>();
     std::unique_ptr<BlobWriter> writer;
     Status sink_status;  // why the sink aborted, if it did
+    bool over_promise = false;  // the answer was longer than the listing's bestandsGrootte
   };
   const Document* doc = nullptr;  // in the SyncPlan, which outlives the fetch
   std::unique_ptr<Attempt> now;   // the attempt in flight or being published
@@ -177,7 +178,10 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
       }
     }
     if (report.failures.size() > failures_before) {
-      report.retry_samenwerkingen.push_back(s.samenwerking_id);
+      if (report.retry_samenwerkingen.empty() ||
+          report.retry_samenwerkingen.back() != s.samenwerking_id) {
+        report.retry_samenwerkingen.push_back(s.samenwerking_id);
+      }
       dossier_failures_ += report.failures.size() - failures_before;
     }
   }
@@ -389,7 +393,8 @@ Result<bool> SyncExecutor::AnotherProfileClearedHere(const SyncOptions& options)
   for (const Profile& p : profiles) {
     if (p.oin == options.oin) continue;
     for (const Deelnemer& d : deelnemers_) {
-      if (d.oin == p.oin && d.privilege == "VOLLEDIGE_TOEGANG") return true;
+      if (d.oin == p.oin && (d.privilege == "VOLLEDIGE_TOEGANG" || d.rol == "INITIATOR"))
+        return true;
     }
   }
   return false;
@@ -449,7 +454,7 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   planner.mass_delete_percent = options.mass_delete_percent;
   // Below SV, the documents whose names the vault may keep (notifications name documents).
   std::set<std::string> nameable;
-  if (planner.ceiling < Confidentiality::kSV) {
+  if (options.with_activity && planner.ceiling < Confidentiality::kSV) {
     for (const Document& d : remote) {
       if (AllowedUnder(d.vertrouwelijkheid, planner.ceiling)) nameable.insert(d.document_id);
     }
@@ -475,6 +480,7 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
     return Status::Ok();
   }
 
+  SWF_RETURN_IF_ERROR(ConfirmRemovals(id, &plan, report));
   SWF_RETURN_IF_ERROR(catalog_.UpsertSamenwerking(s));
   if (options.with_activity) {
     SWF_RETURN_IF_ERROR(
@@ -596,28 +602,20 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
         SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, held));
       }
       // And what quarantine/ keeps of that content (a rejected download, an object verify
-      // moved aside): no copy of it may stay either.
-      for (const std::string* sha : {&d.document_hash, &held}) {
-        SWF_RETURN_IF_ERROR(store_.DiscardQuarantined(*sha).status());
+      // moved aside): no copy of it may stay either. A document the vault only ever
+      // quarantined holds no object: its rejected download is named by the documentHash the
+      // catalog kept.
+      std::set<std::string> shas = {d.document_hash, held};
+      if (Result<CatalogDocument> was = catalog_.GetDocument(d.document_id); was.ok()) {
+        shas.insert(was->document.document_hash);
       }
+      for (const std::string& sha : shas)
+        SWF_RETURN_IF_ERROR(store_.DiscardQuarantined(sha).status());
       ++report->counts.withheld;
       observer_.OnDocument("withheld", d, 0, Status::Ok());
       return Status::Ok();
     }
     case Kind::kMarkRemoved: {
-      // A listing paged while the dossier changed can skip a document that is still there (a
-      // deletion moved it onto a page already read): asked for by id, it must be gone.
-      Result<Document> still = client_.GetDocument(d.document_id);
-      if (still.ok()) {
-        observer_.OnWarning("document " + d.document_id + " was missing from the listing of " +
-                            d.samenwerking_id +
-                            " but is still there; not marked removed (the next run lists it)");
-        return Status::Ok();
-      }
-      if (still.status().code() != StatusCode::kNotFound) {
-        return FromServer(still.status(),
-                          "document " + d.document_id + " (missing from the listing)");
-      }
       SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
       SWF_RETURN_IF_ERROR(catalog_.SetDocumentState(d.document_id, DocumentState::kRemovedRemotely));
       SWF_RETURN_IF_ERROR(RecordEvent(EventKind::kRemovedRemotely, d, d.document_hash, ""));
@@ -631,12 +629,38 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
   return Internal("fetch handed to ApplyNonFetch");
 }
 
+Status SyncExecutor::ConfirmRemovals(const std::string& samenwerking_id, SyncPlan* plan,
+                                     SyncReport* report) {
+  // A listing paged while the dossier changed can skip a document that is still there (a
+  // deletion moves it onto a page already read). Only what a second listing lacks as well is
+  // marked removed: one more listing of a dossier where something vanished, not a request per
+  // document.
+  if (plan->Count(Kind::kMarkRemoved) == 0) return Status::Ok();
+  Result<std::vector<Document>> again = client_.ListDocumentenCompact(samenwerking_id);
+  if (!again.ok())
+    return FromServer(again.status(), "documenten of " + samenwerking_id + " (again)");
+  std::set<std::string> listed;
+  for (const Document& d : *again) listed.insert(d.document_id);
+  std::vector<Document>().swap(*again);
+  const size_t before = plan->actions.size();
+  std::erase_if(plan->actions, [&](const SyncAction& a) {
+    return a.kind == Kind::kMarkRemoved && listed.count(plan->DocumentOf(a).document_id) != 0;
+  });
+  const size_t still_there = before - plan->actions.size();
+  if (still_there == 0) return Status::Ok();
+  // The same shift may have hidden new or changed documents: the next run lists it again.
+  observer_.OnWarning(std::to_string(still_there) +
+                      (still_there == 1 ? " document" : " documents") +
+                      " missing from the listing of " + samenwerking_id +
+                      " came back in a second one (the dossier changed while it was listed); "
+                      "not marked removed, and the next run lists the dossier again");
+  report->retry_samenwerkingen.push_back(samenwerking_id);
+  return Status::Ok();
+}
+
 Result<bool> SyncExecutor::OnlyHolder(const std::string& sha256, const std::string& document_id) {
-  SWF_ASSIGN_OR_RETURN(std::vector<CatalogDocument> all, catalog_.ListDocuments(""));
-  for (const CatalogDocument& c : all) {
-    if (c.blob_sha256 == sha256 && c.document.document_id != document_id) return false;
-  }
-  return true;
+  SWF_ASSIGN_OR_RETURN(bool shared, catalog_.BlobHeldByAnother(sha256, document_id));
+  return !shared;
 }
 
 HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
@@ -667,6 +691,7 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
                                                          ": not started, the disk is full");
           }
           Status fits = FitsPromisedSize(*owner->doc, *self->result);
+          self->over_promise = !fits.ok();
           if (!fits.ok()) return self->sink_status = fits;
           Status opened = executor->OpenWriter(*owner);
           if (!opened.ok()) return self->sink_status = opened;
@@ -676,6 +701,7 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
         // it.
         const std::optional<int64_t>& promised = owner->doc->bestands_grootte;
         if (promised && self->writer->size() + chunk.size() > static_cast<uint64_t>(*promised)) {
+          self->over_promise = true;
           return self->sink_status = Corruption(
                      "document " + owner->doc->document_id + ": the server sent more than the " +
                      std::to_string(*promised) + " bytes the listing gives as its size");
@@ -874,10 +900,13 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
     return;
   }
   if (st.code() == StatusCode::kCorruption && !RetryPolicy::IsRetryable(st)) {
-    // A lying Content-Range or a bad partial: start over from zero next attempt.
+    // A lying Content-Range or a bad partial: start over from zero next attempt. An answer
+    // longer than the listing promises is the server's error, not the line's: no attempt
+    // would do better, so it fails the document as corruption (exit 5) instead of being
+    // fetched up to its promised size again and again as "retry later".
     (void)store_.DiscardPartial(item.doc->document_id, item.doc->document_hash);
     (void)catalog_.RemovePartial(item.doc->document_id);
-    item.last = Unavailable(st.message());
+    if (!item.now->over_promise) item.last = Unavailable(st.message());
   }
 }
 

@@ -115,9 +115,13 @@ SyncPlan PlanSync(std::vector<Document> remote, const std::vector<LocalDocument>
   std::vector<const LocalDocument*> removals;
   int present = 0;
   for (const auto& [id, l] : by_id) {
-    if (l->state == State::kPresent) ++present;
+    const bool hidden =
+        options.listing_hides_above_ceiling && !AllowedUnder(l->level, options.ceiling);
+    // The guard's share is of what the listing could show: hidden documents neither vanish
+    // nor count.
+    if (l->state == State::kPresent && !hidden) ++present;
     if (seen.count(id) != 0 || l->state == State::kRemovedRemotely) continue;
-    if (options.listing_hides_above_ceiling && !AllowedUnder(l->level, options.ceiling)) {
+    if (hidden) {
       // Not shown to this deelnemer, which proves nothing about the document.
       if (options.hidden_kept_elsewhere || l->state == State::kWithheld) continue;
       Document hidden;

@@ -95,7 +95,9 @@ bool OnlyInitLeftovers(const std::vector<std::string>& entries) {
       "partial",        "quarantine",     "catalog.db",
       "catalog.db-wal", "catalog.db-shm", "catalog.db-journal"};
   for (const std::string& e : entries) {
-    if (kOwn.count(e) == 0) return false;
+    // The marker's own temp file (WriteFileAtomically), when the stop came while writing it.
+    const bool marker_temp = e.starts_with(".atomic-") && e.ends_with(".tmp");
+    if (kOwn.count(e) == 0 && !marker_temp) return false;
   }
   return true;
 }

@@ -780,10 +780,9 @@ TEST_F(MirrorUploadITest, PushUploadsOnceAndAgainIsIdempotent) {
       Swf({"push", ids_[0], (dir_.path() / "p.txt").string(), "--level", "SV", "--json"});
   EXPECT_EQ(other.exit_code, kExitPartial) << other.out;
   EXPECT_EQ(other.FirstEvent("upload")["level"], "RV") << other.out;
-  EXPECT_NE(
-      other.out.find("which the server holds as RV, not SV; change it with 'swfvault document "
-                     "label "),
-      std::string::npos)
+  EXPECT_NE(other.out.find("which the server holds as RV, not SV; raise it with 'swfvault document "
+                           "label "),
+            std::string::npos)
       << other.out;
   int count = 0;
   for (const auto& d : RemoteDocuments(ids_[0])) {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "support/temp_dir.h"
+#include "swfvault/hashing.h"
 
 namespace swfvault {
 namespace {
@@ -111,19 +112,26 @@ TEST_F(RemoveIfSameTest, AnOccupiedAsideNameIsAnErrorAndBothFilesStay) {
 
 // The mirror publishes a file only where there is none: one saved under the name since the
 // run looked is the user's and stays.
-TEST_F(RemoveIfSameTest, PublishFromNeverReplacesAFileSavedUnderTheName) {
+// Commit never replaces a file saved under the name meanwhile, and leaves no temp file; what
+// PrepareFrom placed is hashed, so the caller can check it first.
+TEST_F(RemoveIfSameTest, CommitNeverReplacesAFileSavedUnderTheName) {
   Write(In("bron"), "van de mirror");
   Write(In("a.txt"), "van de gebruiker");
   Result<Fd> src = drop_->OpenRead("bron");
   ASSERT_TRUE(src.ok());
   bool reflinked = false;
-  Status st = drop_->PublishFrom("a.txt", src->get(), 0444, &reflinked);
+  Result<TreeDir::Prepared> ready = drop_->PrepareFrom("a.txt", src->get(), 0444, &reflinked);
+  ASSERT_TRUE(ready.ok()) << ready.status().ToString();
+  EXPECT_EQ(ready->sha256, Sha256Hex("van de mirror"));
+  Status st = drop_->Commit(*ready, "a.txt");
   EXPECT_EQ(st.code(), StatusCode::kAlreadyExists) << st.ToString();
   EXPECT_EQ(Read(In("a.txt")), "van de gebruiker");
   int entries = 0;
   for (const auto& e : fs::directory_iterator(tmp_.path() / "drop")) entries += e.is_regular_file();
   EXPECT_EQ(entries, 2) << "no temp file left";
-  ASSERT_TRUE(drop_->PublishFrom("b.txt", src->get(), 0444, &reflinked).ok());
+  Result<TreeDir::Prepared> second = drop_->PrepareFrom("b.txt", src->get(), 0444, &reflinked);
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(drop_->Commit(*second, "b.txt").ok());
   EXPECT_EQ(Read(In("b.txt")), "van de mirror");
 }
 

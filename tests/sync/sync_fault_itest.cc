@@ -93,8 +93,9 @@ TEST_F(SyncFaultITest, ABodyLongerThanTheListedSizeIsNeverWrittenPastThatSize) {
          Fault("chunked", {{"documentId", streamed}, {"count", -1}})}}});
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
   CliResult first = Swf({"sync", "--json", ids[0]});
-  EXPECT_NE(first.exit_code, kExitOk) << first.err;
+  EXPECT_EQ(first.exit_code, kExitIntegrity) << first.err;  // the server's error: not "retry later"
   EXPECT_EQ(first.Summary()["fetched"], 1) << first.out;
+  EXPECT_EQ(first.Summary()["failed"], 2) << first.out;
   EXPECT_NE(first.out.find("document " + announced + ": the server announces"), std::string::npos)
       << first.out;
   EXPECT_NE(first.out.find("document " + streamed + ": the server sent more than the"),

@@ -199,6 +199,18 @@ TEST(SyncPlannerTest, WhatALimitedListingCannotShowIsNotRemoved) {
     EXPECT_EQ(a.held_sha256, "h" + d.document_id) << "the object to purge";
   }
 
+  // The guard's share counts only what the listing could show: 10 RV documents of 10 vanishing
+  // is all of them, however many hidden SV documents there are beside them.
+  std::vector<LocalDocument> mostly_hidden;
+  for (int i = 0; i < 30; ++i) {
+    const std::string n = std::to_string(i);
+    mostly_hidden.push_back(Held(Doc((i < 20 ? "s" : "r") + n, "h" + n, i < 20 ? "SV" : "RV")));
+  }
+  limited.hidden_kept_elsewhere = true;
+  SyncPlan vanished = PlanSync({}, mostly_hidden, {}, limited);
+  EXPECT_TRUE(vanished.blocked);
+  EXPECT_NE(vanished.blocked_reason.find("10 of 10"), std::string::npos) << vanished.blocked_reason;
+
   // A listing that shows everything the profile may see: missing SV documents were removed.
   PlannerOptions full;
   SyncPlan all = PlanSync({kept}, local, {}, full);
