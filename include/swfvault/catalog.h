@@ -134,6 +134,9 @@ class Catalog {
   Status UpsertBericht(const Bericht& bericht);
   Result<std::vector<Bericht>> ListBerichten(std::string_view actieverzoek_id);
   Status UpsertNotificatie(const Notificatie& notificatie);
+  // Notifications that name a document (properties.documentNaam) the catalog does not hold as
+  // RV: what a vault kept at RV must scrub (stored before its ceiling was lowered).
+  Result<std::vector<Notificatie>> NotificatiesNamingNoRvDocument();
   Result<std::vector<Notificatie>> ListNotificaties(std::string_view samenwerking_id);
 
   // Sync runs: BeginSyncRun returns the run_id (profile_id 0 for none).

@@ -274,6 +274,18 @@ Status Catalog::UpsertNotificatie(const Notificatie& n) {
   return s.Run().WithContext("notificatie " + n.notificatie_id);
 }
 
+Result<std::vector<Notificatie>> Catalog::NotificatiesNamingNoRvDocument() {
+  SWF_ASSIGN_OR_RETURN(
+      SqliteStatement s,
+      db_->Prepare(
+          "SELECT notificatie_id, samenwerking_id, notificatie_type, event_datum_tijd, fields_json,"
+          " raw_json FROM notificaties n WHERE n.raw_json LIKE '%\"documentNaam\"%'"
+          " AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.vertrouwelijkheid = 'RV'"
+          " AND d.document_id = json_extract(n.raw_json, '$.properties.documentId'))"
+          " ORDER BY notificatie_id"));
+  return Collect<Notificatie>(s, ReadNotificatie);
+}
+
 Result<std::vector<Notificatie>> Catalog::ListNotificaties(std::string_view samenwerking_id) {
   SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare(
       "SELECT notificatie_id, samenwerking_id, notificatie_type, event_datum_tijd, fields_json,"

@@ -315,6 +315,13 @@ Status SyncExecutor::PurgeAboveCeiling(const SyncOptions& options, SyncReport* r
     SyncAction withhold{Kind::kWithhold, 0, c.blob_sha256};
     SWF_RETURN_IF_ERROR(ApplyNonFetch(withhold, c.document, report));
   }
+  // Names kept in notifications from before the ceiling was lowered (or of documents the vault
+  // never held as RV) go too; once scrubbed, later runs find none.
+  SWF_ASSIGN_OR_RETURN(std::vector<Notificatie> named, catalog_.NotificatiesNamingNoRvDocument());
+  for (Notificatie& n : named) {
+    DropHiddenNames(n, {});
+    SWF_RETURN_IF_ERROR(catalog_.UpsertNotificatie(n));
+  }
   return Status::Ok();
 }
 

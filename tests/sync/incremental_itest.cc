@@ -240,6 +240,40 @@ TEST_F(IncrementalSyncITest, AnRvVaultKeepsNoNameOfAnSvDocumentFromANotification
   }
 }
 
+// A vault that held SV kept the names its notifications gave; lowered to RV (init --max-level
+// RV), its next sync scrubs them along with the SV documents themselves.
+TEST_F(IncrementalSyncITest, LoweringAVaultToRvScrubsTheNamesItsNotificationsKept) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1},
+                {"documentsPerDossier", 1},
+                {"seed", 50},
+                {"deelnemers", {{{"oin", kOmgevingsdienst}, {"privilege", "VOLLEDIGE_TOEGANG"}}}}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  HttpsClient partner("omgevingsdienst");
+  auto r = partner.PostMultipart(
+      emulator_->base_url() + "/samenwerkingen/" + ids[0] + "/documenten",
+      {{"file", "strikt vertrouwelijk", "Bodemrapport-geheim-4410.pdf", "application/pdf"},
+       {"vertrouwelijkheidsAanduiding", "SV", "", ""}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string open_id = AddDocumentAsPartner(ids[0], "Verslag-open-4410.txt");
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  auto kept = [&] {
+    std::string all;
+    for (const std::string& k : Query("SELECT raw_json || fields_json FROM notificaties")) all += k;
+    return all;
+  };
+  ASSERT_NE(kept().find("Bodemrapport-geheim"), std::string::npos) << "an SV vault keeps it";
+  // Acknowledged on the server meanwhile: no listing brings them back to be filtered.
+  ASSERT_EQ(Swf({"notificatie", "delete", "--alle"}).exit_code, kExitOk);
+  ASSERT_EQ(Swf({"init", "--max-level", "RV"}).exit_code, 0);
+  CliResult lowered = Swf({"sync", "--json"});
+  ASSERT_EQ(lowered.exit_code, kExitOk) << lowered.err;
+  EXPECT_EQ(kept().find("Bodemrapport-geheim"), std::string::npos) << kept();
+  EXPECT_NE(kept().find("Verslag-open-4410.txt"), std::string::npos) << kept();
+  EXPECT_TRUE(Present(open_id));
+}
+
 // One object shared by documents in two dossiers, deleted from the store: the next run fetches
 // it once, for the first dossier it lists; the second finds it back in place.
 TEST_F(IncrementalSyncITest, ALostObjectSharedByTwoDossiersIsFetchedOnce) {
