@@ -51,22 +51,27 @@ TEST(CliTest, NumberOptionsSayWhatWasWrongInWords) {
 }
 
 TEST(CliTest, InstantsAreReadWithTheirFractionAndOffset) {
-  EXPECT_EQ(IsoInstantSeconds("1970-01-01T00:00:00Z"), 0);
-  EXPECT_EQ(IsoInstantSeconds("2026-11-30T10:45:00Z"), 1796035500);
-  EXPECT_EQ(IsoInstantSeconds("2026-11-30T11:45:00+01:00"), 1796035500);
-  EXPECT_EQ(IsoInstantSeconds("2026-11-30T09:15:00-01:30"), 1796035500);
-  EXPECT_EQ(IsoInstantSeconds("2026-11-30T10:45:00.25Z"), 1796035500.25);
+  for (const auto& [text, seconds] :
+       std::vector<std::pair<const char*, double>>{{"1970-01-01T00:00:00Z", 0},
+                                                   {"2026-11-30T10:45:00Z", 1796035500},
+                                                   {"2026-11-30T11:45:00+01:00", 1796035500},
+                                                   {"2026-11-30T09:15:00-01:30", 1796035500},
+                                                   {"2026-11-30T10:45:00.25Z", 1796035500.25}}) {
+    EXPECT_EQ(IsoInstantSeconds(text), seconds) << text;
+  }
   EXPECT_EQ(IsoInstantSeconds("gisteren"), std::nullopt);
 }
 
 TEST(CliTest, DurationsAreSecondsOrNumbersWithUnitsFromLargestToSmallest) {
-  EXPECT_EQ(ParseDurationSeconds("3600"), 3600);
-  EXPECT_EQ(ParseDurationSeconds("0.5"), 0.5);
-  EXPECT_EQ(ParseDurationSeconds("90s"), 90);
-  EXPECT_EQ(ParseDurationSeconds("45m"), 2700);
-  EXPECT_EQ(ParseDurationSeconds("1h30m"), 5400);
-  EXPECT_EQ(ParseDurationSeconds("1d12h"), 129600);
-  EXPECT_EQ(ParseDurationSeconds("1.5h"), 5400);
+  for (const auto& [text, seconds] : std::vector<std::pair<const char*, double>>{{"3600", 3600},
+                                                                                 {"0.5", 0.5},
+                                                                                 {"90s", 90},
+                                                                                 {"45m", 2700},
+                                                                                 {"1h30m", 5400},
+                                                                                 {"1d12h", 129600},
+                                                                                 {"1.5h", 5400}}) {
+    EXPECT_EQ(ParseDurationSeconds(text), seconds) << text;
+  }
   for (const char* bad : {"", "h", "1x", "1h30", "30m1h", "1h1h", "10ms", "1..5s", "-5m", "1 h"}) {
     EXPECT_EQ(ParseDurationSeconds(bad), std::nullopt) << "'" << bad << "'";
   }
