@@ -112,7 +112,10 @@ SyncPlan PlanSync(std::vector<Document> remote, const std::vector<LocalDocument>
                &fetching, &unneeded, &plan);
   }
 
+  // Collected first and added to plan.documents only once `seen` (views into them) is gone:
+  // a push_back may move every document.
   std::vector<const LocalDocument*> removals;
+  std::vector<const LocalDocument*> hidden_held;
   int present = 0;
   for (const auto& [id, l] : by_id) {
     const bool hidden =
@@ -123,20 +126,22 @@ SyncPlan PlanSync(std::vector<Document> remote, const std::vector<LocalDocument>
     if (seen.count(id) != 0 || l->state == State::kRemovedRemotely) continue;
     if (hidden) {
       // Not shown to this deelnemer, which proves nothing about the document.
-      if (options.hidden_kept_elsewhere || l->state == State::kWithheld) continue;
-      Document hidden;
-      hidden.document_id = l->document_id;
-      hidden.samenwerking_id = options.samenwerking_id;
-      hidden.document_hash = l->document_hash;
-      hidden.vertrouwelijkheid = l->level;
-      plan.actions.push_back({Kind::kWithhold, plan.documents.size(), l->document_hash});
-      plan.documents.push_back(std::move(hidden));
+      if (!options.hidden_kept_elsewhere && l->state != State::kWithheld) hidden_held.push_back(l);
       continue;
     }
     removals.push_back(l);
   }
   ViewSet().swap(seen);
   ViewSet().swap(fetching);
+  for (const LocalDocument* l : hidden_held) {
+    Document hidden;
+    hidden.document_id = l->document_id;
+    hidden.samenwerking_id = options.samenwerking_id;
+    hidden.document_hash = l->document_hash;
+    hidden.vertrouwelijkheid = l->level;
+    plan.actions.push_back({Kind::kWithhold, plan.documents.size(), l->document_hash});
+    plan.documents.push_back(std::move(hidden));
+  }
   for (size_t i : unneeded) plan.documents[i] = Document{};  // only the actions' stay
   int vanishing = static_cast<int>(removals.size());
   if (vanishing >= options.mass_delete_minimum &&
