@@ -16,6 +16,7 @@
 #define SWFVAULT_BLOB_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -237,9 +238,9 @@ class BlobStore {
   friend class BlobWriter;
   Status EnsureShardDir(std::string_view sha256);
   Result<int> RemoveOlderThan(const std::string& dir, int64_t max_age_seconds, GcReport* report);
-  // The files of `dir` whose names end in `suffix` (count and bytes), removed first when
-  // `remove`.
-  Result<PartialStats> FilesIn(const std::string& dir, std::string_view suffix, bool remove);
+  // The files of `dir` whose names are `wanted` (count and bytes), removed first when `remove`.
+  Result<PartialStats> FilesIn(const std::string& dir,
+                               const std::function<bool(std::string_view)>& wanted, bool remove);
 
   void AddPendingDirSync(const std::string& object_path);
   bool IsPendingDirSync(const std::string& object_path);

@@ -2,11 +2,17 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <vector>
 
 namespace swfvault {
 namespace {
+
+// A FilesIn filter: the names ending in `suffix`.
+std::function<bool(std::string_view)> EndsWith(std::string_view suffix) {
+  return [suffix](std::string_view name) { return name.ends_with(suffix); };
+}
 
 constexpr size_t kBufferSize = 64 * 1024;
 constexpr size_t kWriteBuffer = 256 * 1024;
@@ -325,13 +331,20 @@ Result<std::unique_ptr<BlobWriter>> BlobStore::OpenPartial(std::string_view docu
   return writer;
 }
 
-Result<PartialStats> BlobStore::Partials() { return FilesIn(partial_dir(), ".part", false); }
+Result<PartialStats> BlobStore::Partials() {
+  return FilesIn(partial_dir(), EndsWith(".part"), false);
+}
 
-Result<PartialStats> BlobStore::RemovePartials() { return FilesIn(partial_dir(), ".part", true); }
+Result<PartialStats> BlobStore::RemovePartials() {
+  return FilesIn(partial_dir(), EndsWith(".part"), true);
+}
 
-Result<PartialStats> BlobStore::Quarantined() { return FilesIn(quarantine_dir(), ".bad", false); }
+Result<PartialStats> BlobStore::Quarantined() {
+  return FilesIn(quarantine_dir(), EndsWith(".bad"), false);
+}
 
-Result<PartialStats> BlobStore::FilesIn(const std::string& dir, std::string_view suffix,
+Result<PartialStats> BlobStore::FilesIn(const std::string& dir,
+                                        const std::function<bool(std::string_view)>& wanted,
                                         bool remove) {
   PartialStats stats;
   Result<std::vector<std::string>> names = fs_->ListDir(dir);
@@ -340,7 +353,7 @@ Result<PartialStats> BlobStore::FilesIn(const std::string& dir, std::string_view
     return names.status();
   }
   for (const std::string& name : *names) {
-    if (!name.ends_with(suffix)) continue;
+    if (!wanted(name)) continue;
     std::string path = JoinPath(dir, name);
     Result<FileStat> st = fs_->Stat(path);
     if (!st.ok()) continue;  // finished or discarded meanwhile
@@ -352,24 +365,14 @@ Result<PartialStats> BlobStore::FilesIn(const std::string& dir, std::string_view
 }
 
 Result<PartialStats> BlobStore::DiscardQuarantined(std::string_view sha256) {
-  PartialStats removed;
-  if (sha256.empty()) return removed;
-  Result<std::vector<std::string>> names = fs_->ListDir(quarantine_dir());
-  if (!names.ok()) {
-    if (names.status().code() == StatusCode::kNotFound) return removed;
-    return names.status();
-  }
+  if (sha256.empty()) return PartialStats{};
   const std::string first = std::string(sha256) + "-", second = "-" + std::string(sha256) + ".bad";
-  for (const std::string& name : *names) {
-    if (!name.ends_with(".bad") || (!name.starts_with(first) && !name.ends_with(second))) continue;
-    const std::string path = JoinPath(quarantine_dir(), name);
-    Result<FileStat> st = fs_->Stat(path);
-    if (!st.ok()) continue;
-    SWF_RETURN_IF_ERROR(fs_->RemoveFile(path));
-    ++removed.files;
-    removed.bytes += st->size;
-  }
-  return removed;
+  return FilesIn(
+      quarantine_dir(),
+      [&](std::string_view name) {
+        return name.ends_with(".bad") && (name.starts_with(first) || name.ends_with(second));
+      },
+      /*remove=*/true);
 }
 
 Status BlobStore::DiscardPartial(std::string_view document_id, std::string_view etag) {
