@@ -175,7 +175,7 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     summaries->push_back(
         WithCertificateEnd(SummaryJson(none, profile.name, seconds, code), profile));
-    ctx.output().Event(summaries->back());
+    if (flags.all) ctx.output().Event(summaries->back());
     return code;
   };
   ConnectionProfile connect = profile;
@@ -249,7 +249,8 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
                       Counted(report.interrupted, "planned download", "planned downloads") +
                       " left for the next sync, which resumes the partial ones");
   }
-  ctx.output().Event(summary);
+  // One profile: RunSync prints the summary last, after the metrics file, with the run's code.
+  if (flags.all) ctx.output().Event(summary);
   char line[320];
   std::string fetched_bytes = HumanBytes(report.counts.bytes);
   if (report.repaired > 0)
@@ -302,7 +303,8 @@ Status WriteMetrics(const std::string& path, const std::vector<nlohmann::json>& 
       std::snprintf(number, sizeof number, "%.17g", value);
       out += metric_name + label + extra + "} " + number + "\n";
     };
-    metric("swfvault_last_run_timestamp_seconds", "", static_cast<double>(now));
+    const bool reached = !s.value("notReached", false);
+    if (reached) metric("swfvault_last_run_timestamp_seconds", "", static_cast<double>(now));
     Result<Profile> record = catalog.GetProfile(name);
     if (runs.ok() && record.ok()) {
       for (auto it = runs->rbegin(); it != runs->rend(); ++it) {
@@ -314,6 +316,12 @@ Status WriteMetrics(const std::string& path, const std::vector<nlohmann::json>& 
         break;
       }
     }
+    metric("swfvault_run_exit_code", "", s.value("exitCode", 0.0));
+    if (s.contains("certificateNotAfter")) {
+      metric("swfvault_certificate_expiry_timestamp_seconds", "",
+             s["certificateNotAfter"].get<double>());
+    }
+    if (!reached) continue;  // a stopped `sync --all` never got to it: no counts of this run
     for (const char* action : {"fetched", "repaired", "linked", "metadataUpdated", "withheld",
                                "removed", "quarantined", "failed", "unchanged"}) {
       metric("swfvault_run_documents", ",action=\"" + std::string(action) + "\"",
@@ -324,11 +332,6 @@ Status WriteMetrics(const std::string& path, const std::vector<nlohmann::json>& 
       metric("swfvault_run_failures", ",kind=\"" + kind + "\"", n.get<double>());
     }
     metric("swfvault_run_duration_seconds", "", s.value("seconds", 0.0));
-    metric("swfvault_run_exit_code", "", s.value("exitCode", 0.0));
-    if (s.contains("certificateNotAfter")) {
-      metric("swfvault_certificate_expiry_timestamp_seconds", "",
-             s["certificateNotAfter"].get<double>());
-    }
   }
   return WriteFileAtomically(RealFileSystem(), path, out);
 }
@@ -363,7 +366,17 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   int worst = kExitOk;
   std::vector<nlohmann::json> summaries;
   for (const ConnectionProfile& p : profiles) {
-    if (stop.requested()) break;
+    if (stop.requested()) {
+      // Not reached: in the run's summary and the metrics file all the same, with the code
+      // of a stopped run, so a monitor sees the profile was skipped instead of losing it.
+      summaries.push_back(WithCertificateEnd({{"type", "summary"},
+                                              {"profile", p.name},
+                                              {"notReached", true},
+                                              {"exitCode", kExitInterrupted}},
+                                             p));
+      worst = MoreUrgentExitCode(worst, kExitInterrupted);
+      continue;
+    }
     int code = SyncProfile(ctx, flags, p, **vault, *config, stop, &summaries);
     worst = MoreUrgentExitCode(worst, code);
   }
@@ -377,6 +390,11 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
       worst = MoreUrgentExitCode(worst, ExitCodeFor(st));
     }
   }
+  if (!flags.all && !summaries.empty()) {
+    nlohmann::json summary = summaries.back();
+    summary["exitCode"] = worst;  // a metrics file not written included
+    ctx.output().Event(summary);
+  }
   if (flags.all) {
     // The run's own last line: every profile's exit code, and the one the run exits with.
     nlohmann::json codes = nlohmann::json::object();
@@ -386,8 +404,11 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
                         {"command", "swfvault sync --all"},
                         {"profiles", codes},
                         {"exitCode", worst}});
+    int64_t not_reached = 0;
+    for (const nlohmann::json& one : summaries) not_reached += one.value("notReached", false);
     ctx.output().Line(
         "sync --all: " + Counted(static_cast<int64_t>(codes.size()), "profile", "profiles") +
+        (not_reached > 0 ? " (" + std::to_string(not_reached) + " not reached)" : "") +
         ", exit code " + std::to_string(worst));
   }
   return worst;

@@ -342,12 +342,15 @@ TEST_F(IncrementalSyncITest, MetricsFileTellsMonitoringWhatHappened) {
             std::string::npos) << text;  // 4 generated + the demo seed's documents: >= 10
   EXPECT_NE(text.find("swfvault_run_exit_code{profile=\"gemeente-a\"} 0"), std::string::npos) << text;
   // A refused run is visible too.
-  CliResult bad = Swf({"sync", "--metrics-file", metrics, "SAM-999999"});
+  CliResult bad = Swf({"sync", "--json", "--metrics-file", metrics, "SAM-999999"});
   EXPECT_EQ(bad.exit_code, kExitNotFound);
   text = ReadFile(metrics);
   EXPECT_NE(text.find("swfvault_run_failures{profile=\"gemeente-a\",kind=\"not_found\"} 1"),
             std::string::npos) << text;
   EXPECT_NE(text.find("swfvault_run_exit_code{profile=\"gemeente-a\"} 9"), std::string::npos) << text;
+  int summaries = 0;
+  for (const nlohmann::json& e : bad.Events()) summaries += e.value("type", "") == "summary";
+  EXPECT_EQ(summaries, 1) << bad.out;
 }
 
 // `sync --all`: one profile throttled beyond what it may wait (exit 3, "retry later"), the next

@@ -157,6 +157,88 @@ TEST_F(SyncCrashITest, SigintStopsAtASafePointAndTheNextSyncResumes) {
   EXPECT_EQ(PartialBytes(), 0u);
 }
 
+// `sync --all` stopped during its first profile: the profile it never reached is in the run's
+// last line and in the metrics file all the same (exit 130, no counts), not silently missing.
+TEST_F(SyncCrashITest, SyncAllStoppedNamesTheProfilesItNeverReached) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1},
+                                           {"documentsPerDossier", 4},
+                                           {"minSize", 2 << 20},
+                                           {"maxSize", 2 << 20},
+                                           {"seed", 26}});
+  const std::string pki = PkiDir();
+  const std::string config = (dir_.path() / "twee.toml").string();
+  WriteFile(config, "vault = \"" + VaultDir() + "\"\nbase_url = \"" + emulator_->base_url() +
+                        "\"\nca = \"" + pki + "/ca.crt\"\n\n[profile.gemeente-a]\noin = \"" +
+                        kGemeenteA + "\"\ncert = \"" + pki + "/gemeente-a.crt\"\nkey = \"" + pki +
+                        "/gemeente-a.key\"\n\n[profile.zz-adviesbureau]\noin = \"" + kAdviesbureau +
+                        "\"\ncert = \"" + pki + "/adviesbureau.crt\"\nkey = \"" + pki +
+                        "/adviesbureau.key\"\n");
+  configs_["gemeente-a"] = config;
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
+  const std::string metrics = (dir_.path() / "swfvault.prom").string();
+  Signalled stopped = SignalWhen(
+      {"sync", "--all", "--json", "--metrics-file", metrics},
+      [&] { return PartialBytes() >= (256u << 10); }, SIGINT, std::chrono::milliseconds(20),
+      std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.was_running) << "the sync finished before it could be interrupted";
+  EXPECT_EQ(stopped.result.exit_code, kExitInterrupted) << stopped.result.out;
+  const nlohmann::json last = stopped.result.Summary();
+  EXPECT_EQ(stopped.result.Events().back(), last) << "the summary is not the last line";
+  EXPECT_EQ(last["command"], "swfvault sync --all") << stopped.result.out;
+  EXPECT_EQ(last["profiles"], (nlohmann::json{{"gemeente-a", 130}, {"zz-adviesbureau", 130}}))
+      << stopped.result.out;
+  const std::string text = ReadFile(metrics);
+  EXPECT_NE(text.find("swfvault_run_exit_code{profile=\"zz-adviesbureau\"} 130"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("swfvault_last_run_timestamp_seconds{profile=\"gemeente-a\"}"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("swfvault_last_run_timestamp_seconds{profile=\"zz-adviesbureau\"}"),
+            std::string::npos)
+      << "a profile not reached did not run: " << text;
+  EXPECT_EQ(text.find("swfvault_run_documents{profile=\"zz-adviesbureau\""), std::string::npos)
+      << text;
+}
+
+// A metrics file that cannot be written when the run ends (its folder went away meanwhile): an
+// error, and the run's one summary, still its last line, carries the exit code that says so.
+TEST_F(SyncCrashITest, AMetricsFileNotWrittenAtTheEndIsInTheOneSummary) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1},
+                                           {"documentsPerDossier", 2},
+                                           {"minSize", 1 << 20},
+                                           {"maxSize", 1 << 20},
+                                           {"seed", 27}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 2 << 20}, {"count", -1}}}}});
+  const std::filesystem::path folder = dir_.path() / "monitoring";
+  std::filesystem::create_directory(folder);
+  CliChild child({"--config", configs_.at("gemeente-a"), "sync", "--json", "--metrics-file",
+                  (folder / "swfvault.prom").string(), ids[0]},
+                 dir_.path().string());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (PartialBytes() == 0 && child.Running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(child.Running()) << "the sync finished before the folder could be removed";
+  std::filesystem::remove_all(folder);
+  CliResult r{child.Wait(), ChildOutput(), ReadFile(dir_ / "child.err")};
+  EXPECT_EQ(r.exit_code, kExitNotFound) << r.out;
+  EXPECT_NE(r.out.find("metrics file " + (folder / "swfvault.prom").string() + " not written"),
+            std::string::npos)
+      << r.out;
+  int summaries = 0;
+  for (const nlohmann::json& e : r.Events()) summaries += e.value("type", "") == "summary";
+  EXPECT_EQ(summaries, 1) << r.out;
+  EXPECT_EQ(r.Events().back(), r.Summary()) << "the summary is not the last line";
+  EXPECT_EQ(r.Summary()["exitCode"], kExitNotFound) << r.out;
+  EXPECT_EQ(r.Summary()["fetched"], 2) << "the run itself did its work: " << r.out;
+}
+
 TEST_F(SyncCrashITest, SigintStopsAVerifyBetweenObjectsAndSaysHowFarItGot) {
   std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 400},
                                            {"minSize", 16384}, {"maxSize", 65536}, {"seed", 24}});
