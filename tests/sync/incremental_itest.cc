@@ -357,14 +357,9 @@ TEST_F(IncrementalSyncITest, MetricsFileTellsMonitoringWhatHappened) {
 // with an expired certificate (exit 4, "needs a human"). The run exits 4, whatever the order,
 // and the metrics file holds both profiles, the one that never started included.
 TEST_F(IncrementalSyncITest, SyncAllExitsWithTheMostUrgentCodeAndMetricsHoldEveryProfile) {
-  const std::string pki = PkiDir();
-  const std::string config = (dir_.path() / "twee.toml").string();
-  WriteFile(config, "vault = \"" + VaultDir() + "\"\nbase_url = \"" + emulator_->base_url() +
-                        "\"\nca = \"" + pki + "/ca.crt\"\n\n[profile.gemeente-a]\noin = \"" +
-                        kGemeenteA + "\"\ncert = \"" + pki + "/gemeente-a.crt\"\nkey = \"" + pki +
-                        "/gemeente-a.key\"\n\n[profile.zz-verlopen]\noin = \"" + kAdviesbureau +
-                        "\"\ncert = \"" + pki + "/expired.crt\"\nkey = \"" + pki +
-                        "/expired.key\"\n");
+  const std::string config = WriteProfilesConfig(
+      "twee", VaultDir(),
+      {{"gemeente-a", kGemeenteA, "gemeente-a"}, {"zz-verlopen", kAdviesbureau, "expired"}});
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
   emulator_->Admin("PUT", "/_emulator/faults",
                    {{"faults", {{{"type", "retryAfter"}, {"retryAfter", "3600"}, {"count", -1}}}}});

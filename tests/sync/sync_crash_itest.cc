@@ -165,15 +165,10 @@ TEST_F(SyncCrashITest, SyncAllStoppedNamesTheProfilesItNeverReached) {
                                            {"minSize", 2 << 20},
                                            {"maxSize", 2 << 20},
                                            {"seed", 26}});
-  const std::string pki = PkiDir();
-  const std::string config = (dir_.path() / "twee.toml").string();
-  WriteFile(config, "vault = \"" + VaultDir() + "\"\nbase_url = \"" + emulator_->base_url() +
-                        "\"\nca = \"" + pki + "/ca.crt\"\n\n[profile.gemeente-a]\noin = \"" +
-                        kGemeenteA + "\"\ncert = \"" + pki + "/gemeente-a.crt\"\nkey = \"" + pki +
-                        "/gemeente-a.key\"\n\n[profile.zz-adviesbureau]\noin = \"" + kAdviesbureau +
-                        "\"\ncert = \"" + pki + "/adviesbureau.crt\"\nkey = \"" + pki +
-                        "/adviesbureau.key\"\n");
-  configs_["gemeente-a"] = config;
+  // Registered under gemeente-a's name: SignalWhen runs that config.
+  WriteProfilesConfig("gemeente-a", VaultDir(),
+                      {{"gemeente-a", kGemeenteA, "gemeente-a"},
+                       {"zz-adviesbureau", kAdviesbureau, "adviesbureau"}});
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
   emulator_->Admin(
       "PUT", "/_emulator/faults",

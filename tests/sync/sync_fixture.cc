@@ -30,6 +30,21 @@ std::string SyncFixture::WriteConfig(const std::string& org, const std::string& 
   return path;
 }
 
+std::string SyncFixture::WriteProfilesConfig(const std::string& name, const std::string& vault,
+                                             const std::vector<ProfileSpec>& profiles) {
+  const std::string pki = PkiDir();
+  std::string text = "vault = \"" + vault + "\"\nbase_url = \"" + emulator_->base_url() +
+                     "\"\nca = \"" + pki + "/ca.crt\"\n";
+  for (const ProfileSpec& p : profiles) {
+    text += "\n[profile." + p.profile + "]\noin = \"" + p.oin + "\"\ncert = \"" + pki + "/" +
+            p.cert + ".crt\"\nkey = \"" + pki + "/" + p.cert + ".key\"\n";
+  }
+  const std::string path = (dir_.path() / (name + ".toml")).string();
+  WriteFile(path, text);
+  configs_[name] = path;
+  return path;
+}
+
 CliResult SyncFixture::Swf(const std::vector<std::string>& args, const std::string& org) {
   std::vector<std::string> full = {"--config", configs_.at(org)};
   full.insert(full.end(), args.begin(), args.end());

@@ -29,6 +29,13 @@ class SyncFixture : public ::testing::Test {
   // Writes <dir>/<org>.toml acting as `org` with vault <dir>/vault-<org> and returns its path.
   std::string WriteConfig(const std::string& org, const std::string& oin,
                           const std::string& extra = "");
+  // Writes <dir>/<name>.toml for the vault `vault` with one profile per entry, registers it as
+  // `name` (for Swf) and returns its path. `cert` names a key pair of the test PKI.
+  struct ProfileSpec {
+    std::string profile, oin, cert;
+  };
+  std::string WriteProfilesConfig(const std::string& name, const std::string& vault,
+                                  const std::vector<ProfileSpec>& profiles);
   // swfvault --config <config of org> args...
   CliResult Swf(const std::vector<std::string>& args, const std::string& org = "gemeente-a");
   std::string VaultDir(const std::string& org = "gemeente-a") const;

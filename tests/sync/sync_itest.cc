@@ -246,16 +246,9 @@ TEST_F(SyncITest, WhatALimitedListingCannotShowIsNeitherMarkedRemovedNorKeptAbov
   EXPECT_EQ(Swf({"verify"}, "adviesbureau").exit_code, kExitOk);
 
   // One vault, both organisations (as a supplier acting for both keeps it).
-  const std::string pki = PkiDir();
-  std::string shared = "vault = \"" + VaultDir("shared") + "\"\nbase_url = \"" +
-                       emulator_->base_url() + "\"\nca = \"" + pki + "/ca.crt\"\n";
-  for (const auto& [org, oin] : {std::pair<std::string, std::string>{"gemeente-a", kGemeenteA},
-                                 {"adviesbureau", kAdviesbureau}}) {
-    shared += "[profile." + org + "]\noin = \"" + oin + "\"\ncert = \"" + pki + "/" + org +
-              ".crt\"\nkey = \"" + pki + "/" + org + ".key\"\n";
-  }
-  WriteFile(dir_.path() / "shared.toml", shared);
-  configs_["shared"] = (dir_.path() / "shared.toml").string();
+  WriteProfilesConfig(
+      "shared", VaultDir("shared"),
+      {{"gemeente-a", kGemeenteA, "gemeente-a"}, {"adviesbureau", kAdviesbureau, "adviesbureau"}});
   ASSERT_EQ(Swf({"init"}, "shared").exit_code, kExitOk);
   for (int run = 0; run < 2; ++run) {
     CliResult r = Swf({"sync", "--all", "--full"}, "shared");
