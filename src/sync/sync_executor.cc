@@ -595,6 +595,18 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
       if (!held.empty()) {
         SWF_ASSIGN_OR_RETURN(purge, OnlyHolder(held, d.document_id));
       }
+      // What the catalog knows of its content, read before the withhold forgets it: the
+      // documentHash it kept (a document the vault only quarantined holds no object; its
+      // rejected download is named by that hash) and the partial download's ETag.
+      std::set<std::string> shas = {d.document_hash, held};
+      std::set<std::string> etags = {d.document_hash, held};
+      if (Result<CatalogDocument> was = catalog_.GetDocument(d.document_id); was.ok()) {
+        shas.insert(was->document.document_hash);
+        etags.insert(was->document.document_hash);
+      }
+      SWF_ASSIGN_OR_RETURN(std::optional<PartialDownload> partial,
+                           catalog_.GetPartial(d.document_id));
+      if (partial.has_value()) etags.insert(partial->etag);
       SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
       SWF_RETURN_IF_ERROR(catalog_.RecordWithheld(d.document_id, d.samenwerking_id,
                                                   d.vertrouwelijkheid));
@@ -604,18 +616,11 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
                                       "level=" + level + (purge ? " purged=" + held : "")));
       SWF_RETURN_IF_ERROR(txn.Commit());
       if (purge) SWF_RETURN_IF_ERROR(store_.RemoveObject(held));
-      SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, d.document_hash));
-      if (!held.empty() && held != d.document_hash) {
-        SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, held));
+      for (const std::string& etag : etags) {
+        if (!etag.empty()) SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, etag));
       }
       // And what quarantine/ keeps of that content (a rejected download, an object verify
-      // moved aside): no copy of it may stay either. A document the vault only ever
-      // quarantined holds no object: its rejected download is named by the documentHash the
-      // catalog kept.
-      std::set<std::string> shas = {d.document_hash, held};
-      if (Result<CatalogDocument> was = catalog_.GetDocument(d.document_id); was.ok()) {
-        shas.insert(was->document.document_hash);
-      }
+      // moved aside): no copy of it may stay either.
       for (const std::string& sha : shas)
         SWF_RETURN_IF_ERROR(store_.DiscardQuarantined(sha).status());
       ++report->counts.withheld;

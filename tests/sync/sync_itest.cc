@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "store/blob_store_test_util.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/hashing.h"
 #include "swfvault/name_sanitizer.h"
@@ -258,6 +259,41 @@ TEST_F(SyncITest, WhatALimitedListingCannotShowIsNeitherMarkedRemovedNorKeptAbov
   EXPECT_EQ(
       Query("SELECT count(*) FROM events WHERE kind IN ('removed_remotely', 'withheld')", "shared"),
       std::vector<std::string>{"0"});
+}
+
+// An SV document the vault only quarantined (its download did not match its documentHash)
+// holds no object, only the rejected download in quarantine/. When a lowered privilege hides
+// it, that copy goes too: it is found by the documentHash the catalog kept.
+TEST_F(SyncITest, AQuarantinedDownloadGoesWhenALimitedListingHidesItsDocument) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1}, {"documentsPerDossier", 2}, {"svShare", 1.0}, {"seed", 15}});
+  ASSERT_EQ(Swf({"deelnemer", "invite", ids[0], kAdviesbureau, "--naam", "Adviesbureau BV",
+                 "--privilege", "VOLLEDIGE_TOEGANG"})
+                .exit_code,
+            kExitOk);
+  const std::vector<nlohmann::json> docs = RemoteDocuments(ids[0]);
+  ASSERT_EQ(docs.size(), 2u);
+  ASSERT_EQ(docs[0]["vertrouwelijkheidsAanduiding"], "SV");
+  const std::string liar = docs[0]["documentId"];
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "wrongHash"}, {"documentId", liar}, {"count", -1}}}}});
+  WriteConfig("adviesbureau", kAdviesbureau);
+  ASSERT_EQ(Swf({"init"}, "adviesbureau").exit_code, kExitOk);
+  ASSERT_EQ(Swf({"sync"}, "adviesbureau").exit_code, kExitIntegrity);
+  const std::filesystem::path quarantine =
+      std::filesystem::path(VaultDir("adviesbureau")) / "quarantine";
+  ASSERT_EQ(FilesUnder(quarantine).size(), 1u) << "the rejected download is kept to look at";
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+
+  ASSERT_EQ(Swf({"deelnemer", "privilege", ids[0], kAdviesbureau, "BEPERKTE_TOEGANG"}).exit_code,
+            kExitOk);
+  CliResult lowered = Swf({"sync", "--full", "--json"}, "adviesbureau");
+  ASSERT_EQ(lowered.exit_code, kExitOk) << lowered.err;
+  EXPECT_EQ(lowered.Summary()["withheld"], 2) << lowered.out;
+  EXPECT_TRUE(FilesUnder(quarantine).empty()) << "SV bytes stay in a vault cleared for RV";
+  for (const nlohmann::json& d : docs) {
+    EXPECT_EQ(ObjectNames("adviesbureau").count(d["documentHash"]), 0u) << d["documentId"];
+  }
 }
 
 TEST_F(SyncITest, LabelRaisedToSvIsPurgedFromAnRvVault) {
