@@ -477,7 +477,11 @@ Result<std::vector<CatalogDocument>> Catalog::ListDocuments(std::string_view sam
 }
 
 Result<std::vector<CatalogDocument>> Catalog::ListDocumentsAboveRv() {
-  return SelectDocuments("vertrouwelijkheid <> 'RV' AND state <> 'withheld'", std::nullopt);
+  // A withheld row holds nothing to purge, also once it is marked removed remotely.
+  return SelectDocuments(
+      "vertrouwelijkheid <> 'RV' AND state <> 'withheld' AND (blob_sha256 IS NOT NULL OR "
+      "document_hash IS NOT NULL OR raw_json IS NOT NULL OR bestands_naam IS NOT NULL)",
+      std::nullopt);
 }
 
 Result<std::vector<CatalogDocument>> Catalog::SelectDocuments(const char* where,

@@ -143,7 +143,9 @@ SyncPlan PlanSync(std::vector<Document> remote, const std::vector<LocalDocument>
     plan.documents.push_back(std::move(hidden));
   }
   for (size_t i : unneeded) plan.documents[i] = Document{};  // only the actions' stay
-  int vanishing = static_cast<int>(removals.size());
+  // A withheld document the vault never held: its going is recorded, and weighs nothing.
+  int vanishing = 0;
+  for (const LocalDocument* l : removals) vanishing += l->state != State::kWithheld;
   if (vanishing >= options.mass_delete_minimum &&
       vanishing * 100 > present * options.mass_delete_percent) {
     plan.blocked = true;

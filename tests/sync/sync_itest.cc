@@ -296,6 +296,32 @@ TEST_F(SyncITest, AQuarantinedDownloadGoesWhenALimitedListingHidesItsDocument) {
   }
 }
 
+// An SV document an RV vault withheld, then deleted remotely: recorded as removed once, and
+// from then on left alone (it held nothing to purge), not withheld and removed again each run.
+TEST_F(SyncITest, AWithheldDocumentDeletedRemotelyIsRemovedOnce) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1}, {"documentsPerDossier", 3}, {"svShare", 1.0}, {"seed", 16}});
+  ASSERT_EQ(Swf({"init", "--max-level", "RV"}).exit_code, 0);
+  CliResult first = Swf({"sync", "--json", ids[0]});
+  ASSERT_EQ(first.exit_code, kExitOk) << first.err;
+  ASSERT_EQ(first.Summary()["withheld"], 3);
+  const std::string id = RemoteDocuments(ids[0]).front()["documentId"];
+  HttpsClient a("gemeente-a");
+  ASSERT_EQ(a.Delete(emulator_->base_url() + "/documenten/" + id).status, 204);
+  const std::string state = "SELECT state FROM documents WHERE document_id='" + id + "'";
+  CliResult gone = Swf({"sync", "--json", ids[0]});
+  ASSERT_EQ(gone.exit_code, kExitOk) << gone.err;
+  EXPECT_EQ(gone.Summary()["removed"], 1) << gone.out;
+  EXPECT_EQ(Query(state), std::vector<std::string>{"removed_remotely"});
+  for (int run = 0; run < 2; ++run) {
+    CliResult again = Swf({"sync", "--json", ids[0]});
+    ASSERT_EQ(again.exit_code, kExitOk) << again.err;
+    EXPECT_EQ(again.Summary()["removed"], 0) << again.out;
+    EXPECT_EQ(again.Summary()["withheld"], 0) << again.out;
+    EXPECT_EQ(Query(state), std::vector<std::string>{"removed_remotely"});
+  }
+}
+
 TEST_F(SyncITest, LabelRaisedToSvIsPurgedFromAnRvVault) {
   std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 5},
                                            {"svShare", 0.0}, {"seed", 13}});

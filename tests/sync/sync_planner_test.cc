@@ -215,7 +215,27 @@ TEST(SyncPlannerTest, WhatALimitedListingCannotShowIsNotRemoved) {
   PlannerOptions full;
   SyncPlan all = PlanSync({kept}, local, {}, full);
   EXPECT_TRUE(all.blocked);
-  EXPECT_NE(all.blocked_reason.find("14 of 14"), std::string::npos) << all.blocked_reason;
+  EXPECT_NE(all.blocked_reason.find("13 of 14"), std::string::npos) << all.blocked_reason;
+}
+
+// A withheld document (the vault never held it) that the listing no longer shows is recorded
+// as removed, and weighs nothing in the mass-delete guard: a dossier of many such documents
+// would otherwise be blocked on every run.
+TEST(SyncPlannerTest, WithheldDocumentsThatVanishAreRemovedWithoutTrippingTheGuard) {
+  std::vector<Document> remote;
+  std::vector<LocalDocument> local;
+  for (int i = 0; i < 12; ++i)
+    local.push_back(Held(Doc("w" + std::to_string(i), "", "SV"), State::kWithheld));
+  for (int i = 0; i < 8; ++i) {
+    Document d = Doc("r" + std::to_string(i), "h" + std::to_string(i));
+    local.push_back(Held(d));
+    remote.push_back(d);
+  }
+  PlannerOptions rv;
+  rv.ceiling = Confidentiality::kRV;
+  SyncPlan plan = PlanSync(remote, local, {}, rv);
+  EXPECT_FALSE(plan.blocked) << plan.blocked_reason;
+  EXPECT_EQ(plan.Count(Kind::kMarkRemoved), 12);
 }
 
 TEST(SyncPlannerTest, PlanIsIndependentOfListingOrder) {
