@@ -192,7 +192,8 @@ class SyncExecutor {
   std::set<std::string> repairing_;     // document ids whose fetch repairs the store
   size_t dossier_failures_ = 0;         // entries of SyncReport::failures made by a dossier
   std::atomic<int64_t> bytes_done_{0};  // added to by body sinks on transport threads
-  std::atomic<bool> disk_full_{false};   // set by the first ENOSPC; ends the run (rule 4)
+  // Set by the first ENOSPC or local EACCES/EROFS: no more downloads, the run ends (rule 4).
+  std::atomic<bool> vault_unwritable_{false};
   int64_t bytes_total_ = 0;
   int docs_done_ = 0;
   int docs_total_ = 0;

@@ -37,9 +37,12 @@ bool Stopping(const SyncOptions& options) {
   return options.stop != nullptr && options.stop->requested();
 }
 
-// ENOSPC or a quota (a server's 413 is a refusal, not our disk): rule 4 ends the run.
-bool IsDiskFull(const Status& st) {
-  return st.code() == StatusCode::kResourceExhausted && st.http_status() != 413;
+// ENOSPC or a quota (a server's 413 is a refusal, not our disk), or a vault this run may not
+// write (EACCES, EPERM, EROFS; not a server's 403): permanent, so rule 4 ends the run instead
+// of failing every document in turn.
+bool EndsTheRun(const Status& st) {
+  return (st.code() == StatusCode::kResourceExhausted && st.http_status() != 413) ||
+         (st.code() == StatusCode::kPermissionDenied && st.http_status() == 0);
 }
 
 std::string ExpectedEtag(const Document& d) { return "\"" + d.document_hash + "\""; }
@@ -168,7 +171,7 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
       // Retryable trouble, refusals and a listing the server got wrong stop this dossier; the
       // run goes on with the next one. Corruption found here (catalog, store) stops the run.
       const bool local_corruption = st.code() == StatusCode::kCorruption && st.http_status() == 0;
-      if (st.code() == StatusCode::kResourceExhausted ||
+      if (st.code() == StatusCode::kResourceExhausted || EndsTheRun(st) ||
           st.code() == StatusCode::kUnauthenticated || st.code() == StatusCode::kIoError ||
           local_corruption || st.code() == StatusCode::kCancelled) {
         report.fatal = st;
@@ -698,9 +701,10 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
       d.document_id, options,
       [self, owner, executor](std::string_view chunk) -> Status {
         if (self->writer == nullptr) {
-          if (executor->disk_full_.load()) {
-            return self->sink_status = ResourceExhausted("document " + owner->doc->document_id +
-                                                         ": not started, the disk is full");
+          if (executor->vault_unwritable_.load()) {
+            return self->sink_status =
+                       Cancelled("document " + owner->doc->document_id +
+                                 ": not started, the vault is full or not writable");
           }
           Status fits = FitsPromisedSize(*owner->doc, *self->result);
           self->over_promise = !fits.ok();
@@ -795,7 +799,8 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
   // tens of thousands of documents costs little memory beyond the documents themselves.
   constexpr size_t kWindow = 1024;
   while (!pending.empty()) {
-    for (size_t first = 0; first < pending.size() && !Stopping(options) && !disk_full_.load();
+    for (size_t first = 0;
+         first < pending.size() && !Stopping(options) && !vault_unwritable_.load();
          first += kWindow) {
       size_t end = std::min(pending.size(), first + kWindow);
       std::vector<HttpRequest> requests;
@@ -820,11 +825,11 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
       for (const FetchItem* item : pending) report->interrupted += item->done ? 0 : 1;
       return;
     }
-    if (disk_full_.load()) {
+    if (vault_unwritable_.load()) {
       // Rule 4: no retries, no more downloads; the run ends with the disk-full code.
       for (FetchItem* item : pending) {
         if (item->done) continue;
-        if (IsDiskFull(item->last) && report->fatal.ok()) report->fatal = item->last;
+        if (EndsTheRun(item->last) && report->fatal.ok()) report->fatal = item->last;
         ++report->counts.failed;
         observer_.OnDocument("failed", *item->doc, 0, item->last);
       }
@@ -891,9 +896,9 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
     return;
   }
   item.last = st;
-  if (IsDiskFull(st)) {
+  if (EndsTheRun(st)) {
     // The writer has removed its file (rule 4); nothing goes into the catalog either.
-    disk_full_.store(true);
+    vault_unwritable_.store(true);
     item.now->writer.reset();
     return;
   }
@@ -952,14 +957,14 @@ void SyncExecutor::Published(FetchItem& item, const PublishOutcome& outcome, Syn
   const Document& d = *item.doc;
   if (!outcome.recorded.ok()) {
     item.last = outcome.recorded.WithContext("document " + d.document_id);
-    if (IsDiskFull(outcome.recorded)) disk_full_.store(true);
+    if (EndsTheRun(outcome.recorded)) vault_unwritable_.store(true);
     return;
   }
   if (!outcome.committed.ok()) {
     const Status& st = outcome.committed.status();
     if (st.code() != StatusCode::kCorruption) {
       item.last = st;
-      if (IsDiskFull(st)) disk_full_.store(true);
+      if (EndsTheRun(st)) vault_unwritable_.store(true);
       return;
     }
     ++report->counts.quarantined;

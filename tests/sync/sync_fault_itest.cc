@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -138,10 +139,14 @@ TEST_F(SyncFaultITest, PersistentServerErrorsEndTheRunWithTheRetryableCode) {
   EXPECT_TRUE(ObjectNames().empty());
 }
 
-// Rule 4: the first ENOSPC ends the run with the disk-full status; no further download
-// starts (not the rest of the dossier, not the next dossier) and no temp file stays behind.
-// In-process, so that the vault's file system can fill up on cue.
-TEST_F(SyncFaultITest, DiskFullEndsTheRunAndNothingMoreIsDownloaded) {
+// Rule 4: the first ENOSPC ends the run with the disk-full status, and so does a vault the run
+// may not write (EACCES, EROFS: a unit without the vault in ReadWritePaths) with its own; no
+// further download starts (not the rest of the dossier, not the next dossier) and no temp file
+// stays behind. In-process, so that the vault's file system can fail on cue.
+class VaultUnwritableITest : public SyncFixture, public ::testing::WithParamInterface<int> {};
+
+TEST_P(VaultUnwritableITest, EndsTheRunAndNothingMoreIsDownloaded) {
+  const int error = GetParam();
   std::vector<std::string> ids = Generate({{"dossiers", 2}, {"documentsPerDossier", 40}, {"minSize", 16384},
                                            {"maxSize", 65536}, {"svShare", 0.0}, {"seed", 35}});
   PosixFileSystem posix;
@@ -167,10 +172,12 @@ TEST_F(SyncFaultITest, DiskFullEndsTheRunAndNothingMoreIsDownloaded) {
   options.base_url = emulator_->base_url();
   options.samenwerking_ids = ids;
   options.transfers = 4;
-  fs.FailNth(FsOp::kAppend, 10, ENOSPC, /*sticky=*/true);
+  fs.FailNth(FsOp::kAppend, 10, error, /*sticky=*/true);
 
   SyncReport report = executor.Run(options);
-  EXPECT_EQ(report.fatal.code(), StatusCode::kResourceExhausted) << report.fatal.ToString();
+  EXPECT_EQ(report.fatal.code(),
+            error == ENOSPC ? StatusCode::kResourceExhausted : StatusCode::kPermissionDenied)
+      << report.fatal.ToString();
   EXPECT_LT(report.counts.fetched, 40);
   // The emulator counts a request once its answer is written; aborted ones may come late.
   auto content_requests_now = [&] {
@@ -189,8 +196,9 @@ TEST_F(SyncFaultITest, DiskFullEndsTheRunAndNothingMoreIsDownloaded) {
     content_requests = again;
   }
   ASSERT_GT(content_requests, 0);
-  std::cout << "[ figures ] disk full at the 10th write: " << report.counts.fetched << " fetched, "
-            << content_requests << " content requests of 80 documents\n";
+  std::cout << "[ figures ] " << std::strerror(error)
+            << " at the 10th write: " << report.counts.fetched << " fetched, " << content_requests
+            << " content requests of 80 documents\n";
   EXPECT_LE(content_requests, 40) << "downloads went on after the disk was full";
   auto held = (*vault)->catalog().ListDocuments(ids[1]);
   ASSERT_TRUE(held.ok());
@@ -199,6 +207,13 @@ TEST_F(SyncFaultITest, DiskFullEndsTheRunAndNothingMoreIsDownloaded) {
     EXPECT_TRUE(std::filesystem::is_empty(std::filesystem::path(dir) / sub)) << sub << " is not empty";
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Errno, VaultUnwritableITest, ::testing::Values(ENOSPC, EACCES, EROFS),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return std::string(info.param == ENOSPC   ? "DiskFull"
+                                              : info.param == EACCES ? "PermissionDenied"
+                                                                     : "ReadOnlyFileSystem");
+                         });
 
 }  // namespace
 }  // namespace swfvault::testing
