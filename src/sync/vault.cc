@@ -80,9 +80,22 @@ Status MigrateUnderLock(FileSystem& fs, const std::string& dir, Catalog& catalog
 // orphan (gc would empty the store) and the vault's ceiling is forgotten. Opening one would
 // create an empty catalog, so a vault whose catalog.db has gone is refused.
 Status CheckCatalogPresent(FileSystem& fs, const std::string& dir) {
-  Result<FileStat> st = fs.Stat(JoinPath(dir, kCatalog));
-  if (st.ok() || st.status().code() != StatusCode::kNotFound) return st.status();
-  return Corruption("vault " + dir + " has no " + kCatalog +
+  const std::string path = JoinPath(dir, kCatalog);
+  Result<FileStat> st = fs.Stat(path);
+  if (!st.ok() && st.status().code() != StatusCode::kNotFound) return st.status();
+  std::string what;
+  if (!st.ok()) {
+    what = "has no " + std::string(kCatalog);
+  } else if (st->size == 0) {
+    // SQLite would take an empty file for a new database: a vault without a ceiling, every
+    // object an orphan for gc. Only a write-ahead log beside it may still hold its pages.
+    Result<FileStat> wal = fs.Stat(path + "-wal");
+    if (wal.ok() && wal->size > 0) return Status::Ok();
+    what = "has an empty " + std::string(kCatalog) + " (0 bytes)";
+  } else {
+    return Status::Ok();
+  }
+  return Corruption("vault " + dir + " " + what +
                     ": its record of every document and its ceiling are gone, and an empty one "
                     "would make every object an orphan; restore " +
                     kCatalog + " from a backup, or move the vault aside and init a new one");

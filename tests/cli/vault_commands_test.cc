@@ -115,23 +115,33 @@ TEST_F(VaultCommandsTest, VerifySampleTakesTheLeastRecentlyCheckedObjectsFirst) 
 
 // Without its catalog a vault has lost its record of every document: no command may make an
 // empty one, or gc would take every object for an orphan and the ceiling would be forgotten.
-TEST_F(VaultCommandsTest, AVaultWhoseCatalogIsGoneIsRefusedAndGcRemovesNothing) {
+// A catalog.db cut to 0 bytes is the same loss (SQLite would take it for a new database).
+TEST_F(VaultCommandsTest, AVaultWhoseCatalogIsGoneOrEmptiedIsRefusedAndGcRemovesNothing) {
   AddObjects(3);
-  for (const char* f : {"catalog.db", "catalog.db-wal", "catalog.db-shm"}) {
-    std::filesystem::remove(std::filesystem::path(vault_) / f);
+  const std::filesystem::path catalog = std::filesystem::path(vault_) / "catalog.db";
+  for (const bool emptied : {false, true}) {
+    for (const char* f : {"catalog.db", "catalog.db-wal", "catalog.db-shm"}) {
+      std::filesystem::remove(std::filesystem::path(vault_) / f);
+    }
+    if (emptied) WriteFile(catalog, "");
+    for (std::vector<std::string> args : {std::vector<std::string>{"status"},
+                                          {"verify"},
+                                          {"gc", "--grace-hours", "0"},
+                                          {"ls"},
+                                          {"init"}}) {
+      args.insert(args.begin(), {"--vault", vault_});
+      CliRun r = Cli(args);
+      EXPECT_EQ(r.code, kExitIntegrity) << args[2] << ": " << r.out;
+      EXPECT_NE(r.err.find(emptied ? "has an empty catalog.db (0 bytes)" : "has no catalog.db"),
+                std::string::npos)
+          << args[2] << ": " << r.err;
+    }
+    EXPECT_EQ(std::filesystem::exists(catalog), emptied);
+    if (emptied) {
+      EXPECT_EQ(std::filesystem::file_size(catalog), 0u);
+    }
+    EXPECT_EQ(FilesUnder(std::filesystem::path(vault_) / "objects").size(), 3u);
   }
-  for (std::vector<std::string> args : {std::vector<std::string>{"status"},
-                                        {"verify"},
-                                        {"gc", "--grace-hours", "0"},
-                                        {"ls"},
-                                        {"init"}}) {
-    args.insert(args.begin(), {"--vault", vault_});
-    CliRun r = Cli(args);
-    EXPECT_EQ(r.code, kExitIntegrity) << args[2] << ": " << r.out;
-    EXPECT_NE(r.err.find("has no catalog.db"), std::string::npos) << args[2] << ": " << r.err;
-  }
-  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(vault_) / "catalog.db"));
-  EXPECT_EQ(FilesUnder(std::filesystem::path(vault_) / "objects").size(), 3u);
 }
 
 // The VAULT marker is written last: an init that stopped before it is finished by the next
