@@ -1,11 +1,36 @@
 #include "catalog/sqlite_db.h"
 
+#include <cerrno>
+#include <cstring>
+
 namespace swfvault {
 
 Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
-  std::string msg = std::string(what) + ": " +
-                    (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  switch (rc & 0xff) {
+  const int primary = rc & 0xff;
+  // What SQLite says first, then the operating system's reason where there is one (a full or
+  // read-only disk reaches SQLite as an I/O error), then the statement, cut short.
+  std::string msg = "catalog: ";
+  msg += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  const int os_errno = db != nullptr && (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
+                                         primary == SQLITE_FULL)
+                           ? sqlite3_system_errno(db)
+                           : 0;
+  if (os_errno != 0) msg += std::string(" (") + std::strerror(os_errno) + ")";
+  constexpr size_t kShownSql = 60;
+  msg += " (during " + std::string(what.substr(0, kShownSql)) +
+         (what.size() > kShownSql ? "...)" : ")");
+  switch (os_errno) {
+    case ENOSPC:
+    case EDQUOT:
+      return ResourceExhausted(std::move(msg));
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return PermissionDenied(std::move(msg));
+    default:
+      break;
+  }
+  switch (primary) {
     case SQLITE_OK:
     case SQLITE_ROW:
     case SQLITE_DONE: return Status::Ok();

@@ -1,8 +1,11 @@
 // A server that drops, throttles, lies and ignores Range: the sync converges and never
 // publishes a wrong object (RELIABILITY 2, 6, 7).
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -206,6 +209,47 @@ TEST_P(VaultUnwritableITest, EndsTheRunAndNothingMoreIsDownloaded) {
   for (const char* sub : {"tmp", "partial"}) {
     EXPECT_TRUE(std::filesystem::is_empty(std::filesystem::path(dir) / sub)) << sub << " is not empty";
   }
+}
+
+// A vault on a disk with no byte left, for real (a small tmpfs in a mount namespace of its
+// own): the catalog cannot even open its shared-memory file. Every command says the disk is
+// full, with the system's reason, and exits 7; not an unexplained I/O error (exit 10).
+TEST_F(SyncFaultITest, AVaultOnAFullDiskSaysSoWithTheDiskFullCode) {
+  const std::filesystem::path mount = dir_.path() / "full";
+  std::filesystem::create_directory(mount);
+  const std::string config = WriteProfilesConfig("full", (mount / "v").string(),
+                                                 {{"gemeente-a", kGemeenteA, "gemeente-a"}});
+  const std::string swf = std::string(SWFVAULT_CLI_BIN) + " --config " + config;
+  const std::string script = "mount -t tmpfs -o size=2m tmpfs " + mount.string() +
+                             " 2>/dev/null || exit 77\n" + swf +
+                             " init > /dev/null || exit 78\n"
+                             "dd if=/dev/zero of=" +
+                             (mount / "filler").string() +
+                             " bs=1k 2> /dev/null\n"
+                             "for c in status ls verify sync; do " +
+                             swf + " $c --json; echo \"exit=$?\"; done\n";
+  const std::string script_file = (dir_.path() / "full.sh").string();
+  WriteFile(script_file, script);
+  if (std::system("unshare -m --propagation private true > /dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "no mount namespace here (needs unshare -m)";
+  }
+  FILE* p = ::popen(("unshare -m --propagation private sh " + script_file + " 2>&1").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  const int status = ::pclose(p);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+    GTEST_SKIP() << "no mount namespace with a tmpfs here (needs unshare -m and mount)";
+  }
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  size_t exits = 0;
+  for (size_t at = out.find("exit="); at != std::string::npos; at = out.find("exit=", at + 1)) {
+    ++exits;
+    EXPECT_EQ(out.substr(at, 6), "exit=7") << out;
+  }
+  EXPECT_EQ(exits, 4u) << out;
+  EXPECT_NE(out.find("No space left on device"), std::string::npos) << out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Errno, VaultUnwritableITest, ::testing::Values(ENOSPC, EACCES, EROFS),
