@@ -396,7 +396,8 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   }
   VerifyMode mode = flags.fast ? VerifyMode::kFast : VerifyMode::kFull;
   const StopFlag& stop = StopGracefullyOnSignals(ctx);
-  int good = 0, bad = 0;
+  int good = 0, bad = 0, unreadable = 0;
+  int unreadable_code = kExitOk;
   uint64_t bytes = 0;
   size_t checked = 0;
   // Objects a present document refers to: a sync that lists its dossier fetches such an
@@ -446,6 +447,17 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
                           " is missing; only documents the server no longer lists (removed, "
                           "withheld) refer to it");
       }
+    } else if (st.code() != StatusCode::kCorruption) {
+      // Not read, so not found bad either (permissions, an I/O error): its own count and the
+      // code of what stopped it (10), not an integrity alarm over an object nobody looked at.
+      ++unreadable;
+      unreadable_code = MoreUrgentExitCode(unreadable_code, ExitCodeFor(st));
+      ctx.output().Event({{"type", "object"},
+                          {"sha256", b.sha256},
+                          {"ok", false},
+                          {"unreadable", true},
+                          {"error", st.ToString()}});
+      ctx.output().Warn("cannot read object " + b.sha256 + ": " + st.message());
     } else {
       ++bad;
       nlohmann::json j = {
@@ -473,7 +485,10 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   ctx.output().EndProgress();
   // What was found outweighs the interruption: a bad object needs a human either way.
   const bool catalog_ok = catalog_check.ok();
-  int code = (bad > 0 || missing > 0 || !catalog_ok) ? kExitIntegrity : interrupted ? kExitInterrupted : kExitOk;
+  int code = (bad > 0 || missing > 0 || !catalog_ok) ? kExitIntegrity
+             : unreadable > 0                        ? unreadable_code
+             : interrupted                           ? kExitInterrupted
+                                                     : kExitOk;
   if (interrupted) {
     ctx.output().Warn("stopped on request (SIGINT/SIGTERM) after " + std::to_string(checked) + " of " +
                       Counted(static_cast<int64_t>(chosen.size()), "object", "objects"));
@@ -491,6 +506,7 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
                       {"checked", checked},
                       {"good", good},
                       {"bad", bad},
+                      {"unreadable", unreadable},
                       {"missingObjects", missing},
                       {"bytes", bytes},
                       {"catalog", catalog_ok ? "ok" : "corrupt"},
@@ -500,7 +516,9 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   ctx.output().Line("verified " + std::to_string(checked) + " of " + std::to_string(total) +
                     " objects (" + (flags.fast ? "fast" : "full") + "): " + std::to_string(good) +
                     " good, " + std::to_string(bad) + " bad, " + std::to_string(missing) +
-                    " missing; catalog " + (catalog_ok ? "ok" : "CORRUPT"));
+                    " missing" +
+                    (unreadable > 0 ? ", " + std::to_string(unreadable) + " unreadable" : "") +
+                    "; catalog " + (catalog_ok ? "ok" : "CORRUPT"));
   return code;
 }
 

@@ -113,6 +113,28 @@ TEST_F(VaultCommandsTest, VerifySampleTakesTheLeastRecentlyCheckedObjectsFirst) 
       3);
 }
 
+// An object verify cannot read (here a folder in its place: EISDIR; for a user without the
+// rights, EACCES) was not found bad: counted as unreadable and exit 10, not an integrity alarm
+// (exit 5) over content nobody looked at, and nothing is moved to quarantine/.
+TEST_F(VaultCommandsTest, AnObjectVerifyCannotReadIsUnreadableNotBad) {
+  AddObjects(3);
+  const std::vector<std::string> objects = FilesUnder(std::filesystem::path(vault_) / "objects");
+  ASSERT_EQ(objects.size(), 3u);
+  const std::filesystem::path blocked = objects.front();
+  std::filesystem::permissions(blocked, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  std::filesystem::remove(blocked);
+  std::filesystem::create_directory(blocked);
+  CliRun r = Cli({"--vault", vault_, "verify", "--json"});
+  EXPECT_EQ(r.code, kExitError) << r.out;
+  const nlohmann::json summary = LastLine(r.out);
+  EXPECT_EQ(summary["unreadable"], 1) << r.out;
+  EXPECT_EQ(summary["bad"], 0) << r.out;
+  EXPECT_EQ(summary["good"], 2) << r.out;
+  EXPECT_EQ(summary["exitCode"], kExitError) << r.out;
+  EXPECT_TRUE(FilesUnder(std::filesystem::path(vault_) / "quarantine").empty());
+}
+
 // Without its catalog a vault has lost its record of every document: no command may make an
 // empty one, or gc would take every object for an orphan and the ceiling would be forgotten.
 // A catalog.db cut to 0 bytes is the same loss (SQLite would take it for a new database).
