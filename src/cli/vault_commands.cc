@@ -286,7 +286,15 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
     if (file) st = file->Append(chunk);
     else if (device >= 0)
       st = WriteAll(device, chunk, out);
-    else ctx.output().out().write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    else {
+      std::ostream& o = ctx.output().out();
+      errno = 0;
+      if (!o.write(chunk.data(), static_cast<std::streamsize>(chunk.size())).flush()) {
+        // A full disk behind `> file` or a closed pipe: a short copy must not exit 0.
+        st = errno != 0 ? ErrnoStatus(errno, "cannot write to stdout")
+                        : IoError("cannot write to stdout");
+      }
+    }
   }
   if (st.ok() && sha.FinishHex() != doc->blob_sha256) {
     st = Corruption("object " + doc->blob_sha256 + " does not match its hash (run 'swfvault verify')");
@@ -392,7 +400,7 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
     std::stable_sort(chosen.begin(), chosen.end(), [&](const BlobRecord& a, const BlobRecord& b) {
       return checked_at(a) < checked_at(b);
     });
-    chosen.resize(want);
+    chosen.resize(std::min(want, chosen.size()));  // an empty store has nothing to sample
   }
   VerifyMode mode = flags.fast ? VerifyMode::kFast : VerifyMode::kFull;
   const StopFlag& stop = StopGracefullyOnSignals(ctx);

@@ -113,6 +113,19 @@ TEST_F(VaultCommandsTest, VerifySampleTakesTheLeastRecentlyCheckedObjectsFirst) 
       3);
 }
 
+// A store with nothing in it has nothing to sample: every combination checks 0 objects, exit 0.
+TEST_F(VaultCommandsTest, VerifyOfAnEmptyStoreChecksNothingAndSucceeds) {
+  for (std::vector<std::string> args : {std::vector<std::string>{},
+                                        {"--sample", "10"},
+                                        {"--max-duration", "1h"},
+                                        {"--sample", "10", "--max-duration", "1h"}}) {
+    args.insert(args.begin(), {"--vault", vault_, "verify", "--json"});
+    CliRun r = Cli(args);
+    EXPECT_EQ(r.code, kExitOk) << r.out;
+    EXPECT_EQ(LastLine(r.out)["checked"], 0) << r.out;
+  }
+}
+
 // An object verify cannot read (here a folder in its place: EISDIR; for a user without the
 // rights, EACCES) was not found bad: counted as unreadable and exit 10, not an integrity alarm
 // (exit 5) over content nobody looked at, and nothing is moved to quarantine/.

@@ -2,9 +2,11 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -515,6 +517,15 @@ TEST_F(SyncITest, ShowAndGetReadTheVaultCheckTheHashAndNameWhatIsNotInIt) {
   CliResult dev_stdout = Swf({"get", id, "-o", "/dev/stdout"});
   ASSERT_EQ(dev_stdout.exit_code, kExitOk) << dev_stdout.err;
   EXPECT_EQ(Sha256Hex(dev_stdout.out), hash);
+  // Stdout on a full disk (/dev/full: every write fails with ENOSPC): a short copy is an error
+  // with the disk-full code, never exit 0.
+  if (std::filesystem::exists("/dev/full")) {
+    const int full =
+        std::system((std::string(SWFVAULT_CLI_BIN) + " --config " + configs_.at("gemeente-a") +
+                     " get " + id + " -o - > /dev/full 2> /dev/null")
+                        .c_str());
+    EXPECT_TRUE(WIFEXITED(full) && WEXITSTATUS(full) == kExitDiskFull) << full;
+  }
   CliResult to_stdout_json = Swf({"get", "--json", id, "-o", "-"});  // no summary mixed into the bytes
   ASSERT_EQ(to_stdout_json.exit_code, kExitOk) << to_stdout_json.err;
   EXPECT_EQ(Sha256Hex(to_stdout_json.out), hash);
