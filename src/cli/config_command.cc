@@ -60,6 +60,8 @@ int RunConfig(CommandContext& ctx) {
   Result<std::vector<ConnectionProfile>> profiles = EffectiveProfiles(ctx);
   if (!profiles.ok()) return Fail(ctx, profiles.status());
   Result<std::string> vault = ctx.VaultDir();
+  int code = kExitOk;  // every profile is shown and checked; the run exits with the most urgent
+  int problems = 0;
   for (const ConnectionProfile& p : *profiles) {
     Status files = CheckFiles(p);
     nlohmann::json j = ProfileJson(p);
@@ -76,13 +78,19 @@ int RunConfig(CommandContext& ctx) {
     ctx.output().Line(p.name + "\t" + p.oin + "\t" + p.base_url + "\tmax " +
                       std::string(ConfidentialityName(p.max_level)) +
                       (files.ok() ? "" : "\tPROBLEM: " + files.message()));
-    if (!files.ok()) return Fail(ctx, files);
+    if (!files.ok()) {
+      ctx.output().Error(files);
+      code = MoreUrgentExitCode(code, ExitCodeFor(files));
+      ++problems;
+    }
   }
   ctx.output().Event({{"type", "summary"},
                       {"profiles", profiles->size()},
-                      {"vault", vault.ok() ? *vault : ""}});
+                      {"problems", problems},
+                      {"vault", vault.ok() ? *vault : ""},
+                      {"exitCode", code}});
   if (vault.ok()) ctx.output().Line("vault\t" + *vault);
-  return kExitOk;
+  return code;
 }
 
 }  // namespace

@@ -340,6 +340,34 @@ TEST(CliTest, ConfigRefusesAnExpiredCertificateOrAKeyOfAnotherAndGivesTheDaysLef
   EXPECT_GT(profile["certificateDaysLeft"].get<int64_t>(), 0);
 }
 
+// Every profile is shown and checked, also those after one with a problem; the run exits with
+// the most urgent code, and the summary counts the problems.
+TEST(CliTest, ConfigChecksEveryProfilePastOneWithAProblem) {
+  const std::string pki = testing::PkiDir();
+  testing::TempDir dir;
+  std::string text = "base_url = \"https://h/v5\"\nca = \"" + pki + "/ca.crt\"\n";
+  for (const auto& [name, cert] : {std::pair<std::string, std::string>{"a-verlopen", "expired"},
+                                   {"b-gemeente", "gemeente-a"},
+                                   {"c-zoek", "ontbreekt"}}) {
+    text += "[profile." + name + "]\noin = \"00000001000000001000\"\ncert = \"" + pki + "/" + cert +
+            ".crt\"\nkey = \"" + pki + "/" + cert + ".key\"\n";
+  }
+  testing::WriteFile(dir / "c.toml", text);
+  CliRun r = Cli({"--config", (dir / "c.toml").string(), "--json", "config"});
+  EXPECT_EQ(r.code, kExitAuth) << r.out;  // "needs a human": 4 outranks a missing file's 9
+  std::vector<std::string> shown;
+  nlohmann::json summary;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+    if (e.value("type", "") == "profile") shown.push_back(e.value("name", ""));
+    if (e.value("type", "") == "summary") summary = e;
+  }
+  EXPECT_EQ(shown, (std::vector<std::string>{"a-verlopen", "b-gemeente", "c-zoek"})) << r.out;
+  EXPECT_EQ(summary["problems"], 2) << r.out;
+  EXPECT_EQ(summary["exitCode"], kExitAuth) << r.out;
+}
+
 TEST(CliTest, TwoMirrorTargetsOnOneFolderAreRefused) {
   testing::TempDir dir;
   std::string share = (dir / "share").string();
