@@ -43,6 +43,11 @@ class Catalog {
   // migration must never run beside a sync (RELIABILITY rule 5). kUnsupported as for Open.
   // When SchemaVersion() < LatestVersion(), call Migrate() under the vault lock before use.
   static Result<std::unique_ptr<Catalog>> OpenWithoutMigrating(const std::string& path, Clock* clock);
+  // Opens the existing catalog at `path` for reading only, writing nothing beside it: for a
+  // vault on a read-only mount (a snapshot, an auditor's copy) or a full disk. Without a
+  // write-ahead log beside it the file is read as immutable; with one, the log is read too.
+  // Every write fails (query_only).
+  static Result<std::unique_ptr<Catalog>> OpenReadOnly(const std::string& path, Clock* clock);
   // Applies the missing schema steps, each in its own transaction. Only with the vault lock held.
   Status Migrate();
   static int LatestVersion();

@@ -3,6 +3,7 @@
 #include "swfvault/catalog.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -145,6 +146,24 @@ Result<std::unique_ptr<Catalog>> Catalog::OpenWithoutMigrating(const std::string
   SWF_RETURN_IF_ERROR(ConfigureConnection(*db, path));
   // Target 0: refuses a newer catalog, applies nothing.
   SWF_RETURN_IF_ERROR(MigrateSchema(*db, 0, FormatUtcMillis(clock->NowUnixMicros())));
+  return std::unique_ptr<Catalog>(new Catalog(std::move(db), clock));
+}
+
+Result<std::unique_ptr<Catalog>> Catalog::OpenReadOnly(const std::string& path, Clock* clock) {
+  struct stat wal {};
+  const bool has_log = ::stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+  SWF_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::OpenReadOnly(path, !has_log));
+  sqlite3_busy_timeout(db->raw(), kBusyTimeoutMillis);
+  SWF_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=ON"));
+  SWF_RETURN_IF_ERROR(db->Exec("PRAGMA trusted_schema=OFF"));
+  SWF_ASSIGN_OR_RETURN(std::string version,
+                       db->QueryText("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+  if (std::stoi(version) != LatestSchemaVersion()) {
+    return Unsupported("catalog " + path + " has schema v" + version + ", this swfvault reads v" +
+                       std::to_string(LatestSchemaVersion()) +
+                       " and cannot migrate it read-only; open the vault once where it can be "
+                       "written, with the swfvault that matches it");
+  }
   return std::unique_ptr<Catalog>(new Catalog(std::move(db), clock));
 }
 

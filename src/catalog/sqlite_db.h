@@ -61,6 +61,9 @@ class SqliteDb {
  public:
   // Opens (creating when missing) the database file at `path`.
   static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path);
+  // Opens the existing file at `path` read-only (SQLITE_OPEN_READONLY); `immutable`: as a file
+  // nothing changes, without locks or a shared-memory file.
+  static Result<std::unique_ptr<SqliteDb>> OpenReadOnly(const std::string& path, bool immutable);
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;

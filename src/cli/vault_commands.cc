@@ -361,6 +361,20 @@ struct VerifyFlags {
 
 int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kExclusive);
+  // A vault on a read-only mount (a snapshot, an auditor's copy) is checked all the same:
+  // without the lock, which it cannot take, and without moving or recording anything.
+  bool read_only = false;
+  if (!vault.ok() && vault.status().code() == StatusCode::kPermissionDenied &&
+      vault.status().http_status() == 0) {
+    Result<std::unique_ptr<Vault>> reader = OpenFromContext(ctx, Vault::Access::kReadOnly);
+    if (reader.ok()) {
+      ctx.output().Warn("the vault cannot be written (" + vault.status().message() +
+                        "): checking it read-only; a bad object is reported, not moved aside, "
+                        "and no check is recorded");
+      vault = std::move(reader);
+      read_only = true;
+    }
+  }
   if (!vault.ok()) return Fail(ctx, vault.status());
   Catalog& catalog = (*vault)->catalog();
   // The catalog first: the object checks below read it, and a damaged page it holds is as
@@ -436,14 +450,16 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
     e.sha256 = b.sha256;
     e.detail = std::string(flags.fast ? "mode=fast" : "mode=full") + (st.ok() ? "" : " " + st.ToString());
     BadObject settled;
-    if (st.code() == StatusCode::kCorruption) {
+    if (st.code() == StatusCode::kCorruption && read_only) {
+      settled = {"left in place: the vault is read-only"};
+    } else if (st.code() == StatusCode::kCorruption) {
       settled =
           SettleBadObject(store, catalog, e, catalog_check.ok(), refetchable.count(b.sha256) != 0);
       if (settled.moved) moved_aside.insert(b.sha256);
       e.detail += "; " + settled.action;
     }
     const std::string& action = settled.action;
-    if (!settled.recorded) (void)catalog.AppendEvent(e);
+    if (!settled.recorded && !read_only) (void)catalog.AppendEvent(e);
     bytes += b.size;
     if (st.ok()) {
       ++good;

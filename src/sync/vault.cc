@@ -150,8 +150,16 @@ Result<std::unique_ptr<Vault>> Vault::Open(FileSystem& fs, Clock& clock, const s
   }
   auto store = std::make_unique<BlobStore>(&fs, &clock, dir);
   if (access == Access::kExclusive) SWF_RETURN_IF_ERROR(store->Init());
-  SWF_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog,
-                       Catalog::OpenWithoutMigrating(JoinPath(dir, kCatalog), &clock));
+  const std::string path = JoinPath(dir, kCatalog);
+  Result<std::unique_ptr<Catalog>> opened = Catalog::OpenWithoutMigrating(path, &clock);
+  const StatusCode why = opened.status().code();
+  if (access == Access::kReadOnly &&
+      (why == StatusCode::kPermissionDenied || why == StatusCode::kResourceExhausted)) {
+    // A read-only mount (a snapshot, an auditor's copy), a folder this user may not write or a
+    // full disk: still readable, as long as nothing needs writing.
+    opened = Catalog::OpenReadOnly(path, &clock);
+  }
+  SWF_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog, std::move(opened));
   SWF_RETURN_IF_ERROR(MigrateUnderLock(fs, dir, *catalog, lock.has_value()));
   return std::unique_ptr<Vault>(
       new Vault(dir, std::move(store), std::move(catalog), std::move(lock)));

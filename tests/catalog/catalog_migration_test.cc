@@ -91,6 +91,40 @@ TEST_F(CatalogMigrationTest, UnknownTargetVersionIsInvalidArgument) {
             StatusCode::kInvalidArgument);
 }
 
+// Read-only opening (a vault on a read-only mount): what is there is read, with or without a
+// write-ahead log beside the file, from a path with characters a URI reserves; nothing can be
+// written; an older schema, which it could not migrate, is refused with why.
+TEST_F(CatalogMigrationTest, ReadOnlyOpeningReadsWritesNothingAndRefusesAnOlderSchema) {
+  const std::string odd = (dir_.path() / "a ?#%&= b").string();
+  std::filesystem::create_directory(odd);
+  const std::string path = odd + "/catalog.db";
+  {
+    auto writer = Catalog::Open(path, &clock_);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    ASSERT_TRUE((*writer)->SetVaultCeiling(Confidentiality::kRV).ok());
+    // Open beside the reader below: its log holds the setting, not yet in the file.
+    auto reader = Catalog::OpenReadOnly(path, &clock_);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    auto ceiling = (*reader)->GetVaultCeiling();
+    ASSERT_TRUE(ceiling.ok()) << ceiling.status().ToString();
+    EXPECT_EQ(*ceiling, std::optional<Confidentiality>(Confidentiality::kRV));
+    EXPECT_FALSE((*reader)->SetVaultCeiling(Confidentiality::kSV).ok());
+  }
+  ASSERT_FALSE(std::filesystem::exists(path + "-wal")) << "closing merges and removes the log";
+  auto immutable = Catalog::OpenReadOnly(path, &clock_);
+  ASSERT_TRUE(immutable.ok()) << immutable.status().ToString();
+  EXPECT_EQ(*(*immutable)->GetVaultCeiling(), std::optional<Confidentiality>(Confidentiality::kRV));
+  EXPECT_FALSE(std::filesystem::exists(path + "-shm")) << "an immutable read makes no files";
+  immutable->reset();
+
+  { ASSERT_TRUE(Catalog::OpenAtVersion(Path(), &clock_, 3).ok()); }
+  auto older = Catalog::OpenReadOnly(Path(), &clock_);
+  ASSERT_FALSE(older.ok());
+  EXPECT_EQ(older.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(older.status().message().find("cannot migrate it read-only"), std::string::npos)
+      << older.status().ToString();
+}
+
 TEST_F(CatalogMigrationTest, CatalogUsesWalAndIsPrivate) {
   auto catalog = Catalog::Open(Path(), &clock_);
   ASSERT_TRUE(catalog.ok());

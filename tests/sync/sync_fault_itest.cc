@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "swfvault/exit_codes.h"
 #include "swfvault/faulty_file_system.h"
 #include "swfvault/file_system.h"
+#include "swfvault/hashing.h"
 #include "swfvault/retry_policy.h"
 #include "swfvault/swf_client.h"
 #include "swfvault/sync_executor.h"
@@ -26,7 +28,30 @@
 namespace swfvault::testing {
 namespace {
 
-class SyncFaultITest : public SyncFixture {};
+class SyncFaultITest : public SyncFixture {
+ protected:
+  struct ScriptRun {
+    bool available = false;  // false: no mount namespace here (unshare -m, mount): skip
+    int exit_code = -1;
+    std::string out;  // stdout and stderr
+  };
+  // Runs `script` with sh in a mount namespace of its own, so that what it mounts (a small
+  // tmpfs, a read-only bind) vanishes with it. A script exits 77 when its mount fails.
+  ScriptRun InMountNamespace(const std::string& script) {
+    ScriptRun run;
+    if (std::system("unshare -m --propagation private true > /dev/null 2>&1") != 0) return run;
+    const std::string file = (dir_.path() / "namespace.sh").string();
+    WriteFile(file, script);
+    FILE* p = ::popen(("unshare -m --propagation private sh " + file + " 2>&1").c_str(), "r");
+    if (p == nullptr) return run;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) run.out.append(buf, n);
+    const int status = ::pclose(p);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.available = run.exit_code != 77;
+    return run;
+  }
+};
 
 nlohmann::json Fault(const std::string& type, nlohmann::json extra) {
   extra["type"] = type;
@@ -212,8 +237,9 @@ TEST_P(VaultUnwritableITest, EndsTheRunAndNothingMoreIsDownloaded) {
 }
 
 // A vault on a disk with no byte left, for real (a small tmpfs in a mount namespace of its
-// own): the catalog cannot even open its shared-memory file. Every command says the disk is
-// full, with the system's reason, and exits 7; not an unexplained I/O error (exit 10).
+// own): the catalog cannot even open its shared-memory file. Commands that only read still
+// work (the catalog opened read-only); those that must write say the disk is full, with the
+// system's reason, and exit 7; not an unexplained I/O error (exit 10).
 TEST_F(SyncFaultITest, AVaultOnAFullDiskSaysSoWithTheDiskFullCode) {
   const std::filesystem::path mount = dir_.path() / "full";
   std::filesystem::create_directory(mount);
@@ -227,29 +253,57 @@ TEST_F(SyncFaultITest, AVaultOnAFullDiskSaysSoWithTheDiskFullCode) {
                              (mount / "filler").string() +
                              " bs=1k 2> /dev/null\n"
                              "for c in status ls verify sync; do " +
-                             swf + " $c --json; echo \"exit=$?\"; done\n";
-  const std::string script_file = (dir_.path() / "full.sh").string();
-  WriteFile(script_file, script);
-  if (std::system("unshare -m --propagation private true > /dev/null 2>&1") != 0) {
-    GTEST_SKIP() << "no mount namespace here (needs unshare -m)";
+                             swf + " $c --json; echo \"$c: exit=$?\"; done\n";
+  const ScriptRun run = InMountNamespace(script);
+  if (!run.available) GTEST_SKIP() << "no mount namespace with a tmpfs here: " << run.out;
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const std::string& out = run.out;
+  // What only reads the vault still does (the catalog read-only); what must write says why not.
+  for (const char* line : {"status: exit=0", "ls: exit=0", "verify: exit=7", "sync: exit=7"}) {
+    EXPECT_NE(out.find(line), std::string::npos) << line << "\n" << out;
   }
-  FILE* p = ::popen(("unshare -m --propagation private sh " + script_file + " 2>&1").c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string out;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  const int status = ::pclose(p);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-    GTEST_SKIP() << "no mount namespace with a tmpfs here (needs unshare -m and mount)";
-  }
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
-  size_t exits = 0;
-  for (size_t at = out.find("exit="); at != std::string::npos; at = out.find("exit=", at + 1)) {
-    ++exits;
-    EXPECT_EQ(out.substr(at, 6), "exit=7") << out;
-  }
-  EXPECT_EQ(exits, 4u) << out;
   EXPECT_NE(out.find("No space left on device"), std::string::npos) << out;
+}
+
+// A vault on a read-only mount (a snapshot, an auditor's copy) can still be looked at:
+// status, ls, show and get read it, and verify checks it without the lock it cannot take,
+// reporting a damaged object (exit 5) without moving it or recording anything.
+TEST_F(SyncFaultITest, AVaultOnAReadOnlyMountCanBeReadAndVerified) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1}, {"documentsPerDossier", 3}, {"svShare", 0.0}, {"seed", 37}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync", ids[0]}).exit_code, 0);
+  const std::vector<nlohmann::json> docs = RemoteDocuments(ids[0]);
+  const std::string good = docs[0]["documentId"], damaged = docs[1]["documentHash"];
+  const std::filesystem::path object =
+      std::filesystem::path(VaultDir()) / "objects" / damaged.substr(0, 2) / damaged;
+  std::filesystem::permissions(object, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  { std::ofstream(object, std::ios::app) << "x"; }
+  const std::string events = "SELECT count(*) FROM events";
+  const std::vector<std::string> events_before = Query(events);
+
+  const std::filesystem::path ro = dir_.path() / "ro";
+  std::filesystem::create_directory(ro);
+  const std::string swf = std::string(SWFVAULT_CLI_BIN) + " --vault " + ro.string();
+  const std::string copy = (dir_.path() / "copy.bin").string();
+  const ScriptRun run = InMountNamespace(
+      "mount --bind " + VaultDir() + " " + ro.string() + " && mount -o remount,ro,bind " +
+      ro.string() + " || exit 77\n" + "touch " + ro.string() +
+      "/probe 2> /dev/null && exit 77\n"  // not read-only after all
+      "for c in status ls 'show " +
+      good + "' 'get " + good + " -o " + copy + "' verify; do " + swf +
+      " $c > /dev/null 2>&1; echo \"$c: exit=$?\"; done\n");
+  if (!run.available) GTEST_SKIP() << "no read-only bind mount here: " << run.out;
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  for (const std::string& line : {std::string("status: exit=0"), std::string("ls: exit=0"),
+                                  "show " + good + ": exit=0", std::string("verify: exit=5")}) {
+    EXPECT_NE(run.out.find(line), std::string::npos) << line << "\n" << run.out;
+  }
+  EXPECT_NE(run.out.find("get " + good + " -o " + copy + ": exit=0"), std::string::npos) << run.out;
+  EXPECT_EQ(Sha256Hex(ReadFile(copy)), docs[0]["documentHash"]);
+  EXPECT_TRUE(std::filesystem::exists(object)) << "moved aside on a read-only vault";
+  EXPECT_EQ(Query(events), events_before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Errno, VaultUnwritableITest, ::testing::Values(ENOSPC, EACCES, EROFS),
