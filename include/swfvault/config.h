@@ -46,7 +46,10 @@ struct ConnectionProfile {
   int transfers = 4;
   int transfer_threads = 0;  // threads sharing the transfers; 0 = one per core, at most 4
   double connect_timeout_seconds = 15;
+  // Stall guard: a transfer slower than stall_min_speed bytes/s for stall_timeout seconds is
+  // cut off and retried (a server trickling a byte now and then would hold the run for ever).
   double stall_timeout_seconds = 60;
+  int stall_min_bytes_per_second = 1024;
   double requests_per_second = 0;  // 0 = unlimited
 };
 

@@ -20,6 +20,7 @@ Result<std::unique_ptr<Connection>> Connect(const ConnectionProfile& profile,
       std::chrono::milliseconds(static_cast<int64_t>(profile.connect_timeout_seconds * 1000));
   options.low_speed_time =
       std::chrono::seconds(static_cast<int64_t>(std::max(1.0, profile.stall_timeout_seconds)));
+  options.low_speed_bytes = profile.stall_min_bytes_per_second;
   options.stop = stop;
   auto connection = std::make_unique<Connection>();
   connection->sleeper = &RealSleeper();

@@ -84,6 +84,8 @@ Status ReadProfileKeys(const toml::table& t, const std::string& where, Connectio
   SWF_RETURN_IF_ERROR(ReadInt(t, "transfer_threads", where, 0, 16, &p->transfer_threads));
   SWF_RETURN_IF_ERROR(ReadNumber(t, "connect_timeout", where, &p->connect_timeout_seconds));
   SWF_RETURN_IF_ERROR(ReadNumber(t, "stall_timeout", where, &p->stall_timeout_seconds));
+  SWF_RETURN_IF_ERROR(
+      ReadInt(t, "stall_min_speed", where, 1, 1 << 30, &p->stall_min_bytes_per_second));
   SWF_RETURN_IF_ERROR(ReadNumber(t, "requests_per_second", where, &p->requests_per_second));
   return Status::Ok();
 }
@@ -129,9 +131,19 @@ Status CheckKnownKeys(const toml::table& t, const std::string& where,
   return Status::Ok();
 }
 
-const std::vector<std::string_view> kProfileKeys = {
-    "oin", "base_url", "cert", "key", "ca", "oin_header", "max_level", "transfers",
-    "transfer_threads", "connect_timeout", "stall_timeout", "requests_per_second"};
+const std::vector<std::string_view> kProfileKeys = {"oin",
+                                                    "base_url",
+                                                    "cert",
+                                                    "key",
+                                                    "ca",
+                                                    "oin_header",
+                                                    "max_level",
+                                                    "transfers",
+                                                    "transfer_threads",
+                                                    "connect_timeout",
+                                                    "stall_timeout",
+                                                    "stall_min_speed",
+                                                    "requests_per_second"};
 
 Status ReadProfiles(const toml::table& root, const ConnectionProfile& defaults, const std::string& origin,
                     Config* config) {

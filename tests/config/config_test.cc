@@ -92,6 +92,24 @@ TEST(ConfigTest, TransferThreadsIsReadAndBoundedByName) {
   EXPECT_NE(bad.status().message().find("transfer_threads"), std::string::npos) << bad.status().message();
 }
 
+// The stall guard: 1 KiB/s over 60 s unless the config says otherwise, per profile too.
+TEST(ConfigTest, StallGuardHasDefaultsAndIsReadPerProfile) {
+  Result<Config> c = ParseConfig(
+      "stall_timeout = 30\n[profile.a]\noin = \"00000001000000001000\"\n"
+      "[profile.b]\noin = \"00000001000000002000\"\nstall_min_speed = 100\n",
+      "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  Result<ConnectionProfile> a = c->FindProfile("a"), b = c->FindProfile("b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->stall_timeout_seconds, 30);
+  EXPECT_EQ(a->stall_min_bytes_per_second, 1024);
+  EXPECT_EQ(b->stall_min_bytes_per_second, 100);
+  Result<Config> bad = ParseConfig("stall_min_speed = 0\n", "t.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("stall_min_speed must be between 1"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(ConfigTest, FindProfileNeedsNameWhenSeveral) {
   Result<Config> c = ParseConfig(kSupplierConfig, "t.toml");
   ASSERT_TRUE(c.ok());

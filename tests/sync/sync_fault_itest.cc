@@ -236,6 +236,31 @@ TEST_P(VaultUnwritableITest, EndsTheRunAndNothingMoreIsDownloaded) {
   }
 }
 
+// A server trickling a few bytes a second keeps every connection alive and would hold the run
+// for ever: the stall guard (here 1 KiB/s over 2 s) cuts such transfers off, the retries give
+// up, and the run ends with "retry later" instead of hanging.
+TEST_F(SyncFaultITest, ATricklingServerIsCutOffByTheStallGuard) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1},
+                                           {"documentsPerDossier", 1},
+                                           {"minSize", 65536},
+                                           {"maxSize", 65536},
+                                           {"svShare", 0.0},
+                                           {"seed", 38}});
+  WriteConfig("gemeente-a", kGemeenteA, "stall_timeout = 2\n");
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 200}, {"count", -1}}}}});
+  const auto started = std::chrono::steady_clock::now();
+  CliResult r = Swf({"sync", "--json", ids[0]});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "[ figures ] trickling server (200 B/s, 64 KiB): run ended after " << seconds
+            << " s with exit " << r.exit_code << "\n";
+  EXPECT_EQ(r.exit_code, kExitRetryable) << r.out;
+  EXPECT_EQ(r.Summary()["failed"], 1) << r.out;
+  EXPECT_EQ(ObjectNames().count(RemoteDocuments(ids[0]).front()["documentHash"]), 0u);
+}
+
 // A vault on a disk with no byte left, for real (a small tmpfs in a mount namespace of its
 // own): the catalog cannot even open its shared-memory file. Commands that only read still
 // work (the catalog opened read-only); those that must write say the disk is full, with the
