@@ -48,6 +48,7 @@ struct SyncOptions {
   bool dry_run = false;  // plan and report only: no object, catalog row or mark changes
   std::vector<std::string> samenwerking_ids;  // empty: every samenwerking the profile sees
   int mass_delete_percent = 50;
+  bool allow_mass_delete = false;  // this run marks removed whatever share vanished (one-off)
   bool with_activity = true;  // also keep deelnemers, actieverzoeken, berichten, notificaties
   RetryOptions retry;
   SyncMode mode = SyncMode::kAuto;

@@ -19,6 +19,7 @@ struct SyncFlags {
   int transfers = 0;
   int transfer_threads = 0;
   bool dry_run = false;
+  bool allow_mass_delete = false;
   bool all = false;
   bool full = false;
   bool incremental = false;
@@ -211,6 +212,7 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
   options.dry_run = flags.dry_run;
   options.samenwerking_ids = flags.ids;
   options.mass_delete_percent = config.mass_delete_percent;
+  options.allow_mass_delete = flags.allow_mass_delete;
   options.mode = flags.full ? SyncMode::kFull
                  : flags.incremental ? SyncMode::kIncremental
                                      : SyncMode::kAuto;
@@ -243,7 +245,11 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
       WithCertificateEnd(SummaryJson(report, profile.name, seconds, code), profile);
   summaries->push_back(summary);
   // Warnings first: in JSON mode the summary is the run's last line.
-  for (const std::string& b : report.blocked) ctx.output().Warn("mass-delete guard: " + b);
+  for (const std::string& b : report.blocked) {
+    ctx.output().Warn("mass-delete guard: " + b +
+                      "; if they were really removed, run `sync --full --allow-mass-delete` once "
+                      "(or raise mass_delete_percent in the config)");
+  }
   if (report.fatal.code() == StatusCode::kCancelled) {
     ctx.output().Warn("stopped at a safe point: " +
                       Counted(report.interrupted, "planned download", "planned downloads") +
@@ -434,6 +440,9 @@ CommandSpec SyncCommand() {
                             "threads sharing the parallel downloads (default: one per core, at most 4)")
                 ->check(Between(1, 16));
             app->add_flag("--dry-run", flags->dry_run, "show the plan, change nothing");
+            app->add_flag("--allow-mass-delete", flags->allow_mass_delete,
+                          "mark removed what vanished from a listing even when the mass-delete "
+                          "guard would stop it (once, after checking the removals are real)");
             app->add_flag("--all", flags->all, "every profile in the config");
             auto* full = app->add_flag("--full", flags->full,
                                        "reconcile every samenwerking, not only notified changes");

@@ -1,6 +1,7 @@
 #include "swfvault/sync_executor.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -462,6 +463,7 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
     SWF_ASSIGN_OR_RETURN(planner.hidden_kept_elsewhere, AnotherProfileClearedHere(options));
   }
   planner.mass_delete_percent = options.mass_delete_percent;
+  if (options.allow_mass_delete) planner.mass_delete_minimum = std::numeric_limits<int>::max();
   // Below SV, the documents whose names the vault may keep (notifications name documents).
   std::set<std::string> nameable;
   if (options.with_activity && planner.ceiling < Confidentiality::kSV) {

@@ -603,7 +603,15 @@ TEST_F(SyncITest, MassDeleteGuardStopsRemovalsAndSaysWhy) {
   EXPECT_EQ(r.exit_code, kExitPartial) << r.err;
   EXPECT_EQ(r.Summary()["removed"], 0);
   EXPECT_NE(r.out.find("vanished"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--allow-mass-delete"), std::string::npos) << "the way out is named";
   EXPECT_TRUE(Query("SELECT 1 FROM documents WHERE state='removed_remotely'").empty());
+  // Once the removals are known to be real: one run that lets them through, and the guard
+  // stands again for the next.
+  CliResult allowed = Swf({"sync", "--json", "--allow-mass-delete", ids[0]});
+  EXPECT_EQ(allowed.exit_code, kExitOk) << allowed.out;
+  EXPECT_EQ(allowed.Summary()["removed"], 15);
+  EXPECT_EQ(Query("SELECT count(*) FROM documents WHERE state='removed_remotely'"),
+            std::vector<std::string>{"15"});
 }
 
 TEST_F(SyncITest, SecondRunnerIsRefusedWithLockedCode) {
