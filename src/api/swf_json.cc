@@ -1,7 +1,9 @@
 #include "api/swf_json.h"
 
+#include <cctype>
 #include <vector>
 
+#include "swfvault/hashing.h"
 #include "swfvault/swf_client.h"
 
 namespace swfvault {
@@ -260,6 +262,13 @@ Result<Document> ParseDocument(const json& j, const std::string& path, bool comp
     if (f.member != &Document::document_id) d.*f.member = r.Str(f.key);
   }
   d.vertrouwelijkheid = ParseConfidentiality(d.vertrouwelijkheid_label);
+  // The contract says lowercase; uppercase hex names the same hash (the answer as it came stays
+  // in raw_json).
+  if (d.document_hash.size() == 64) {
+    std::string lower = d.document_hash;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (IsSha256Hex(lower)) d.document_hash = std::move(lower);
+  }
   d.bestands_grootte = r.Int(kSizeField);
   if (d.bestands_grootte && *d.bestands_grootte < 0) {
     return Corruption(path + ".bestandsGrootte: negative size");

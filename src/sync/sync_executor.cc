@@ -8,6 +8,7 @@
 #include <set>
 
 #include "swfvault/clock.h"
+#include "swfvault/hashing.h"
 
 namespace swfvault {
 namespace {
@@ -504,7 +505,21 @@ Status SyncExecutor::SyncSamenwerking(const Samenwerking& s, const SyncOptions& 
   repairing_.clear();
   for (const SyncAction& a : plan.actions) {
     if (a.repair) repairing_.insert(plan.DocumentOf(a).document_id);
-    if (a.kind == Kind::kFetch) fetches.push_back(&plan.DocumentOf(a));
+    if (a.kind == Kind::kFetch && !IsSha256Hex(plan.DocumentOf(a).document_hash)) {
+      // Content that cannot be checked is not stored (rule 2), and not downloaded either.
+      const Document& d = plan.DocumentOf(a);
+      Status st = FromServer(
+          Corruption("the server lists " +
+                     (d.document_hash.empty() ? std::string("no documentHash")
+                                              : "documentHash '" + d.document_hash.substr(0, 80) +
+                                                    "', not a SHA-256 in hex") +
+                     ", so its content cannot be checked and is not stored"),
+          "document " + d.document_id);
+      ++report->counts.failed;
+      report->failures.push_back(st);
+      observer_.OnDocument("failed", d, 0, st);
+    } else if (a.kind == Kind::kFetch)
+      fetches.push_back(&plan.DocumentOf(a));
     else if (a.kind == Kind::kLink) links.push_back(&a);
     else SWF_RETURN_IF_ERROR(ApplyNonFetch(a, plan.DocumentOf(a), report));
   }

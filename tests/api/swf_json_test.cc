@@ -56,6 +56,20 @@ TEST(SwfJsonTest, DocumentToleratesUnknownFieldsAndKeepsThemInRawJson) {
   EXPECT_NE(d->raw_json.find("nieuwVeld"), std::string::npos);
 }
 
+// Uppercase hex names the same SHA-256 as the lowercase the contract asks for: read as that
+// (else every run would download the content and refuse it); the answer as it came is kept.
+// What is not a SHA-256 in hex stays as it came, for the sync to refuse by name.
+TEST(SwfJsonTest, AnUppercaseDocumentHashIsReadInLowercase) {
+  const std::string upper(64, 'A'), odd = std::string(63, 'A') + "G";
+  auto d = ParseDocument(json{{"documentId", "d1"}, {"documentHash", upper}}, "document");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->document_hash, std::string(64, 'a'));
+  EXPECT_NE(d->raw_json.find(upper), std::string::npos) << d->raw_json;
+  auto bad = ParseDocument(json{{"documentId", "d1"}, {"documentHash", odd}}, "document");
+  ASSERT_TRUE(bad.ok()) << bad.status().ToString();
+  EXPECT_EQ(bad->document_hash, odd);
+}
+
 TEST(SwfJsonTest, RawJsonLeavesOutOnlyTheHalLinks) {
   json j = json::parse(R"({"_links":{"self":{"href":"https://swf.example:8443/documenten/d1"}},
       "documentId":"d1","nieuwVeld":[1,2]})");

@@ -236,6 +236,29 @@ TEST_P(VaultUnwritableITest, EndsTheRunAndNothingMoreIsDownloaded) {
   }
 }
 
+// A listing without a documentHash (or with one that is no SHA-256): the content could not be
+// checked, so it is not downloaded or stored; the document fails by name and the others sync.
+TEST_F(SyncFaultITest, ADocumentListedWithoutItsHashFailsByNameAndIsNotDownloaded) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1}, {"documentsPerDossier", 3}, {"svShare", 0.0}, {"seed", 39}});
+  const std::string unhashed = RemoteDocuments(ids[0]).front()["documentId"];
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin("POST", "/_emulator/reset");  // the stats count from here
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "noHash"}, {"documentId", unhashed}, {"count", -1}}}}});
+  CliResult r = Swf({"sync", "--json", ids[0]});
+  EXPECT_EQ(r.exit_code, kExitIntegrity) << r.out;  // the server's data is wrong: a human looks
+  EXPECT_EQ(r.Summary()["fetched"], 2) << r.out;
+  EXPECT_EQ(r.Summary()["failed"], 1) << r.out;
+  EXPECT_NE(r.out.find("document " + unhashed + ": the server lists no documentHash"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(ContentBytesSent(),
+            static_cast<int64_t>(RemoteDocuments(ids[0])[1]["bestandsGrootte"].get<int64_t>() +
+                                 RemoteDocuments(ids[0])[2]["bestandsGrootte"].get<int64_t>()))
+      << "its content was downloaded";
+}
+
 // A server trickling a few bytes a second keeps every connection alive and would hold the run
 // for ever: the stall guard (here 1 KiB/s over 2 s) cuts such transfers off, the retries give
 // up, and the run ends with "retry later" instead of hanging.
