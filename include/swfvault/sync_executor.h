@@ -193,6 +193,9 @@ class SyncExecutor {
   std::set<std::string> repairing_;     // document ids whose fetch repairs the store
   size_t dossier_failures_ = 0;         // entries of SyncReport::failures made by a dossier
   std::atomic<int64_t> bytes_done_{0};  // added to by body sinks on transport threads
+  // Bytes of earlier runs' partials a 206 answer let this run keep (not those of a server
+  // that ignored the Range and sent everything again).
+  std::atomic<int64_t> resumed_bytes_{0};
   // Set by the first ENOSPC or local EACCES/EROFS: no more downloads, the run ends (rule 4).
   std::atomic<bool> vault_unwritable_{false};
   int64_t bytes_total_ = 0;

@@ -191,6 +191,7 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
     }
   }
 
+  report.resumed_bytes = resumed_bytes_.exchange(0);
   if (!options.dry_run && report.fatal.ok()) {
     Status purged = PurgeAboveCeiling(options, &report);
     if (!purged.ok()) report.fatal = purged;
@@ -753,6 +754,8 @@ Status SyncExecutor::OpenWriter(FetchItem& item) {
     // A full answer: whatever partial existed is stale (or there was none).
     SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, d.document_hash));
     item.now->offset = 0;
+  } else if (item.attempts == 1) {
+    resumed_bytes_ += item.now->offset;  // from earlier runs, and really not sent again
   }
   SWF_ASSIGN_OR_RETURN(item.now->writer, store_.OpenPartial(d.document_id, d.document_hash));
   if (static_cast<int64_t>(item.now->writer->size()) != item.now->offset) {
@@ -826,7 +829,6 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
         FetchItem* item = pending[i];
         ++item->attempts;
         requests.push_back(BuildRequest(*item));
-        if (item->attempts == 1) report->resumed_bytes += item->now->offset;  // from earlier runs
       }
       transport_.RunBatch(std::move(requests), static_cast<size_t>(std::max(1, options.transfers)),
                           [&](size_t index, const Result<HttpResponse>& result) {

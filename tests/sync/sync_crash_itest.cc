@@ -115,6 +115,32 @@ TEST_F(SyncCrashITest, APartialDownloadOfADocumentDeletedRemotelyIsRemovedByTheN
   EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
 }
 
+// Resumed bytes are those a 206 let the run keep: a server that ignores the Range and sends
+// the whole document again resumes nothing, whatever partial the vault held.
+TEST_F(SyncCrashITest, ABodySentWholeAgainIsNotCountedAsResumed) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1},
+                                           {"documentsPerDossier", 1},
+                                           {"minSize", 4 << 20},
+                                           {"maxSize", 4 << 20},
+                                           {"seed", 28}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
+  Signalled stopped = SignalWhen(
+      {"sync", ids[0]}, [&] { return PartialBytes() >= (256u << 10); }, SIGINT,
+      std::chrono::milliseconds(20), std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.was_running) << "the download finished before it could be interrupted";
+  ASSERT_GT(PartialBytes(), 0u) << "no partial download kept to test with";
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "ignoreRange"}, {"count", -1}}}}});
+  CliResult r = Swf({"sync", "--json", ids[0]});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.out;
+  EXPECT_EQ(r.Summary()["bytesResumed"], 0) << r.out;
+  EXPECT_EQ(r.Summary()["bytesDownloaded"], 4 << 20) << r.out;
+  EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
+}
+
 TEST_F(SyncCrashITest, SigintStopsAtASafePointAndTheNextSyncResumes) {
   std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 12},
                                            {"minSize", 2 << 20}, {"maxSize", 4 << 20}, {"seed", 23}});
