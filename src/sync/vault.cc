@@ -38,16 +38,24 @@ int MarkerFormat(std::string_view text) {
 // Ok for a vault this build reads; kNotFound when the marker is missing or says something
 // else; kUnsupported when a newer swfvault wrote it (opening it could harm data that build
 // keeps in ways this one does not know).
+// A VAULT file that holds no marker: `init` refuses such a folder, so it is not advised.
+Status DamagedMarker(const std::string& dir) {
+  return Corruption("vault " + dir + ": its VAULT file does not hold a vault marker (expected '" +
+                    std::string(kMarkerPrefix) + std::to_string(kFormat) +
+                    "'); if this folder is a swfvault vault, write that line back into VAULT, "
+                    "else give another --vault");
+}
+
 Status CheckMarker(FileSystem& fs, const std::string& dir) {
   Result<std::string> text = ReadSmallFile(fs, JoinPath(dir, kMarker), 4096);
   if (!text.ok()) {
     StatusCode c = text.status().code();
     if (c == StatusCode::kNotFound) return NotAVault(dir, "");
-    if (c == StatusCode::kResourceExhausted) return NotAVault(dir, ": its VAULT file is not a vault marker");
+    if (c == StatusCode::kResourceExhausted) return DamagedMarker(dir);
     return text.status();
   }
   int format = MarkerFormat(*text);
-  if (format == 0) return NotAVault(dir, ": its VAULT file is not a vault marker");
+  if (format == 0) return DamagedMarker(dir);
   if (format > kFormat) {
     return Unsupported("vault " + dir + " has format " + std::to_string(format) +
                        ", made by a newer swfvault (this one reads format " + std::to_string(kFormat) +

@@ -317,13 +317,21 @@ TEST_F(VaultCommandsTest, VaultMarkerOfANewerFormatIsRefusedSayingSo) {
   }
 }
 
-TEST_F(VaultCommandsTest, VaultMarkerWithOtherTextIsNotAVault) {
+// A damaged marker: no command opens the folder, and none advises `init`, which refuses a
+// folder that holds other things; the error says what the marker should read.
+TEST_F(VaultCommandsTest, VaultMarkerWithOtherTextIsRefusedSayingWhatItShouldRead) {
   for (const char* text : {"", "swfvault vault\n", "swfvault vault 0\n", "swfvault vault 1x\n",
                            "swfvault vault -1\n", "swfvault vault 01\n", "hello\n"}) {
     WriteFile(std::filesystem::path(vault_) / "VAULT", text);
-    CliRun r = Cli({"--vault", vault_, "status"});
-    EXPECT_EQ(r.code, kExitNotFound) << "'" << text << "': " << r.err;
-    EXPECT_NE(r.err.find("is not a vault"), std::string::npos) << r.err;
+    for (const char* command : {"status", "init"}) {
+      CliRun r = Cli({"--vault", vault_, command});
+      EXPECT_EQ(r.code, kExitIntegrity) << "'" << text << "': " << r.err;
+      EXPECT_NE(r.err.find("its VAULT file does not hold a vault marker (expected 'swfvault "
+                           "vault 1')"),
+                std::string::npos)
+          << r.err;
+      EXPECT_EQ(r.err.find("run 'swfvault init"), std::string::npos) << r.err;
+    }
   }
   // The marker init writes, with or without its newline, opens.
   for (const char* text : {"swfvault vault 1\n", "swfvault vault 1"}) {
