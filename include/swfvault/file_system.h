@@ -195,6 +195,11 @@ class PosixFileSystem : public FileSystem {
   std::atomic<uint64_t> synced_alone_{0};
 };
 
+// Whether a Linux kernel of `release` (uname -r, "5.10.0-28-amd64") reports writeback errors
+// from syncfs(2), as since 5.8. Older kernels return success regardless, so PosixFileSystem
+// groups nothing there and fsyncs each file and directory (RELIABILITY rule 4).
+bool SyncfsReportsErrors(std::string_view release);
+
 // Joins two path parts with exactly one '/'.
 std::string JoinPath(std::string_view a, std::string_view b);
 // The directory part of `path` ("." when there is none).

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -292,8 +293,16 @@ Status PosixFileSystem::SyncDir(const std::string& dir) {
 namespace {
 
 // From this many directories or files on one filesystem, SyncDirs and SyncFiles make one
-// syncfs(2) instead of one fsync each.
+// syncfs(2) instead of one fsync each; never on a kernel whose syncfs hides writeback errors.
 constexpr size_t kSyncfsFrom = 4;
+
+bool SyncfsUsable() {
+  static const bool usable = [] {
+    struct utsname name {};
+    return ::uname(&name) == 0 && SyncfsReportsErrors(name.release);
+  }();
+  return usable;
+}
 
 // syncfs(2) on `fd`, which stands for `count` `what` (among them `example`). Since Linux 5.8
 // syncfs reports writeback errors, like fsync does: those since `fd` was opened.
@@ -306,8 +315,24 @@ Status Syncfs(int fd, size_t count, const char* what, const std::string& example
 
 }  // namespace
 
+bool SyncfsReportsErrors(std::string_view release) {
+  int major = 0, minor = 0;
+  size_t i = 0;
+  auto number = [&](int* out) {
+    const size_t start = i;
+    while (i < release.size() && release[i] >= '0' && release[i] <= '9' && i - start < 6) {
+      *out = *out * 10 + (release[i++] - '0');
+    }
+    return i > start;
+  };
+  if (!number(&major) || i >= release.size() || release[i++] != '.' || !number(&minor)) {
+    return false;  // not understood: the safe way
+  }
+  return major > 5 || (major == 5 && minor >= 8);
+}
+
 Status PosixFileSystem::SyncDirs(const std::vector<std::string>& dirs) {
-  if (dirs.size() < kSyncfsFrom) return FileSystem::SyncDirs(dirs);
+  if (dirs.size() < kSyncfsFrom || !SyncfsUsable()) return FileSystem::SyncDirs(dirs);
   int fd = ::open(dirs.front().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return Errno("open dir", dirs.front());
   struct stat first;
@@ -342,7 +367,7 @@ Status PosixFileSystem::SyncFiles(const std::vector<WritableFile*>& files) {
       fresh.push_back(file);
     }
   }
-  if (fresh.size() < kSyncfsFrom) return FileSystem::SyncFiles(fresh);
+  if (fresh.size() < kSyncfsFrom || !SyncfsUsable()) return FileSystem::SyncFiles(fresh);
   const PosixWritableFile* first = nullptr;
   dev_t device = 0;
   for (WritableFile* file : fresh) {

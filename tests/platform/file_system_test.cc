@@ -360,6 +360,28 @@ TEST(NetworkFileSystemNameTest, NamesNetworkFileSystemsAndNotLocalOnes) {
   }
 }
 
+// syncfs reports writeback errors from Linux 5.8 on; before that (RHEL 8's 4.18) files and
+// folders are fsynced one by one. A release that cannot be read counts as old.
+TEST(SyncfsTest, ReportsErrorsFromLinux5Point8) {
+  const std::pair<const char*, bool> table[] = {
+      {"5.8.0", true},
+      {"5.10.0-28-amd64", true},
+      {"6.1.0-13-cloud-amd64", true},
+      {"10.0", true},
+      {"5.7.19", false},
+      {"4.18.0-513.el8.x86_64", false},
+      {"3.10.0", false},
+      {"", false},
+      {"5", false},
+      {"five.eight", false},
+      {"5.", false},
+      {"99999999.1", false},
+  };
+  for (const auto& [release, reports] : table) {
+    EXPECT_EQ(SyncfsReportsErrors(release), reports) << release;
+  }
+}
+
 TEST_F(PosixFileSystemTest, NetworkFileSystemOfAPathThatCannotBeStatedIsEmpty) {
   EXPECT_EQ(fs_.NetworkFileSystem(P("missing/vault")), "");
 }
