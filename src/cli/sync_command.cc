@@ -366,6 +366,20 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   }
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
   if (!vault.ok()) return Fail(ctx, vault.status());
+  // Profiles of one vault with different ceilings work against each other: a run of the lower
+  // one withholds and purges what the higher one fetched, which fetches it again next time.
+  for (const ConnectionProfile& p : config->profiles) {
+    const ConnectionProfile& first = config->profiles.front();
+    if (p.max_level != first.max_level) {
+      ctx.output().Warn("profiles '" + first.name + "' (max_level " +
+                        std::string(ConfidentialityName(first.max_level)) + ") and '" + p.name +
+                        "' (max_level " + std::string(ConfidentialityName(p.max_level)) +
+                        ") share this vault: a run of the lower one purges what the other "
+                        "fetched above it, again and again; give them one max_level (or fix the "
+                        "vault's own with `init --max-level RV`)");
+      break;
+    }
+  }
   // Ctrl-C or a scheduler's SIGTERM: the run stops at a safe point and says so (exit 130);
   // a second signal ends it at once.
   const StopFlag& stop = StopGracefullyOnSignals(ctx);

@@ -38,6 +38,7 @@ std::string SyncFixture::WriteProfilesConfig(const std::string& name, const std:
   for (const ProfileSpec& p : profiles) {
     text += "\n[profile." + p.profile + "]\noin = \"" + p.oin + "\"\ncert = \"" + pki + "/" +
             p.cert + ".crt\"\nkey = \"" + pki + "/" + p.cert + ".key\"\n";
+    if (!p.max_level.empty()) text += "max_level = \"" + p.max_level + "\"\n";
   }
   const std::string path = (dir_.path() / (name + ".toml")).string();
   WriteFile(path, text);

@@ -33,6 +33,7 @@ class SyncFixture : public ::testing::Test {
   // `name` (for Swf) and returns its path. `cert` names a key pair of the test PKI.
   struct ProfileSpec {
     std::string profile, oin, cert;
+    std::string max_level = "";  // "" leaves it out
   };
   std::string WriteProfilesConfig(const std::string& name, const std::string& vault,
                                   const std::vector<ProfileSpec>& profiles);

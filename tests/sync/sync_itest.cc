@@ -256,7 +256,17 @@ TEST_F(SyncITest, WhatALimitedListingCannotShowIsNeitherMarkedRemovedNorKeptAbov
   for (int run = 0; run < 2; ++run) {
     CliResult r = Swf({"sync", "--all", "--full"}, "shared");
     ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+    EXPECT_EQ(r.err.find("share this vault"), std::string::npos) << r.err;
   }
+  // Profiles of one vault with different ceilings would purge each other's documents: said.
+  WriteProfilesConfig("mixed", VaultDir("shared"),
+                      {{"gemeente-a", kGemeenteA, "gemeente-a", "SV"},
+                       {"adviesbureau", kAdviesbureau, "adviesbureau", "RV"}});
+  CliResult mixed = Swf({"sync", "--all", "--dry-run"}, "mixed");
+  EXPECT_NE(mixed.err.find("profiles 'adviesbureau' (max_level RV) and 'gemeente-a' (max_level "
+                           "SV) share this vault"),
+            std::string::npos)
+      << mixed.err;
   EXPECT_EQ(states("shared"), std::set<std::string>{"present"});
   EXPECT_EQ(
       Query("SELECT count(*) FROM events WHERE kind IN ('removed_remotely', 'withheld')", "shared"),
