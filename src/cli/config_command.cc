@@ -66,7 +66,7 @@ int RunConfig(CommandContext& ctx) {
     Status files = CheckFiles(p);
     nlohmann::json j = ProfileJson(p);
     j["type"] = "profile";
-    j["files_ok"] = files.ok();
+    j["filesOk"] = files.ok();
     if (!files.ok()) j["problem"] = files.message();
     const std::optional<int64_t> days = DaysLeft(p);
     if (days) j["certificateDaysLeft"] = *days;

@@ -10,9 +10,17 @@ std::string Counted(int64_t n, const std::string& one, const std::string& many) 
 
 void Output::Event(const nlohmann::json& event) {
   if (!json_) return;
-  out_ << event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-  out_.flush();
   ended_with_summary_ = event.value("type", "") == "summary";
+  if (ended_with_summary_ && !event.contains("exitCode")) {
+    // Every summary holds its exit code; one that does not say is a success's (a failure's
+    // summary names its code, see SummaryIfMissing).
+    nlohmann::json with_code = event;
+    with_code["exitCode"] = 0;
+    out_ << with_code.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else {
+    out_ << event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  }
+  out_.flush();
 }
 
 void Output::SummaryIfMissing(int exit_code, const std::string& command) {
@@ -39,8 +47,8 @@ void Output::Error(const Status& status) {
   if (json_) {
     Event({{"type", "error"},
            {"code", std::string(StatusCodeName(status.code()))},
-           {"exit_code", static_cast<int>(ExitCodeFor(status))},
-           {"http_status", status.http_status()},
+           {"exitCode", static_cast<int>(ExitCodeFor(status))},
+           {"httpStatus", status.http_status()},
            {"message", status.message()}});
     return;
   }

@@ -211,9 +211,12 @@ int RunNotificatieDelete(CommandContext& ctx, const NotificatieFlags& f) {
     }
     ctx.output().Line("deleted " + std::to_string(deleted) + " of " + std::to_string(ids.size()) +
                       " notificaties");
-    EmitSummary(ctx, "notificatie delete", {{"deleted", deleted}, {"failed", ids.size() - deleted}});
-    if (first.ok()) return static_cast<int>(kExitOk);
-    return static_cast<int>(deleted > 0 ? kExitPartial : ExitCodeFor(first));
+    const int code = first.ok()    ? static_cast<int>(kExitOk)
+                     : deleted > 0 ? static_cast<int>(kExitPartial)
+                                   : static_cast<int>(ExitCodeFor(first));
+    EmitSummary(ctx, "notificatie delete",
+                {{"deleted", deleted}, {"failed", ids.size() - deleted}, {"exitCode", code}});
+    return code;
   });
 }
 

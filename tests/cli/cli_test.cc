@@ -181,8 +181,8 @@ TEST(CliTest, UsageErrorsInJsonModeAreErrorEvents) {
     EXPECT_EQ(summary["exitCode"], kExitUsage) << r.out;
     EXPECT_EQ(event["type"], "error");
     EXPECT_EQ(event["code"], "invalid_argument");
-    EXPECT_EQ(event["exit_code"], kExitUsage);
-    EXPECT_EQ(event["http_status"], 0);
+    EXPECT_EQ(event["exitCode"], kExitUsage);
+    EXPECT_EQ(event["httpStatus"], 0);
     EXPECT_NE(event["message"].get<std::string>().find(c.message), std::string::npos) << r.out;
   }
   CliRun human = Cli({"ls", "--bogus"});

@@ -175,7 +175,7 @@ TEST_F(SwfCommandsITest, AdviesbureauStartingSamenwerkingIsRefusedWrongRole) {
   EXPECT_EQ(r.exit_code, kExitRefused);
   auto errors = Items(r, "error");
   ASSERT_EQ(errors.size(), 1u) << r.out;
-  EXPECT_EQ(errors[0]["http_status"], 403);
+  EXPECT_EQ(errors[0]["httpStatus"], 403);
   EXPECT_NE(errors[0]["message"].get<std::string>().find("bevoegd gezag"), std::string::npos)
       << errors[0].dump();
 }

@@ -113,6 +113,18 @@ TEST_F(VaultCommandsTest, VerifySampleTakesTheLeastRecentlyCheckedObjectsFirst) 
       3);
 }
 
+// Every summary holds the run's exit code, a success's too, so a script reads one field.
+TEST_F(VaultCommandsTest, EverySuccessfulSummaryHoldsExitCodeZero) {
+  AddObjects(1);
+  for (const char* command : {"init", "status", "ls", "gc", "verify"}) {
+    CliRun r = Cli({"--vault", vault_, "--json", command});
+    ASSERT_EQ(r.code, kExitOk) << command << ": " << r.out << r.err;
+    const nlohmann::json last = LastLine(r.out);
+    EXPECT_EQ(last.value("type", ""), "summary") << command << ": " << r.out;
+    EXPECT_EQ(last.value("exitCode", -1), 0) << command << ": " << r.out;
+  }
+}
+
 // A store with nothing in it has nothing to sample: every combination checks 0 objects, exit 0.
 TEST_F(VaultCommandsTest, VerifyOfAnEmptyStoreChecksNothingAndSucceeds) {
   for (std::vector<std::string> args : {std::vector<std::string>{},
