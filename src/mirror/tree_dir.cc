@@ -118,11 +118,17 @@ Result<std::vector<std::string>> TreeDir::List() const {
     return ErrnoStatus(errno, "opendir " + path_);
   }
   std::vector<std::string> names;
+  // readdir says end and error alike with nullptr; only errno tells them apart. A listing cut
+  // short (EIO on a share) would look like files gone.
+  errno = 0;
   while (struct dirent* e = ::readdir(d)) {
     std::string n = e->d_name;
     if (n != "." && n != "..") names.push_back(std::move(n));
+    errno = 0;
   }
+  const int err = errno;
   ::closedir(d);
+  if (err != 0) return ErrnoStatus(err, "read folder " + path_);
   return names;
 }
 
