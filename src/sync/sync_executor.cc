@@ -900,6 +900,19 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
                           ObjectPublisher& publisher) {
   Status st = result.ok() ? Status::Ok() : result.status();
   if (!item.now->sink_status.ok()) st = item.now->sink_status;
+  const int64_t offset = item.now->offset;
+  if (st.http_status() == 416 && offset > 0 && item.doc->bestands_grootte == offset) {
+    // Every byte is here already (a run stopped between the last byte and publishing), so the
+    // server has none after them to send. Checked and published as they are, not fetched
+    // again; a wrong one is quarantined like any download.
+    Result<std::unique_ptr<BlobWriter>> kept =
+        store_.OpenPartial(item.doc->document_id, item.doc->document_hash);
+    if (kept.ok() && static_cast<int64_t>((*kept)->size()) == offset) {
+      item.now->writer = std::move(*kept);
+      st = Status::Ok();
+      if (item.attempts == 1) resumed_bytes_ += offset;
+    }
+  }
   if (st.ok() && item.now->writer == nullptr) st = OpenWriter(item);  // an empty body never reached the sink
   if (st.ok()) st = item.now->writer->Flush();  // on disk, and no buffer held while it waits
   if (st.ok()) {

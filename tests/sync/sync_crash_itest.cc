@@ -11,6 +11,8 @@
 #include <random>
 #include <thread>
 
+#include "support/https_client.h"
+#include "swfvault/blob_store.h"
 #include "swfvault/exit_codes.h"
 #include "sync/sync_fixture.h"
 
@@ -138,6 +140,42 @@ TEST_F(SyncCrashITest, ABodySentWholeAgainIsNotCountedAsResumed) {
   ASSERT_EQ(r.exit_code, kExitOk) << r.out;
   EXPECT_EQ(r.Summary()["bytesResumed"], 0) << r.out;
   EXPECT_EQ(r.Summary()["bytesDownloaded"], 4 << 20) << r.out;
+  EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
+}
+
+// A partial that already holds every byte (the run stopped between the last byte and
+// publishing): the next sync's Range asks for nothing more (416), and the bytes are checked
+// and published as they are, not fetched again. Wrong bytes of that length are quarantined.
+TEST_F(SyncCrashITest, ACompletePartialIsPublishedWithoutFetchingItAgain) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1},
+                                           {"documentsPerDossier", 2},
+                                           {"minSize", 2 << 20},
+                                           {"maxSize", 2 << 20},
+                                           {"svShare", 0.0},
+                                           {"seed", 29}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  const std::vector<nlohmann::json> docs = RemoteDocuments(ids[0]);
+  HttpsClient a("gemeente-a");
+  const std::filesystem::path partial = std::filesystem::path(VaultDir()) / "partial";
+  for (size_t i = 0; i < 2; ++i) {
+    const std::string id = docs[i]["documentId"], hash = docs[i]["documentHash"];
+    auto content = a.Get(emulator_->base_url() + "/documenten/" + id + "/content");
+    ASSERT_EQ(content.status, 200);
+    std::string bytes = content.body;
+    if (i == 1) bytes[1000] ^= 1;  // the same length, not the same content
+    WriteFile(partial / BlobStore::PartialName(id, hash), bytes);
+  }
+  emulator_->Admin("POST", "/_emulator/reset");  // the stats count from here
+  CliResult r = Swf({"sync", "--json", ids[0]});
+  EXPECT_EQ(r.exit_code, kExitIntegrity) << r.out;  // the damaged one
+  EXPECT_EQ(r.Summary()["fetched"], 1) << r.out;
+  EXPECT_EQ(r.Summary()["quarantined"], 1) << r.out;
+  EXPECT_EQ(r.Summary()["bytesResumed"], 4 << 20) << r.out;
+  EXPECT_EQ(ContentBytesSent(), 0) << "complete partials fetched again";
+  EXPECT_EQ(ObjectNames().count(docs[0]["documentHash"]), 1u);
+  CliResult again = Swf({"sync", "--json", ids[0]});
+  EXPECT_EQ(again.exit_code, kExitOk) << again.out;
+  EXPECT_EQ(ObjectNames().count(docs[1]["documentHash"]), 1u);
   EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
 }
 
