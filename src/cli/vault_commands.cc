@@ -667,14 +667,15 @@ CommandSpec VerifyCommand() {
             app->add_option("--sample", flags->sample,
                             "check PCT of the objects (at least one), those checked longest ago "
                             "first, so that repeated runs go round the store")
-                ->check(Between(0.0, 100.0))
                 ->check(CLI::Validator(
                     [](std::string& input) -> std::string {
-                      double value = 0;  // Between has let only numbers from 0 to 100 through
-                      if (CLI::detail::lexical_cast(input, value) && value > 0) return {};
-                      return input + " is out of range: expected a number above 0, up to 100";
+                      double value = 0;
+                      if (CLI::detail::lexical_cast(input, value) && value > 0 && value <= 100) {
+                        return {};
+                      }
+                      return "expected a number above 0, up to 100, got '" + input + "'";
                     },
-                    "above 0"));
+                    "PCT in (0, 100]"));
             app->add_option("--max-duration", flags->max_duration,
                             "stop checking objects after this long (3600, 45m, 2h, 1h30m) and exit "
                             "0 if all were good; the next run starts with those checked longest "

@@ -297,12 +297,13 @@ TEST_F(VaultCommandsTest, VerifyLeavesInPlaceWhatNoSyncCanFetchAgainAndWhatOnlyT
   EXPECT_TRUE(FilesUnder(std::filesystem::path(vault_) / "quarantine").empty());
 }
 
-TEST_F(VaultCommandsTest, VerifySampleOfZeroIsAUsageError) {
+TEST_F(VaultCommandsTest, VerifySampleOfZeroOrAboveAHundredIsAUsageError) {
   AddObjects(2);
-  for (std::string pct : {"0", "0.0", "1e-400"}) {  // the last one rounds to 0
+  // 1e-400 rounds to 0. One message for every refused value, naming the range allowed.
+  for (std::string pct : {"0", "0.0", "1e-400", "-5", "100.5", "101", "vijf"}) {
     CliRun r = Cli({"--vault", vault_, "verify", "--sample", pct});
     EXPECT_EQ(r.code, kExitUsage) << r.out;
-    EXPECT_NE(r.err.find("--sample: " + pct + " is out of range: expected a number above 0, up to 100"),
+    EXPECT_NE(r.err.find("--sample: expected a number above 0, up to 100, got '" + pct + "'"),
               std::string::npos)
         << r.err;
   }
