@@ -422,8 +422,9 @@ CommandSpec MirrorCommand() {
             app->add_option("samenwerking", flags->ids, "samenwerkingIds to show (default: all)");
             CLI::Option* to = app->add_option("--to", flags->to, "target folder (default: the config's [[mirror]] targets)");
             // Configured targets carry their own max_level; a level given for them would be ignored.
-            app->add_option("--max-level", flags->max_level, "highest confidentiality the target may hold: RV (default) or SV")
-                ->check(CLI::IsMember({"RV", "SV", "rv", "sv"}))
+            app->add_option("--max-level", flags->max_level,
+                            "highest confidentiality the target may hold: RV (default) or SV")
+                ->check(CLI::IsMember({"RV", "SV"}, CLI::ignore_case))
                 ->needs(to);
             app->add_option("--settle-seconds", flags->settle_seconds,
                             "a dropped file must be unchanged this long before it is uploaded (default 5)")
@@ -450,8 +451,9 @@ CommandSpec PushCommand() {
             app->add_option("samenwerking", flags->samenwerking_id, "samenwerkingId")->required();
             app->add_option("files", flags->files, "files to upload")->required();
             app->add_option("--level", flags->level,
-                            "vertrouwelijkheidsAanduiding: RV or SV (default: the config's [upload], else RV)")
-                ->check(CLI::IsMember({"RV", "SV"}));
+                            "vertrouwelijkheidsAanduiding: RV or SV (default: the config's "
+                            "[upload], else RV)")
+                ->check(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
             app->add_option("--omschrijving", flags->omschrijving, "documentOmschrijving (default: the config's)");
             app->add_option("--taal", flags->taal, "taal, e.g. nl (default: the config's)");
             return [flags](CommandContext& ctx) { return RunPush(ctx, *flags); };
