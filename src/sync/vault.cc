@@ -95,11 +95,14 @@ Status CheckCatalogPresent(FileSystem& fs, const std::string& dir) {
   if (!st.ok()) {
     what = "has no " + std::string(kCatalog);
   } else if (st->size == 0) {
-    // SQLite would take an empty file for a new database: a vault without a ceiling, every
-    // object an orphan for gc. Only a write-ahead log beside it may still hold its pages.
+    // SQLite would take an empty file for a new database (a vault without a ceiling, every
+    // object an orphan for gc) and delete a write-ahead log beside it, which may hold pages
+    // worth recovering: refused either way, the log left alone.
     Result<FileStat> wal = fs.Stat(path + "-wal");
-    if (wal.ok() && wal->size > 0) return Status::Ok();
     what = "has an empty " + std::string(kCatalog) + " (0 bytes)";
+    if (wal.ok() && wal->size > 0) {
+      what += "; keep " + std::string(kCatalog) + "-wal beside it, which may hold its pages";
+    }
   } else {
     return Status::Ok();
   }

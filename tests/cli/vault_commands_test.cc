@@ -187,6 +187,15 @@ TEST_F(VaultCommandsTest, AVaultWhoseCatalogIsGoneOrEmptiedIsRefusedAndGcRemoves
     if (emptied) {
       EXPECT_EQ(std::filesystem::file_size(catalog), 0u);
     }
+  }
+  // An emptied file beside a write-ahead log: refused too, the log kept (SQLite would delete
+  // it on opening), and the error says to keep it.
+  WriteFile(std::filesystem::path(vault_) / "catalog.db-wal", "pages");
+  for (const char* command : {"status", "init"}) {
+    CliRun r = Cli({"--vault", vault_, command});
+    EXPECT_EQ(r.code, kExitIntegrity) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("keep catalog.db-wal beside it"), std::string::npos) << r.err;
+    EXPECT_EQ(ReadFile(std::filesystem::path(vault_) / "catalog.db-wal"), "pages");
     EXPECT_EQ(FilesUnder(std::filesystem::path(vault_) / "objects").size(), 3u);
   }
 }
