@@ -471,9 +471,10 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
                           " is missing; only documents the server no longer lists (removed, "
                           "withheld) refer to it");
       }
-    } else if (st.code() != StatusCode::kCorruption) {
-      // Not read, so not found bad either (permissions, an I/O error): its own count and the
-      // code of what stopped it (10), not an integrity alarm over an object nobody looked at.
+    } else if (st.code() == StatusCode::kPermissionDenied) {
+      // Not allowed to read, so not found bad either: its own count and exit 10, not an
+      // integrity alarm over an object nobody looked at. (An I/O error is bad: a checksumming
+      // file system reports rotten blocks as EIO.)
       ++unreadable;
       unreadable_code = MoreUrgentExitCode(unreadable_code, ExitCodeFor(st));
       ctx.output().Event({{"type", "object"},
