@@ -671,12 +671,13 @@ CommandSpec VerifyCommand() {
                 ->check(CLI::Validator(
                     [](std::string& input) -> std::string {
                       double value = 0;
-                      if (CLI::detail::lexical_cast(input, value) && value > 0 && value <= 100) {
-                        return {};
+                      if (!CLI::detail::lexical_cast(input, value)) {
+                        return "expected a number above 0, up to 100, got '" + input + "'";
                       }
-                      return "expected a number above 0, up to 100, got '" + input + "'";
+                      if (value > 0 && value <= 100) return {};  // NaN is neither
+                      return input + " is out of range: expected a number above 0, up to 100";
                     },
-                    "PCT in (0, 100]"));
+                    "above 0, up to 100"));
             app->add_option("--max-duration", flags->max_duration,
                             "stop checking objects after this long (3600, 45m, 2h, 1h30m) and exit "
                             "0 if all were good; the next run starts with those checked longest "

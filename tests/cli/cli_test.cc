@@ -35,19 +35,27 @@ TEST(CliTest, NumberOptionsSayWhatWasWrongInWords) {
     std::string message;
   };
   for (const Case& c : std::vector<Case>{
-           {{"verify", "--sample", "abc"}, "--sample: expected a number from 0 to 100, got 'abc'"},
-           {{"verify", "--sample", "150"}, "--sample: 150 is out of range: expected a number from 0 to 100"},
-           {{"verify", "--sample", "nan"}, "--sample: nan is out of range: expected a number from 0 to 100"},
-           {{"gc", "--grace-hours", "nan"}, "--grace-hours: nan is out of range: expected a number from 0 to 1000000"},
-           {{"sync", "--transfers", "0"}, "--transfers: 0 is out of range: expected a whole number from 1 to 64"},
-           {{"sync", "--transfers", "2.5"}, "--transfers: expected a whole number from 1 to 64, got '2.5'"},
+           {{"verify", "--sample", "abc"},
+            "--sample: expected a number above 0, up to 100, got 'abc'"},
+           {{"verify", "--sample", "150"},
+            "--sample: 150 is out of range: expected a number above 0, up to 100"},
+           {{"verify", "--sample", "nan"},
+            "--sample: nan is out of range: expected a number above 0, up to 100"},
+           {{"gc", "--grace-hours", "nan"},
+            "--grace-hours: nan is out of range: expected a number from 0 to 1000000"},
+           {{"sync", "--transfers", "0"},
+            "--transfers: 0 is out of range: expected a whole number from 1 to 64"},
+           {{"sync", "--transfers", "2.5"},
+            "--transfers: expected a whole number from 1 to 64, got '2.5'"},
            {{"gc", "--grace-hours", "2000000"}, "expected a number from 0 to 1000000"},
-           {{"mirror", "--max-upload-bytes", "0"}, "--max-upload-bytes: 0 is out of range: expected a whole number at least 1"}}) {
+           {{"mirror", "--max-upload-bytes", "0"},
+            "--max-upload-bytes: 0 is out of range: expected a whole number at least 1"}}) {
     CliRun r = Cli(c.args);
     EXPECT_EQ(r.code, kExitUsage) << c.args[1];
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
   }
-  EXPECT_NE(Cli({"verify", "--help"}).out.find("--sample FLOAT:from 0 to 100"), std::string::npos);
+  EXPECT_NE(Cli({"verify", "--help"}).out.find("--sample FLOAT:above 0, up to 100"),
+            std::string::npos);
 }
 
 TEST(CliTest, InstantsAreReadWithTheirFractionAndOffset) {
