@@ -200,6 +200,10 @@ class PosixFileSystem : public FileSystem {
 // groups nothing there and fsyncs each file and directory (RELIABILITY rule 4).
 bool SyncfsReportsErrors(std::string_view release);
 
+// Whether `path` lies on a file system mounted read-only (statvfs ST_RDONLY): nobody writes
+// there, so what is read stays as it is.
+bool OnReadOnlyFileSystem(const std::string& path);
+
 // Joins two path parts with exactly one '/'.
 std::string JoinPath(std::string_view a, std::string_view b);
 // The directory part of `path` ("." when there is none).

@@ -150,9 +150,23 @@ Result<std::unique_ptr<Catalog>> Catalog::OpenWithoutMigrating(const std::string
 }
 
 Result<std::unique_ptr<Catalog>> Catalog::OpenReadOnly(const std::string& path, Clock* clock) {
-  struct stat wal {};
-  const bool has_log = ::stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
-  SWF_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::OpenReadOnly(path, !has_log));
+  // SQLite's read-only mode first: it reads the log, and keeps the reads consistent while a
+  // sync writes. It needs the shared-memory file, which it cannot make on a read-only mount,
+  // a full disk or in a folder this user may not write. Then, when no connection has the
+  // catalog open (see in_use), the file is read as immutable.
+  // In use: a log with frames in it, or a shared-memory file of a live connection (its index
+  // takes at least 32 KiB). A failed opening on a full disk leaves an empty log and a stub.
+  struct stat wal {
+  }, shm{};
+  const bool in_use = (::stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) ||
+                      (::stat((path + "-shm").c_str(), &shm) == 0 && shm.st_size >= 32768);
+  Result<std::unique_ptr<SqliteDb>> opened = SqliteDb::OpenReadOnly(path, /*immutable=*/false);
+  if (opened.ok()) {
+    Result<std::string> probe = (*opened)->QueryText("SELECT count(*) FROM sqlite_schema");
+    if (!probe.ok()) opened = probe.status();
+  }
+  if (!opened.ok() && !in_use) opened = SqliteDb::OpenReadOnly(path, /*immutable=*/true);
+  SWF_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, std::move(opened));
   sqlite3_busy_timeout(db->raw(), kBusyTimeoutMillis);
   SWF_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=ON"));
   SWF_RETURN_IF_ERROR(db->Exec("PRAGMA trusted_schema=OFF"));

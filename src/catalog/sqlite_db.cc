@@ -13,14 +13,12 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
   // read-only disk reaches SQLite as an I/O error), then the statement, cut short.
   std::string msg = "catalog: ";
   msg += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  const int os_errno = db != nullptr && (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
-                                         primary == SQLITE_FULL)
+  // SQLite keeps the system's errno of the last I/O error only: read it for those alone.
+  const int os_errno = db != nullptr && (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN)
                            ? sqlite3_system_errno(db)
                            : 0;
   if (os_errno != 0) msg += std::string(" (") + std::strerror(os_errno) + ")";
-  constexpr size_t kShownSql = 60;
-  msg += " (during " + std::string(what.substr(0, kShownSql)) +
-         (what.size() > kShownSql ? "...)" : ")");
+  msg += " (during " + std::string(what) + ")";
   switch (os_errno) {
     case ENOSPC:
     case EDQUOT:
@@ -51,6 +49,11 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
     case SQLITE_INTERRUPT: return Cancelled(std::move(msg));
     default: return IoError(std::move(msg));
   }
+}
+
+std::string ShortSql(std::string_view sql) {
+  constexpr size_t kShown = 60;  // enough to tell the statement; the values are bound, not shown
+  return sql.size() > kShown ? std::string(sql.substr(0, kShown)) + "..." : std::string(sql);
 }
 
 SqliteStatement::~SqliteStatement() {
@@ -93,7 +96,7 @@ Result<bool> SqliteStatement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return SqliteStatus(rc, db_, sqlite3_sql(stmt_));
+  return SqliteStatus(rc, db_, ShortSql(sqlite3_sql(stmt_)));
 }
 
 Status SqliteStatement::Run() {
@@ -131,7 +134,10 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
 Result<std::unique_ptr<SqliteDb>> SqliteDb::OpenReadOnly(const std::string& path, bool immutable) {
   // As a URI, so that immutable=1 can be given; every byte the URI syntax reserves is escaped.
   std::string uri = "file:";
-  for (unsigned char c : path) {
+  // "file://host/..." would name a host: one leading slash for "//x" as for "/x".
+  std::string_view rest = path;
+  while (rest.size() > 1 && rest[0] == '/' && rest[1] == '/') rest.remove_prefix(1);
+  for (unsigned char c : rest) {
     if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
       uri.push_back(static_cast<char>(c));
     } else {
@@ -163,7 +169,7 @@ Status SqliteDb::Exec(std::string_view sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &err);
   sqlite3_free(err);
-  return SqliteStatus(rc, db_, copy.substr(0, 120));
+  return SqliteStatus(rc, db_, ShortSql(copy));
 }
 
 Result<SqliteStatement> SqliteDb::Prepare(const std::string& sql) {
@@ -172,7 +178,7 @@ Result<SqliteStatement> SqliteDb::Prepare(const std::string& sql) {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) return SqliteStatus(rc, db_, "prepare " + sql.substr(0, 120));
+    if (rc != SQLITE_OK) return SqliteStatus(rc, db_, "prepare " + ShortSql(sql));
     it = cache_.emplace(sql, stmt).first;
   }
   return SqliteStatement(db_, it->second);

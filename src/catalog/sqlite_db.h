@@ -22,6 +22,8 @@ namespace swfvault {
 
 // Maps a SQLite result code to a Status naming `what`.
 Status SqliteStatus(int rc, sqlite3* db, std::string_view what);
+// The first characters of a statement, for an error message.
+std::string ShortSql(std::string_view sql);
 
 // A cached prepared statement in use; resets and clears bindings when destroyed.
 class SqliteStatement {

@@ -364,8 +364,9 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   // A vault on a read-only mount (a snapshot, an auditor's copy) is checked all the same:
   // without the lock, which it cannot take, and without moving or recording anything.
   bool read_only = false;
+  Result<std::string> dir = ctx.VaultDir();
   if (!vault.ok() && vault.status().code() == StatusCode::kPermissionDenied &&
-      vault.status().http_status() == 0) {
+      vault.status().http_status() == 0 && dir.ok() && OnReadOnlyFileSystem(*dir)) {
     Result<std::unique_ptr<Vault>> reader = OpenFromContext(ctx, Vault::Access::kReadOnly);
     if (reader.ok()) {
       ctx.output().Warn("the vault cannot be written (" + vault.status().message() +

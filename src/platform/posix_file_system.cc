@@ -315,6 +315,11 @@ Status Syncfs(int fd, size_t count, const char* what, const std::string& example
 
 }  // namespace
 
+bool OnReadOnlyFileSystem(const std::string& path) {
+  struct statvfs vfs {};
+  return ::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
+}
+
 bool SyncfsReportsErrors(std::string_view release) {
   int major = 0, minor = 0;
   size_t i = 0;
