@@ -179,6 +179,9 @@ class BlobStore {
                                                 const CommitOptions& options = {});
   // Removes that partial (ok when absent), e.g. after a 416 or a changed ETag.
   Status DiscardPartial(std::string_view document_id, std::string_view etag);
+  // Removes partial/<name> (a journaled partial's file name; only "<hex>.part" names are
+  // taken). Ok when it is not there.
+  Status DiscardPartialFile(std::string_view name);
   // Bytes already in that partial (0 when absent).
   Result<uint64_t> PartialSize(std::string_view document_id, std::string_view etag);
   // Every partial download on disk (what `status` reports as resumable).

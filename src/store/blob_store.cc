@@ -380,6 +380,14 @@ Status BlobStore::DiscardPartial(std::string_view document_id, std::string_view 
   return st.code() == StatusCode::kNotFound ? Status::Ok() : st;
 }
 
+Status BlobStore::DiscardPartialFile(std::string_view name) {
+  if (!name.ends_with(".part") || !IsSha256Hex(name.substr(0, name.size() - 5))) {
+    return InvalidArgument("not a partial download's name: '" + std::string(name) + "'");
+  }
+  Status st = fs_->RemoveFile(JoinPath(partial_dir(), name));
+  return st.code() == StatusCode::kNotFound ? Status::Ok() : st;
+}
+
 Result<uint64_t> BlobStore::PartialSize(std::string_view document_id, std::string_view etag) {
   auto st = fs_->Stat(PartialPath(document_id, etag));
   if (st.ok()) return st->size;

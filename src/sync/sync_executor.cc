@@ -618,16 +618,13 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
       }
       // What the catalog knows of its content, read before the withhold forgets it: the
       // documentHash it kept (a document the vault only quarantined holds no object; its
-      // rejected download is named by that hash) and the partial download's ETag.
+      // rejected download is named by that hash) and the journaled partial download's file.
       std::set<std::string> shas = {d.document_hash, held};
-      std::set<std::string> etags = {d.document_hash, held};
       if (Result<CatalogDocument> was = catalog_.GetDocument(d.document_id); was.ok()) {
         shas.insert(was->document.document_hash);
-        etags.insert(was->document.document_hash);
       }
       SWF_ASSIGN_OR_RETURN(std::optional<PartialDownload> partial,
                            catalog_.GetPartial(d.document_id));
-      if (partial.has_value()) etags.insert(partial->etag);
       SWF_ASSIGN_OR_RETURN(Catalog::Transaction txn, catalog_.Begin());
       SWF_RETURN_IF_ERROR(catalog_.RecordWithheld(d.document_id, d.samenwerking_id,
                                                   d.vertrouwelijkheid));
@@ -637,8 +634,13 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
                                       "level=" + level + (purge ? " purged=" + held : "")));
       SWF_RETURN_IF_ERROR(txn.Commit());
       if (purge) SWF_RETURN_IF_ERROR(store_.RemoveObject(held));
-      for (const std::string& etag : etags) {
-        if (!etag.empty()) SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, etag));
+      // Partials are named by the document and the documentHash they were fetched for.
+      for (const std::string& sha : shas) {
+        if (!sha.empty()) SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, sha));
+      }
+      if (partial.has_value()) {
+        Status st = store_.DiscardPartialFile(BaseName(partial->partial_path));
+        if (!st.ok() && st.code() != StatusCode::kInvalidArgument) return st;  // not ours: left
       }
       // And what quarantine/ keeps of that content (a rejected download, an object verify
       // moved aside): no copy of it may stay either.

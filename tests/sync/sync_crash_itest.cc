@@ -85,6 +85,39 @@ TEST_F(SyncCrashITest, APartialDownloadOfADocumentRaisedAboveTheCeilingIsDiscard
   EXPECT_TRUE(Query("SELECT document_id FROM partial_downloads").empty());
 }
 
+// The same when the listing that raises it names other content than the partial was fetched
+// for: the journal says which file holds its bytes, and that file goes.
+TEST_F(SyncCrashITest, APartialOfOtherContentIsDiscardedWhenItsDocumentIsRaisedAboveTheCeiling) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1},
+                                           {"documentsPerDossier", 1},
+                                           {"minSize", 4 << 20},
+                                           {"maxSize", 4 << 20},
+                                           {"svShare", 0.0},
+                                           {"seed", 30}});
+  std::string id = RemoteDocuments(ids[0]).front()["documentId"];
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
+  Signalled stopped = SignalWhen(
+      {"sync", "--max-level", "RV", ids[0]}, [&] { return PartialBytes() >= (256u << 10); }, SIGINT,
+      std::chrono::milliseconds(20), std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.was_running) << "the download finished before it could be interrupted";
+  ASSERT_GT(PartialBytes(), 0u) << "no partial download kept to test with";
+  ASSERT_EQ(Query("SELECT count(*) FROM partial_downloads"), std::vector<std::string>{"1"});
+  HttpsClient a("gemeente-a");
+  ASSERT_EQ(a.Send("PATCH", emulator_->base_url() + "/documenten/" + id,
+                   R"({"vertrouwelijkheidsAanduiding":"SV"})", "application/merge-patch+json")
+                .status,
+            200);
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "wrongHash"}, {"documentId", id}, {"count", -1}}}}});
+  CliResult r = Swf({"sync", "--max-level", "RV", "--json", ids[0]});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.out;
+  EXPECT_EQ(r.Summary()["withheld"], 1);
+  EXPECT_EQ(PartialBytes(), 0u) << "bytes of an SV document stay in the RV vault";
+}
+
 // A partial download of a document deleted remotely before it finished is needed by nothing:
 // the next full reconcile that does everything it planned removes it. A run that looked at
 // only some samenwerkingen cannot know, and keeps it.
