@@ -368,7 +368,13 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   if (!vault.ok()) return Fail(ctx, vault.status());
   // Profiles of one vault with different ceilings work against each other: a run of the lower
   // one withholds and purges what the higher one fetched, which fetches it again next time.
-  for (const ConnectionProfile& p : config->profiles) {
+  // Not when one ceiling holds for every run: --max-level, or the vault's own RV.
+  Result<std::optional<Confidentiality>> vault_ceiling = (*vault)->catalog().GetVaultCeiling();
+  const bool one_ceiling =
+      !flags.max_level.empty() ||
+      (vault_ceiling.ok() && vault_ceiling->has_value() && **vault_ceiling == Confidentiality::kRV);
+  for (const ConnectionProfile& p :
+       one_ceiling ? std::vector<ConnectionProfile>{} : config->profiles) {
     const ConnectionProfile& first = config->profiles.front();
     if (p.max_level != first.max_level) {
       ctx.output().Warn("profiles '" + first.name + "' (max_level " +
@@ -394,6 +400,7 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
                                               {"notReached", true},
                                               {"exitCode", kExitInterrupted}},
                                              p));
+      if (flags.all) ctx.output().Event(summaries.back());
       worst = MoreUrgentExitCode(worst, kExitInterrupted);
       continue;
     }

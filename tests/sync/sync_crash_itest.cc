@@ -282,6 +282,12 @@ TEST_F(SyncCrashITest, SyncAllStoppedNamesTheProfilesItNeverReached) {
   EXPECT_EQ(last["command"], "swfvault sync --all") << stopped.result.out;
   EXPECT_EQ(last["profiles"], (nlohmann::json{{"gemeente-a", 130}, {"zz-adviesbureau", 130}}))
       << stopped.result.out;
+  bool said_not_reached = false;  // its own summary line says so, for a JSON reader
+  for (const nlohmann::json& e : stopped.result.Events()) {
+    said_not_reached |= e.value("type", "") == "summary" &&
+                        e.value("profile", "") == "zz-adviesbureau" && e.value("notReached", false);
+  }
+  EXPECT_TRUE(said_not_reached) << stopped.result.out;
   const std::string text = ReadFile(metrics);
   EXPECT_NE(text.find("swfvault_run_exit_code{profile=\"zz-adviesbureau\"} 130"), std::string::npos)
       << text;
