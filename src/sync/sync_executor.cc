@@ -127,6 +127,15 @@ struct SyncExecutor::FetchItem {
   uint32_t token = 0;  // index in FetchAll's items, the publisher's handle
   int attempts = 0;
   bool done = false;
+  // Bytes of the partial earlier runs left (-1: not looked at yet), counted as resumed at the
+  // first 206 that keeps them; 0 once a whole answer replaced them.
+  int64_t earlier_runs_bytes = -1;
+  bool resume_counted = false;
+  void CountResumed(std::atomic<int64_t>& total, int64_t kept) {
+    if (resume_counted || earlier_runs_bytes <= 0) return;
+    total += std::min(earlier_runs_bytes, kept);
+    resume_counted = true;
+  }
 };
 
 SyncExecutor::SyncExecutor(SwfClient& client, Transport& transport, BlobStore& store,
@@ -714,6 +723,7 @@ HttpRequest SyncExecutor::BuildRequest(FetchItem& item) {
   }
   item.now = std::make_unique<FetchItem::Attempt>();
   item.now->offset = options.offset;
+  if (item.earlier_runs_bytes < 0) item.earlier_runs_bytes = options.offset;
   FetchItem::Attempt* self = item.now.get();
   FetchItem* owner = &item;
   SyncExecutor* executor = this;
@@ -756,8 +766,9 @@ Status SyncExecutor::OpenWriter(FetchItem& item) {
     // A full answer: whatever partial existed is stale (or there was none).
     SWF_RETURN_IF_ERROR(store_.DiscardPartial(d.document_id, d.document_hash));
     item.now->offset = 0;
-  } else if (item.attempts == 1) {
-    resumed_bytes_ += item.now->offset;  // from earlier runs, and really not sent again
+    item.earlier_runs_bytes = 0;
+  } else {
+    item.CountResumed(resumed_bytes_, item.now->offset);  // kept, and really not sent again
   }
   SWF_ASSIGN_OR_RETURN(item.now->writer, store_.OpenPartial(d.document_id, d.document_hash));
   if (static_cast<int64_t>(item.now->writer->size()) != item.now->offset) {
@@ -912,7 +923,7 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
     if (kept.ok() && static_cast<int64_t>((*kept)->size()) == offset) {
       item.now->writer = std::move(*kept);
       st = Status::Ok();
-      if (item.attempts == 1) resumed_bytes_ += offset;
+      item.CountResumed(resumed_bytes_, offset);
     }
   }
   if (st.ok() && item.now->writer == nullptr) st = OpenWriter(item);  // an empty body never reached the sink

@@ -176,6 +176,32 @@ TEST_F(SyncCrashITest, ABodySentWholeAgainIsNotCountedAsResumed) {
   EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
 }
 
+// A resume that succeeds only at the second attempt (the first answered 503) still counts what
+// the earlier run left as resumed.
+TEST_F(SyncCrashITest, AResumeAtTheSecondAttemptCountsTheEarlierRunsBytes) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1},
+                                           {"documentsPerDossier", 1},
+                                           {"minSize", 4 << 20},
+                                           {"maxSize", 4 << 20},
+                                           {"seed", 31}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
+  Signalled stopped = SignalWhen(
+      {"sync", ids[0]}, [&] { return PartialBytes() >= (256u << 10); }, SIGINT,
+      std::chrono::milliseconds(20), std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.was_running) << "the download finished before it could be interrupted";
+  const uint64_t kept = PartialBytes();
+  ASSERT_GT(kept, 0u) << "no partial download kept to test with";
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "status"}, {"route", "/content$"}, {"status", 503}, {"count", 1}}}}});
+  CliResult r = Swf({"sync", "--json", ids[0]});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.out;
+  EXPECT_EQ(r.Summary()["bytesResumed"].get<int64_t>(), static_cast<int64_t>(kept)) << r.out;
+}
+
 // A partial that already holds every byte (the run stopped between the last byte and
 // publishing): the next sync's Range asks for nothing more (416), and the bytes are checked
 // and published as they are, not fetched again. Wrong bytes of that length are quarantined.
