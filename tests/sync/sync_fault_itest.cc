@@ -39,10 +39,16 @@ class SyncFaultITest : public SyncFixture {
   // tmpfs, a read-only bind) vanishes with it. A script exits 77 when its mount fails.
   ScriptRun InMountNamespace(const std::string& script) {
     ScriptRun run;
-    if (std::system("unshare -m --propagation private true > /dev/null 2>&1") != 0) return run;
+    // As root a mount namespace of its own; else, where user namespaces are allowed, one in
+    // a user namespace of its own (mapped to root there, which may mount a tmpfs and binds).
+    std::string unshare = "unshare -m --propagation private";
+    if (std::system((unshare + " true > /dev/null 2>&1").c_str()) != 0) {
+      unshare = "unshare -rm --propagation private";
+      if (std::system((unshare + " true > /dev/null 2>&1").c_str()) != 0) return run;
+    }
     const std::string file = (dir_.path() / "namespace.sh").string();
     WriteFile(file, script);
-    FILE* p = ::popen(("unshare -m --propagation private sh " + file + " 2>&1").c_str(), "r");
+    FILE* p = ::popen((unshare + " sh " + file + " 2>&1").c_str(), "r");
     if (p == nullptr) return run;
     char buf[4096];
     for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) run.out.append(buf, n);
