@@ -198,6 +198,8 @@ class SyncExecutor {
   std::atomic<int64_t> resumed_bytes_{0};
   // Set by the first ENOSPC or local EACCES/EROFS: no more downloads, the run ends (rule 4).
   std::atomic<bool> vault_unwritable_{false};
+  Status first_unwritable_;  // why (the run's fatal status); set on the calling thread only
+  void VaultUnwritable(const Status& why);
   int64_t bytes_total_ = 0;
   int docs_done_ = 0;
   int docs_total_ = 0;

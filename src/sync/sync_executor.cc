@@ -865,7 +865,7 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
         ++report->counts.failed;
         observer_.OnDocument("failed", *item->doc, 0, item->last);
       }
-      if (report->fatal.ok()) report->fatal = ResourceExhausted("disk full");
+      if (report->fatal.ok()) report->fatal = first_unwritable_;
       return;
     }
     int succeeded = 0;
@@ -943,7 +943,7 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
   item.last = st;
   if (EndsTheRun(st)) {
     // The writer has removed its file (rule 4); nothing goes into the catalog either.
-    vault_unwritable_.store(true);
+    VaultUnwritable(st);
     item.now->writer.reset();
     return;
   }
@@ -970,6 +970,12 @@ void SyncExecutor::Finish(FetchItem& item, const Result<HttpResponse>& result,
     (void)catalog_.RemovePartial(item.doc->document_id);
     if (!item.now->over_promise) item.last = Unavailable(st.message());
   }
+}
+
+// On the calling thread (Finish, Published): the first ENOSPC or local EACCES ends the run.
+void SyncExecutor::VaultUnwritable(const Status& why) {
+  if (first_unwritable_.ok()) first_unwritable_ = why;
+  vault_unwritable_.store(true);
 }
 
 // On the publisher's finisher thread: one transaction for a whole durable group.
@@ -1002,14 +1008,14 @@ void SyncExecutor::Published(FetchItem& item, const PublishOutcome& outcome, Syn
   const Document& d = *item.doc;
   if (!outcome.recorded.ok()) {
     item.last = outcome.recorded.WithContext("document " + d.document_id);
-    if (EndsTheRun(outcome.recorded)) vault_unwritable_.store(true);
+    if (EndsTheRun(outcome.recorded)) VaultUnwritable(outcome.recorded);
     return;
   }
   if (!outcome.committed.ok()) {
     const Status& st = outcome.committed.status();
     if (st.code() != StatusCode::kCorruption) {
       item.last = st;
-      if (EndsTheRun(st)) vault_unwritable_.store(true);
+      if (EndsTheRun(st)) VaultUnwritable(st);
       return;
     }
     ++report->counts.quarantined;
