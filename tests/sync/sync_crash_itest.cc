@@ -21,6 +21,22 @@ namespace {
 
 class SyncCrashITest : public SyncFixture {
  protected:
+  // Runs `swfvault args...` against bodies throttled to 1 MiB/s, stops it with SIGINT once
+  // 256 KiB of partial download are on disk, then clears the faults. Use it under
+  // ASSERT_NO_FATAL_FAILURE.
+  void StopDuringDownload(const std::vector<std::string>& args) {
+    emulator_->Admin(
+        "PUT", "/_emulator/faults",
+        {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
+    Signalled stopped = SignalWhen(
+        args, [&] { return PartialBytes() >= (256u << 10); }, SIGINT, std::chrono::milliseconds(20),
+        std::chrono::seconds(60));
+    emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+    ASSERT_TRUE(stopped.was_running) << "the download finished before it could be stopped";
+    EXPECT_EQ(stopped.result.exit_code, kExitInterrupted) << stopped.result.out;
+    ASSERT_GT(PartialBytes(), 0u) << "no partial download kept to test with";
+  }
+
   uint64_t PartialBytes() {
     uint64_t total = 0;
     std::filesystem::path dir = std::filesystem::path(VaultDir()) / "partial";
@@ -67,14 +83,7 @@ TEST_F(SyncCrashITest, APartialDownloadOfADocumentRaisedAboveTheCeilingIsDiscard
                                            {"maxSize", 4 << 20}, {"svShare", 0.0}, {"seed", 24}});
   std::string id = RemoteDocuments(ids[0]).front()["documentId"];
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
-  emulator_->Admin("PUT", "/_emulator/faults",
-                   {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
-  Signalled stopped = SignalWhen({"sync", "--max-level", "RV", ids[0]}, [&] { return PartialBytes() >= (256u << 10); },
-                                 SIGINT, std::chrono::milliseconds(20), std::chrono::seconds(60));
-  ASSERT_TRUE(stopped.was_running) << "the download finished before it could be interrupted";
-  EXPECT_EQ(stopped.result.exit_code, kExitInterrupted);
-  ASSERT_GT(PartialBytes(), 0u) << "no partial download kept to test with";
-  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  ASSERT_NO_FATAL_FAILURE(StopDuringDownload({"sync", "--max-level", "RV", ids[0]}));
   HttpsClient a("gemeente-a");
   ASSERT_EQ(a.Send("PATCH", emulator_->base_url() + "/documenten/" + id, R"({"vertrouwelijkheidsAanduiding":"SV"})",
                    "application/merge-patch+json").status, 200);
@@ -96,14 +105,7 @@ TEST_F(SyncCrashITest, APartialOfOtherContentIsDiscardedWhenItsDocumentIsRaisedA
                                            {"seed", 30}});
   std::string id = RemoteDocuments(ids[0]).front()["documentId"];
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
-  emulator_->Admin(
-      "PUT", "/_emulator/faults",
-      {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
-  Signalled stopped = SignalWhen(
-      {"sync", "--max-level", "RV", ids[0]}, [&] { return PartialBytes() >= (256u << 10); }, SIGINT,
-      std::chrono::milliseconds(20), std::chrono::seconds(60));
-  ASSERT_TRUE(stopped.was_running) << "the download finished before it could be interrupted";
-  ASSERT_GT(PartialBytes(), 0u) << "no partial download kept to test with";
+  ASSERT_NO_FATAL_FAILURE(StopDuringDownload({"sync", "--max-level", "RV", ids[0]}));
   ASSERT_EQ(Query("SELECT count(*) FROM partial_downloads"), std::vector<std::string>{"1"});
   HttpsClient a("gemeente-a");
   ASSERT_EQ(a.Send("PATCH", emulator_->base_url() + "/documenten/" + id,
@@ -126,13 +128,7 @@ TEST_F(SyncCrashITest, APartialDownloadOfADocumentDeletedRemotelyIsRemovedByTheN
                                            {"maxSize", 4 << 20}, {"seed", 25}});
   std::string id = RemoteDocuments(ids[0]).front()["documentId"];
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
-  emulator_->Admin("PUT", "/_emulator/faults",
-                   {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
-  Signalled stopped = SignalWhen({"sync", ids[0]}, [&] { return PartialBytes() >= (256u << 10); },
-                                 SIGINT, std::chrono::milliseconds(20), std::chrono::seconds(60));
-  ASSERT_TRUE(stopped.was_running) << "the download finished before it could be interrupted";
-  ASSERT_GT(PartialBytes(), 0u) << "no partial download kept to test with";
-  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  ASSERT_NO_FATAL_FAILURE(StopDuringDownload({"sync", ids[0]}));
   HttpsClient a("gemeente-a");
   ASSERT_EQ(a.Delete(emulator_->base_url() + "/documenten/" + id).status, 204);
 
@@ -159,14 +155,7 @@ TEST_F(SyncCrashITest, ABodySentWholeAgainIsNotCountedAsResumed) {
                                            {"maxSize", 4 << 20},
                                            {"seed", 28}});
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
-  emulator_->Admin(
-      "PUT", "/_emulator/faults",
-      {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
-  Signalled stopped = SignalWhen(
-      {"sync", ids[0]}, [&] { return PartialBytes() >= (256u << 10); }, SIGINT,
-      std::chrono::milliseconds(20), std::chrono::seconds(60));
-  ASSERT_TRUE(stopped.was_running) << "the download finished before it could be interrupted";
-  ASSERT_GT(PartialBytes(), 0u) << "no partial download kept to test with";
+  ASSERT_NO_FATAL_FAILURE(StopDuringDownload({"sync", ids[0]}));
   emulator_->Admin("PUT", "/_emulator/faults",
                    {{"faults", {{{"type", "ignoreRange"}, {"count", -1}}}}});
   CliResult r = Swf({"sync", "--json", ids[0]});
@@ -185,15 +174,8 @@ TEST_F(SyncCrashITest, AResumeAtTheSecondAttemptCountsTheEarlierRunsBytes) {
                                            {"maxSize", 4 << 20},
                                            {"seed", 31}});
   ASSERT_EQ(Swf({"init"}).exit_code, 0);
-  emulator_->Admin(
-      "PUT", "/_emulator/faults",
-      {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 1 << 20}, {"count", -1}}}}});
-  Signalled stopped = SignalWhen(
-      {"sync", ids[0]}, [&] { return PartialBytes() >= (256u << 10); }, SIGINT,
-      std::chrono::milliseconds(20), std::chrono::seconds(60));
-  ASSERT_TRUE(stopped.was_running) << "the download finished before it could be interrupted";
+  ASSERT_NO_FATAL_FAILURE(StopDuringDownload({"sync", ids[0]}));
   const uint64_t kept = PartialBytes();
-  ASSERT_GT(kept, 0u) << "no partial download kept to test with";
   emulator_->Admin(
       "PUT", "/_emulator/faults",
       {{"faults", {{{"type", "status"}, {"route", "/content$"}, {"status", 503}, {"count", 1}}}}});
