@@ -153,11 +153,11 @@ Result<std::unique_ptr<Catalog>> Catalog::OpenReadOnly(const std::string& path, 
   // SQLite's read-only mode first: it reads the log, and keeps the reads consistent while a
   // sync writes. It needs the shared-memory file, which it cannot make on a read-only mount,
   // a full disk or in a folder this user may not write. Then, when no connection has the
-  // catalog open (see in_use), the file is read as immutable.
-  // In use: a log with frames in it, or a shared-memory file of a live connection (its index
-  // takes at least 32 KiB). A failed opening on a full disk leaves an empty log and a stub.
-  struct stat wal {
-  }, shm{};
+  // catalog open, the file is read as immutable. In use means a log with frames in it, or the
+  // shared-memory file of a live connection (its index takes at least 32 KiB); a failed
+  // opening on a full disk leaves an empty log and a stub.
+  struct stat wal = {};
+  struct stat shm = {};
   const bool in_use = (::stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) ||
                       (::stat((path + "-shm").c_str(), &shm) == 0 && shm.st_size >= 32768);
   Result<std::unique_ptr<SqliteDb>> opened = SqliteDb::OpenReadOnly(path, /*immutable=*/false);

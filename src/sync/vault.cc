@@ -35,9 +35,6 @@ int MarkerFormat(std::string_view text) {
   return n;
 }
 
-// Ok for a vault this build reads; kNotFound when the marker is missing or says something
-// else; kUnsupported when a newer swfvault wrote it (opening it could harm data that build
-// keeps in ways this one does not know).
 // A VAULT file that holds no marker: `init` refuses such a folder, so it is not advised.
 Status DamagedMarker(const std::string& dir) {
   return Corruption("vault " + dir + ": its VAULT file does not hold a vault marker (expected '" +
@@ -46,6 +43,9 @@ Status DamagedMarker(const std::string& dir) {
                     "else give another --vault");
 }
 
+// Ok for a vault this build reads; kNotFound when the marker is missing; kCorruption when it
+// says something else; kUnsupported when a newer swfvault wrote it (opening it could harm data
+// that build keeps in ways this one does not know).
 Status CheckMarker(FileSystem& fs, const std::string& dir) {
   Result<std::string> text = ReadSmallFile(fs, JoinPath(dir, kMarker), 4096);
   if (!text.ok()) {
