@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -188,11 +189,12 @@ class BlobStore {
   Result<PartialStats> Partials();
   // The `.bad` files in quarantine/ (rejected downloads, objects that failed verify).
   Result<PartialStats> Quarantined();
-  // Removes the quarantined files of `sha256`: downloads promised as it
-  // (`<sha256>-<received>.bad`), received as it (`<promised>-<sha256>.bad`) and the object moved
-  // aside by verify (`<sha256>-<micros>-verify.bad`): what a vault withholding that content may
-  // not keep either. Returns what was removed.
-  Result<PartialStats> DiscardQuarantined(std::string_view sha256);
+  // Removes the quarantined files of each of `sha256s` (empty ones ignored), in one listing of
+  // quarantine/: downloads promised as it (`<sha256>-<received>.bad`), received as it
+  // (`<promised>-<sha256>.bad`) and the object moved aside by verify
+  // (`<sha256>-<micros>-verify.bad`): what a vault withholding that content may not keep either.
+  // Returns what was removed.
+  Result<PartialStats> DiscardQuarantined(const std::set<std::string>& sha256s);
   // Removes every partial download; returns what was removed. The caller knows none is needed.
   Result<PartialStats> RemovePartials();
 

@@ -160,18 +160,20 @@ Result<std::unique_ptr<Catalog>> Catalog::OpenReadOnly(const std::string& path, 
   struct stat shm = {};
   const bool in_use = (::stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) ||
                       (::stat((path + "-shm").c_str(), &shm) == 0 && shm.st_size >= 32768);
-  Result<std::unique_ptr<SqliteDb>> opened = SqliteDb::OpenReadOnly(path, /*immutable=*/false);
-  if (opened.ok()) {
-    Result<std::string> probe = (*opened)->QueryText("SELECT count(*) FROM sqlite_schema");
-    if (!probe.ok()) opened = probe.status();
-  }
-  if (!opened.ok() && !in_use) opened = SqliteDb::OpenReadOnly(path, /*immutable=*/true);
+  // Opened and read up to its schema version: SQLite finds out whether it can read only then.
+  std::string version;
+  auto open = [&](bool immutable) -> Result<std::unique_ptr<SqliteDb>> {
+    SWF_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::OpenReadOnly(path, immutable));
+    sqlite3_busy_timeout(db->raw(), kBusyTimeoutMillis);
+    SWF_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=ON"));
+    SWF_RETURN_IF_ERROR(db->Exec("PRAGMA trusted_schema=OFF"));
+    SWF_ASSIGN_OR_RETURN(version,
+                         db->QueryText("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+    return db;
+  };
+  Result<std::unique_ptr<SqliteDb>> opened = open(/*immutable=*/false);
+  if (!opened.ok() && !in_use) opened = open(/*immutable=*/true);
   SWF_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, std::move(opened));
-  sqlite3_busy_timeout(db->raw(), kBusyTimeoutMillis);
-  SWF_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=ON"));
-  SWF_RETURN_IF_ERROR(db->Exec("PRAGMA trusted_schema=OFF"));
-  SWF_ASSIGN_OR_RETURN(std::string version,
-                       db->QueryText("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
   if (std::stoi(version) != LatestSchemaVersion()) {
     return Unsupported("catalog " + path + " has schema v" + version + ", this swfvault reads v" +
                        std::to_string(LatestSchemaVersion()) +

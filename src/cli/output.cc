@@ -11,15 +11,14 @@ std::string Counted(int64_t n, const std::string& one, const std::string& many) 
 void Output::Event(const nlohmann::json& event) {
   if (!json_) return;
   ended_with_summary_ = event.value("type", "") == "summary";
-  if (ended_with_summary_ && !event.contains("exitCode")) {
-    // Every summary holds its exit code; one that does not say is a success's (a failure's
-    // summary names its code, see SummaryIfMissing).
-    nlohmann::json with_code = event;
-    with_code["exitCode"] = 0;
-    out_ << with_code.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-  } else {
-    out_ << event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-  }
+  // Every summary holds its exit code; one that does not say is a success's (a failure's
+  // summary names its code, see SummaryIfMissing).
+  const bool add_code = ended_with_summary_ && !event.contains("exitCode");
+  nlohmann::json with_code = add_code ? event : nlohmann::json();
+  if (add_code) with_code["exitCode"] = 0;
+  out_ << (add_code ? with_code : event)
+              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+       << '\n';
   out_.flush();
 }
 

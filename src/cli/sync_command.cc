@@ -1,4 +1,5 @@
 // swfvault sync: mirror samenwerkdossiers into the vault.
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -373,18 +374,18 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   const bool one_ceiling =
       !flags.max_level.empty() ||
       (vault_ceiling.ok() && vault_ceiling->has_value() && **vault_ceiling == Confidentiality::kRV);
-  for (const ConnectionProfile& p :
-       one_ceiling ? std::vector<ConnectionProfile>{} : config->profiles) {
+  const auto other = std::find_if(config->profiles.begin(), config->profiles.end(),
+                                  [&](const ConnectionProfile& p) {
+                                    return p.max_level != config->profiles.front().max_level;
+                                  });
+  if (!one_ceiling && other != config->profiles.end()) {
     const ConnectionProfile& first = config->profiles.front();
-    if (p.max_level != first.max_level) {
-      ctx.output().Warn("profiles '" + first.name + "' (max_level " +
-                        std::string(ConfidentialityName(first.max_level)) + ") and '" + p.name +
-                        "' (max_level " + std::string(ConfidentialityName(p.max_level)) +
-                        ") share this vault: a run of the lower one purges what the other "
-                        "fetched above it, again and again; give them one max_level (or fix the "
-                        "vault's own with `init --max-level RV`)");
-      break;
-    }
+    ctx.output().Warn("profiles '" + first.name + "' (max_level " +
+                      std::string(ConfidentialityName(first.max_level)) + ") and '" + other->name +
+                      "' (max_level " + std::string(ConfidentialityName(other->max_level)) +
+                      ") share this vault: a run of the lower one purges what the other "
+                      "fetched above it, again and again; give them one max_level (or fix the "
+                      "vault's own with `init --max-level RV`)");
   }
   // Ctrl-C or a scheduler's SIGTERM: the run stops at a safe point and says so (exit 130);
   // a second signal ends it at once.

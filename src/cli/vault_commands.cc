@@ -420,7 +420,6 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   VerifyMode mode = flags.fast ? VerifyMode::kFast : VerifyMode::kFull;
   const StopFlag& stop = StopGracefullyOnSignals(ctx);
   int good = 0, bad = 0, unreadable = 0;
-  int unreadable_code = kExitOk;
   uint64_t bytes = 0;
   size_t checked = 0;
   // Objects a present document refers to: a sync that lists its dossier fetches such an
@@ -477,7 +476,6 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
       // integrity alarm over an object nobody looked at. (An I/O error is bad: a checksumming
       // file system reports rotten blocks as EIO.)
       ++unreadable;
-      unreadable_code = MoreUrgentExitCode(unreadable_code, ExitCodeFor(st));
       ctx.output().Event({{"type", "object"},
                           {"sha256", b.sha256},
                           {"ok", false},
@@ -512,7 +510,7 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
   // What was found outweighs the interruption: a bad object needs a human either way.
   const bool catalog_ok = catalog_check.ok();
   int code = (bad > 0 || missing > 0 || !catalog_ok) ? kExitIntegrity
-             : unreadable > 0                        ? unreadable_code
+             : unreadable > 0                        ? kExitError
              : interrupted                           ? kExitInterrupted
                                                      : kExitOk;
   if (interrupted) {

@@ -364,20 +364,25 @@ Result<PartialStats> BlobStore::FilesIn(const std::string& dir,
   return stats;
 }
 
-Result<PartialStats> BlobStore::DiscardQuarantined(std::string_view sha256) {
-  if (sha256.empty()) return PartialStats{};
-  const std::string first = std::string(sha256) + "-", second = "-" + std::string(sha256) + ".bad";
+Result<PartialStats> BlobStore::DiscardQuarantined(const std::set<std::string>& sha256s) {
+  std::vector<std::pair<std::string, std::string>> names;  // "<sha>-" and "-<sha>.bad"
+  for (const std::string& sha : sha256s) {
+    if (!sha.empty()) names.emplace_back(sha + "-", "-" + sha + ".bad");
+  }
+  if (names.empty()) return PartialStats{};
   return FilesIn(
       quarantine_dir(),
       [&](std::string_view name) {
-        return name.ends_with(".bad") && (name.starts_with(first) || name.ends_with(second));
+        return name.ends_with(".bad") &&
+               std::any_of(names.begin(), names.end(), [&](const auto& n) {
+                 return name.starts_with(n.first) || name.ends_with(n.second);
+               });
       },
       /*remove=*/true);
 }
 
 Status BlobStore::DiscardPartial(std::string_view document_id, std::string_view etag) {
-  Status st = fs_->RemoveFile(PartialPath(document_id, etag));
-  return st.code() == StatusCode::kNotFound ? Status::Ok() : st;
+  return DiscardPartialFile(PartialName(document_id, etag));
 }
 
 Status BlobStore::DiscardPartialFile(std::string_view name) {

@@ -128,13 +128,12 @@ struct SyncExecutor::FetchItem {
   int attempts = 0;
   bool done = false;
   // Bytes of the partial earlier runs left (-1: not looked at yet), counted as resumed at the
-  // first 206 that keeps them; 0 once a whole answer replaced them.
+  // first 206 that keeps them; 0 once counted or once a whole answer replaced them.
   int64_t earlier_runs_bytes = -1;
-  bool resume_counted = false;
   void CountResumed(std::atomic<int64_t>& total, int64_t kept) {
-    if (resume_counted || earlier_runs_bytes <= 0) return;
+    if (earlier_runs_bytes <= 0) return;
     total += std::min(earlier_runs_bytes, kept);
-    resume_counted = true;
+    earlier_runs_bytes = 0;
   }
 };
 
@@ -653,8 +652,7 @@ Status SyncExecutor::ApplyNonFetch(const SyncAction& a, const Document& d, SyncR
       }
       // And what quarantine/ keeps of that content (a rejected download, an object verify
       // moved aside): no copy of it may stay either.
-      for (const std::string& sha : shas)
-        SWF_RETURN_IF_ERROR(store_.DiscardQuarantined(sha).status());
+      SWF_RETURN_IF_ERROR(store_.DiscardQuarantined(shas).status());
       ++report->counts.withheld;
       observer_.OnDocument("withheld", d, 0, Status::Ok());
       return Status::Ok();
