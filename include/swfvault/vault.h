@@ -25,7 +25,9 @@ namespace swfvault {
 
 class Vault {
  public:
-  enum class Access { kReadOnly, kExclusive };
+  // kLockedReadOnly holds the runner lock but reads the catalog read-only: what gc needs to
+  // free space on a disk too full for SQLite to open the catalog for writing.
+  enum class Access { kReadOnly, kExclusive, kLockedReadOnly };
 
   // Creates the layout and the catalog. Ok (and nothing changed) when `dir` already is a
   // vault; kAlreadyExists when `dir` holds other files; kUnsupported as for Open.

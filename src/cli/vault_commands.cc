@@ -550,7 +550,17 @@ int RunVerify(CommandContext& ctx, const VerifyFlags& flags) {
 int RunGc(CommandContext& ctx, double grace_hours, double partial_max_age_hours,
           double quarantine_max_age_hours) {
   Result<std::unique_ptr<Vault>> vault = OpenFromContext(ctx, Vault::Access::kExclusive);
+  // On a disk too full for SQLite to open the catalog for writing, gc is what makes room: it
+  // reads the catalog instead, under the runner lock all the same, and leaves the journal rows
+  // of partials it removes to the next sync (which starts a download afresh when its partial
+  // is gone).
+  const bool disk_full = !vault.ok() && vault.status().code() == StatusCode::kResourceExhausted;
+  if (disk_full) vault = OpenFromContext(ctx, Vault::Access::kLockedReadOnly);
   if (!vault.ok()) return Fail(ctx, vault.status());
+  if (disk_full) {
+    ctx.output().Warn("the disk of " + (*vault)->dir() +
+                      " is full: the catalog is read, not written, while gc frees space");
+  }
   GcOptions options;
   options.temp_grace_seconds = static_cast<int64_t>(grace_hours * 3600);
   if (partial_max_age_hours >= 0) options.partial_max_age_seconds = static_cast<int64_t>(partial_max_age_hours * 3600);
@@ -559,7 +569,7 @@ int RunGc(CommandContext& ctx, double grace_hours, double partial_max_age_hours,
   }
   Result<GcReport> gc = (*vault)->store().CollectGarbage(options);
   if (!gc.ok()) return Fail(ctx, gc.status());
-  if (gc->partials_removed > 0) {
+  if (gc->partials_removed > 0 && !disk_full) {
     // Journal rows of removed partials go too: the next sync starts those downloads afresh.
     Result<std::vector<PartialDownload>> journal = (*vault)->catalog().ListPartials();
     if (!journal.ok()) return Fail(ctx, journal.status());

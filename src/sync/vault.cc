@@ -155,14 +155,16 @@ Result<std::unique_ptr<Vault>> Vault::Open(FileSystem& fs, Clock& clock, const s
   SWF_RETURN_IF_ERROR(CheckMarker(fs, dir));
   SWF_RETURN_IF_ERROR(CheckCatalogPresent(fs, dir));
   std::optional<VaultLock> lock;
-  if (access == Access::kExclusive) {
+  if (access != Access::kReadOnly) {
     SWF_ASSIGN_OR_RETURN(VaultLock held, VaultLock::Acquire(fs, dir));
     lock.emplace(std::move(held));
   }
   auto store = std::make_unique<BlobStore>(&fs, &clock, dir);
   if (access == Access::kExclusive) SWF_RETURN_IF_ERROR(store->Init());
   const std::string path = JoinPath(dir, kCatalog);
-  Result<std::unique_ptr<Catalog>> opened = Catalog::OpenWithoutMigrating(path, &clock);
+  Result<std::unique_ptr<Catalog>> opened = access == Access::kLockedReadOnly
+                                                ? Catalog::OpenReadOnly(path, &clock)
+                                                : Catalog::OpenWithoutMigrating(path, &clock);
   const StatusCode why = opened.status().code();
   if (access == Access::kReadOnly &&
       (why == StatusCode::kPermissionDenied || why == StatusCode::kResourceExhausted)) {

@@ -319,6 +319,37 @@ TEST_F(SyncFaultITest, AVaultOnAFullDiskSaysSoWithTheDiskFullCode) {
   EXPECT_NE(out.find("No space left on device"), std::string::npos) << out;
 }
 
+// gc is what makes room on a full disk, where SQLite cannot open the catalog for writing: it
+// reads the catalog instead (under the runner lock) and removes what it may, here a temp file
+// and a partial download, after which the commands that write work again.
+TEST_F(SyncFaultITest, GcFreesSpaceOnADiskTooFullToWriteTheCatalog) {
+  const std::filesystem::path mount = dir_.path() / "full";
+  std::filesystem::create_directory(mount);
+  const std::filesystem::path vault = mount / "v";
+  const std::string config =
+      WriteProfilesConfig("full", vault.string(), {{"gemeente-a", kGemeenteA, "gemeente-a"}});
+  const std::string swf = std::string(SWFVAULT_CLI_BIN) + " --config " + config;
+  const std::string script =
+      "mount -t tmpfs -o size=2m tmpfs " + mount.string() + " 2>/dev/null || exit 77\n" + swf +
+      " init > /dev/null || exit 78\n"
+      "head -c 300000 /dev/urandom > " +
+      (vault / "tmp" / "left-by-a-crash").string() + "\n" + "head -c 300000 /dev/urandom > " +
+      (vault / "partial" / "DOC-1.part").string() + "\n" +
+      "dd if=/dev/zero of=" + (mount / "filler").string() + " bs=1k 2> /dev/null\n" + swf +
+      " verify > /dev/null 2>&1; echo \"before: exit=$?\"\n" + swf +
+      " gc --json --grace-hours 0 --partial-max-age-hours 0; echo \"gc: exit=$?\"\n" + swf +
+      " verify > /dev/null 2>&1; echo \"after: exit=$?\"\n";
+  const ScriptRun run = InMountNamespace(script);
+  if (!run.available) GTEST_SKIP() << "no mount namespace with a tmpfs here: " << run.out;
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  for (const char* line : {"before: exit=7", "gc: exit=0", "after: exit=0"}) {
+    EXPECT_NE(run.out.find(line), std::string::npos) << line << "\n" << run.out;
+  }
+  EXPECT_NE(run.out.find("\"tempsRemoved\":1"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"partialsRemoved\":1"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("is full: the catalog is read"), std::string::npos) << run.out;
+}
+
 // A vault on a read-only mount (a snapshot, an auditor's copy) can still be looked at:
 // status, ls, show and get read it, and verify checks it without the lock it cannot take,
 // reporting a damaged object (exit 5) without moving it or recording anything.
