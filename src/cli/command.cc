@@ -170,7 +170,7 @@ Result<std::string> OutputPathFor(const std::string& out, const std::string& bes
   return ReplaceableOutput(out);
 }
 
-const StopFlag& StopGracefullyOnSignals(CommandContext& ctx) {
+StopFlag& StopGracefullyOnSignals(CommandContext& ctx) {
   static StopFlag stop;
   stop.Reset();  // a second command in the same process (tests) starts afresh
   Status handlers = StopOnSignals(stop);

@@ -117,7 +117,7 @@ CLI::Validator Duration();
 inline constexpr char kExitCodesHelp[] =
     "Exit codes: 0 ok, 1 partial, 2 usage, 3 retry later, 4 authentication/TLS, 5 integrity,\n"
     "6 locked (vault or mirror target), 7 disk full, 8 refused by the server, 9 not found,\n"
-    "10 other error, 130 interrupted (README \"Exit codes\").";
+    "10 other error, 11 time limit (sync --max-duration), 130 interrupted (README \"Exit codes\").";
 
 // The file a command's output replaces (written beside it, checked, renamed over it): `out`
 // itself, or the file a symbolic link `out` points to, existing or not (the link stays, as with
@@ -141,7 +141,7 @@ Result<std::string> OutputPathFor(const std::string& out, const std::string& bes
 // For a long command: from now on the first SIGINT/SIGTERM sets the returned flag (cleared
 // here) instead of killing the process, and the command stops at its next safe point; a second
 // signal kills. One process-wide flag, as signals are process-wide.
-const StopFlag& StopGracefullyOnSignals(CommandContext& ctx);
+StopFlag& StopGracefullyOnSignals(CommandContext& ctx);
 
 // Reports `status` through the output and returns its exit code.
 int Fail(CommandContext& ctx, const Status& status);

@@ -34,9 +34,10 @@ namespace {
 
 // Lowest first; a code not listed ranks as kExitError.
 int Urgency(int code) {
-  constexpr int kOrder[] = {kExitOk,      kExitInterrupted, kExitLocked,   kExitRetryable,
-                            kExitPartial, kExitNotFound,    kExitRefused,  kExitError,
-                            kExitUsage,   kExitAuth,        kExitDiskFull, kExitIntegrity};
+  constexpr int kOrder[] = {kExitOk,        kExitTimeLimit, kExitInterrupted, kExitLocked,
+                            kExitRetryable, kExitPartial,   kExitNotFound,    kExitRefused,
+                            kExitError,     kExitUsage,     kExitAuth,        kExitDiskFull,
+                            kExitIntegrity};
   for (int i = 0; i < static_cast<int>(std::size(kOrder)); ++i) {
     if (kOrder[i] == code) return i;
   }

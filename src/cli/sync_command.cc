@@ -1,7 +1,12 @@
 // swfvault sync: mirror samenwerkdossiers into the vault.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "api/client_certificate.h"
 #include "cli/commands.h"
@@ -25,6 +30,47 @@ struct SyncFlags {
   bool full = false;
   bool incremental = false;
   std::string metrics_file;
+  std::string max_duration;
+};
+
+// --max-duration: when the time is up, stops the run as a signal would (at a safe point,
+// downloads in flight kept as resumable partials) and remembers that it did, so the run exits
+// with kExitTimeLimit instead of 130 and says why.
+class Deadline {
+ public:
+  Deadline(std::optional<double> seconds, StopFlag& stop) {
+    if (!seconds) return;
+    watcher_ = std::thread([this, seconds, &stop] {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (cv_.wait_for(lock, std::chrono::duration<double>(*seconds), [this] { return done_; })) {
+        return;
+      }
+      if (stop.requested()) return;  // a signal came first: that is the run's reason
+      reached_.store(true);
+      stop.Request();
+    });
+  }
+  ~Deadline() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (watcher_.joinable()) watcher_.join();
+  }
+  Deadline(const Deadline&) = delete;
+  Deadline& operator=(const Deadline&) = delete;
+
+  bool reached() const { return reached_.load(); }
+  // The exit code of a run that ended with `code`: a stop the deadline made is its own code.
+  int Code(int code) const { return code == kExitInterrupted && reached() ? kExitTimeLimit : code; }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::atomic<bool> reached_{false};
+  std::thread watcher_;
 };
 
 std::string HumanBytes(int64_t bytes) {
@@ -159,7 +205,7 @@ nlohmann::json WithCertificateEnd(nlohmann::json summary, const ConnectionProfil
 }
 
 int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionProfile& profile,
-                Vault& vault, const Config& config, const StopFlag& stop,
+                Vault& vault, const Config& config, const StopFlag& stop, const Deadline& deadline,
                 std::vector<nlohmann::json>* summaries) {
   auto started = std::chrono::steady_clock::now();
   // A profile that fails before its run (credentials refused while connecting, a bad level)
@@ -170,7 +216,8 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
     return flags.all ? st.WithContext("profile " + profile.name) : st;
   };
   auto failed_before_run = [&](const Status& why, bool usage = false) {
-    const int code = usage ? UsageFail(ctx, named(why).message()) : Fail(ctx, named(why));
+    const int code =
+        deadline.Code(usage ? UsageFail(ctx, named(why).message()) : Fail(ctx, named(why)));
     SyncReport none;
     none.fatal = why;
     double seconds =
@@ -233,17 +280,19 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
         MirrorAfterSync(ctx, vault, config, profile, options.ceiling, *(*connection)->client, stop);
   }
   ctx.output().EndProgress();
-  int code = ExitFor(report);
-  if (code == kExitOk) code = mirror_code;
+  int code = deadline.Code(ExitFor(report));
+  if (code == kExitOk) code = deadline.Code(mirror_code);
+  const bool timed_out = code == kExitTimeLimit;
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (const std::string& id : report.unknown) {
     ctx.output().Error(NotFound("samenwerking " + id + " is unknown to the server (or not visible to " +
                                 profile.oin + "); not synced"));
   }
-  if (!report.fatal.ok()) ctx.output().Error(named(report.fatal));
+  if (!report.fatal.ok() && !timed_out) ctx.output().Error(named(report.fatal));
   nlohmann::json summary =
       WithCertificateEnd(SummaryJson(report, profile.name, seconds, code), profile);
+  if (timed_out) summary["timeLimitReached"] = true;
   summaries->push_back(summary);
   // Warnings first: in JSON mode the summary is the run's last line.
   for (const std::string& b : report.blocked) {
@@ -252,7 +301,9 @@ int SyncProfile(CommandContext& ctx, const SyncFlags& flags, const ConnectionPro
                       "(or raise mass_delete_percent in the config)");
   }
   if (report.fatal.code() == StatusCode::kCancelled) {
-    ctx.output().Warn("stopped at a safe point: " +
+    ctx.output().Warn((timed_out ? "time limit (--max-duration " + flags.max_duration +
+                                       ") reached, stopped at a safe point: "
+                                 : std::string("stopped at a safe point: ")) +
                       Counted(report.interrupted, "planned download", "planned downloads") +
                       " left for the next sync, which resumes the partial ones");
   }
@@ -389,7 +440,9 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
   }
   // Ctrl-C or a scheduler's SIGTERM: the run stops at a safe point and says so (exit 130);
   // a second signal ends it at once.
-  const StopFlag& stop = StopGracefullyOnSignals(ctx);
+  StopFlag& stop = StopGracefullyOnSignals(ctx);
+  const Deadline deadline(
+      flags.max_duration.empty() ? std::nullopt : ParseDurationSeconds(flags.max_duration), stop);
   int worst = kExitOk;
   std::vector<nlohmann::json> summaries;
   for (const ConnectionProfile& p : profiles) {
@@ -399,13 +452,13 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
       summaries.push_back(WithCertificateEnd({{"type", "summary"},
                                               {"profile", p.name},
                                               {"notReached", true},
-                                              {"exitCode", kExitInterrupted}},
+                                              {"exitCode", deadline.Code(kExitInterrupted)}},
                                              p));
       if (flags.all) ctx.output().Event(summaries.back());
-      worst = MoreUrgentExitCode(worst, kExitInterrupted);
+      worst = MoreUrgentExitCode(worst, deadline.Code(kExitInterrupted));
       continue;
     }
-    int code = SyncProfile(ctx, flags, p, **vault, *config, stop, &summaries);
+    int code = SyncProfile(ctx, flags, p, **vault, *config, stop, deadline, &summaries);
     worst = MoreUrgentExitCode(worst, code);
   }
   if (!flags.metrics_file.empty()) {
@@ -448,9 +501,12 @@ CommandSpec SyncCommand() {
   return {"sync", "mirror samenwerkdossiers into the vault",
           [](CLI::App* app) -> std::function<int(CommandContext&)> {
             auto flags = std::make_shared<SyncFlags>();
-            app->footer(std::string("Ctrl-C or SIGTERM stops the run at a safe point (partial downloads "
-                                    "kept, exit\n130); a second one ends it at once. The next sync "
-                                    "resumes either way.\n\n") + kExitCodesHelp);
+            app->footer(
+                std::string("Ctrl-C or SIGTERM stops the run at a safe point (partial downloads "
+                            "kept, exit\n130); a second one ends it at once. --max-duration "
+                            "stops it the same way (exit 11).\nThe next sync resumes either "
+                            "way.\n\n") +
+                kExitCodesHelp);
             app->add_option("samenwerking", flags->ids,
                             "samenwerkingIds to sync (default: every one the profile takes part in)");
             app->add_option("--max-level", flags->max_level,
@@ -471,6 +527,10 @@ CommandSpec SyncCommand() {
             app->add_flag("--incremental", flags->incremental,
                           "only samenwerkingen named by new notifications")
                 ->excludes(full);
+            app->add_option("--max-duration", flags->max_duration,
+                            "stop at a safe point after this long (3600, 45m, 2h, 1h30m), exit 11; "
+                            "the next sync goes on where this one stopped")
+                ->check(Duration());
             app->add_option("--metrics-file", flags->metrics_file,
                             "write Prometheus text metrics here (node_exporter textfile)");
             return [flags](CommandContext& ctx) { return RunSync(ctx, *flags); };

@@ -290,6 +290,37 @@ TEST_F(SyncFaultITest, ATricklingServerIsCutOffByTheStallGuard) {
   EXPECT_EQ(ObjectNames().count(RemoteDocuments(ids[0]).front()["documentHash"]), 0u);
 }
 
+// sync --max-duration: a nightly window for a big first mirror. When the time is up the run
+// stops at a safe point as after Ctrl-C (the download in flight kept as a resumable partial),
+// with exit 11 and its reason, and the next run goes on where it stopped.
+TEST_F(SyncFaultITest, MaxDurationStopsTheRunAtASafePointAndTheNextRunGoesOn) {
+  std::vector<std::string> ids = Generate({{"dossiers", 1},
+                                           {"documentsPerDossier", 1},
+                                           {"minSize", 1 << 20},
+                                           {"maxSize", 1 << 20},
+                                           {"svShare", 0.0},
+                                           {"seed", 40}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "slowBody"}, {"bytesPerSecond", 65536}, {"count", -1}}}}});
+  CliResult r = Swf({"sync", "--json", "--max-duration", "2s", ids[0]});
+  EXPECT_EQ(r.exit_code, kExitTimeLimit) << r.out << r.err;
+  EXPECT_EQ(r.Summary()["exitCode"], kExitTimeLimit) << r.out;
+  EXPECT_EQ(r.Summary()["timeLimitReached"], true) << r.out;
+  EXPECT_EQ(r.Summary()["interrupted"], 1) << r.out;
+  const std::string said = r.out + r.err;
+  EXPECT_NE(said.find("time limit (--max-duration 2s) reached"), std::string::npos) << said;
+  EXPECT_EQ(said.find("SIGINT"), std::string::npos) << "blamed on a signal: " << said;
+  EXPECT_EQ(ObjectNames().size(), 0u);
+
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  CliResult again = Swf({"sync", "--json", ids[0]});
+  EXPECT_EQ(again.exit_code, kExitOk) << again.out << again.err;
+  EXPECT_GT(again.Summary()["bytesResumed"].get<int64_t>(), 0) << again.out;
+  EXPECT_EQ(ObjectNames().count(RemoteDocuments(ids[0]).front()["documentHash"]), 1u);
+}
+
 // A vault on a disk with no byte left, for real (a small tmpfs in a mount namespace of its
 // own): the catalog cannot even open its shared-memory file. Commands that only read still
 // work (the catalog opened read-only); those that must write say the disk is full, with the
