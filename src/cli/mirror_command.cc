@@ -424,7 +424,7 @@ CommandSpec MirrorCommand() {
             // Configured targets carry their own max_level; a level given for them would be ignored.
             app->add_option("--max-level", flags->max_level,
                             "highest confidentiality the target may hold: RV (default) or SV")
-                ->check(CLI::IsMember({"RV", "SV"}, CLI::ignore_case))
+                ->transform(CLI::IsMember({"RV", "SV"}, CLI::ignore_case))
                 ->needs(to);
             app->add_option("--settle-seconds", flags->settle_seconds,
                             "a dropped file must be unchanged this long before it is uploaded (default 5)")
@@ -453,7 +453,7 @@ CommandSpec PushCommand() {
             app->add_option("--level", flags->level,
                             "vertrouwelijkheidsAanduiding: RV or SV (default: the config's "
                             "[upload], else RV)")
-                ->check(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
+                ->transform(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
             app->add_option("--omschrijving", flags->omschrijving, "documentOmschrijving (default: the config's)");
             app->add_option("--taal", flags->taal, "taal, e.g. nl (default: the config's)");
             return [flags](CommandContext& ctx) { return RunPush(ctx, *flags); };

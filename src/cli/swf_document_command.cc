@@ -255,7 +255,7 @@ void DefineAdd(SwfCommandGroup& group) {
   add->add_option("SAM-ID", f->sam, "samenwerkingId")->required();
   add->add_option("FILE", f->upload.file_path, "file to upload")->required();
   add->add_option("--level", f->upload.vertrouwelijkheids_aanduiding, "RV or SV")
-      ->check(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
+      ->transform(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
   add->add_option("--omschrijving", f->upload.document_omschrijving, "documentOmschrijving");
   add->add_option("--taal", f->upload.taal, "taal (e.g. nl)");
   add->add_option("--naam", f->upload.filename, "bestandsNaam (default: the file's name)");
@@ -268,7 +268,7 @@ void DefineLabel(SwfCommandGroup& group) {
   CLI::App* label = group.Add("label", "change a document's level and/or description");
   label->add_option("DOC-ID", f->id, "documentId")->required();
   label->add_option("--level", f->level, "RV or SV")
-      ->check(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
+      ->transform(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
   label->add_option("--omschrijving", f->omschrijving, "documentOmschrijving");
   group.On(label, [f](CommandContext& ctx) { return RunLabel(ctx, *f); });
 }

@@ -511,7 +511,7 @@ CommandSpec SyncCommand() {
                             "samenwerkingIds to sync (default: every one the profile takes part in)");
             app->add_option("--max-level", flags->max_level,
                             "highest confidentiality the vault may hold: RV or SV")
-                ->check(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
+                ->transform(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
             app->add_option("--transfers", flags->transfers, "parallel downloads")
                 ->check(Between(1, 64));
             app->add_option("--transfer-threads", flags->transfer_threads,

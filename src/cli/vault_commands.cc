@@ -618,11 +618,12 @@ int RunGc(CommandContext& ctx, double grace_hours, double partial_max_age_hours,
 CommandSpec InitCommand() {
   return {"init", "create a vault (idempotent)", [](CLI::App* app) -> Runner {
             auto level = std::make_shared<std::string>();
-            app->add_option("--max-level", *level,
-                            "highest confidentiality the vault may ever hold: RV or SV; every later sync "
-                            "stays within it (on an existing vault: changes it; lowering to RV purges "
-                            "SV at the next sync)")
-                ->check(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
+            app->add_option(
+                   "--max-level", *level,
+                   "highest confidentiality the vault may ever hold: RV or SV; every later sync "
+                   "stays within it (on an existing vault: changes it; lowering to RV purges "
+                   "SV at the next sync)")
+                ->transform(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
             return [level](CommandContext& ctx) { return RunInit(ctx, *level); };
           }};
 }
