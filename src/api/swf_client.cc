@@ -377,6 +377,43 @@ Result<std::vector<Samenwerking>> SwfClient::ListSamenwerkingen(const ListQuery&
   return ListAll<Samenwerking>("/samenwerkingen", query, "samenwerkingen");
 }
 
+namespace {
+
+Status NotUtf8(const std::string& field) {
+  return InvalidArgument(field +
+                         ": the text is not UTF-8 (convert it first, e.g. with iconv -f latin1 -t "
+                         "utf-8)");
+}
+
+// True when `text` can go into JSON as it is: UTF-8, as the API's text is.
+bool IsUtf8Text(const std::string& text) {
+  try {
+    (void)json(text).dump();
+    return true;
+  } catch (const json::type_error&) {
+    return false;
+  }
+}
+
+// A request's JSON body. Text that is not UTF-8 (a title typed in a Latin-1 terminal) would make
+// the JSON library throw: it is a usage error naming the field instead.
+Result<std::string> BodyText(const json& body) {
+  try {
+    return body.dump();
+  } catch (const json::type_error&) {
+  }
+  for (const auto& item : body.items()) {
+    try {
+      (void)item.value().dump();
+    } catch (const json::type_error&) {
+      return NotUtf8(item.key());
+    }
+  }
+  return InvalidArgument("the request holds text that is not UTF-8");
+}
+
+}  // namespace
+
 Result<Samenwerking> SwfClient::GetSamenwerking(const std::string& id) {
   SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
   return SendAndParse<Samenwerking>(Call{"GET", "/samenwerkingen/" + Seg(id)}, "samenwerking");
@@ -393,7 +430,9 @@ Result<Samenwerking> SwfClient::StartSamenwerking(const NewSamenwerking& r) {
   PutIfSet(body, "kenmerkSysteem", r.kenmerk_systeem);
   PutIfSet(body, "nummerBinnenSysteem", r.nummer_binnen_systeem);
   body["documentenUitVerzoekLaden"] = r.documenten_uit_verzoek_laden;
-  return SendAndParse<Samenwerking>(Call{"POST", "/samenwerkingen", body.dump()}, "samenwerking",
+  SWF_ASSIGN_OR_RETURN(std::string text, BodyText(body));
+  return SendAndParse<Samenwerking>(Call{"POST", "/samenwerkingen", std::move(text)},
+                                    "samenwerking",
                                     [&](const std::string& location) -> Result<Samenwerking> {
                                       SWF_ASSIGN_OR_RETURN(std::string created,
                                                            IdInLocation(location, "/samenwerkingen/", "samenwerking"));
@@ -431,8 +470,10 @@ Result<Deelnemer> SwfClient::InviteDeelnemer(const std::string& id, const NewDee
   SWF_RETURN_IF_ERROR(CheckId(who.oin, "oin"));
   json body = {{"oin", who.oin}, {"privilege", who.privilege}};
   PutIfSet(body, "naam", who.naam);
-  return SendAndParse<Deelnemer>(Call{"POST", "/samenwerkingen/" + Seg(id) + "/deelnemers", body.dump()},
-                                 "deelnemer", [&](const std::string&) { return FindDeelnemer(id, who.oin); });
+  SWF_ASSIGN_OR_RETURN(std::string text, BodyText(body));
+  return SendAndParse<Deelnemer>(
+      Call{"POST", "/samenwerkingen/" + Seg(id) + "/deelnemers", std::move(text)}, "deelnemer",
+      [&](const std::string&) { return FindDeelnemer(id, who.oin); });
 }
 
 Result<Deelnemer> SwfClient::FindDeelnemer(const std::string& id, const std::string& oin) {
@@ -449,8 +490,10 @@ Result<Deelnemer> SwfClient::ChangePrivilege(const std::string& id, const std::s
   SWF_RETURN_IF_ERROR(CheckId(oin, "oin"));
   std::string path = "/samenwerkingen/" + Seg(id) + "/deelnemers/" + Seg(oin);
   json body = {{"privilege", privilege}};
-  return SendAndParse<Deelnemer>(Call{"PATCH", path, body.dump(), "application/merge-patch+json"}, "deelnemer",
-                                 [&](const std::string&) { return FindDeelnemer(id, oin); });
+  SWF_ASSIGN_OR_RETURN(std::string text, BodyText(body));
+  return SendAndParse<Deelnemer>(
+      Call{"PATCH", path, std::move(text), "application/merge-patch+json"}, "deelnemer",
+      [&](const std::string&) { return FindDeelnemer(id, oin); });
 }
 
 Status SwfClient::RemoveDeelnemer(const std::string& id, const std::string& oin) {
@@ -496,8 +539,9 @@ Result<Document> SwfClient::ChangeDocument(const std::string& id, const Document
   if (change.document_omschrijving) body["documentOmschrijving"] = *change.document_omschrijving;
   if (body.empty()) return InvalidArgument("document " + id + ": nothing to change");
   std::string path = "/documenten/" + Seg(id);
-  return SendAndParse<Document>(Call{"PATCH", path, body.dump(), "application/merge-patch+json", path},
-                                "document");
+  SWF_ASSIGN_OR_RETURN(std::string text, BodyText(body));
+  return SendAndParse<Document>(
+      Call{"PATCH", path, std::move(text), "application/merge-patch+json", path}, "document");
 }
 
 Status SwfClient::DeleteDocument(const std::string& id) {
@@ -519,10 +563,12 @@ Result<Document> SwfClient::UploadDocument(const std::string& id, const Document
       {"kenmerkSysteem", &up.kenmerk_systeem},
       {"vertrouwelijkheidsAanduiding", &up.vertrouwelijkheids_aanduiding},
       {"taal", &up.taal}};
+  if (!IsUtf8Text(file.filename)) return NotUtf8("file name");
   Call call{"POST", "/samenwerkingen/" + Seg(id) + "/documenten"};
   std::string query;
   for (const auto& [key, value] : metadata) {
     if (value->empty()) continue;
+    if (!IsUtf8Text(*value)) return NotUtf8(key);
     if (options_.upload_metadata_as_parts) {
       call.parts.push_back(MultipartPart{key, *value, "", "", ""});
     } else {
@@ -595,9 +641,10 @@ Result<Actieverzoek> SwfClient::CreateActieverzoek(const std::string& id, const 
   PutIfSet(body, "titel", r.titel);
   PutIfSet(body, "omschrijving", r.omschrijving);
   PutIfSet(body, "productId", r.product_id);
+  SWF_ASSIGN_OR_RETURN(std::string text, BodyText(body));
   return SendAndParse<Actieverzoek>(
-      Call{"POST", "/samenwerkingen/" + Seg(id) + "/actieverzoeken", body.dump()}, "actieverzoek",
-      [&](const std::string& location) -> Result<Actieverzoek> {
+      Call{"POST", "/samenwerkingen/" + Seg(id) + "/actieverzoeken", std::move(text)},
+      "actieverzoek", [&](const std::string& location) -> Result<Actieverzoek> {
         SWF_ASSIGN_OR_RETURN(std::string created, IdInLocation(location, "/actieverzoeken/", "actieverzoek"));
         return GetActieverzoek(created);
       });
@@ -615,8 +662,9 @@ Result<Actieverzoek> SwfClient::TransitionActieverzoek(const std::string& id,
   json body = {{"status", std::string(TargetStatus(transition))}};
   PutIfSet(body, "melding", melding);
   std::string path = "/actieverzoeken/" + Seg(id);
-  return SendAndParse<Actieverzoek>(Call{"PATCH", path, body.dump(), "application/merge-patch+json", path},
-                                    "actieverzoek");
+  SWF_ASSIGN_OR_RETURN(std::string text, BodyText(body));
+  return SendAndParse<Actieverzoek>(
+      Call{"PATCH", path, std::move(text), "application/merge-patch+json", path}, "actieverzoek");
 }
 
 Result<std::vector<Bericht>> SwfClient::ListBerichten(const std::string& id) {
@@ -628,14 +676,16 @@ Result<Bericht> SwfClient::SendBericht(const std::string& id, const std::string&
   SWF_RETURN_IF_ERROR(CheckId(id, "actieverzoekId"));
   if (inhoud.empty()) return InvalidArgument("a bericht needs text");
   json body = {{"bericht", inhoud}};
-  return SendAndParse<Bericht>(Call{"POST", "/actieverzoeken/" + Seg(id) + "/berichten", body.dump()}, "bericht",
-                               [&](const std::string&) -> Result<Bericht> {
-                                 SWF_ASSIGN_OR_RETURN(std::vector<Bericht> all, ListBerichten(id));
-                                 for (auto it = all.rbegin(); it != all.rend(); ++it) {
-                                   if (it->inhoud == inhoud) return std::move(*it);
-                                 }
-                                 return NotFound("the new bericht is not listed under actieverzoek " + id);
-                               });
+  SWF_ASSIGN_OR_RETURN(std::string text, BodyText(body));
+  return SendAndParse<Bericht>(
+      Call{"POST", "/actieverzoeken/" + Seg(id) + "/berichten", std::move(text)}, "bericht",
+      [&](const std::string&) -> Result<Bericht> {
+        SWF_ASSIGN_OR_RETURN(std::vector<Bericht> all, ListBerichten(id));
+        for (auto it = all.rbegin(); it != all.rend(); ++it) {
+          if (it->inhoud == inhoud) return std::move(*it);
+        }
+        return NotFound("the new bericht is not listed under actieverzoek " + id);
+      });
 }
 
 // --- notificaties ---

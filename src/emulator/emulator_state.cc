@@ -73,11 +73,17 @@ Status EmulatorState::Prepare(const std::string& sql, const std::vector<SqlValue
 
 Status EmulatorState::Put(const std::string& kind, const std::string& id,
                           const std::string& parent, const nlohmann::json& body) {
+  std::string text;
+  try {
+    text = body.dump();
+  } catch (const nlohmann::json::type_error&) {  // text that is not UTF-8: the caller's 400
+    return InvalidArgument(kind + ": holds text that is not UTF-8");
+  }
   sqlite3_stmt* raw = nullptr;
   Status s = Prepare(
       "INSERT INTO objects(kind, id, parent, body) VALUES(?,?,?,?) "
       "ON CONFLICT(kind, id) DO UPDATE SET parent=excluded.parent, body=excluded.body",
-      {kind, id, parent, body.dump()}, &raw);
+      {kind, id, parent, text}, &raw);
   Stmt stmt(raw);
   SWF_RETURN_IF_ERROR(s);
   if (sqlite3_step(raw) != SQLITE_DONE) return SqlError(db_, "put " + kind + " " + id);

@@ -299,6 +299,28 @@ TEST_F(SwfCommandsITest, AnUploadWhoseAnswerWasLostSaysItMayHaveBeenMade) {
   EXPECT_FALSE(stats.contains("201")) << "sent a second time: " << stats.dump();
 }
 
+// Text that is not UTF-8 (typed in a Latin-1 terminal, a file name from an old share) cannot go
+// into the API's JSON or metadata: a usage error naming the field, with the JSON summary, and
+// nothing sent; not an abort of the JSON library or a server's 400.
+TEST_F(SwfCommandsITest, TextThatIsNotUtf8IsAUsageErrorNamingItsField) {
+  std::string sam = Start();
+  const std::string latin1 = "caf\xe9";
+  CliResult start = Json({"samenwerking", "start", "--verzoek", "12026002", "--titel", latin1});
+  EXPECT_EQ(start.exit_code, kExitUsage) << start.err << start.out;
+  EXPECT_EQ(start.Summary()["exitCode"], kExitUsage) << start.out;
+  EXPECT_NE(start.out.find("titel: the text is not UTF-8"), std::string::npos) << start.out;
+
+  const std::string path = (dir_.path() / "a.txt").string();
+  WriteFile(path, "a");
+  CliResult add = Json({"document", "add", sam, path, "--omschrijving", latin1});
+  EXPECT_EQ(add.exit_code, kExitUsage) << add.err << add.out;
+  EXPECT_NE(add.out.find("documentOmschrijving: the text is not UTF-8"), std::string::npos)
+      << add.out;
+  nlohmann::json stats = emulator_->Admin("GET", "/_emulator/stats")["requests"];
+  EXPECT_FALSE(stats["/samenwerkingen/{id}/documenten"].contains("400")) << stats.dump();
+  EXPECT_EQ(Json({"samenwerking", "list"}).exit_code, kExitOk);
+}
+
 TEST_F(SwfCommandsITest, LabelWithoutChangeIsUsageError) {
   std::string sam = Start();
   std::string id = Upload(sam, "a.txt", "a", "RV");

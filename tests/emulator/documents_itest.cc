@@ -154,6 +154,31 @@ TEST_F(DocumentsTest, NonAsciiFileNameUsesFilenameStar) {
       << r.Header("content-disposition");
 }
 
+// Upload metadata or a file name that is not UTF-8 is refused by name (400), and leaves
+// nothing behind: no open transaction for the next request to trip over, no stored content.
+TEST_F(DocumentsTest, UploadTextThatIsNotUtf8IsRefusedByNameAndLeavesNothing) {
+  HttpsClient a("gemeente-a");
+  auto content_files = [&] {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(emulator_->state_dir() / "content")) {
+      n += e.path().filename().string().rfind(".upload-", 0) == 0 ? 0 : 1;
+    }
+    return n;
+  };
+  const size_t before = content_files();
+  HttpResponse r =
+      a.PostMultipart(Url("/samenwerkingen/" + sam_ + "/documenten?documentOmschrijving=%FF"),
+                      {{"file", "inhoud", "a.txt", "text/plain"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(InvalidParam(r), "documentOmschrijving") << r.body;
+  r = a.PostMultipart(Url("/samenwerkingen/" + sam_ + "/documenten"),
+                      {{"file", "inhoud", "n\xffm.txt", "text/plain"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(InvalidParam(r), "file") << r.body;
+  EXPECT_EQ(a.Get(Url("/samenwerkingen")).status, 200);
+  EXPECT_EQ(content_files(), before);
+}
+
 TEST_F(DocumentsTest, UploadMetadataFromPartsAndQueryWins) {
   HttpsClient a("gemeente-a");
   HttpResponse r = a.PostMultipart(
