@@ -137,8 +137,8 @@ Result<std::string> ReplaceableOutput(const std::string& out, int links_left) {
     if (target.front() != '/') target = JoinPath(DirName(out), target);
     return ReplaceableOutput(target, links_left - 1);
   }
-  Result<FileStat> dir = RealFileSystem().Stat(DirName(out));
-  if (!dir.ok() || !dir->is_directory) {
+  struct stat dir {};  // followed: a folder reached through a link is a folder all the same
+  if (::stat(DirName(out).c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode)) {
     return NotFound("cannot write " + out + ": " + DirName(out) + " is not an existing directory");
   }
   return out;
@@ -147,6 +147,22 @@ Result<std::string> ReplaceableOutput(const std::string& out, int links_left) {
 }  // namespace
 
 Result<std::string> ReplaceableOutput(const std::string& out) { return ReplaceableOutput(out, 8); }
+
+Status CheckOutsideVault(const std::string& path, const std::string& vault_dir,
+                         const std::string& option) {
+  std::error_code ec;
+  const std::filesystem::path target = std::filesystem::weakly_canonical(path, ec);
+  if (ec) return Status::Ok();  // a path that cannot be resolved fails where it is used
+  const std::filesystem::path vault = std::filesystem::weakly_canonical(vault_dir, ec);
+  if (ec) return Status::Ok();
+  auto v = vault.begin();
+  auto t = target.begin();
+  for (; v != vault.end() && !v->empty(); ++v, ++t) {
+    if (t == target.end() || *t != *v) return Status::Ok();
+  }
+  return InvalidArgument(option + " " + path + " is inside the vault " + vault_dir +
+                         ", whose files only swfvault writes; choose a path outside it");
+}
 
 bool IsStdout(const std::string& out) {
   if (out == "-") return true;

@@ -125,6 +125,10 @@ inline constexpr char kExitCodesHelp[] =
 // socket (a rename would put a plain file in its place: `-o /dev/null` must never replace
 // /dev/null); kNotFound when its directory does not exist.
 Result<std::string> ReplaceableOutput(const std::string& out);
+// kInvalidArgument naming `option` when `path` (links resolved) is `vault_dir` or lies inside
+// it: an archive, a copy or a mirror written there would replace the catalog or an object.
+Status CheckOutsideVault(const std::string& path, const std::string& vault_dir,
+                         const std::string& option);
 // True when `out` (after links) is a character device or a pipe: a target bytes are written
 // into, in place, like stdout.
 bool IsStreamOutput(const std::string& out);

@@ -291,6 +291,7 @@ Result<ExportPlan> PlanExport(CommandContext& ctx, const ExportFlags& flags) {
   SWF_ASSIGN_OR_RETURN(plan.vault_dir, ctx.VaultDir());
   SWF_ASSIGN_OR_RETURN(plan.profile, OptionalProfile(ctx));
   SWF_ASSIGN_OR_RETURN(plan.output, ReplaceableOutput(flags.output));
+  SWF_RETURN_IF_ERROR(CheckOutsideVault(plan.output, plan.vault_dir, "-o"));
   ExportOptions& o = plan.options;
   if (!flags.format.empty()) {
     SWF_ASSIGN_OR_RETURN(o.format, ParseExportFormat(flags.format));

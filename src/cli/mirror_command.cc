@@ -235,6 +235,10 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
   }
   Result<std::string> dir = ctx.VaultDir();
   if (!dir.ok()) return Fail(ctx, dir.status());
+  for (const MirrorTarget& t : targets) {
+    Status inside = CheckOutsideVault(t.path, *dir, flags.to.empty() ? "[[mirror]] path" : "--to");
+    if (!inside.ok()) return UsageFail(ctx, inside.message());
+  }
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
   if (!vault.ok()) return Fail(ctx, vault.status());
   for (const std::string& id : flags.ids) {  // as `ls` does: a typo is not an empty mirror

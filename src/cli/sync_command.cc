@@ -414,7 +414,15 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
     // Checked before the run, not found out after it.
     Result<std::string> metrics = ReplaceableOutput(flags.metrics_file);
     if (!metrics.ok()) return UsageFail(ctx, "--metrics-file: " + metrics.status().message());
+    if (Status inside = CheckOutsideVault(*metrics, *dir, "--metrics-file"); !inside.ok()) {
+      return UsageFail(ctx, inside.message());
+    }
     metrics_path = *metrics;
+  }
+  for (const MirrorTarget& t : config->mirrors) {
+    if (Status inside = CheckOutsideVault(t.path, *dir, "[[mirror]] path"); !inside.ok()) {
+      return UsageFail(ctx, inside.message());
+    }
   }
   Result<std::unique_ptr<Vault>> vault = OpenVault(*dir, Vault::Access::kExclusive, &ctx.output());
   if (!vault.ok()) return Fail(ctx, vault.status());

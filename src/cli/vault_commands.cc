@@ -242,6 +242,11 @@ int RunGet(CommandContext& ctx, const std::string& id, const std::string& out) {
                                  : stream  ? Result<std::string>(out)
                                            : OutputPathFor(out, doc->document.bestands_naam, id);
   if (!resolved.ok()) return Fail(ctx, resolved.status());
+  if (!stream) {
+    if (Status inside = CheckOutsideVault(*resolved, (*vault)->dir(), "-o"); !inside.ok()) {
+      return UsageFail(ctx, inside.message());
+    }
+  }
   const std::string& out_path = *resolved;
   FileSystem& fs = RealFileSystem();
   std::unique_ptr<WritableFile> file;

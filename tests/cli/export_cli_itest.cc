@@ -182,6 +182,37 @@ TEST_F(ExportCliITest, EveryFormatExportsAndVerifiesClean) {
   }
 }
 
+// Output into the vault would replace the catalog or an object: every command that writes a
+// file or a tree there refuses it by its option (exit 2), and the vault stays whole.
+TEST_F(ExportCliITest, OutputInsideTheVaultIsRefusedAndTheVaultStaysWhole) {
+  const fs::path vault = VaultDir();
+  const std::string catalog = (vault / "catalog.db").string();
+  const std::string catalog_before = Sha256Of(ReadFile(catalog));
+  const std::string doc = RemoteDocuments(ids_[0]).front()["documentId"];
+  const std::string via_link = (dir_.path() / "link").string();
+  fs::create_symlink(vault / "objects", via_link);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"export", ids_[0], "--format", "tar", "-o", catalog},
+        std::vector<std::string>{"export", ids_[0], "-o", via_link + "/x.tar"},
+        std::vector<std::string>{"get", doc, "-o", (vault / "objects").string()},
+        std::vector<std::string>{"mirror", "--to", (vault / "tree").string()},
+        std::vector<std::string>{"sync", "--metrics-file", (vault / "swfvault.prom").string()}}) {
+    CliResult r = Swf(args);
+    EXPECT_EQ(r.exit_code, kExitUsage) << args[0] << ": " << r.err << r.out;
+    EXPECT_NE(r.err.find("is inside the vault"), std::string::npos) << args[0] << ": " << r.err;
+  }
+  EXPECT_EQ(Sha256Of(ReadFile(catalog)), catalog_before);
+  EXPECT_FALSE(fs::exists(vault / "tree"));
+  EXPECT_FALSE(fs::exists(vault / "objects" / "x.tar"));
+  EXPECT_EQ(Swf({"verify"}).exit_code, kExitOk);
+  // A folder outside the vault reached through a link is a folder all the same.
+  fs::create_directory(dir_.path() / "real");
+  fs::create_symlink(dir_.path() / "real", dir_.path() / "outside");
+  CliResult through = Export(ids_[0], Out("outside/x.tar"));
+  EXPECT_EQ(through.exit_code, kExitOk) << through.err;
+  EXPECT_TRUE(fs::exists(dir_.path() / "real" / "x.tar"));
+}
+
 TEST_F(ExportCliITest, ExportsUnderDifferentTimeZoneLocaleAndUmaskAreByteIdentical) {
   {
     ScopedEnvironment env("UTC0", "C", 022);
