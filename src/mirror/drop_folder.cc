@@ -314,7 +314,14 @@ Status ProcessDropFolders(MirrorRun& run, const MirrorPlan& plan, OutboxUploader
   DropScanner scanner(run, uploader);
   for (const MirrorDossier& d : plan.dossiers) {
     if (!ActsIn(run, d.samenwerking)) continue;
-    SWF_RETURN_IF_ERROR(scanner.Scan(d));
+    // One dossier's drop folder that cannot be read (a file or a link in its place) is that
+    // dossier's problem: the others, and the tree, still get their run.
+    Status st = scanner.Scan(d);
+    if (EndsTheRun(run, st)) return st;
+    if (!st.ok()) {
+      ++run.report.upload_errors;
+      run.observer.OnWarning("drop folder of " + d.dir_name + " not read: " + st.message());
+    }
   }
   scanner.ForgetVanished();
   return Status::Ok();

@@ -119,7 +119,12 @@ Status WriteMetadataFiles(MirrorRun& run, const MirrorPlan& plan) {
     if (Result<TreeDir> removed = dir.OpenSub(kRemovedDir, false); removed.ok()) {
       Tidy(run, *removed, d.dir_name + "/" + kRemovedDir);
     }
-    SWF_RETURN_IF_ERROR(dir.OpenSub(kDropDir, true).status());
+    // Made for the user to drop files in. One in the way (a file, a link) is a warning (the
+    // drop scan's, in a run that uploads), not a reason to leave this dossier's files stale.
+    if (Status drop = dir.OpenSub(kDropDir, true).status(); !drop.ok()) {
+      if (EndsTheRun(run, drop)) return drop;
+      if (run.uploader == nullptr) run.observer.OnWarning(drop.message());
+    }
     SWF_RETURN_IF_ERROR(WriteIfChanged(dir, kDossierJson, DossierJson(d)));
     SWF_RETURN_IF_ERROR(WriteIfChanged(dir, kDocumentenCsv, DocumentenCsv(d)));
   }

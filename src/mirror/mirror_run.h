@@ -148,8 +148,9 @@ void RecoverOrphanEdits(MirrorRun& run, const TreeDir& dir, const std::string& r
 // Renames the folders of dossiers whose title changed (state.dossiers says where they are).
 Status MoveRenamedDossiers(MirrorRun& run, const MirrorPlan& plan);
 
-// Carries out the plan's actions (run.state.files is updated as files are written).
-Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan);
+// Carries out the plan's actions (run.state.files is updated as files are written);
+// `ceiling_only`: only its removals for the ceiling, which a run does before anything else.
+Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan, bool ceiling_only = false);
 // Writes dossier.json and documenten.csv of every dossier of the plan when they changed.
 Status WriteMetadataFiles(MirrorRun& run, const MirrorPlan& plan);
 // Opens regular file `name` in `dir` to upload it: sets req->file_path (/proc/self/fd/N, so

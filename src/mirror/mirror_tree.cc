@@ -383,7 +383,9 @@ void RecoverAside(MirrorRun& run, const TreeDir& dir, const std::string& rel_dir
   (void)dir.RemoveDir(kAsideDir);
 }
 
-Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
+// The removals for the ceiling go first (ceiling_only), before anything that can end the run (a
+// drop folder in the way, a publish on a full disk): rule 12 does not wait for the rest.
+Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan, bool ceiling_only) {
   // Files a killed run left aside go back first, so the actions below see them.
   for (const MirrorDossier& d : plan.dossiers) {
     Result<TreeDir> dir = run.root.OpenSub(d.dir_name, false);
@@ -394,10 +396,13 @@ Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
     }
   }
   std::map<std::string, MirroredFile> previous = run.state.files;
+  auto applies = [ceiling_only](const MirrorAction& a) {
+    return !ceiling_only || (a.kind == MirrorAction::Kind::kRemove && a.for_ceiling);
+  };
   // Record intent first: a crash after publishing but before the final save must not leave a
   // file the next run does not know about (it could never be removed for the ceiling).
   for (const MirrorAction& a : plan.actions) {
-    if (a.kind != MirrorAction::Kind::kPublish) continue;
+    if (a.kind != MirrorAction::Kind::kPublish || ceiling_only) continue;
     MirroredFile intent{a.document_id, a.sha256, a.size, -1, {}};
     if (auto it = previous.find(a.rel_path); it != previous.end()) {
       // What the path may still hold if this run stops first: the last version written, and,
@@ -409,9 +414,12 @@ Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
     }
     run.state.files[a.rel_path] = std::move(intent);
   }
-  if (plan.Count(MirrorAction::Kind::kPublish) > 0) SWF_RETURN_IF_ERROR(SaveMirrorState(run.root, run.state));
+  if (!ceiling_only && plan.Count(MirrorAction::Kind::kPublish) > 0) {
+    SWF_RETURN_IF_ERROR(SaveMirrorState(run.root, run.state));
+  }
   ActionRunner runner(run, std::move(previous));
   for (const MirrorAction& a : plan.actions) {
+    if (!applies(a)) continue;
     SWF_RETURN_IF_ERROR(CheckStop(run));
     // A failure's message names the file (and its conflict copy): rule 12 decides who may read it.
     const bool above_ceiling = a.kind == MirrorAction::Kind::kRemove && a.for_ceiling;
@@ -419,7 +427,7 @@ Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan) {
     if (EndsTheRun(run, st)) return st;
     if (!st.ok()) run.observer.OnWarning(st.message());
   }
-  runner.ForgetSettledEdits();
+  if (!ceiling_only) runner.ForgetSettledEdits();
   return Status::Ok();
 }
 
@@ -436,8 +444,9 @@ Result<MirrorReport> MirrorTree::Update(const MirrorOptions& options, OutboxUplo
   SWF_ASSIGN_OR_RETURN(MirrorPlanInput input, GatherInput(catalog_, options, state));
   SWF_RETURN_IF_ERROR(MoveRenamedDossiers(run, PlanMirror(input)));
   input.state = state.files;
-  Status applied = Status::Ok();
-  if (uploader != nullptr) {
+  Status applied = ApplyTreeActions(run, PlanMirror(input), /*ceiling_only=*/true);
+  input.state = state.files;
+  if (applied.ok() && uploader != nullptr) {
     MirrorPlan before = PlanMirror(input);
     applied = ProcessDropFolders(run, before, *uploader);
     if (applied.ok() && report.uploaded > 0) {
@@ -446,7 +455,7 @@ Result<MirrorReport> MirrorTree::Update(const MirrorOptions& options, OutboxUplo
   }
   MirrorPlan plan = PlanMirror(input);
   report.dossiers = static_cast<int>(plan.dossiers.size());
-  if (applied.ok()) applied = ApplyTreeActions(run, plan);
+  if (applied.ok()) applied = ApplyTreeActions(run, plan, /*ceiling_only=*/false);
   if (applied.ok() && uploader != nullptr) applied = UploadEditsAndPlaceThem(run, &plan);
   if (applied.ok() && uploader == nullptr && !state.edits.empty()) {
     observer.OnWarning(std::to_string(state.edits.size()) +

@@ -824,6 +824,22 @@ TEST_F(MirrorNamesTest, AFullDiskInAnSvTargetEndsTheRunWithoutNamingTheFile) {
   EXPECT_EQ(Said(observer_, r).find("Jansen"), std::string::npos) << Said(observer_, r);
 }
 
+// Rule 12 does not wait for the rest of a run: a document raised above the target's ceiling
+// is removed before the publishes, so a full disk that ends the run leaves it removed.
+TEST_F(MirrorNamesTest, ARaisedDocumentGoesBeforeAFullDiskEndsTheRun) {
+  AddDoc("d1", "Medisch dossier Jansen.txt", "inhoud");
+  Run();
+  ASSERT_TRUE(fs::exists(Dossier() / "Medisch dossier Jansen.txt"));
+  ASSERT_TRUE(vault_->catalog().RecordWithheld("d1", "SAM-1", Confidentiality::kSV).ok());
+  AddDoc("d2", "Bouwtekening.pdf", std::string(256 * 1024, 'x'));
+  observer_ = RecordingObserver();
+  Result<MirrorReport> r = UpdateWithFilesOf64KiBAtMost(Confidentiality::kRV);
+  if (r.ok() && r->reflinked > 0) GTEST_SKIP() << "the file system reflinks: nothing was written";
+  ASSERT_FALSE(r.ok()) << "the disk was not full";
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
+  EXPECT_FALSE(fs::exists(Dossier() / "Medisch dossier Jansen.txt")) << Said(observer_, r);
+}
+
 // A title change merges the old folder into one that exists; an entry that finds no free name
 // stays behind, and the warning says so without naming it.
 TEST_F(MirrorNamesTest, AnSvTargetsMergeWarningDoesNotNameWhatItLeftBehind) {

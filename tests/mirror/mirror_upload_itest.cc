@@ -721,6 +721,31 @@ TEST_F(MirrorUploadITest, AHeldEditOfARaisedOriginalThatCannotBeKeptAsACopyIsNot
 
 // Rule 12: a target that may hold SV names no drop in its output (the name may be the title of
 // an SV document), also not when it is refused.
+// Rule 12 does not wait: a drop folder that cannot be read (a file in its place) used to end
+// the run before the removals for the ceiling, leaving a document raised to SV in the RV tree
+// run after run. Now the raised document goes first, the rest of the tree gets its run, and the
+// drop folder's problem is a warning with exit 1.
+TEST_F(MirrorUploadITest, ADropFolderInTheWayDoesNotKeepARaisedDocumentInTheTree) {
+  Prepare();
+  WriteFile(dir_.path() / "Verklaring.txt", "wordt strikt vertrouwelijk");
+  CliResult pushed = Swf({"push", ids_[0], (dir_.path() / "Verklaring.txt").string(), "--json"});
+  ASSERT_EQ(pushed.exit_code, kExitOk) << pushed.err;
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  ASSERT_EQ(Mirror().exit_code, kExitOk);
+  ASSERT_TRUE(fs::exists(dossier_ / "Verklaring.txt"));
+  fs::remove_all(drop());
+  WriteFile(drop(), "not a folder");
+  const std::string id = pushed.FirstEvent("upload")["documentId"];
+  ASSERT_EQ(Swf({"document", "label", id, "--level", "SV"}).exit_code, kExitOk);
+  ASSERT_EQ(Swf({"sync", "--full"}).exit_code, kExitOk);
+
+  CliResult r = Mirror();
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.out << r.err;
+  EXPECT_FALSE(fs::exists(dossier_ / "Verklaring.txt")) << "an SV document in an RV tree";
+  EXPECT_EQ(ReadFile(dossier_ / "documenten.csv").find("Verklaring"), std::string::npos);
+  EXPECT_NE((r.out + r.err).find("drop folder of "), std::string::npos) << r.out << r.err;
+}
+
 TEST_F(MirrorUploadITest, AnSvTargetNamesNoDropInItsOutput) {
   Prepare();
   std::vector<std::string> sv = {"--max-level", "SV"};
