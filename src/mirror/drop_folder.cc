@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "mirror/mirror_run.h"
@@ -44,8 +47,29 @@ Result<std::string> ReadSmall(const TreeDir& dir, const std::string& name) {
 Result<DropMetadata> ParseSidecar(const std::string& text, const std::string& name,
                                   const DropMetadata& defaults) {
   DropMetadata m = defaults;
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  // Fails closed: a field twice (which one wins?) or one it does not know (a typo such as
+  // "vertrouwelijkheidsaanduiding" would upload an SV file as RV) refuses the drop.
+  std::string twice;
+  std::set<std::string> keys;
+  nlohmann::json j = nlohmann::json::parse(
+      text,
+      [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        if (depth == 1 && event == nlohmann::json::parse_event_t::key &&
+            !keys.insert(parsed.get<std::string>()).second && twice.empty()) {
+          twice = parsed.get<std::string>();
+        }
+        return true;
+      },
+      false);
   if (j.is_discarded() || !j.is_object()) return InvalidArgument("sidecar " + name + " is not a JSON object");
+  if (!twice.empty()) return InvalidArgument("sidecar " + name + ": " + twice + " is given twice");
+  for (const auto& item : j.items()) {
+    if (item.key() != "vertrouwelijkheidsAanduiding" && item.key() != "documentOmschrijving" &&
+        item.key() != "taal") {
+      return InvalidArgument("sidecar " + name + ": unknown field " + item.key() +
+                             " (known: vertrouwelijkheidsAanduiding, documentOmschrijving, taal)");
+    }
+  }
   auto text_field = [&](const char* key, std::string* out) -> Status {
     if (!j.contains(key) || j[key].is_null()) return Status::Ok();
     if (!j[key].is_string()) return InvalidArgument("sidecar " + name + ": " + key + " must be text");
@@ -79,6 +103,26 @@ bool IsUtf8(const std::string& text) {
   }
 }
 
+std::string FoldAscii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The file `name` would be the near-miss sidecar of ("x.pdf.json" of "X.PDF", "x.pdf.json.txt"
+// of "x.pdf"), when that file is present; nullopt when it is none.
+std::optional<std::string> NearMissOf(const std::string& name,
+                                      const std::map<std::string, std::string>& folded) {
+  const std::string low = FoldAscii(name);
+  for (const std::string& suffix : {std::string(".json"), std::string(".json.txt")}) {
+    if (!EndsWith(low, suffix) || low.size() == suffix.size()) continue;
+    auto it = folded.find(low.substr(0, low.size() - suffix.size()));
+    if (it == folded.end()) continue;
+    if (suffix == ".json" && name == it->second + ".json") continue;  // its exact sidecar
+    return it->second;
+  }
+  return std::nullopt;
+}
+
 class DropScanner {
  public:
   DropScanner(MirrorRun& run, OutboxUploader& uploader) : run_(run), uploader_(uploader) {}
@@ -91,16 +135,34 @@ class DropScanner {
     SWF_ASSIGN_OR_RETURN(std::vector<std::string> names, drop.List());
     std::sort(names.begin(), names.end());
     std::set<std::string> present(names.begin(), names.end());
+    std::map<std::string, std::string> folded;  // ASCII case folded -> name
+    for (const std::string& n : names) folded.emplace(FoldAscii(n), n);
     for (const std::string& name : names) {
       if (name == kSentAsideDir) {
         Result<EntryStat> own = drop.Lstat(name);
         if (own.ok() && own->type == EntryStat::Type::kDirectory) continue;  // ours, emptied above
       }
       if (EndsWith(name, ".json") && present.count(name.substr(0, name.size() - 5)) > 0) continue;
+      if (NearMissOf(name, folded).has_value()) continue;  // goes with its file, refused below
       std::string sidecar = present.count(name + ".json") > 0 ? name + ".json" : "";
+      std::string near_miss;
+      if (sidecar.empty()) {
+        // "Rapport.pdf.json" beside "Rapport.PDF", or "rapport.pdf.json.txt" (a hidden
+        // extension): meant as its sidecar, but not one; uploaded at the default level it
+        // could be an SV file gone up as RV.
+        for (const std::string& suffix : {std::string(".json"), std::string(".json.txt")}) {
+          auto it = folded.find(FoldAscii(name + suffix));
+          if (it != folded.end()) near_miss = it->second;
+        }
+      }
       SWF_RETURN_IF_ERROR(CheckStop(run_));
-      above_ceiling_ = AboveRv(drop, sidecar);
-      Status st = One(d, dossier, drop, name, sidecar);
+      above_ceiling_ = !near_miss.empty() || AboveRv(drop, sidecar);
+      Status st =
+          near_miss.empty()
+              ? One(d, dossier, drop, name, sidecar)
+              : Refuse(dossier, drop, name, near_miss, d.dir_name + "/" + kDropDir + "/" + name,
+                       "het metadatabestand " + near_miss + " heet niet precies " + name +
+                           ".json; hernoem het en zet beide opnieuw neer");
       seen_.insert(d.dir_name + "/" + kDropDir + "/" + name);
       if (EndsTheRun(run_, st)) return Unnamed(run_, st, name, above_ceiling_);
       if (!st.ok()) {

@@ -352,6 +352,44 @@ TEST_F(MirrorUploadITest, BadSidecarIsRefusedWithItsReason) {
   EXPECT_TRUE(fs::exists(dossier_ / "_mislukt" / "a.txt.json"));
 }
 
+// A sidecar fails closed: a field it does not know (a typo of vertrouwelijkheidsAanduiding) or
+// gives twice, or a metadata file that is not named exactly as its file's sidecar (case, a
+// hidden .txt), refuses the drop into _mislukt instead of uploading it at the default level (an
+// SV file gone up as RV). A .json file without a file of its name is a document of its own.
+TEST_F(MirrorUploadITest, SidecarsThatAreNotQuiteSidecarsRefuseTheDropInsteadOfUploadingItAsRv) {
+  Prepare();
+  const std::string sv = R"({"vertrouwelijkheidsAanduiding":"SV"})";
+  WriteFile(drop() / "a.txt", "a");
+  WriteFile(drop() / "a.txt.json", R"({"vertrouwelijkheidsaanduiding":"SV"})");
+  WriteFile(drop() / "b.txt", "b");
+  WriteFile(drop() / "b.txt.json",
+            R"({"vertrouwelijkheidsAanduiding":"SV","vertrouwelijkheidsAanduiding":"RV"})");
+  WriteFile(drop() / "C.TXT", "c");
+  WriteFile(drop() / "c.txt.json", sv);
+  WriteFile(drop() / "d.txt", "d");
+  WriteFile(drop() / "d.txt.json.txt", sv);
+  WriteFile(drop() / "meetgegevens.json", R"({"meting":[1,2,3]})");
+  CliResult r = Mirror();
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.out << r.err;
+  EXPECT_EQ(r.Summary()["refused"], 4) << r.out;
+  EXPECT_EQ(r.Summary()["uploaded"], 1) << r.out;
+  EXPECT_NE(ReadFile(dossier_ / "_mislukt" / "a.txt.reden.txt").find("unknown field"),
+            std::string::npos);
+  EXPECT_NE(ReadFile(dossier_ / "_mislukt" / "b.txt.reden.txt").find("given twice"),
+            std::string::npos);
+  EXPECT_NE(ReadFile(dossier_ / "_mislukt" / "C.TXT.reden.txt").find("heet niet precies"),
+            std::string::npos);
+  EXPECT_NE(ReadFile(dossier_ / "_mislukt" / "d.txt.reden.txt").find("heet niet precies"),
+            std::string::npos);
+  std::set<std::string> remote;
+  for (const auto& d : RemoteDocuments(ids_[0])) remote.insert(d["bestandsNaam"]);
+  for (const char* name : {"a.txt", "b.txt", "C.TXT", "d.txt", "c.txt.json", "d.txt.json.txt"}) {
+    EXPECT_EQ(remote.count(name), 0u) << name << " went up";
+  }
+  EXPECT_EQ(remote.count("meetgegevens.json"), 1u);
+  EXPECT_TRUE(fs::is_empty(drop())) << "left in the drop folder";
+}
+
 TEST_F(MirrorUploadITest, LocalEditOfAMirroredFileBecomesAConflictCopy) {
   Prepare();
   fs::path file = AnyDocumentFile();
