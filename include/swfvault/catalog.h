@@ -85,6 +85,9 @@ class Catalog {
   Result<int64_t> CountProfiles();
   // Every profile that has synced into this vault, by name.
   Result<std::vector<Profile>> ListProfiles();
+  // The id of a document above RV (SV, or a label not understood) whose content is `sha256`
+  // (its object or its documentHash), or "" when there is none.
+  Result<std::string> DocumentAboveRvWithContent(std::string_view sha256);
   // Whether a document other than `document_id` refers to the object `sha256`.
   Result<bool> BlobHeldByAnother(std::string_view sha256, std::string_view document_id);
   // Settings of the vault itself (table vault_settings); nullopt when never set.

@@ -50,6 +50,9 @@ struct UploadOutcome {
   // kAlreadyConfirmed: the label the server holds the document with, when the request asked
   // for another one (the upload is not repeated, so the asked label was not applied).
   std::string other_level;
+  // The request asked for RV, but the vault knows these bytes as this SV document: the upload
+  // went up as SV (rule 12: a copy never lowers a label), and a caller names it as SV.
+  std::string raised_as;
 };
 std::string_view UploadOutcomeName(UploadOutcome::Kind kind);  // "uploaded", ...
 

@@ -280,6 +280,16 @@ Result<std::vector<Profile>> Catalog::ListProfiles() {
   }
 }
 
+Result<std::string> Catalog::DocumentAboveRvWithContent(std::string_view sha256) {
+  SWF_ASSIGN_OR_RETURN(
+      SqliteStatement s,
+      db_->Prepare("SELECT document_id FROM documents WHERE vertrouwelijkheid <> 'RV' "
+                   "AND (blob_sha256 = ?1 OR document_hash = ?1) LIMIT 1"));
+  s.Bind(1, sha256);
+  SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.Text(0) : std::string();
+}
+
 Result<bool> Catalog::BlobHeldByAnother(std::string_view sha256, std::string_view document_id) {
   SWF_ASSIGN_OR_RETURN(
       SqliteStatement s,

@@ -375,8 +375,14 @@ int RunPush(CommandContext& ctx, const PushFlags& given) {
                             {"outcome", std::string(UploadOutcomeName(o->kind))},
                             {"documentId", o->document_id},
                             {"uploadKey", o->upload_key}};
+    if (!o->raised_as.empty()) {
+      event["level"] = "SV";
+      event["contentOfSvDocument"] = o->raised_as;
+      ctx.output().Warn(file + ": sent as SV, not RV: its content is that of SV document " +
+                        o->raised_as + " (a copy never lowers a label)");
+    }
     if (!o->other_level.empty()) event["level"] = o->other_level;
-    if (!o->other_level.empty() && given.level == "SV") {
+    if (!o->other_level.empty() && (given.level == "SV" || !o->raised_as.empty())) {
       // Not sent again, so the SV asked for did not reach the server: say so instead of "done".
       // (Asked for RV of a document held as SV, nothing is less protected than asked.)
       ctx.output().Warn(file + ": already uploaded as " + o->document_id +

@@ -250,6 +250,15 @@ class DropScanner {
     req.omschrijving = meta.omschrijving;
     req.taal = meta.taal;
     Result<UploadOutcome> outcome = uploader_.Upload(req);
+    if (outcome.ok() && !outcome->raised_as.empty()) {
+      // A copy of an SV document went up as SV: from here on it is not named (rule 12).
+      above_ceiling_ = true;
+      run_.observer.OnWarning(Unnamed(run_,
+                                      rel + " went up as SV, not " + meta.level +
+                                          ": its content is that of SV document " +
+                                          outcome->raised_as,
+                                      name, true));
+    }
     // Closed before the drop is moved aside and removed: NFS and FUSE keep a file removed while
     // open as a hidden `.nfs*` / `.fuse_hidden*` entry, which would keep the aside folder.
     fd = Fd();

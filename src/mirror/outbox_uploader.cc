@@ -36,8 +36,16 @@ Result<bool> OutboxUploader::FindRemote(const OutboxEntry& entry, Document* foun
   return false;
 }
 
-Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& request) {
+Result<UploadOutcome> OutboxUploader::Upload(const UploadRequest& original) {
   UploadOutcome outcome;
+  UploadRequest request = original;
+  if (request.level != "SV") {
+    // A copy of an SV document (dropped from an SV mirror, pushed from a download) goes up as
+    // SV: uploaded at RV it would reach every RV target and every beperkte-toegang partner.
+    SWF_ASSIGN_OR_RETURN(outcome.raised_as,
+                         catalog_.DocumentAboveRvWithContent(request.content_sha256));
+    if (!outcome.raised_as.empty()) request.level = "SV";
+  }
   outcome.upload_key = UploadKey(request.samenwerking_id, request.content_sha256, request.filename);
   SWF_ASSIGN_OR_RETURN(OutboxEntry entry,
                        catalog_.EnqueueUpload(request.samenwerking_id, request.content_sha256,

@@ -390,6 +390,37 @@ TEST_F(MirrorUploadITest, SidecarsThatAreNotQuiteSidecarsRefuseTheDropInsteadOfU
   EXPECT_TRUE(fs::is_empty(drop())) << "left in the drop folder";
 }
 
+// A copy never lowers a label (rule 12): bytes the vault knows as an SV document, dropped into
+// an RV target or pushed without --level, go up as SV, and the RV target does not name them.
+TEST_F(MirrorUploadITest, ACopyOfAnSvDocumentGoesUpAsSvFromADropAndAPush) {
+  Prepare();
+  const std::string secret = "persoonsgegevens van de aanvrager";
+  WriteFile(dir_.path() / "Persoonsgegevens.txt", secret);
+  CliResult sv = Swf({"push", ids_[0], (dir_.path() / "Persoonsgegevens.txt").string(), "--level",
+                      "SV", "--json"});
+  ASSERT_EQ(sv.exit_code, kExitOk) << sv.err;
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  const std::string original = sv.FirstEvent("upload")["documentId"];
+
+  WriteFile(drop() / "Kopie.txt", secret);
+  CliResult r = Mirror();
+  EXPECT_EQ(r.exit_code, kExitOk) << r.out << r.err;
+  EXPECT_EQ(r.out.find("Kopie"), std::string::npos) << "named in an RV target: " << r.out;
+  EXPECT_NE(r.out.find("its content is that of SV document " + original), std::string::npos)
+      << r.out;
+  WriteFile(dir_.path() / "Nog een kopie.txt", secret);
+  CliResult pushed = Swf({"push", ids_[0], (dir_.path() / "Nog een kopie.txt").string(), "--json"});
+  EXPECT_EQ(pushed.exit_code, kExitOk) << pushed.err;
+  EXPECT_EQ(pushed.FirstEvent("upload")["contentOfSvDocument"], original) << pushed.out;
+  int copies = 0;
+  for (const auto& d : RemoteDocuments(ids_[0])) {
+    if (d["documentHash"] != Sha256Hex(secret)) continue;
+    ++copies;
+    EXPECT_EQ(d["vertrouwelijkheidsAanduiding"], "SV") << d["bestandsNaam"];
+  }
+  EXPECT_EQ(copies, 3);
+}
+
 TEST_F(MirrorUploadITest, LocalEditOfAMirroredFileBecomesAConflictCopy) {
   Prepare();
   fs::path file = AnyDocumentFile();
