@@ -104,17 +104,80 @@ Result<std::vector<CentralEntry>> ReadCentralDirectory(const std::string& path) 
   std::optional<std::string> cd = read(cd_offset, cd_size);
   if (!cd) return Corruption("central directory outside the file");
   std::vector<CentralEntry> entries;
+  struct Span {
+    uint64_t offset, compressed;
+    bool descriptor;
+    std::string name;
+  };
+  std::vector<Span> spans;
   size_t at = 0;
   for (uint64_t i = 0; i < count; ++i) {
     if (at + 46 > cd->size() || cd->compare(at, 4, "PK\x01\x02") != 0) return Corruption("damaged central directory");
     const size_t name_len = Little(*cd, at + 28, 2), extra_len = Little(*cd, at + 30, 2),
                  comment_len = Little(*cd, at + 32, 2);
-    if (at + 46 + name_len > cd->size()) return Corruption("damaged central directory");
+    if (at + 46 + name_len + extra_len > cd->size()) return Corruption("damaged central directory");
     CentralEntry e;
     e.name = cd->substr(at + 46, name_len);
     if (static_cast<unsigned char>((*cd)[at + 5]) == 3) e.unix_mode = static_cast<uint32_t>(Little(*cd, at + 38, 4) >> 16);
+    Span span{Little(*cd, at + 42, 4), Little(*cd, at + 20, 4), (Little(*cd, at + 8, 2) & 8) != 0,
+              e.name};
+    const uint64_t uncompressed = Little(*cd, at + 24, 4);
+    // Extra fields: zip64 sizes and offset; a Unicode path (Info-ZIP 0x7075) must say the same
+    // name, or unzip would extract the entry under another one than was checked.
+    for (size_t x = at + 46 + name_len; x + 4 <= at + 46 + name_len + extra_len;) {
+      const uint64_t id = Little(*cd, x, 2), len = Little(*cd, x + 2, 2);
+      if (x + 4 + len > at + 46 + name_len + extra_len)
+        return Corruption("damaged central directory");
+      size_t field = x + 4;
+      if (id == 0x0001) {
+        auto take = [&](bool wanted, uint64_t* value) {
+          if (!wanted || field + 8 > x + 4 + len) return;
+          *value = Little(*cd, field, 8);
+          field += 8;
+        };
+        uint64_t ignored = 0;
+        take(uncompressed == 0xFFFFFFFF, &ignored);
+        take(span.compressed == 0xFFFFFFFF, &span.compressed);
+        take(span.offset == 0xFFFFFFFF, &span.offset);
+      } else if (id == 0x7075 && (len < 5 || cd->compare(x + 9, len - 5, e.name) != 0)) {
+        return Corruption("central directory gives " + e.name + " another Unicode path");
+      }
+      x += 4 + len;
+    }
+    spans.push_back(std::move(span));
     entries.push_back(std::move(e));
     at += 46 + name_len + extra_len + comment_len;
+  }
+  // The entries must lie back to back from the first byte to the central directory, each local
+  // header naming what the directory names: bytes between them could hold an entry that a
+  // front-to-back reader and unzip (which goes by the directory) would read differently.
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.offset < b.offset; });
+  uint64_t expected = 0;
+  for (const Span& e : spans) {
+    std::optional<std::string> local = read(e.offset, 30);
+    if (e.offset != expected || !local || local->compare(0, 4, "PK\x03\x04") != 0) {
+      return Corruption("the local entry of " + e.name + " is not where the previous one ends");
+    }
+    const uint64_t name_len = Little(*local, 26, 2), extra_len = Little(*local, 28, 2);
+    std::optional<std::string> local_name = read(e.offset + 30, name_len);
+    if (!local_name || *local_name != e.name) {
+      return Corruption("the local entry of " + e.name + " names another path");
+    }
+    expected = e.offset + 30 + name_len + extra_len + e.compressed;
+    if (e.descriptor) {  // crc and sizes after the data: 12 bytes, 20 with zip64, maybe signed
+      std::optional<std::string> sig = read(expected, 4);
+      if (sig && sig->compare(0, 4, "PK\x07\x08") == 0) expected += 4;
+      std::optional<std::string> extra = read(e.offset + 30 + name_len, extra_len);
+      bool zip64 = false;
+      for (size_t x = 0; extra && x + 4 <= extra->size(); x += 4 + Little(*extra, x + 2, 2)) {
+        zip64 |= Little(*extra, x, 2) == 0x0001;
+      }
+      expected += zip64 ? 20 : 12;
+    }
+  }
+  if (expected != cd_offset) {
+    return Corruption("bytes between the last entry and the central directory");
   }
   return entries;
 }
