@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "export/bag_digest.h"
@@ -42,11 +44,16 @@ struct EntryFacts {
 struct ReadContext {
   ReadableFile* file = nullptr;
   std::vector<char> buffer = std::vector<char>(kChunkBytes);
+  size_t head = 0;  // bytes already in `buffer`, read to tell a zip: handed out first
   Status status;
 };
 
 la_ssize_t OnRead(struct archive*, void* opaque, const void** buf) {
   auto* ctx = static_cast<ReadContext*>(opaque);
+  if (ctx->head > 0) {  // a pipe cannot be read from the start again
+    *buf = ctx->buffer.data();
+    return static_cast<la_ssize_t>(std::exchange(ctx->head, 0));
+  }
   Result<size_t> n = ctx->file->Read(ctx->buffer.data(), ctx->buffer.size());
   if (!n.ok()) {
     ctx->status = n.status();
@@ -413,10 +420,8 @@ Result<ArchiveReport> VerifyArchive(FileSystem& fs, const std::string& path) {
   // A zip is also judged by its central directory, which is what unzip and desktop tools
   // extract from: read front to back only, a truncated zip, or one whose central directory
   // names other paths or links than its local headers, would pass.
-  SWF_ASSIGN_OR_RETURN(size_t head, file->Read(ctx.buffer.data(), 4));
-  const bool zip = head == 4 && std::string_view(ctx.buffer.data(), 2) == "PK";
-  SWF_ASSIGN_OR_RETURN(file, fs.OpenForRead(path));  // from the start again
-  ctx.file = file.get();
+  SWF_ASSIGN_OR_RETURN(ctx.head, file->Read(ctx.buffer.data(), 4));
+  const bool zip = ctx.head == 4 && std::string_view(ctx.buffer.data(), 2) == "PK";
   std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
   archive_read_support_filter_all(a.get());
   archive_read_support_format_tar(a.get());
@@ -433,7 +438,16 @@ Result<ArchiveReport> VerifyArchive(FileSystem& fs, const std::string& path) {
   }
   checker.Read(a.get());
   if (!ctx.status.ok()) return ctx.status.WithContext("reading " + path);
-  if (zip) checker.CheckCentralDirectory(path);
+  if (zip) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      checker.CheckCentralDirectory(path);
+    } else {  // read once from a pipe, its directory (at its end) cannot be read again
+      report.findings.push_back({"",
+                                 "a zip is checked against its central directory, at its end, "
+                                 "which a pipe cannot give again: check the file itself"});
+    }
+  }
   checker.CheckBag();
   return report;
 }

@@ -213,6 +213,32 @@ TEST_F(ExportCliITest, OutputInsideTheVaultIsRefusedAndTheVaultStaysWhole) {
   EXPECT_TRUE(fs::exists(dir_.path() / "real" / "x.tar"));
 }
 
+// An archive read from a pipe (`cat x.tar | verify-archive /dev/stdin`) is checked as it is: it
+// was reported corrupt, its first bytes having gone to telling a zip. A zip from a pipe cannot
+// be held to its central directory and says so.
+TEST_F(ExportCliITest, AnArchiveFromAPipeIsVerified) {
+  auto piped = [&](const std::string& file) {
+    const std::string command = "cat '" + file + "' | " + std::string(SWFVAULT_CLI_BIN) +
+                                " verify-archive /dev/stdin 2>&1; echo \"exit=$?\"";
+    FILE* p = ::popen(command.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    for (size_t n; p != nullptr && (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    if (p != nullptr) ::pclose(p);
+    return out;
+  };
+  for (const char* format : {"tar", "tar.gz"}) {
+    const std::string out = Out(std::string("piped.") + format);
+    ASSERT_EQ(Export(ids_[0], out).exit_code, kExitOk);
+    const std::string said = piped(out);
+    EXPECT_NE(said.find("exit=0"), std::string::npos) << format << ": " << said;
+  }
+  ASSERT_EQ(Export(ids_[0], Out("piped.zip")).exit_code, kExitOk);
+  const std::string said = piped(Out("piped.zip"));
+  EXPECT_NE(said.find("exit=5"), std::string::npos) << said;
+  EXPECT_NE(said.find("check the file itself"), std::string::npos) << said;
+}
+
 TEST_F(ExportCliITest, ExportsUnderDifferentTimeZoneLocaleAndUmaskAreByteIdentical) {
   {
     ScopedEnvironment env("UTC0", "C", 022);
