@@ -189,6 +189,26 @@ Result<std::vector<CentralEntry>> ReadCentralDirectory(const std::string& path) 
   return entries;
 }
 
+// True when the file at `path` ends with a zip's end record (its comment running to the last
+// byte), as unzip finds one: a tar with a zip appended reads as both.
+bool EndsLikeAZip(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 22) return false;
+  const std::streamoff tail_size = std::min<std::streamoff>(size, 65535 + 22);
+  std::string tail(static_cast<size_t>(tail_size), '\0');
+  in.seekg(size - tail_size);
+  if (!in.read(tail.data(), tail_size)) return false;
+  for (size_t at = tail.rfind(std::string("PK\x05\x06", 4));
+       at != std::string::npos && at + 22 <= tail.size();
+       at = at == 0 ? std::string::npos : tail.rfind(std::string("PK\x05\x06", 4), at - 1)) {
+    if (at + 22 + Little(tail, at + 20, 2) == tail.size()) return true;
+  }
+  return false;
+}
+
 class BagChecker {
  public:
   explicit BagChecker(ArchiveReport* report) : report_(*report) {}
@@ -438,6 +458,12 @@ Result<ArchiveReport> VerifyArchive(FileSystem& fs, const std::string& path) {
   }
   checker.Read(a.get());
   if (!ctx.status.ok()) return ctx.status.WithContext("reading " + path);
+  if (!zip && EndsLikeAZip(path)) {
+    report.findings.push_back({"",
+                               "the file also reads as a zip (it ends with a zip's end of "
+                               "central directory): unzip would extract other content than "
+                               "was checked"});
+  }
   if (zip) {
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {

@@ -184,6 +184,15 @@ TEST_F(ArchiveVerifierTest, AZipWithBytesBeforeItsDirectoryOrAnotherUnicodePathI
   EXPECT_TRUE(Has(Verify("upath.zip"), "", "another Unicode path"));
 }
 
+// A tar with a zip appended reads as a valid bag to a tar reader and as the zip to unzip.
+TEST_F(ArchiveVerifierTest, ATarThatAlsoReadsAsAZipIsInvalid) {
+  Export("good.tar", ExportFormat::kTar);
+  Export("other.zip", ExportFormat::kZip);
+  ASSERT_TRUE(Verify("good.tar").empty());
+  WriteFile(Path("both.tar"), ReadFile(Path("good.tar")) + ReadFile(Path("other.zip")));
+  EXPECT_TRUE(Has(Verify("both.tar"), "", "also reads as a zip"));
+}
+
 TEST_F(ArchiveVerifierTest, RemovedPayloadFileIsFound) {
   auto findings = VerifyEdited([](auto& entries) {
     entries.erase(std::find_if(entries.begin(), entries.end(),
