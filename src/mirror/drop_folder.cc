@@ -123,6 +123,21 @@ std::optional<std::string> NearMissOf(const std::string& name,
   return std::nullopt;
 }
 
+// What operating systems, editors and copy tools leave in a folder: hidden files (.DS_Store,
+// ._x of macOS, .~lock.x# of LibreOffice, rsync's and Syncthing's temp files), Office's owner
+// files (~$x.docx), Thumbs.db, desktop.ini and partial downloads. Never uploaded; left where
+// they are. Names starting with .swfvault- are not among them: refused with a reason.
+bool IsSystemFile(const std::string& name) {
+  if (name.rfind(".swfvault-", 0) == 0) return false;
+  if (name.rfind('.', 0) == 0 || name.rfind("~$", 0) == 0) return true;
+  const std::string low = FoldAscii(name);
+  if (low == "thumbs.db" || low == "desktop.ini") return true;
+  for (const char* suffix : {".part", ".partial", ".crdownload", ".tmp"}) {
+    if (EndsWith(low, suffix)) return true;
+  }
+  return false;
+}
+
 class DropScanner {
  public:
   DropScanner(MirrorRun& run, OutboxUploader& uploader) : run_(run), uploader_(uploader) {}
@@ -142,6 +157,7 @@ class DropScanner {
         Result<EntryStat> own = drop.Lstat(name);
         if (own.ok() && own->type == EntryStat::Type::kDirectory) continue;  // ours, emptied above
       }
+      if (IsSystemFile(name)) continue;  // left alone, never a document of the dossier
       if (EndsWith(name, ".json") && present.count(name.substr(0, name.size() - 5)) > 0) continue;
       if (NearMissOf(name, folded).has_value()) continue;  // goes with its file, refused below
       std::string sidecar = present.count(name + ".json") > 0 ? name + ".json" : "";

@@ -421,6 +421,28 @@ TEST_F(MirrorUploadITest, ACopyOfAnSvDocumentGoesUpAsSvFromADropAndAPush) {
   EXPECT_EQ(copies, 3);
 }
 
+// What operating systems, editors and copy tools leave in a folder never goes up to the
+// dossier; it stays where it is. The real file beside it does go up.
+TEST_F(MirrorUploadITest, SystemAndTemporaryFilesInADropFolderAreLeftAlone) {
+  Prepare();
+  const std::vector<std::string> junk = {
+      ".DS_Store",        "._rapport.pdf",   "Thumbs.db",
+      "desktop.ini",      "~$rapport.docx",  ".~lock.rapport.odt#",
+      "rapport.pdf.part", "scan.crdownload", ".rapport.pdf.AbC123"};
+  for (const std::string& name : junk) WriteFile(drop() / name, "x");
+  WriteFile(drop() / "rapport.pdf", "het rapport");
+  CliResult r = Mirror();
+  EXPECT_EQ(r.exit_code, kExitOk) << r.out << r.err;
+  EXPECT_EQ(r.Summary()["uploaded"], 1) << r.out;
+  std::set<std::string> remote;
+  for (const auto& d : RemoteDocuments(ids_[0])) remote.insert(d["bestandsNaam"]);
+  EXPECT_EQ(remote.count("rapport.pdf"), 1u);
+  for (const std::string& name : junk) {
+    EXPECT_EQ(remote.count(name), 0u) << name << " went up";
+    EXPECT_TRUE(fs::exists(drop() / name)) << name << " was not left alone";
+  }
+}
+
 TEST_F(MirrorUploadITest, LocalEditOfAMirroredFileBecomesAConflictCopy) {
   Prepare();
   fs::path file = AnyDocumentFile();
