@@ -24,7 +24,10 @@ void Output::Event(const nlohmann::json& event) {
 
 void Output::SummaryIfMissing(int exit_code, const std::string& command) {
   if (!json_ || ended_with_summary_) return;
-  Event({{"type", "summary"}, {"command", command}, {"exitCode", exit_code}});
+  // "document add", as the summary of a success names it (docs/cli-operations.md).
+  const std::string_view prefix = "swfvault ";
+  const std::string name = command.rfind(prefix, 0) == 0 ? command.substr(prefix.size()) : command;
+  Event({{"type", "summary"}, {"command", name}, {"exitCode", exit_code}});
 }
 
 void Output::Line(const std::string& text) {

@@ -489,10 +489,8 @@ int RunSync(CommandContext& ctx, const SyncFlags& flags) {
     nlohmann::json codes = nlohmann::json::object();
     for (const nlohmann::json& one : summaries)
       codes[one.value("profile", "")] = one.value("exitCode", 0);
-    ctx.output().Event({{"type", "summary"},
-                        {"command", "swfvault sync --all"},
-                        {"profiles", codes},
-                        {"exitCode", worst}});
+    ctx.output().Event(
+        {{"type", "summary"}, {"command", "sync --all"}, {"profiles", codes}, {"exitCode", worst}});
     int64_t not_reached = 0;
     for (const nlohmann::json& one : summaries) not_reached += one.value("notReached", false);
     ctx.output().Line(

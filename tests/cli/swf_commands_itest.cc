@@ -308,6 +308,7 @@ TEST_F(SwfCommandsITest, TextThatIsNotUtf8IsAUsageErrorNamingItsField) {
   CliResult start = Json({"samenwerking", "start", "--verzoek", "12026002", "--titel", latin1});
   EXPECT_EQ(start.exit_code, kExitUsage) << start.err << start.out;
   EXPECT_EQ(start.Summary()["exitCode"], kExitUsage) << start.out;
+  EXPECT_EQ(start.Summary()["command"], "samenwerking start") << "as a success names it";
   EXPECT_NE(start.out.find("titel: the text is not UTF-8"), std::string::npos) << start.out;
 
   const std::string path = (dir_.path() / "a.txt").string();

@@ -244,7 +244,7 @@ TEST_F(VaultCommandsTest, AFailedJsonRunEndsWithASummaryThatHoldsItsExitCode) {
   nlohmann::json last = LastLine(unknown.out);
   EXPECT_EQ(last["type"], "summary") << unknown.out;
   EXPECT_EQ(last["exitCode"], kExitNotFound);
-  EXPECT_EQ(last["command"], "swfvault show");
+  EXPECT_EQ(last["command"], "show");
   EXPECT_NE(unknown.out.find("\"type\":\"error\""), std::string::npos) << unknown.out;
   CliRun fine = Cli({"--vault", vault_, "status", "--json"});
   ASSERT_EQ(fine.code, kExitOk);

@@ -375,7 +375,7 @@ TEST_F(IncrementalSyncITest, SyncAllExitsWithTheMostUrgentCodeAndMetricsHoldEver
   // The error names its profile, and the run's last line gives every profile's code.
   EXPECT_NE(r.out.find("profile zz-verlopen: "), std::string::npos) << r.out;
   const nlohmann::json last = r.Summary();
-  EXPECT_EQ(last["command"], "swfvault sync --all") << r.out;
+  EXPECT_EQ(last["command"], "sync --all") << r.out;
   EXPECT_EQ(last["profiles"], (nlohmann::json{{"gemeente-a", 3}, {"zz-verlopen", 4}})) << r.out;
   EXPECT_EQ(last["exitCode"], kExitAuth);
   const std::string text = ReadFile(metrics);

@@ -287,7 +287,7 @@ TEST_F(SyncCrashITest, SyncAllStoppedNamesTheProfilesItNeverReached) {
   EXPECT_EQ(stopped.result.exit_code, kExitInterrupted) << stopped.result.out;
   const nlohmann::json last = stopped.result.Summary();
   EXPECT_EQ(stopped.result.Events().back(), last) << "the summary is not the last line";
-  EXPECT_EQ(last["command"], "swfvault sync --all") << stopped.result.out;
+  EXPECT_EQ(last["command"], "sync --all") << stopped.result.out;
   EXPECT_EQ(last["profiles"], (nlohmann::json{{"gemeente-a", 130}, {"zz-adviesbureau", 130}}))
       << stopped.result.out;
   bool said_not_reached = false;  // its own summary line says so, for a JSON reader
