@@ -41,18 +41,60 @@ Result<std::unique_ptr<Connection>> ConnectAs(CommandContext& ctx) {
   return Connect(profile);
 }
 
+namespace {
+
+// A cell as a terminal may show it: text from the server or a partner (a title, a message)
+// could hold escape sequences that retitle or clear the terminal, a newline that forges a line,
+// or a bidi override that reorders it. Those become '?'.
+std::string Printable(const std::string& cell) {
+  std::string out;
+  out.reserve(cell.size());
+  for (size_t i = 0; i < cell.size(); ++i) {
+    const auto c = static_cast<unsigned char>(cell[i]);
+    const auto next = i + 1 < cell.size() ? static_cast<unsigned char>(cell[i + 1]) : 0;
+    const auto third = i + 2 < cell.size() ? static_cast<unsigned char>(cell[i + 2]) : 0;
+    if (c < 0x20 || c == 0x7F) {
+      out += '?';
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // C1 controls (U+0080..U+009F)
+      out += '?';
+      i += 1;
+    } else if (c == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) ||
+                             (next == 0x81 && third >= 0xA6 && third <= 0xA9))) {  // bidi
+      out += '?';
+      i += 2;
+    } else {
+      out += cell[i];
+    }
+  }
+  return out;
+}
+
+// Columns as a terminal counts them: code points, not bytes ("–" is one).
+size_t Width(const std::string& text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
 void SwfTable::Print(Output& output) const {
   if (output.json()) return;
-  std::vector<size_t> widths;
+  std::vector<std::vector<std::string>> rows;
   for (const auto& row : rows_) {
-    if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    rows.emplace_back();
+    for (const std::string& cell : row) rows.back().push_back(Printable(cell));
   }
-  for (const auto& row : rows_) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
+  }
+  for (const auto& row : rows) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+      if (i + 1 < row.size()) line += std::string(widths[i] - Width(row[i]) + 2, ' ');
     }
     output.Line(line);
   }

@@ -36,6 +36,26 @@ TEST(SwfTableTest, AlignsColumnsOnTheWidestCell) {
             "X           GESLOTEN\n");
 }
 
+// A partner's title reaches the user's terminal: escape sequences, a forged line, a bidi
+// override show as '?', and a column is as wide as its characters, not its bytes.
+TEST(SwfTableTest, ControlCharactersBecomeVisibleAndWidthsCountCharacters) {
+  std::ostringstream out, err;
+  Output output(out, err, /*json=*/false, /*interactive=*/false);
+  SwfTable table({"TITEL", "DOOR"});
+  table.Row({"evil \x1b]0;pwned\x07\x1b[2J", "A"});
+  table.Row(
+      {"x\nuploaded\tforged \xe2\x80\xae"
+       "fdp.exe \xc2\x9b",
+       "B"});
+  table.Row({"Advies \xe2\x80\x93 concept", "C"});
+  table.Print(output);
+  EXPECT_EQ(out.str(),
+            "TITEL                         DOOR\n"
+            "evil ?]0;pwned??[2J           A\n"
+            "x?uploaded?forged ?fdp.exe ?  B\n"
+            "Advies \xe2\x80\x93 concept              C\n");
+}
+
 TEST(SwfTableTest, PrintsNothingInJsonMode) {
   std::ostringstream out, err;
   Output output(out, err, /*json=*/true, /*interactive=*/false);
