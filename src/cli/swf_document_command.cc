@@ -75,6 +75,15 @@ int RunLabel(CommandContext& ctx, const LabelFlags& f) {
   return WithConnection(ctx, [&](Connection& conn) {
     Result<Document> d = conn.client->ChangeDocument(f.id, change);
     if (!d.ok()) return Fail(ctx, d.status());
+    if (d->vertrouwelijkheid == Confidentiality::kSV && f.level == "SV") {
+      // The notification feed tells an organisation only what others did: an incremental sync
+      // would leave the document in RV targets until the next full reconciliation.
+      ctx.output().Warn("document " + f.id +
+                        " is SV now; a vault and RV mirror targets holding it "
+                        "take that at the next `swfvault sync " +
+                        d->samenwerking_id +
+                        "` (an incremental sync does not see a change of your own): run it now");
+    }
     ReportDocument(ctx, "document label", *d);
     return static_cast<int>(kExitOk);
   });

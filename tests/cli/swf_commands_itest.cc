@@ -263,6 +263,7 @@ TEST_F(SwfCommandsITest, AddShowLabelDelete) {
   CliResult label = Json({"document", "label", id, "--level", "sv", "--omschrijving", "geheim"});
   ASSERT_EQ(label.exit_code, 0) << label.err;
   EXPECT_EQ(label.Summary()["level"], "SV");
+  EXPECT_NE((label.out + label.err).find("is SV now"), std::string::npos) << label.out << label.err;
   CliResult again = Json({"document", "show", id});
   EXPECT_EQ(Items(again, "document")[0]["documentOmschrijving"], "geheim");
   CliResult del = Json({"document", "delete", id});
