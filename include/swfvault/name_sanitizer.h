@@ -39,6 +39,10 @@ inline constexpr std::string_view kFallbackName = "naamloos";
 // Idempotent: SanitizeName(SanitizeName(x)) == SanitizeName(x).
 std::string SanitizeName(std::string_view name, std::string_view fallback = kFallbackName);
 
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
+// U+10FFFF): what JSON, the API and the state file can hold.
+bool IsUtf8(std::string_view text);
+
 // Returns the NFC form of valid UTF-8 `utf8` within the limit described above; invalid
 // sequences become `_`.
 std::string NormalizeNfc(std::string_view utf8);

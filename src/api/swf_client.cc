@@ -1,11 +1,12 @@
 #include "swfvault/swf_client.h"
 
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "api/swf_json.h"
+#include "swfvault/name_sanitizer.h"
 #include "swfvault/retry_policy.h"
 
 namespace swfvault {
@@ -385,16 +386,6 @@ Status NotUtf8(const std::string& field) {
                          "utf-8)");
 }
 
-// True when `text` can go into JSON as it is: UTF-8, as the API's text is.
-bool IsUtf8Text(const std::string& text) {
-  try {
-    (void)json(text).dump();
-    return true;
-  } catch (const json::type_error&) {
-    return false;
-  }
-}
-
 // A request's JSON body. Text that is not UTF-8 (a title typed in a Latin-1 terminal) would make
 // the JSON library throw: it is a usage error naming the field instead.
 Result<std::string> BodyText(const json& body) {
@@ -563,12 +554,12 @@ Result<Document> SwfClient::UploadDocument(const std::string& id, const Document
       {"kenmerkSysteem", &up.kenmerk_systeem},
       {"vertrouwelijkheidsAanduiding", &up.vertrouwelijkheids_aanduiding},
       {"taal", &up.taal}};
-  if (!IsUtf8Text(file.filename)) return NotUtf8("file name");
+  if (!IsUtf8(file.filename)) return NotUtf8("file name");
   Call call{"POST", "/samenwerkingen/" + Seg(id) + "/documenten"};
   std::string query;
   for (const auto& [key, value] : metadata) {
     if (value->empty()) continue;
-    if (!IsUtf8Text(*value)) return NotUtf8(key);
+    if (!IsUtf8(*value)) return NotUtf8(key);
     if (options_.upload_metadata_as_parts) {
       call.parts.push_back(MultipartPart{key, *value, "", "", ""});
     } else {

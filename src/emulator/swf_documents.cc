@@ -8,6 +8,7 @@
 
 #include "emulator/http_range.h"
 #include "emulator/swf_api.h"
+#include "swfvault/name_sanitizer.h"
 
 namespace swfvault {
 namespace {
@@ -373,17 +374,9 @@ Status SwfApi::UploadDocument(Call& c, const httplib::ContentReader& reader, boo
     if (c.req.has_param(key.c_str())) text[key] = c.req.get_param_value(key.c_str());
   }
   // The API's text is UTF-8: a parameter that is not is refused by name (JSON cannot hold it).
-  auto utf8 = [](const std::string& s) {
-    try {
-      (void)nlohmann::json(s).dump();
-      return true;
-    } catch (const nlohmann::json::type_error&) {
-      return false;
-    }
-  };
-  if (!utf8(filename)) return InvalidArgument("file: the file name is not UTF-8");
+  if (!IsUtf8(filename)) return InvalidArgument("file: the file name is not UTF-8");
   for (const auto& [key, value] : text) {
-    if (!utf8(value)) return InvalidArgument(key + ": not UTF-8");
+    if (!IsUtf8(value)) return InvalidArgument(key + ": not UTF-8");
   }
   std::string label = text.count("vertrouwelijkheidsAanduiding") ? text["vertrouwelijkheidsAanduiding"] : "RV";
   if (label != "RV" && label != "SV") return InvalidArgument("vertrouwelijkheidsAanduiding: must be RV or SV");

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "mirror/mirror_run.h"
+#include "swfvault/name_sanitizer.h"
 
 namespace swfvault {
 namespace {
@@ -92,15 +93,6 @@ std::string WithSuffix(const std::string& name, const std::string& suffix) {
   size_t keep = kNameMax - suffix.size();
   while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
   return name.substr(0, keep) + suffix;
-}
-
-bool IsUtf8(const std::string& text) {
-  try {
-    (void)nlohmann::json(text).dump();  // the strict handler throws on invalid UTF-8
-    return true;
-  } catch (const nlohmann::json::exception&) {
-    return false;
-  }
 }
 
 std::string FoldAscii(std::string s) {

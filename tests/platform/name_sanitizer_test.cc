@@ -306,3 +306,21 @@ TEST(NameCollisionTest, ResolutionDoesNotDependOnInputOrder) {
 
 }  // namespace
 }  // namespace swfvault::testing
+
+namespace swfvault::testing {
+namespace {
+
+// IsUtf8 refuses what a strict UTF-8 reader (nlohmann's dump) refuses.
+TEST(IsUtf8Test, AcceptsWellFormedTextAndRefusesWhatJsonCannotHold) {
+  for (const char* good :
+       {"", "caf\xc3\xa9", "\xe2\x80\x93", "\xf0\x9f\x93\x84", "\xf4\x8f\xbf\xbf"}) {
+    EXPECT_TRUE(IsUtf8(good)) << good;
+  }
+  for (const char* bad : {"caf\xe9", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                          "\xf5\x80\x80\x80", "\xe2\x80", "\x80"}) {
+    EXPECT_FALSE(IsUtf8(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace swfvault::testing
