@@ -97,6 +97,10 @@ class Catalog {
   // max_level); nullopt when never set (then the sync's own ceiling alone applies).
   Result<std::optional<Confidentiality>> GetVaultCeiling();
   Status SetVaultCeiling(Confidentiality level);
+  // This vault's identity (setting vault_id, 32 random hex digits), made on first use: a
+  // mirror target records it and refuses a run of another vault, whose catalog would have it
+  // remove every file the first vault placed there.
+  Result<std::string> VaultId();
 
   // Samenwerkingen and their participants (ReplaceDeelnemers swaps the whole list).
   Status UpsertSamenwerking(const Samenwerking& samenwerking);

@@ -52,6 +52,10 @@ struct MirrorOptions {
   // new document (the original's label) and keep it as the conflict copy only when that fails.
   bool upload_local_edits = false;
   const StopFlag* stop = nullptr;  // not owned; requested = finish the file at hand, then stop
+  // A target whose state file names another vault is refused (kInvalidArgument): that vault's
+  // files would all go. True = take it over: it becomes this vault's, and what the other vault
+  // placed there and this one does not show is removed.
+  bool adopt_target = false;
 };
 
 struct MirrorReport {
@@ -108,7 +112,8 @@ class MirrorTree {
   // Brings the target up to date; `uploader` null = leave drop folders alone. Per-file
   // problems are reported to the observer and counted; the returned error is for problems
   // with the target as a whole (kPermissionDenied for a symlinked folder, kCorruption for an
-  // unreadable state file, kIoError/kResourceExhausted from the disk, catalog codes).
+  // unreadable state file, kInvalidArgument for the target of another vault (see
+  // MirrorOptions::adopt_target), kIoError/kResourceExhausted from the disk, catalog codes).
   Result<MirrorReport> Update(const MirrorOptions& options, OutboxUploader* uploader,
                               MirrorObserver& observer);
 

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <random>
 
 #include "catalog/catalog_internal.h"
 #include "catalog/catalog_schema.h"
@@ -322,6 +324,24 @@ Result<std::optional<Confidentiality>> Catalog::GetVaultCeiling() {
 }
 
 Status Catalog::SetVaultCeiling(Confidentiality level) { return SetSetting("max_level", ConfidentialityName(level)); }
+
+Result<std::string> Catalog::VaultId() {
+  SWF_ASSIGN_OR_RETURN(std::optional<std::string> id, GetSetting("vault_id"));
+  if (id.has_value()) return *id;
+  std::random_device random;
+  char made[33];
+  for (int i = 0; i < 4; ++i) {
+    std::snprintf(made + 8 * i, 9, "%08x", static_cast<unsigned>(random()));
+  }
+  SWF_ASSIGN_OR_RETURN(
+      SqliteStatement s,
+      db_->Prepare("INSERT INTO vault_settings(key, value, updated_at) VALUES ('vault_id', ?1, ?2)"
+                   " ON CONFLICT(key) DO NOTHING"));
+  SWF_RETURN_IF_ERROR(s.Bind(1, std::string_view(made, 32)).Bind(2, Now()).Run());
+  SWF_ASSIGN_OR_RETURN(id, GetSetting("vault_id"));  // another process may have made it first
+  if (!id.has_value()) return Internal("vault_settings vault_id was not stored");
+  return *id;
+}
 
 // --- samenwerkingen and deelnemers ------------------------------------------------------
 

@@ -27,6 +27,7 @@ struct MirrorFlags {
   uint64_t max_upload_bytes = 0;
   std::string local_edits;
   bool no_upload = false;
+  bool adopt_target = false;
 };
 
 // Paths of documents are named only in RV targets: SV file names stay out of logs (rule 12).
@@ -203,6 +204,7 @@ void ApplyFlags(const MirrorFlags& flags, MirrorOptions* o) {
   if (flags.settle_seconds >= 0) o->settle_seconds = flags.settle_seconds;
   if (flags.max_upload_bytes > 0) o->max_upload_bytes = flags.max_upload_bytes;
   if (!flags.local_edits.empty()) o->upload_local_edits = flags.local_edits == "upload";
+  o->adopt_target = flags.adopt_target;
 }
 
 int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
@@ -446,6 +448,10 @@ CommandSpec MirrorCommand() {
                             "a mirrored file edited in place: conflict-copy (default) or upload (as a new document)")
                 ->check(CLI::IsMember({"conflict-copy", "upload"}));
             app->add_flag("--no-upload", flags->no_upload, "leave drop folders alone");
+            app->add_flag(
+                "--adopt-target", flags->adopt_target,
+                "take over a target another vault mirrored into (by default refused, exit 2): "
+                "what that vault placed and this one does not show is removed, edited or not");
             return [flags](CommandContext& ctx) { return RunMirror(ctx, *flags); };
           }};
 }

@@ -48,6 +48,7 @@ void RequireInside(const std::string& rel, const char* what) {
 
 MirrorState FromJson(const nlohmann::json& j) {
   MirrorState s;
+  s.vault_id = j.value("vaultId", "");
   for (const auto& [path, f] : j.at("files").items()) {
     s.files[path] = {f.at("documentId").get<std::string>(), f.at("sha256").get<std::string>(),
                      f.at("size").get<uint64_t>(), f.at("mtimeNs").get<int64_t>(),
@@ -134,6 +135,7 @@ Status SaveMirrorState(const TreeDir& root, const MirrorState& state) {
   }
   nlohmann::json j = {{"version", 1}, {"files", files},       {"drops", drops},
                       {"dossiers", dossiers}, {"edits", edits}};
+  if (!state.vault_id.empty()) j["vaultId"] = state.vault_id;
   if (!state.edits_seen.empty()) j["editsSeen"] = sightings(state.edits_seen);
   // Names may be invalid UTF-8 only if the sanitizer let them through; it does not, but
   // replace rather than throw.

@@ -43,6 +43,8 @@ struct HeldEdit {
 };
 
 struct MirrorState {
+  // The vault (Catalog::VaultId) whose mirror this is; "" in state files of earlier versions.
+  std::string vault_id;
   std::map<std::string, MirroredFile> files;   // rel path -> what we wrote
   std::map<std::string, DropSighting> drops;   // rel path under a drop folder -> sighting
   std::map<std::string, DossierFolder> dossiers;  // samenwerkingId -> its folder

@@ -431,6 +431,20 @@ Status ApplyTreeActions(MirrorRun& run, const MirrorPlan& plan, bool ceiling_onl
   return Status::Ok();
 }
 
+namespace {
+
+Status AnotherVaultsTarget(const std::string& target, const std::string& theirs,
+                           const std::string& ours) {
+  return InvalidArgument(
+      "mirror target " + target + " is the mirror of another vault (vault id " + theirs +
+      "; this vault is " + ours +
+      "): this vault does not know its files and would remove them "
+      "all, local edits included. Give this vault a folder of its own, or, when this vault "
+      "replaces that one, take the target over once with `swfvault mirror --adopt-target`");
+}
+
+}  // namespace
+
 Result<MirrorReport> MirrorTree::Update(const MirrorOptions& options, OutboxUploader* uploader,
                                         MirrorObserver& observer) {
   if (options.target_dir.empty()) return InvalidArgument("mirror target directory is empty");
@@ -439,6 +453,15 @@ Result<MirrorReport> MirrorTree::Update(const MirrorOptions& options, OutboxUplo
   // drop twice and write over each other's state.
   SWF_ASSIGN_OR_RETURN(Fd lock, root.Lock(kMirrorLockFile));
   SWF_ASSIGN_OR_RETURN(MirrorState state, LoadMirrorState(root));
+  SWF_ASSIGN_OR_RETURN(std::string vault_id, catalog_.VaultId());
+  if (!state.vault_id.empty() && state.vault_id != vault_id) {
+    if (!options.adopt_target)
+      return AnotherVaultsTarget(options.target_dir, state.vault_id, vault_id);
+    observer.OnWarning(
+        options.target_dir + ": taken over from vault " + state.vault_id +
+        " (--adopt-target): what that vault placed and this one does not show is removed");
+  }
+  state.vault_id = vault_id;  // a state file of an earlier version is this vault's from now on
   MirrorReport report;
   MirrorRun run{store_, catalog_, clock_, options, observer, root, state, report, uploader};
   SWF_ASSIGN_OR_RETURN(MirrorPlanInput input, GatherInput(catalog_, options, state));

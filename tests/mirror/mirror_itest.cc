@@ -157,6 +157,37 @@ TEST_F(MirrorITest, AVaultOnAFuseMountIsWarnedAboutAndStillSyncsAndMirrors) {
             std::vector<std::string>{"5"});
 }
 
+// A second vault (here: one made anew after the first was lost) pointed at the first one's
+// target is refused with the usage code until it is told to take the target over.
+TEST_F(MirrorITest, AnotherVaultsTargetIsRefusedWithExit2UntilAdopted) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 2}, {"documentsPerDossier", 3}, {"seed", 23}});
+  ASSERT_EQ(Swf({"init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"sync"}).exit_code, kExitOk);
+  ASSERT_EQ(Swf({"mirror", "--to", Target(), "--no-upload"}).exit_code, kExitOk);
+  const std::map<std::string, std::string> mirrored = Snapshot(Target());
+  const std::string other = (dir_.path() / "other-vault").string();
+  ASSERT_EQ(Swf({"--vault", other, "init"}).exit_code, 0);
+  ASSERT_EQ(Swf({"--vault", other, "sync", ids[0]}).exit_code, kExitOk);
+  CliResult refused = Swf({"--vault", other, "mirror", "--to", Target(), "--no-upload", "--json"});
+  EXPECT_EQ(refused.exit_code, kExitUsage) << refused.err;
+  EXPECT_NE((refused.out + refused.err).find("is the mirror of another vault"), std::string::npos)
+      << refused.out;
+  EXPECT_NE(refused.out.find("\"exitCode\":2"), std::string::npos) << refused.out;
+  EXPECT_EQ(Snapshot(Target()), mirrored);
+
+  CliResult adopted =
+      Swf({"--vault", other, "mirror", "--to", Target(), "--no-upload", "--adopt-target"});
+  EXPECT_EQ(adopted.exit_code, kExitOk) << adopted.err;
+  EXPECT_NE(adopted.err.find("taken over from vault"), std::string::npos) << adopted.err;
+  size_t second_dossier_files = 0;  // the dossier the new vault has not synced leaves the tree
+  for (const auto& [rel, content] : Snapshot(Target())) {
+    if (rel.rfind(ids[1], 0) == 0 && IsDocumentFile(rel)) ++second_dossier_files;
+  }
+  EXPECT_EQ(second_dossier_files, 0u);
+  EXPECT_EQ(Swf({"mirror", "--to", Target(), "--no-upload"}).exit_code, kExitUsage);
+}
+
 TEST_F(MirrorITest, LabelRaisedToSvLeavesTheRvTarget) {
   std::vector<std::string> ids = Generate({{"dossiers", 1}, {"documentsPerDossier", 12}, {"svShare", 0.3}, {"seed", 21}});
   ASSERT_EQ(Swf({"init"}).exit_code, 0);

@@ -452,6 +452,63 @@ TEST_F(MirrorTreeTest, CorruptStateFileStopsTheRun) {
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
 }
 
+// Another vault (a second one, or one made anew) knows none of the target's files: its run
+// would remove them all, a user's edits with them. It is refused until told to take over.
+TEST_F(MirrorTreeTest, TheTargetOfAnotherVaultIsRefusedUntilAdopted) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  Edit(Dossier() / "brief.txt", "mijn wijziging");
+  WriteFile(Dossier() / "notitie.txt", "van een gebruiker");
+  const std::map<std::string, std::string> before = Tree(tmp_ / "share");
+  const std::string first_id = State().at("vaultId").get<std::string>();
+  EXPECT_EQ(first_id.size(), 32u);
+
+  ASSERT_TRUE(Vault::Init(fs_, clock_, (tmp_ / "other").string()).ok());
+  auto other = Vault::Open(fs_, clock_, (tmp_ / "other").string(), Vault::Access::kExclusive);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  Samenwerking s;
+  s.samenwerking_id = "SAM-1";
+  s.titel = "Dakkapel";
+  ASSERT_TRUE((*other)->catalog().UpsertSamenwerking(s).ok());
+  MirrorTree tree((*other)->store(), (*other)->catalog(), clock_);
+  MirrorOptions o;
+  o.target_dir = target();
+  Result<MirrorReport> refused = tree.Update(o, nullptr, observer_);
+  ASSERT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("--adopt-target"), std::string::npos);
+  EXPECT_NE(refused.status().message().find(first_id), std::string::npos);
+  EXPECT_EQ(Tree(tmp_ / "share"), before);
+  EXPECT_EQ(State().at("vaultId"), first_id);
+
+  o.adopt_target = true;
+  Result<MirrorReport> adopted = tree.Update(o, nullptr, observer_);
+  ASSERT_TRUE(adopted.ok()) << adopted.status().ToString();
+  EXPECT_FALSE(fs::exists(Dossier() / "brief.txt"));  // the other vault's file goes
+  EXPECT_EQ(ReadFile(Dossier() / "notitie.txt"), "van een gebruiker");  // never the mirror's
+  const std::string other_id = State().at("vaultId").get<std::string>();
+  EXPECT_NE(other_id, first_id);
+  Result<std::string> known = (*other)->catalog().VaultId();
+  ASSERT_TRUE(known.ok());
+  EXPECT_EQ(other_id, *known);
+  ASSERT_FALSE(observer_.warnings.empty());
+  EXPECT_NE(observer_.warnings.back().find("taken over from vault " + first_id), std::string::npos);
+  // Now the first vault's runs are the ones refused.
+  EXPECT_EQ(Update(Confidentiality::kRV).status().code(), StatusCode::kInvalidArgument);
+}
+
+// A state file written before targets recorded their vault belongs to the vault that runs next.
+TEST_F(MirrorTreeTest, AStateFileWithoutAVaultIdIsTakenAsThisVaultsOwn) {
+  AddDoc("d1", "brief.txt", "hallo");
+  Run();
+  nlohmann::json old = State();
+  old.erase("vaultId");
+  SetState(old);
+  EXPECT_EQ(Run().unchanged, 1);
+  Result<std::string> id = vault_->catalog().VaultId();
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(State().at("vaultId"), *id);
+}
+
 TEST_F(MirrorTreeTest, AStateFileWhosePathsLeadOutOfTheTargetStopsTheRun) {
   AddDoc("d1", "brief.txt", "hallo");
   Run();
