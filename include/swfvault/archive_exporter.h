@@ -75,6 +75,9 @@ struct DossierSnapshot {
   std::string source_oin;             // the exporting organisation
   std::string source_naam;
   int64_t as_of_unix = 0;  // snapshot time: Bagging-Date and every mtime; >= 1980-01-01
+  // One line per profile whose last sync of the dossier left something undone (a failed
+  // download, a stop): the archive may lack documents. bag-info.txt says so.
+  std::vector<std::string> sync_incomplete;
 };
 
 enum class ExportFormat { kTar, kTarGz, kTarZst, kZip };

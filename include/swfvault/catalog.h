@@ -101,6 +101,19 @@ class Catalog {
   // mirror target records it and refuses a run of another vault, whose catalog would have it
   // remove every file the first vault placed there.
   Result<std::string> VaultId();
+  // Dossiers whose last sync by a profile left something undone (a failed download, a listing
+  // that failed, a stop): setting `incomplete_sync/<samenwerkingId>/<profile_id>`, whose value
+  // says what (`detail`) and updated_at when. An export of such a dossier says it is incomplete.
+  // Both write only when something changes (a sync visits every dossier).
+  Status MarkSyncIncomplete(int64_t profile_id, const std::string& samenwerking_id,
+                            const std::string& detail);
+  Status MarkSyncComplete(int64_t profile_id, const std::string& samenwerking_id);
+  struct IncompleteSync {
+    std::string profile;  // the profile's name
+    std::string detail;
+    std::string at;  // ISO-8601 UTC
+  };
+  Result<std::vector<IncompleteSync>> IncompleteSyncs(const std::string& samenwerking_id);
 
   // Samenwerkingen and their participants (ReplaceDeelnemers swaps the whole list).
   Status UpsertSamenwerking(const Samenwerking& samenwerking);

@@ -133,6 +133,8 @@ class SyncExecutor {
   Status CollectTargets(const SyncOptions& options, int64_t profile_id, SyncReport* report,
                         std::vector<Samenwerking>* targets, std::vector<Notificatie>* notes);
   void SweepStalePartials(SyncReport* report);
+  void RecordDossierOutcome(int64_t profile_id, const std::string& samenwerking_id, size_t failures,
+                            bool stopped, SyncReport* report);
   Status PurgeAboveCeiling(const SyncOptions& options, SyncReport* report);
   Status CollectSelected(const std::vector<std::string>& ids, SyncReport* report,
                          std::vector<Samenwerking>* targets);

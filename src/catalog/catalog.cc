@@ -343,6 +343,49 @@ Result<std::string> Catalog::VaultId() {
   return *id;
 }
 
+namespace {
+
+std::string IncompleteSyncPrefix(const std::string& samenwerking_id) {
+  return "incomplete_sync/" + samenwerking_id + "/";
+}
+
+}  // namespace
+
+Status Catalog::MarkSyncIncomplete(int64_t profile_id, const std::string& samenwerking_id,
+                                   const std::string& detail) {
+  const std::string key = IncompleteSyncPrefix(samenwerking_id) + std::to_string(profile_id);
+  SWF_ASSIGN_OR_RETURN(std::optional<std::string> now, GetSetting(key));
+  if (now == detail) return Status::Ok();
+  return SetSetting(key, detail);
+}
+
+Status Catalog::MarkSyncComplete(int64_t profile_id, const std::string& samenwerking_id) {
+  const std::string key = IncompleteSyncPrefix(samenwerking_id) + std::to_string(profile_id);
+  SWF_ASSIGN_OR_RETURN(std::optional<std::string> now, GetSetting(key));
+  if (!now.has_value()) return Status::Ok();
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s,
+                       db_->Prepare("DELETE FROM vault_settings WHERE key = ?1"));
+  return s.Bind(1, key).Run();
+}
+
+Result<std::vector<Catalog::IncompleteSync>> Catalog::IncompleteSyncs(
+    const std::string& samenwerking_id) {
+  const std::string prefix = IncompleteSyncPrefix(samenwerking_id);
+  SWF_ASSIGN_OR_RETURN(
+      SqliteStatement s,
+      db_->Prepare("SELECT COALESCE(p.name, substr(v.key, length(?1) + 1)), v.value, v.updated_at"
+                   " FROM vault_settings v LEFT JOIN profiles p"
+                   "   ON p.profile_id = CAST(substr(v.key, length(?1) + 1) AS INTEGER)"
+                   " WHERE substr(v.key, 1, length(?1)) = ?1 ORDER BY v.key"));
+  s.Bind(1, prefix);
+  std::vector<IncompleteSync> out;
+  for (;;) {
+    SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    out.push_back({s.Text(0), s.Text(1), s.Text(2)});
+  }
+}
+
 // --- samenwerkingen and deelnemers ------------------------------------------------------
 
 Status Catalog::UpsertSamenwerking(const Samenwerking& w) {

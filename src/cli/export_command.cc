@@ -111,6 +111,8 @@ struct CatalogView {
   std::vector<Bericht> berichten;
   std::vector<Notificatie> notificaties;
   std::vector<Event> events;  // about this dossier or its documents, oldest first
+  std::vector<Catalog::IncompleteSync>
+      incomplete;  // profiles whose last sync of it left work undone
 };
 
 Status ReadDocuments(Catalog& catalog, const std::string& id, CatalogView* v) {
@@ -164,6 +166,7 @@ Result<CatalogView> ReadCatalog(Catalog& catalog, const std::string& id) {
   v.samenwerking = *sam;
   SWF_RETURN_IF_ERROR(ReadDocuments(catalog, id, &v));
   SWF_RETURN_IF_ERROR(ReadRecords(catalog, id, &v));
+  SWF_ASSIGN_OR_RETURN(v.incomplete, catalog.IncompleteSyncs(id));
   return v;
 }
 
@@ -260,6 +263,10 @@ DossierSnapshot MakeSnapshot(CatalogView v, std::vector<ExportDocument> docs,
   s.actieverzoeken = std::move(v.actieverzoeken);
   s.berichten = std::move(v.berichten);
   s.notificaties = std::move(v.notificaties);
+  for (const Catalog::IncompleteSync& i : v.incomplete) {
+    s.sync_incomplete.push_back("the last sync by profile " + i.profile + " (" + i.at +
+                                ") did not finish: " + i.detail);
+  }
   return s;
 }
 
@@ -306,25 +313,43 @@ Result<ExportPlan> PlanExport(CommandContext& ctx, const ExportFlags& flags) {
   return plan;
 }
 
-void ReportExport(CommandContext& ctx, const ExportFlags& flags, const ExportSummary& r,
-                  Confidentiality ceiling, size_t left_out, const std::string& sha256) {
+// Exit 1 when the dossier's last sync did not finish: the archive may lack documents.
+int ReportExport(CommandContext& ctx, const ExportFlags& flags, const ExportSummary& r,
+                 Confidentiality ceiling, size_t left_out,
+                 const std::vector<std::string>& incomplete, const std::string& sha256) {
+  // Warnings first: the JSON output ends with the summary.
+  if (left_out > 0) {
+    ctx.output().Warn(std::to_string(left_out) +
+                      " documents removed remotely or quarantined have no content in the archive");
+  }
+  for (const std::string& undone : incomplete) {
+    ctx.output().Warn(undone +
+                      "; the archive holds what the vault held, and may lack documents "
+                      "(its bag-info.txt says so): run 'swfvault sync " +
+                      flags.samenwerking_id + "' and export again");
+  }
+  const int code = incomplete.empty() ? kExitOk : kExitPartial;
   const std::string format(ExportFormatName(r.format));
-  ctx.output().Event({{"type", "summary"}, {"samenwerkingId", flags.samenwerking_id},
-                      {"path", flags.output}, {"format", format},
+  ctx.output().Event({{"type", "summary"},
+                      {"samenwerkingId", flags.samenwerking_id},
+                      {"path", flags.output},
+                      {"format", format},
                       {"maxLevel", std::string(ConfidentialityName(ceiling))},
-                      {"documents", r.documents_exported}, {"withheld", r.documents_withheld},
-                      {"leftOut", left_out}, {"payloadFiles", r.payload_files},
-                      {"payloadBytes", r.payload_bytes}, {"bytes", r.archive_bytes},
-                      {"sha256", sha256}});
+                      {"documents", r.documents_exported},
+                      {"withheld", r.documents_withheld},
+                      {"leftOut", left_out},
+                      {"payloadFiles", r.payload_files},
+                      {"payloadBytes", r.payload_bytes},
+                      {"bytes", r.archive_bytes},
+                      {"syncIncomplete", incomplete},
+                      {"sha256", sha256},
+                      {"exitCode", code}});
   ctx.output().Line(flags.output + ": " + format + " archive of " + flags.samenwerking_id + ", " +
                     std::to_string(r.documents_exported) + " documents, " +
                     std::to_string(r.documents_withheld) + " withheld above " +
                     std::string(ConfidentialityName(ceiling)) + ", " +
                     std::to_string(r.archive_bytes) + " bytes, sha256 " + sha256);
-  if (left_out > 0) {
-    ctx.output().Warn(std::to_string(left_out) +
-                      " documents removed remotely or quarantined have no content in the archive");
-  }
+  return code;
 }
 
 int RunExport(CommandContext& ctx, const ExportFlags& flags) {
@@ -350,8 +375,8 @@ int RunExport(CommandContext& ctx, const ExportFlags& flags) {
     return Fail(ctx, sha.status().WithContext("the archive was written to " + flags.output +
                                               " but could not be read back for its checksum"));
   }
-  ReportExport(ctx, flags, *summary, *ceiling, docs->left_out, *sha);
-  return kExitOk;
+  return ReportExport(ctx, flags, *summary, *ceiling, docs->left_out, snapshot.sync_incomplete,
+                      *sha);
 }
 
 // --- verify-archive ---

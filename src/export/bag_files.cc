@@ -68,6 +68,7 @@ std::string BagInfoTxt(const BagInfo& info) {
   add("Swfvault-Snapshot-Time", FormatUtcDateTime(info.bagging_unix));
   add("Swfvault-Max-Level", info.ceiling);
   add("Swfvault-Documents-Withheld", std::to_string(info.documents_withheld));
+  for (const std::string& undone : info.sync_incomplete) add("Swfvault-Sync-Incomplete", undone);
   add("Swfvault-Software-Version", info.software_version);
   return out;
 }

@@ -36,6 +36,7 @@ struct BagInfo {
   std::string ceiling;  // "RV" or "SV"
   std::string software_version;
   size_t documents_withheld = 0;
+  std::vector<std::string> sync_incomplete;  // one Swfvault-Sync-Incomplete line each
 };
 
 // bag-info.txt; values have CR/LF replaced by spaces.

@@ -256,9 +256,10 @@ Result<BagPlan> Plan(const DossierSnapshot& s, const ExportOptions& o, bool spar
   for (const auto& f : plan.generated) plan.payload_bytes += f.content.size();
   plan.payload_files = plan.documents.size() + plan.generated.size();
   plan.index_html = IndexHtml(MakeIndexPage(s, o, naam, sel, plan, mdto_links));
-  plan.bag_info = BagInfoTxt({s.source_naam + " (OIN " + s.source_oin + ")", s.samenwerking.samenwerking_id,
-                              s.as_of_unix, plan.payload_bytes, plan.payload_files,
-                              std::string(ConfidentialityName(o.ceiling)), o.software_version, plan.withheld});
+  plan.bag_info = BagInfoTxt({s.source_naam + " (OIN " + s.source_oin + ")",
+                              s.samenwerking.samenwerking_id, s.as_of_unix, plan.payload_bytes,
+                              plan.payload_files, std::string(ConfidentialityName(o.ceiling)),
+                              o.software_version, plan.withheld, s.sync_incomplete});
   SWF_RETURN_IF_ERROR(CheckNoLeak(plan, secrets));
   return plan;
 }

@@ -176,6 +176,7 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
       break;
     }
     const size_t failures_before = report.failures.size();
+    const int interrupted_before = report.interrupted;
     Status st = SyncSamenwerking(s, options, &report);
     if (!st.ok()) {
       // Retryable trouble, refusals and a listing the server got wrong stop this dossier; the
@@ -196,6 +197,10 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
         report.retry_samenwerkingen.push_back(s.samenwerking_id);
       }
       dossier_failures_ += report.failures.size() - failures_before;
+    }
+    if (!options.dry_run) {
+      RecordDossierOutcome(*profile_id, s.samenwerking_id, report.failures.size() - failures_before,
+                           report.interrupted > interrupted_before || !report.fatal.ok(), &report);
     }
   }
 
@@ -337,6 +342,18 @@ Status SyncExecutor::PurgeAboveCeiling(const SyncOptions& options, SyncReport* r
     SWF_RETURN_IF_ERROR(catalog_.UpsertNotificatie(n));
   }
   return Status::Ok();
+}
+
+// What an export of the dossier will say about its last sync (Catalog::MarkSyncIncomplete).
+void SyncExecutor::RecordDossierOutcome(int64_t profile_id, const std::string& samenwerking_id,
+                                        size_t failures, bool stopped, SyncReport* report) {
+  std::string undone;
+  if (failures > 0) undone = std::to_string(failures) + (failures == 1 ? " failure" : " failures");
+  if (stopped) undone += std::string(undone.empty() ? "" : ", then ") + "stopped before the end";
+  Status st = undone.empty() ? catalog_.MarkSyncComplete(profile_id, samenwerking_id)
+                             : catalog_.MarkSyncIncomplete(profile_id, samenwerking_id, undone);
+  if (!st.ok() && report->fatal.ok())
+    report->fatal = st.WithContext("record the sync of " + samenwerking_id);
 }
 
 // After a full reconcile that did everything it planned, no partial download is needed any

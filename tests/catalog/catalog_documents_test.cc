@@ -287,5 +287,40 @@ TEST_F(CatalogTest, ReadSnapshotIgnoresAndDoesNotBlockAConcurrentWriter) {
   EXPECT_EQ(catalog_->ListDocuments("SAM-1001")->size(), 2u);
 }
 
+TEST_F(CatalogTest, AnIncompleteSyncIsKeptPerProfileAndDossierUntilOneFinishes) {
+  auto a = catalog_->UpsertProfile(Profile{0, "gemeente-a", "00000001000000001000", ""});
+  auto b = catalog_->UpsertProfile(Profile{0, "leverancier", "00000001000000002000", ""});
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(catalog_->MarkSyncIncomplete(*a, "SAM-1", "2 failures").ok());
+  ASSERT_TRUE(catalog_->MarkSyncIncomplete(*b, "SAM-1", "stopped before the end").ok());
+  ASSERT_TRUE(catalog_->MarkSyncIncomplete(*a, "SAM-10", "1 failure").ok());  // not a prefix match
+  auto both = catalog_->IncompleteSyncs("SAM-1");
+  ASSERT_TRUE(both.ok());
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ((*both)[0].profile, "gemeente-a");
+  EXPECT_EQ((*both)[0].detail, "2 failures");
+  EXPECT_FALSE((*both)[0].at.empty());
+  EXPECT_EQ((*both)[1].profile, "leverancier");
+  ASSERT_TRUE(catalog_->MarkSyncComplete(*a, "SAM-1").ok());
+  ASSERT_TRUE(catalog_->MarkSyncComplete(*a, "SAM-2").ok());  // nothing to clear
+  auto left = catalog_->IncompleteSyncs("SAM-1");
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].profile, "leverancier");
+  auto other = catalog_->IncompleteSyncs("SAM-10");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->size(), 1u);
+}
+
+TEST_F(CatalogTest, TheVaultIdIsMadeOnceAndKept) {
+  auto first = catalog_->VaultId();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->size(), 32u);
+  EXPECT_EQ(first->find_first_not_of("0123456789abcdef"), std::string::npos) << *first;
+  auto again = catalog_->VaultId();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *first);
+}
+
 }  // namespace
 }  // namespace swfvault::testing

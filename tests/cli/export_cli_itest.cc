@@ -182,6 +182,41 @@ TEST_F(ExportCliITest, EveryFormatExportsAndVerifiesClean) {
   }
 }
 
+// A document the last sync could not fetch is in neither the vault nor the archive: the
+// export says so (warning, JSON, bag-info.txt) and exits 1, until a sync of the dossier
+// finishes.
+TEST_F(ExportCliITest, AnExportAfterASyncThatLeftADocumentOutSaysSoAndExitsPartial) {
+  const std::string id = ids_[0];
+  WriteFile(dir_.path() / "nieuw.txt", "een nieuw document");
+  CliResult add = Swf({"document", "add", id, (dir_.path() / "nieuw.txt").string(), "--json"});
+  ASSERT_EQ(add.exit_code, kExitOk) << add.err;
+  const std::string doc = add.Summary()["documentId"].get<std::string>();
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "noHash"}, {"documentId", doc}}}}});
+  ASSERT_EQ(Swf({"sync", id}).exit_code, kExitIntegrity);  // no documentHash: not stored
+
+  const std::string out = Out("onvolledig.tar");
+  CliResult r = Export(id, out);
+  EXPECT_EQ(r.exit_code, kExitPartial) << r.err;
+  EXPECT_NE(r.out.find("did not finish: 1 failure"), std::string::npos) << r.out;  // a JSON warning
+  EXPECT_NE(r.out.find("swfvault sync " + id), std::string::npos) << r.out;
+  EXPECT_EQ(r.Events().back()["type"], "summary");
+  ASSERT_EQ(r.Summary()["syncIncomplete"].size(), 1u) << r.out;
+  EXPECT_EQ(r.Summary()["exitCode"], kExitPartial);
+  const std::string bag = ExtractedText(out, Out("onvolledig"));
+  EXPECT_NE(bag.find("Swfvault-Sync-Incomplete: the last sync by profile gemeente-a ("),
+            std::string::npos);
+  EXPECT_EQ(Swf({"verify-archive", out}).exit_code, kExitOk);
+
+  emulator_->Admin("PUT", "/_emulator/faults", {{"faults", nlohmann::json::array()}});
+  ASSERT_EQ(Swf({"sync", id}).exit_code, kExitOk);
+  CliResult again = Export(id, Out("volledig.tar"));
+  EXPECT_EQ(again.exit_code, kExitOk) << again.err;
+  EXPECT_TRUE(again.Summary()["syncIncomplete"].empty());
+  EXPECT_EQ(ExtractedText(Out("volledig.tar"), Out("volledig")).find("Swfvault-Sync-Incomplete"),
+            std::string::npos);
+}
+
 // Output into the vault would replace the catalog or an object: every command that writes a
 // file or a tree there refuses it by its option (exit 2), and the vault stays whole.
 TEST_F(ExportCliITest, OutputInsideTheVaultIsRefusedAndTheVaultStaysWhole) {

@@ -25,14 +25,26 @@ TEST(BagFilesTest, HumanBagSizeRoundsWithIntegerArithmetic) {
 }
 
 TEST(BagFilesTest, BagInfoCarriesTheRequiredLabelsOnOneLineEach) {
-  BagInfo info{"Gemeente\nA", "SAM-1", 1764331200, 1234, 5, "RV", "0.1.0", 2};
+  BagInfo info{"Gemeente\nA", "SAM-1", 1764331200, 1234, 5, "RV", "0.1.0", 2, {}};
   const std::string text = BagInfoTxt(info);
+  EXPECT_EQ(text.find("Swfvault-Sync-Incomplete"), std::string::npos);
   EXPECT_NE(text.find("Source-Organization: Gemeente A\n"), std::string::npos);
   EXPECT_NE(text.find("External-Identifier: SAM-1\n"), std::string::npos);
   EXPECT_NE(text.find("Bagging-Date: 2025-11-28\n"), std::string::npos);
   EXPECT_NE(text.find("Payload-Oxum: 1234.5\n"), std::string::npos);
   EXPECT_NE(text.find("Swfvault-Max-Level: RV\n"), std::string::npos);
   EXPECT_NE(text.find("Swfvault-Software-Version: 0.1.0\n"), std::string::npos);
+}
+
+TEST(BagFilesTest, AnIncompleteLastSyncIsOneLineForEachProfile) {
+  BagInfo info{
+      "A", "SAM-1", 1764331200, 1, 1, "SV", "0.1.0", 0, {"by a: 2 failures", "by b:\nstopped"}};
+  const std::string text = BagInfoTxt(info);
+  EXPECT_NE(
+      text.find(
+          "Swfvault-Sync-Incomplete: by a: 2 failures\nSwfvault-Sync-Incomplete: by b: stopped\n"),
+      std::string::npos)
+      << text;
 }
 
 TEST(BagFilesTest, ManifestPathsEncodePercentCrAndLf) {
