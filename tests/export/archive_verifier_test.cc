@@ -29,6 +29,10 @@ void WriteTar(const std::string& path, const std::vector<ArchiveEntry>& entries)
     archive_entry_set_filetype(entry, static_cast<unsigned>(e.type));
     archive_entry_set_perm(entry, static_cast<mode_t>(e.perm));
     archive_entry_set_size(entry, static_cast<la_int64_t>(e.content.size()));
+    if (e.sparse) {  // all data, then a hole to the end: a reader fills it with zeros
+      archive_entry_sparse_add_entry(entry, 0, static_cast<la_int64_t>(e.content.size()));
+      archive_entry_set_size(entry, static_cast<la_int64_t>(e.content.size()) + (1 << 20));
+    }
     ASSERT_EQ(archive_write_header(a, entry), ARCHIVE_OK) << e.path;
     if (!e.content.empty()) archive_write_data(a, e.content.data(), e.content.size());
     archive_entry_free(entry);
@@ -208,6 +212,28 @@ TEST_F(ArchiveVerifierTest, AddedPayloadFileIsFound) {
   });
   EXPECT_TRUE(Has(findings, "data/documenten/extra.pdf", "payload file not listed in manifest-sha256.txt"));
   EXPECT_TRUE(Has(findings, "data/documenten/extra.pdf", "payload file not listed in manifest-sha512.txt"));
+}
+
+// The Payload-Oxum line itself is read, not found as a substring anywhere in bag-info.txt.
+TEST_F(ArchiveVerifierTest, PayloadOxumIsReadFromItsOwnLine) {
+  auto entries = ReadArchive(Path("good.tar"));
+  const std::string info = Find(entries, "/bag-info.txt").content;
+  const size_t at = info.find("Payload-Oxum: ");
+  ASSERT_NE(at, std::string::npos);
+  const std::string line = info.substr(at, info.find('\n', at) + 1 - at);
+  auto twice = VerifyEdited([&](auto& e) { Find(e, "/bag-info.txt").content += line; });
+  EXPECT_TRUE(Has(twice, "bag-info.txt", "has 2 Payload-Oxum lines"));
+  auto hidden = VerifyEdited([&](auto& e) {
+    std::string& text = Find(e, "/bag-info.txt").content;
+    text.replace(text.find("Payload-Oxum: "), 14, "Payload-Oxum: 9");  // wrong, and the right one
+    text += "X-" + line;                                              // only inside another label
+  });
+  EXPECT_TRUE(Has(hidden, "bag-info.txt", "Payload-Oxum does not match"));
+}
+
+TEST_F(ArchiveVerifierTest, ASparseEntryIsAFindingAndNotRead) {
+  auto findings = VerifyEdited([this](auto& entries) { Find(entries, "_CON.txt").sparse = true; });
+  EXPECT_TRUE(Has(findings, "data/documenten/_CON.txt", "is a sparse entry; not read"));
 }
 
 TEST_F(ArchiveVerifierTest, AddedTagFileIsFound) {

@@ -135,6 +135,7 @@ struct ArchiveEntry {
   int64_t uid = -1, gid = -1;
   int64_t mtime = 0;
   std::string uname, gname;
+  bool sparse = false;  // WriteTar: the content, then a hole of 1 MiB
 };
 
 // Every entry of the archive at `path` (any format libarchive reads), with content.
