@@ -60,26 +60,28 @@ class CliMirrorObserver : public MirrorObserver {
                         {"uploadKey", o.upload_key}, {"imported", o.imported}};
     if (name_paths_) j["path"] = rel_path;
     out_.Event(j);
-    out_.Line("edit uploaded\t" + (name_paths_ ? rel_path : document_id) + "\t" + o.document_id);
+    out_.Line("edit uploaded\t" + Printable(name_paths_ ? rel_path : document_id) + "\t" + o.document_id);
   }
   void OnDossierMoved(const std::string& samenwerking_id, const std::string& from,
                       const std::string& to, int left_behind) override {
     out_.Event({{"type", "dossier-moved"}, {"target", target_}, {"samenwerkingId", samenwerking_id},
                 {"from", from}, {"to", to}, {"leftBehind", left_behind}});
-    out_.Line("moved\t" + from + "\t" + to);
+    out_.Line("moved\t" + Printable(from) + "\t" + Printable(to));
     if (left_behind > 0) {
       out_.Warn(JoinPath(target_, from) + " kept: " + std::to_string(left_behind) +
                 " entries could not be moved to " + to);
     }
   }
-  // Drops are named by their folder only in targets that may hold SV (rule 12).
+  // Drops are named by their folder only in targets that may hold SV (rule 12). Human lines
+  // show names through Printable: a file name on the share may hold a newline or an escape
+  // sequence (Warn does the same; the JSON events escape them).
   void OnUpload(const std::string& rel_path, const UploadOutcome& o) override {
     nlohmann::json j = {{"type", "upload"}, {"target", target_}, {"outcome", std::string(UploadOutcomeName(o.kind))},
                         {"documentId", o.document_id}, {"uploadKey", o.upload_key}, {"imported", o.imported}};
     j[name_paths_ ? "path" : "folder"] = name_paths_ ? rel_path : Folder(rel_path);
     out_.Event(j);
-    out_.Line(std::string(UploadOutcomeName(o.kind)) + "\t" + (name_paths_ ? rel_path : Folder(rel_path)) + "\t" +
-              o.document_id);
+    out_.Line(std::string(UploadOutcomeName(o.kind)) + "\t" + Printable(name_paths_ ? rel_path : Folder(rel_path)) +
+              "\t" + o.document_id);
   }
   void OnRefused(const std::string& rel_path, const std::string& reason) override {
     nlohmann::json j = {{"type", "refused"}, {"target", target_}, {"reason", reason}};

@@ -8,6 +8,29 @@ std::string Counted(int64_t n, const std::string& one, const std::string& many) 
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+std::string Printable(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    const auto third = i + 2 < text.size() ? static_cast<unsigned char>(text[i + 2]) : 0;
+    if (c < 0x20 || c == 0x7F) {
+      out += '?';
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // C1 controls (U+0080..U+009F)
+      out += '?';
+      i += 1;
+    } else if (c == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) ||
+                             (next == 0x81 && third >= 0xA6 && third <= 0xA9))) {  // bidi
+      out += '?';
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 void Output::Event(const nlohmann::json& event) {
   if (!json_) return;
   ended_with_summary_ = event.value("type", "") == "summary";
@@ -42,7 +65,7 @@ void Output::Warn(const std::string& text) {
     return;
   }
   EndProgress();
-  err_ << "swfvault: " << text << '\n';
+  err_ << "swfvault: " << Printable(text) << '\n';  // one line, whatever a name in it holds
 }
 
 void Output::Error(const Status& status) {

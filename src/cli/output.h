@@ -15,6 +15,11 @@ namespace swfvault {
 // "1 finding", "3 findings": a count with the word in the right number.
 std::string Counted(int64_t n, const std::string& one, const std::string& many);
 
+// Text as a terminal may show it in a human line: text from the server, a partner or a file
+// name on a share could hold escape sequences that retitle or clear the terminal, a newline
+// that forges a line, or a bidi override that reorders it. Those become '?'.
+std::string Printable(const std::string& text);
+
 class Output {
  public:
   Output(std::ostream& out, std::ostream& err, bool json, bool interactive)
@@ -27,7 +32,8 @@ class Output {
   void Event(const nlohmann::json& event);
   // Human mode: writes `text` and a newline to stdout. JSON mode: nothing.
   void Line(const std::string& text);
-  // Human mode: a note on stderr ("swfvault: ..."). JSON mode: {"type":"warning"} event.
+  // Human mode: a note on stderr ("swfvault: ...", through Printable). JSON mode:
+  // {"type":"warning"} event.
   void Warn(const std::string& text);
   // Reports a failure: JSON {"type":"error","code":...,"message":...}; human to stderr.
   void Error(const Status& status);

@@ -43,32 +43,6 @@ Result<std::unique_ptr<Connection>> ConnectAs(CommandContext& ctx) {
 
 namespace {
 
-// A cell as a terminal may show it: text from the server or a partner (a title, a message)
-// could hold escape sequences that retitle or clear the terminal, a newline that forges a line,
-// or a bidi override that reorders it. Those become '?'.
-std::string Printable(const std::string& cell) {
-  std::string out;
-  out.reserve(cell.size());
-  for (size_t i = 0; i < cell.size(); ++i) {
-    const auto c = static_cast<unsigned char>(cell[i]);
-    const auto next = i + 1 < cell.size() ? static_cast<unsigned char>(cell[i + 1]) : 0;
-    const auto third = i + 2 < cell.size() ? static_cast<unsigned char>(cell[i + 2]) : 0;
-    if (c < 0x20 || c == 0x7F) {
-      out += '?';
-    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // C1 controls (U+0080..U+009F)
-      out += '?';
-      i += 1;
-    } else if (c == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) ||
-                             (next == 0x81 && third >= 0xA6 && third <= 0xA9))) {  // bidi
-      out += '?';
-      i += 2;
-    } else {
-      out += cell[i];
-    }
-  }
-  return out;
-}
-
 // Columns as a terminal counts them: code points, not bytes ("–" is one).
 size_t Width(const std::string& text) {
   size_t n = 0;

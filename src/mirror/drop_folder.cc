@@ -1,5 +1,7 @@
 // Drop folders: `<dossier>/_uploaden/<file>` (+ optional `<file>.json` sidecar) is uploaded
 // once stable; what cannot be uploaded moves to `_mislukt/` with a reason.
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +16,23 @@
 
 namespace swfvault {
 namespace {
+
+// True when some process has `fd`'s file open for writing: a copy that paused longer than the
+// settle time (a slow share, a stalled client) is then still being written, and uploading it
+// now would send half a file. Linux answers through a read lease, which it refuses (EAGAIN)
+// while anyone, Samba's smbd for a client copying in included, holds a writable open. Where
+// leases are not to be had (NFS, FUSE, a file of another owner without CAP_LEASE) this says
+// false and the settle time alone decides. The lease is let go at once; a writer opening
+// meanwhile would break it with a signal, set to SIGURG (ignored by default) instead of SIGIO
+// (which would end the process).
+bool OpenForWritingElsewhere(int fd) {
+  if (::fcntl(fd, F_SETSIG, SIGURG) != 0) return false;
+  if (::fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+    (void)::fcntl(fd, F_SETLEASE, F_UNLCK);
+    return false;
+  }
+  return errno == EAGAIN;
+}
 
 constexpr size_t kMaxSidecarBytes = 64 * 1024;
 // Where a sent drop is moved before it is compared and removed (see RemoveIfSent).
@@ -249,6 +268,13 @@ class DropScanner {
                 const std::string& name, const std::string& sidecar, const std::string& rel,
                 const EntryStat& seen, const DropMetadata& meta) {
     UploadRequest req;
+    {
+      SWF_ASSIGN_OR_RETURN(Fd probe, drop.OpenRead(name));
+      if (OpenForWritingElsewhere(probe.get())) {
+        ++run_.report.waiting;
+        return Status::Ok();
+      }
+    }
     SWF_ASSIGN_OR_RETURN(Fd fd, OpenForUpload(drop, name, JoinPath(run_.root.path(), rel), &req));
     if (req.size != seen.size) return Status::Ok();  // still growing
     SWF_ASSIGN_OR_RETURN(EntryStat sent, fd.Stat());

@@ -25,12 +25,17 @@ std::string OutboxUploader::UploadKey(const std::string& samenwerking_id, const 
 }
 
 // A crash may have hit between the POST and MarkUploadConfirmed: look before sending again.
+// A listing paged while the dossier changes (a document added or deleted meanwhile) can skip
+// one, so only a document missing from two listings counts as not there: one listing would
+// send the file a second time.
 Result<bool> OutboxUploader::FindRemote(const OutboxEntry& entry, Document* found) {
-  SWF_ASSIGN_OR_RETURN(std::vector<Document> docs, client_.ListDocumenten(entry.samenwerking_id));
-  for (const Document& d : docs) {
-    if (d.nummer_binnen_systeem == entry.upload_key && d.document_hash == entry.content_sha256) {
-      *found = d;
-      return true;
+  for (int listing = 0; listing < 2; ++listing) {
+    SWF_ASSIGN_OR_RETURN(std::vector<Document> docs, client_.ListDocumenten(entry.samenwerking_id));
+    for (const Document& d : docs) {
+      if (d.nummer_binnen_systeem == entry.upload_key && d.document_hash == entry.content_sha256) {
+        *found = d;
+        return true;
+      }
     }
   }
   return false;

@@ -38,6 +38,16 @@ TEST(SwfTableTest, AlignsColumnsOnTheWidestCell) {
 
 // A partner's title reaches the user's terminal: escape sequences, a forged line, a bidi
 // override show as '?', and a column is as wide as its characters, not its bytes.
+TEST(OutputTest, AWarningIsOneLineWhateverANameInItHolds) {
+  std::ostringstream out, err, json_out, json_err;
+  Output human(out, err, /*json=*/false, /*interactive=*/false);
+  human.Warn("not uploaded: a\nswfvault: error: forged \x1b[2J");
+  EXPECT_EQ(err.str(), "swfvault: not uploaded: a?swfvault: error: forged ?[2J\n");
+  Output json(json_out, json_err, /*json=*/true, /*interactive=*/false);
+  json.Warn("a\nb");
+  EXPECT_EQ(nlohmann::json::parse(json_out.str())["message"], "a\nb");  // JSON escapes it
+}
+
 TEST(SwfTableTest, ControlCharactersBecomeVisibleAndWidthsCountCharacters) {
   std::ostringstream out, err;
   Output output(out, err, /*json=*/false, /*interactive=*/false);

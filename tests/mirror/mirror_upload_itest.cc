@@ -1,11 +1,13 @@
 // Drop folders and push through the real CLI against the emulator: sidecars, refusals,
 // config defaults, local edits (conflict copies, or uploaded as new documents), and SIGKILL at
 // random moments with 50 dropped files and with local edits being uploaded.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <sstream>
 #include <fstream>
 #include <functional>
 #include <random>
@@ -718,6 +720,71 @@ TEST_F(MirrorUploadITest, AnUploadAnsweredWithAnotherHashIsNotTakenAsDone) {
   EXPECT_EQ(outcome, "reconciled") << "confirmed without looking";
   EXPECT_FALSE(fs::exists(drop() / "c.txt"));
   EXPECT_EQ(RemoteWithContent("inhoud van c").size(), 1u);
+}
+
+// A copy that pauses longer than the settle time is still open for writing: it waits, however
+// long it looks unchanged, and goes up whole once its writer closes it.
+TEST_F(MirrorUploadITest, ADropStillOpenForWritingWaitsHoweverLongItPaused) {
+  Prepare();
+  const fs::path file = drop() / "groeit.txt";
+  int writer = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  ASSERT_GE(writer, 0);
+  const std::string half = "de eerste helft, ", rest = "en de tweede";
+  ASSERT_EQ(::write(writer, half.data(), half.size()), static_cast<ssize_t>(half.size()));
+  for (int run = 0; run < 2; ++run) {  // unchanged since the first run: settled, but open
+    CliResult r = Mirror();
+    EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+    EXPECT_EQ(r.Summary()["waiting"], 1) << r.out;
+    EXPECT_EQ(r.Summary()["uploaded"], 0) << r.out;
+  }
+  EXPECT_TRUE(RemoteWithContent(half).empty()) << "half a file went up";
+  ASSERT_EQ(::write(writer, rest.data(), rest.size()), static_cast<ssize_t>(rest.size()));
+  ::close(writer);
+  int uploaded = 0;  // a new size: its settle time may start again first
+  for (int run = 0; run < 2; ++run) uploaded += Mirror().Summary()["uploaded"].get<int>();
+  EXPECT_EQ(uploaded, 1);
+  EXPECT_EQ(RemoteWithContent(half + rest).size(), 1u);
+  EXPECT_FALSE(fs::exists(file));
+}
+
+// A file name on the share is the user's to choose, newline and escape sequences included:
+// the human output shows it on its own line, never as a line of its own making.
+TEST_F(MirrorUploadITest, ADropNamedWithANewlineCannotForgeALineOfTheHumanOutput) {
+  Prepare();
+  WriteFile(drop() / "brief\nuploaded\tvervalst\x1b[2J.txt", "inhoud");
+  CliResult r = Swf({"mirror", "--to", target(), "--settle-seconds", "0"});
+  std::istringstream lines(r.out + r.err);
+  int shown = 0;
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_NE(line.rfind("uploaded\tvervalst", 0), 0u) << "forged line: " << line;
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+    shown += line.find("brief?uploaded?vervalst?[2J.txt") != std::string::npos;
+  }
+  EXPECT_EQ(shown, 1) << r.out << r.err;
+}
+
+// The run that looks whether an earlier one's upload arrived gets a listing without it (paged
+// while the dossier changed): a second listing finds it, and the file does not go up twice.
+TEST_F(MirrorUploadITest, AnUploadMissingFromOneListingIsFoundInTheNextNotSentTwice) {
+  Prepare();
+  WriteFile(drop() / "d.txt", "inhoud van d");
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "wrongHash"}, {"count", 1}, {"route", "/documenten$"}}}}});
+  EXPECT_NE(Mirror().exit_code, kExitOk);  // the row stays `sent`, as after a kill -9
+  std::vector<nlohmann::json> stored = RemoteWithContent("inhoud van d");
+  ASSERT_EQ(stored.size(), 1u);
+  emulator_->Admin("PUT", "/_emulator/faults",
+                   {{"faults", {{{"type", "missingFromListing"}, {"count", 1},
+                                 {"documentId", stored[0]["documentId"]}}}}});
+  CliResult second = Mirror();
+  ASSERT_EQ(second.exit_code, kExitOk) << second.err;
+  std::string outcome;
+  for (const auto& e : second.Events()) if (e["type"] == "upload") outcome = e["outcome"];
+  EXPECT_EQ(outcome, "reconciled");
+  EXPECT_EQ(RemoteWithContent("inhoud van d").size(), 1u) << "uploaded twice";
+  nlohmann::json left = emulator_->Admin("GET", "/_emulator/faults", nlohmann::json::object());
+  ASSERT_EQ(left["faults"].size(), 1u) << left.dump();
+  EXPECT_EQ(left["faults"][0]["remaining"], 0) << "the fault was not hit";
 }
 
 // A file put back in the drop folder after its document was deleted remotely goes up again;
