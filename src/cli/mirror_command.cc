@@ -60,7 +60,8 @@ class CliMirrorObserver : public MirrorObserver {
                         {"uploadKey", o.upload_key}, {"imported", o.imported}};
     if (name_paths_) j["path"] = rel_path;
     out_.Event(j);
-    out_.Line("edit uploaded\t" + Printable(name_paths_ ? rel_path : document_id) + "\t" + o.document_id);
+    out_.Line("edit uploaded\t" + Printable(name_paths_ ? rel_path : document_id) + "\t" +
+              o.document_id);
   }
   void OnDossierMoved(const std::string& samenwerking_id, const std::string& from,
                       const std::string& to, int left_behind) override {
@@ -80,8 +81,8 @@ class CliMirrorObserver : public MirrorObserver {
                         {"documentId", o.document_id}, {"uploadKey", o.upload_key}, {"imported", o.imported}};
     j[name_paths_ ? "path" : "folder"] = name_paths_ ? rel_path : Folder(rel_path);
     out_.Event(j);
-    out_.Line(std::string(UploadOutcomeName(o.kind)) + "\t" + Printable(name_paths_ ? rel_path : Folder(rel_path)) +
-              "\t" + o.document_id);
+    out_.Line(std::string(UploadOutcomeName(o.kind)) + "\t" +
+              Printable(name_paths_ ? rel_path : Folder(rel_path)) + "\t" + o.document_id);
   }
   void OnRefused(const std::string& rel_path, const std::string& reason) override {
     nlohmann::json j = {{"type", "refused"}, {"target", target_}, {"reason", reason}};

@@ -418,7 +418,8 @@ class BagChecker {
     if (info == nullptr) return Add("bag-info.txt", "missing");
     const std::vector<std::string> oxum = BagInfoValues(info->content, "Payload-Oxum");
     if (oxum.empty()) return Add("bag-info.txt", "has no Payload-Oxum");
-    if (oxum.size() > 1) return Add("bag-info.txt", "has " + std::to_string(oxum.size()) + " Payload-Oxum lines");
+    if (oxum.size() > 1)
+      return Add("bag-info.txt", "has " + std::to_string(oxum.size()) + " Payload-Oxum lines");
     if (oxum[0] != std::to_string(bytes) + "." + std::to_string(count)) {
       Add("bag-info.txt", "Payload-Oxum does not match the payload (" + std::to_string(bytes) + " bytes in " +
                               std::to_string(count) + " files)");

@@ -226,7 +226,7 @@ TEST_F(ArchiveVerifierTest, PayloadOxumIsReadFromItsOwnLine) {
   auto hidden = VerifyEdited([&](auto& e) {
     std::string& text = Find(e, "/bag-info.txt").content;
     text.replace(text.find("Payload-Oxum: "), 14, "Payload-Oxum: 9");  // wrong, and the right one
-    text += "X-" + line;                                              // only inside another label
+    text += "X-" + line;                                               // only inside another label
   });
   EXPECT_TRUE(Has(hidden, "bag-info.txt", "Payload-Oxum does not match"));
 }

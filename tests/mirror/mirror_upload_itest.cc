@@ -7,11 +7,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <sstream>
 #include <fstream>
 #include <functional>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "support/frozen_dir.h"
@@ -768,18 +768,22 @@ TEST_F(MirrorUploadITest, ADropNamedWithANewlineCannotForgeALineOfTheHumanOutput
 TEST_F(MirrorUploadITest, AnUploadMissingFromOneListingIsFoundInTheNextNotSentTwice) {
   Prepare();
   WriteFile(drop() / "d.txt", "inhoud van d");
-  emulator_->Admin("PUT", "/_emulator/faults",
-                   {{"faults", {{{"type", "wrongHash"}, {"count", 1}, {"route", "/documenten$"}}}}});
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "wrongHash"}, {"count", 1}, {"route", "/documenten$"}}}}});
   EXPECT_NE(Mirror().exit_code, kExitOk);  // the row stays `sent`, as after a kill -9
   std::vector<nlohmann::json> stored = RemoteWithContent("inhoud van d");
   ASSERT_EQ(stored.size(), 1u);
   emulator_->Admin("PUT", "/_emulator/faults",
-                   {{"faults", {{{"type", "missingFromListing"}, {"count", 1},
-                                 {"documentId", stored[0]["documentId"]}}}}});
+                   {{"faults",
+                     {{{"type", "missingFromListing"},
+                       {"count", 1},
+                       {"documentId", stored[0]["documentId"]}}}}});
   CliResult second = Mirror();
   ASSERT_EQ(second.exit_code, kExitOk) << second.err;
   std::string outcome;
-  for (const auto& e : second.Events()) if (e["type"] == "upload") outcome = e["outcome"];
+  for (const auto& e : second.Events())
+    if (e["type"] == "upload") outcome = e["outcome"];
   EXPECT_EQ(outcome, "reconciled");
   EXPECT_EQ(RemoteWithContent("inhoud van d").size(), 1u) << "uploaded twice";
   nlohmann::json left = emulator_->Admin("GET", "/_emulator/faults", nlohmann::json::object());
