@@ -50,6 +50,10 @@ std::string NormalizeNfc(std::string_view utf8);
 // Returns the key two names collide under: NFC, then full case folding, then NFC again.
 std::string NameCollisionKey(std::string_view utf8);
 
+// `text` with ASCII letters in lower case and every other byte as it is (UTF-8 stays valid, no
+// length limit): a cheap case-blind match where full folding is not needed.
+std::string FoldAscii(std::string_view text);
+
 // One name to place: `id` is a stable identifier (e.g. a document UUID), unique in the list.
 struct NameRequest {
   std::string id;

@@ -36,24 +36,35 @@ Status CheckSnapshot(const DossierSnapshot& s, const ExportOptions& o) {
   return o.no_mdto ? Status::Ok() : CheckMdtoValues(o.mdto);
 }
 
-// Names and descriptions of withheld documents that occur in no exported document's own name
-// or description (those are not secret, and redacting them would gut the export).
-Secrets SecretsOf(const std::vector<const ExportDocument*>& withheld,
+// Names and descriptions of withheld documents (in FoldAscii form: redaction ignores case)
+// that occur in no exported document's own name or description (those are not secret, and
+// redacting them would gut the export) and are not the name of an organisation in the dossier
+// (an SV document described as "Gemeente A" does not make that deelnemer's name a secret).
+Secrets SecretsOf(const DossierSnapshot& snapshot,
+                  const std::vector<const ExportDocument*>& withheld,
                   const std::vector<const ExportDocument*>& exported) {
   std::string public_text;
   for (const auto* e : exported) {
     public_text += e->document.bestands_naam + "\n" + e->document.document_omschrijving + "\n";
   }
+  public_text = FoldAscii(public_text);
+  std::set<std::string> organisations = {FoldAscii(snapshot.source_naam)};
+  for (const Deelnemer& d : snapshot.deelnemers) organisations.insert(FoldAscii(d.naam));
   Secrets out;
   for (const auto* w : withheld) {
     const Document& d = w->document;
     const std::string& name = d.bestands_naam;
     for (const std::string& s : {name, name.substr(0, name.rfind('.')), d.document_omschrijving,
                                  SanitizeName(name, "")}) {
-      if (s.size() < kMinSecretBytes || public_text.find(s) != std::string::npos) continue;
+      const std::string folded = FoldAscii(s);
+      if (s.size() < kMinSecretBytes || public_text.find(folded) != std::string::npos ||
+          organisations.count(folded) > 0) {
+        continue;
+      }
       // Also as the written files spell it: a name with a quote, a backslash, an ampersand or
       // a newline reads differently inside JSON, HTML and XML.
-      for (const std::string& form : {s, JsonEscaped(s), XmlText(s)}) out.push_back(form);
+      for (const std::string& form : {s, JsonEscaped(s), XmlText(s)})
+        out.push_back(FoldAscii(form));
     }
   }
   std::sort(out.begin(), out.end());
@@ -234,11 +245,11 @@ std::string FixedText(const DossierSnapshot& s, const ExportOptions& o) {
 Result<BagPlan> Plan(const DossierSnapshot& s, const ExportOptions& o, bool spare_fixed_text) {
   SWF_RETURN_IF_ERROR(CheckSnapshot(s, o));
   const Selection sel = Select(s, o.ceiling);
-  Secrets secrets = SecretsOf(sel.withheld, sel.exported);
+  Secrets secrets = SecretsOf(s, sel.withheld, sel.exported);
   if (spare_fixed_text && !secrets.empty()) {
     // A withheld "Dossier.pdf" or "data.xlsx" must not stop every export because the bag
     // itself says "Dossier" and "data/": the exporter's own words give nothing away.
-    const std::string fixed = FixedText(s, o);
+    const std::string fixed = FoldAscii(FixedText(s, o));
     std::erase_if(secrets, [&](const std::string& secret) { return fixed.find(secret) != std::string::npos; });
   }
   BagPlan plan;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "swfvault/name_sanitizer.h"
+
 namespace swfvault {
 namespace {
 
@@ -112,8 +114,10 @@ std::string JsonEscaped(const std::string& text) {
 }
 
 bool MentionsAny(std::string_view text, const Secrets& secrets) {
+  if (secrets.empty()) return false;
+  const std::string folded = FoldAscii(text);
   for (const auto& s : secrets) {
-    if (!s.empty() && text.find(s) != std::string_view::npos) return true;
+    if (!s.empty() && folded.find(s) != std::string::npos) return true;
   }
   return false;
 }

@@ -17,7 +17,8 @@ namespace swfvault {
 
 using Secrets = std::vector<std::string>;
 
-// True when `text` contains any of `secrets` as a byte substring.
+// True when `text` contains any of `secrets` as a substring, ASCII case ignored ("Geheim.pdf"
+// is found in "zie GEHEIM.PDF"). Secrets are kept in FoldAscii form.
 bool MentionsAny(std::string_view text, const Secrets& secrets);
 // `text` as it appears inside a JSON string these files write (quotes, backslashes and control
 // characters escaped), so that a secret can be found in the written JSON too.

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -112,11 +111,6 @@ std::string WithSuffix(const std::string& name, const std::string& suffix) {
   size_t keep = kNameMax - suffix.size();
   while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
   return name.substr(0, keep) + suffix;
-}
-
-std::string FoldAscii(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // The file `name` would be the near-miss sidecar of ("x.pdf.json" of "X.PDF", "x.pdf.json.txt"

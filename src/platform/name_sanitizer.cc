@@ -618,6 +618,14 @@ bool IsUtf8(std::string_view text) {
 
 std::string NormalizeNfc(std::string_view utf8) { return EncodeUtf8(Nfc(DecodeUtf8(utf8))); }
 
+std::string FoldAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::string NameCollisionKey(std::string_view utf8) {
   return EncodeUtf8(Nfc(FoldCase(Nfc(DecodeUtf8(utf8)))));
 }

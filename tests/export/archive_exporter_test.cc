@@ -9,13 +9,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
-
 #include <nlohmann/json.hpp>
 
 #include "export/export_test_support.h"
 #include "support/temp_dir.h"
 #include "swfvault/archive_verifier.h"
 #include "swfvault/faulty_file_system.h"
+#include "swfvault/name_sanitizer.h"
 
 namespace swfvault::testing {
 namespace {
@@ -357,6 +357,52 @@ TEST(ArchiveExporterContentTest, AWithheldNameThatJsonOrXmlEscapesIsStillRedacte
   for (const auto& e : ReadArchive((dir / "o.tar").string())) {
     EXPECT_EQ(e.content.find("Zwaluw"), std::string::npos) << e.path;
   }
+}
+
+// A partner writing a withheld name in other capitals is still talking about that document.
+TEST(ArchiveExporterContentTest, AWithheldNameInOtherCapitalsIsStillRedacted) {
+  TempDir dir;
+  FakeBlobSource blobs;
+  PosixFileSystem posix;
+  ArchiveExporter exporter(posix, blobs);
+  DossierSnapshot s = MakeSnapshot(blobs);
+  s.documents.push_back(
+      MakeDoc(blobs, "dddddddd-0000-4000-8000-00000000000d", "Project Kievit.pdf", "SV", "vogel"));
+  Notificatie n;
+  n.notificatie_id = "N-4";
+  n.raw_json =
+      nlohmann::json({{"notificatieId", "N-4"}, {"properties", {{"tekst", "zie PROJECT KIEVIT"}}}})
+          .dump();
+  s.notificaties.push_back(n);
+  auto r = exporter.Export(s, DefaultOptions(), (dir / "o.tar").string());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  for (const auto& e : ReadArchive((dir / "o.tar").string())) {
+    EXPECT_EQ(FoldAscii(e.content).find("kievit"), std::string::npos) << e.path;
+  }
+}
+
+// An SV document described by an organisation's name does not make that name a secret: the
+// export goes on, naming the organisation, and says nothing more of the document.
+TEST(ArchiveExporterContentTest, AWithheldDescriptionThatIsADeelnemersNameDoesNotStopTheExport) {
+  TempDir dir;
+  FakeBlobSource blobs;
+  PosixFileSystem posix;
+  ArchiveExporter exporter(posix, blobs);
+  DossierSnapshot s = MakeSnapshot(blobs);
+  const std::string organisation = "Omgevingsdienst Noord";
+  s.deelnemers.push_back({"00000001000000002000", organisation, "DEELNEMER", "BEPERKTE_TOEGANG",
+                          "2025-01-02T00:00:00Z", ""});
+  s.documents.push_back(MakeDoc(blobs, "eeeeeeee-0000-4000-8000-00000000000e", "Reactie Merel.pdf",
+                                "SV", "merel", organisation));
+  auto r = exporter.Export(s, DefaultOptions(), (dir / "o.tar").string());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  bool named = false;
+  for (const auto& e : ReadArchive((dir / "o.tar").string())) {
+    EXPECT_EQ(e.content.find("Merel"), std::string::npos) << e.path;
+    named |=
+        e.path.ends_with("deelnemers.json") && e.content.find(organisation) != std::string::npos;
+  }
+  EXPECT_TRUE(named) << "the deelnemer's own record was redacted";
 }
 
 TEST(ArchiveExporterContentTest, AWithheldNameMadeOfTheExportersOwnWordsDoesNotStopTheExport) {
