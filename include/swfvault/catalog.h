@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,10 +105,13 @@ class Catalog {
   // Dossiers whose last sync by a profile left something undone (a failed download, a listing
   // that failed, a stop): setting `incomplete_sync/<samenwerkingId>/<profile_id>`, whose value
   // says what (`detail`) and updated_at when. An export of such a dossier says it is incomplete.
-  // Both write only when something changes (a sync visits every dossier).
+  // MarkSyncComplete writes only when a mark is there to clear (a sync visits every dossier).
   Status MarkSyncIncomplete(int64_t profile_id, const std::string& samenwerking_id,
                             const std::string& detail);
   Status MarkSyncComplete(int64_t profile_id, const std::string& samenwerking_id);
+  // After a full listing: the profile's marks of dossiers it no longer sees go (it can no
+  // longer finish them, and an export would warn for ever).
+  Status ForgetSyncIncompleteExcept(int64_t profile_id, const std::set<std::string>& listed);
   struct IncompleteSync {
     std::string profile;  // the profile's name
     std::string detail;

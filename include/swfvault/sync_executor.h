@@ -133,8 +133,9 @@ class SyncExecutor {
   Status CollectTargets(const SyncOptions& options, int64_t profile_id, SyncReport* report,
                         std::vector<Samenwerking>* targets, std::vector<Notificatie>* notes);
   void SweepStalePartials(SyncReport* report);
+  // `ended`: "" when the run went on past the dossier, else how it ended there.
   void RecordDossierOutcome(int64_t profile_id, const std::string& samenwerking_id, size_t failures,
-                            bool stopped, SyncReport* report);
+                            const std::string& ended, SyncReport* report);
   Status PurgeAboveCeiling(const SyncOptions& options, SyncReport* report);
   Status CollectSelected(const std::vector<std::string>& ids, SyncReport* report,
                          std::vector<Samenwerking>* targets);

@@ -353,10 +353,8 @@ std::string IncompleteSyncPrefix(const std::string& samenwerking_id) {
 
 Status Catalog::MarkSyncIncomplete(int64_t profile_id, const std::string& samenwerking_id,
                                    const std::string& detail) {
-  const std::string key = IncompleteSyncPrefix(samenwerking_id) + std::to_string(profile_id);
-  SWF_ASSIGN_OR_RETURN(std::optional<std::string> now, GetSetting(key));
-  if (now == detail) return Status::Ok();
-  return SetSetting(key, detail);
+  // Written again when unchanged too: its time is that of the last sync that left work undone.
+  return SetSetting(IncompleteSyncPrefix(samenwerking_id) + std::to_string(profile_id), detail);
 }
 
 Status Catalog::MarkSyncComplete(int64_t profile_id, const std::string& samenwerking_id) {
@@ -366,6 +364,33 @@ Status Catalog::MarkSyncComplete(int64_t profile_id, const std::string& samenwer
   SWF_ASSIGN_OR_RETURN(SqliteStatement s,
                        db_->Prepare("DELETE FROM vault_settings WHERE key = ?1"));
   return s.Bind(1, key).Run();
+}
+
+Status Catalog::ForgetSyncIncompleteExcept(int64_t profile_id,
+                                           const std::set<std::string>& listed) {
+  const std::string prefix = "incomplete_sync/", suffix = "/" + std::to_string(profile_id);
+  std::vector<std::string> gone;
+  {
+    SWF_ASSIGN_OR_RETURN(
+        SqliteStatement s,
+        db_->Prepare("SELECT key FROM vault_settings WHERE substr(key, 1, length(?1)) = ?1"
+                     " AND substr(key, -length(?2)) = ?2"));
+    s.Bind(1, prefix).Bind(2, suffix);
+    for (;;) {
+      SWF_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      const std::string key = s.Text(0);
+      if (key.size() <= prefix.size() + suffix.size()) continue;
+      const std::string id = key.substr(prefix.size(), key.size() - prefix.size() - suffix.size());
+      if (listed.count(id) == 0) gone.push_back(key);
+    }
+  }
+  for (const std::string& key : gone) {
+    SWF_ASSIGN_OR_RETURN(SqliteStatement d,
+                         db_->Prepare("DELETE FROM vault_settings WHERE key = ?1"));
+    SWF_RETURN_IF_ERROR(d.Bind(1, key).Run());
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<Catalog::IncompleteSync>> Catalog::IncompleteSyncs(

@@ -316,17 +316,20 @@ Result<ExportPlan> PlanExport(CommandContext& ctx, const ExportFlags& flags) {
 // Exit 1 when the dossier's last sync did not finish: the archive may lack documents.
 int ReportExport(CommandContext& ctx, const ExportFlags& flags, const ExportSummary& r,
                  Confidentiality ceiling, size_t left_out,
-                 const std::vector<std::string>& incomplete, const std::string& sha256) {
+                 const std::vector<std::string>& incomplete,
+                 const std::vector<Catalog::IncompleteSync>& by_profile,
+                 const std::string& sha256) {
   // Warnings first: the JSON output ends with the summary.
   if (left_out > 0) {
     ctx.output().Warn(std::to_string(left_out) +
                       " documents removed remotely or quarantined have no content in the archive");
   }
-  for (const std::string& undone : incomplete) {
-    ctx.output().Warn(undone +
+  for (size_t i = 0; i < incomplete.size() && i < by_profile.size(); ++i) {
+    ctx.output().Warn(incomplete[i] +
                       "; the archive holds what the vault held, and may lack documents "
-                      "(its bag-info.txt says so): run 'swfvault sync " +
-                      flags.samenwerking_id + "' and export again");
+                      "(its bag-info.txt says so): run 'swfvault --profile " +
+                      by_profile[i].profile + " sync " + flags.samenwerking_id +
+                      "' and export again");
   }
   const int code = incomplete.empty() ? kExitOk : kExitPartial;
   const std::string format(ExportFormatName(r.format));
@@ -364,6 +367,7 @@ int RunExport(CommandContext& ctx, const ExportFlags& flags) {
   plan->options.ceiling = *ceiling;
   Result<Selected> docs = SelectDocuments(*view, *ceiling, (*vault)->store());
   if (!docs.ok()) return Fail(ctx, docs.status());
+  const std::vector<Catalog::IncompleteSync> incomplete = view->incomplete;
   DossierSnapshot snapshot = MakeSnapshot(std::move(*view), std::move(docs->documents), plan->profile);
   // Ctrl-C: the export ends at its next read and leaves no temp file beside the target.
   VaultBlobSource blobs((*vault)->store(), &StopGracefullyOnSignals(ctx));
@@ -376,7 +380,7 @@ int RunExport(CommandContext& ctx, const ExportFlags& flags) {
                                               " but could not be read back for its checksum"));
   }
   return ReportExport(ctx, flags, *summary, *ceiling, docs->left_out, snapshot.sync_incomplete,
-                      *sha);
+                      incomplete, *sha);
 }
 
 // --- verify-archive ---

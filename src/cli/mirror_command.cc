@@ -27,8 +27,17 @@ struct MirrorFlags {
   uint64_t max_upload_bytes = 0;
   std::string local_edits;
   bool no_upload = false;
-  bool adopt_target = false;
+  std::string adopt_target;  // the one target to take over from another vault
 };
+
+// A target folder as two spellings of it compare: links resolved, no trailing slash.
+std::string FolderKey(const std::string& path) {
+  std::error_code ec;
+  std::string folder = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec) folder = path;
+  while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+  return folder;
+}
 
 // Paths of documents are named only in RV targets: SV file names stay out of logs (rule 12).
 class CliMirrorObserver : public MirrorObserver {
@@ -207,7 +216,8 @@ void ApplyFlags(const MirrorFlags& flags, MirrorOptions* o) {
   if (flags.settle_seconds >= 0) o->settle_seconds = flags.settle_seconds;
   if (flags.max_upload_bytes > 0) o->max_upload_bytes = flags.max_upload_bytes;
   if (!flags.local_edits.empty()) o->upload_local_edits = flags.local_edits == "upload";
-  o->adopt_target = flags.adopt_target;
+  o->adopt_target =
+      !flags.adopt_target.empty() && FolderKey(flags.adopt_target) == FolderKey(o->target_dir);
 }
 
 int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
@@ -230,13 +240,13 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
   // Two targets on one folder would fight (one's ceiling removing what the other places).
   std::set<std::string> folders;
   for (const MirrorTarget& t : targets) {
-    std::error_code ec;
-    std::string folder = std::filesystem::weakly_canonical(t.path, ec).string();
-    if (ec) folder = t.path;
-    while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
-    if (!folders.insert(folder).second) {
+    if (!folders.insert(FolderKey(t.path)).second) {
       return Fail(ctx, InvalidArgument("two [[mirror]] targets share the folder " + t.path));
     }
+  }
+  if (!flags.adopt_target.empty() && folders.count(FolderKey(flags.adopt_target)) == 0) {
+    return UsageFail(ctx, "--adopt-target " + flags.adopt_target +
+                              " is not a target of this run (--to or [[mirror]])");
   }
   Result<std::string> dir = ctx.VaultDir();
   if (!dir.ok()) return Fail(ctx, dir.status());
@@ -451,10 +461,11 @@ CommandSpec MirrorCommand() {
                             "a mirrored file edited in place: conflict-copy (default) or upload (as a new document)")
                 ->check(CLI::IsMember({"conflict-copy", "upload"}));
             app->add_flag("--no-upload", flags->no_upload, "leave drop folders alone");
-            app->add_flag(
+            app->add_option(
                 "--adopt-target", flags->adopt_target,
-                "take over a target another vault mirrored into (by default refused, exit 2): "
-                "what that vault placed and this one does not show is removed, edited or not");
+                "DIR: take over this target, which another vault mirrored into (refused by "
+                "default, exit 2), with its own settings: what that vault placed and this one "
+                "does not show is removed, edited or not");
             return [flags](CommandContext& ctx) { return RunMirror(ctx, *flags); };
           }};
 }

@@ -43,7 +43,9 @@ std::vector<std::string> BagInfoValues(std::string_view text, std::string_view l
     start = end + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
-      if (in_label) values.back().append(" ").append(line.substr(line.find_first_not_of(" \t")));
+      const size_t text_at = line.find_first_not_of(" \t");
+      if (in_label && text_at != std::string_view::npos)
+        values.back().append(" ").append(line.substr(text_at));
       continue;
     }
     in_label = line.starts_with(label) && line.substr(label.size()).starts_with(":");

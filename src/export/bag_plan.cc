@@ -224,6 +224,10 @@ std::string FixedText(const DossierSnapshot& s, const ExportOptions& o) {
   // Nothing else of the dossier: text that comes from its data stays under the check.
   skeleton.source_naam = "x";
   skeleton.source_oin = std::string(20, '0');
+  // The words of a Swfvault-Sync-Incomplete line; its profile name and time stay checked.
+  skeleton.sync_incomplete = {
+      "the last sync by profile x (x) did not finish: 2 failures, then stopped before the end",
+      "the last sync by profile x (x) did not finish: 1 failure, then ended by an error (x)"};
   for (Confidentiality level : {Confidentiality::kRV, Confidentiality::kSV}) {
     ExportDocument d;
     d.document.document_id = level == Confidentiality::kRV ? "00000000-0000-4000-8000-000000000000"

@@ -2,6 +2,7 @@
 // once stable; what cannot be uploaded moves to `_mislukt/` with a reason.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <set>
 
 #include "mirror/mirror_run.h"
+#include "swfvault/file_system.h"
 #include "swfvault/name_sanitizer.h"
 
 namespace swfvault {
@@ -20,11 +22,20 @@ namespace {
 // settle time (a slow share, a stalled client) is then still being written, and uploading it
 // now would send half a file. Linux answers through a read lease, which it refuses (EAGAIN)
 // while anyone, Samba's smbd for a client copying in included, holds a writable open. Where
-// leases are not to be had (NFS, FUSE, a file of another owner without CAP_LEASE) this says
-// false and the settle time alone decides. The lease is let go at once; a writer opening
-// meanwhile would break it with a signal, set to SIGURG (ignored by default) instead of SIGIO
-// (which would end the process).
+// leases are not to be had (a file of another owner without CAP_LEASE) this says false and the
+// settle time alone decides. Network file systems are not asked: NFSv4 and CIFS refuse a lease
+// with EAGAIN whenever the server granted no delegation or oplock, which would hold every drop
+// for ever. FUSE is asked (the kernel answers for the opens through the mount). The lease is
+// let go at once; a writer opening meanwhile would break it with a signal, set to SIGURG
+// (ignored by default) instead of SIGIO (which would end the process).
+constexpr int64_t kOpenForLongSeconds = 3600;
+
 bool OpenForWritingElsewhere(int fd) {
+  struct statfs fs {};
+  if (::fstatfs(fd, &fs) != 0) return false;
+  const std::string kind = NetworkFileSystemName(
+      static_cast<uint64_t>(static_cast<std::make_unsigned_t<decltype(fs.f_type)>>(fs.f_type)));
+  if (!kind.empty() && kind != "fuse") return false;
   if (::fcntl(fd, F_SETSIG, SIGURG) != 0) return false;
   if (::fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
     (void)::fcntl(fd, F_SETLEASE, F_UNLCK);
@@ -258,6 +269,20 @@ class DropScanner {
     return Upload(d, dossier, drop, name, sidecar, rel, st, meta);
   }
 
+  // A drop held open for an hour is more likely an editor that keeps it open than a slow copy:
+  // say so once a run, or it would wait for ever unseen.
+  void WarnWhenOpenForLong(const std::string& rel, const std::string& name) {
+    auto seen = run_.state.drops.find(rel);
+    const int64_t now = run_.clock.NowUnixMicros() / 1000000;
+    if (seen == run_.state.drops.end() || now - seen->second.first_seen_unix < kOpenForLongSeconds)
+      return;
+    run_.observer.OnWarning(Unnamed(
+        run_,
+        rel + " is not uploaded: another program has it open for writing (for " +
+            std::to_string((now - seen->second.first_seen_unix) / 60) + " minutes); close it there",
+        name));
+  }
+
   Status Upload(const MirrorDossier& d, const TreeDir& dossier, const TreeDir& drop,
                 const std::string& name, const std::string& sidecar, const std::string& rel,
                 const EntryStat& seen, const DropMetadata& meta) {
@@ -266,6 +291,7 @@ class DropScanner {
       SWF_ASSIGN_OR_RETURN(Fd probe, drop.OpenRead(name));
       if (OpenForWritingElsewhere(probe.get())) {
         ++run_.report.waiting;
+        WarnWhenOpenForLong(rel, name);
         return Status::Ok();
       }
     }

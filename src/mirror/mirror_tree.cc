@@ -435,12 +435,13 @@ namespace {
 
 Status AnotherVaultsTarget(const std::string& target, const std::string& theirs,
                            const std::string& ours) {
-  return InvalidArgument(
-      "mirror target " + target + " is the mirror of another vault (vault id " + theirs +
-      "; this vault is " + ours +
-      "): this vault does not know its files and would remove them "
-      "all, local edits included. Give this vault a folder of its own, or, when this vault "
-      "replaces that one, take the target over once with `swfvault mirror --adopt-target`");
+  return InvalidArgument("mirror target " + target + " is the mirror of another vault (vault id " +
+                         theirs + "; this vault is " + ours +
+                         "): this vault does not know its files and would remove them all, local "
+                         "edits included. Give this vault a folder of its own, or, when this vault "
+                         "replaces that one, take the target over once with `swfvault mirror "
+                         "--adopt-target " +
+                         target + "`");
 }
 
 }  // namespace

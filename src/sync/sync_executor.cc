@@ -199,11 +199,25 @@ SyncReport SyncExecutor::Run(const SyncOptions& options) {
       dossier_failures_ += report.failures.size() - failures_before;
     }
     if (!options.dry_run) {
-      RecordDossierOutcome(*profile_id, s.samenwerking_id, report.failures.size() - failures_before,
-                           report.interrupted > interrupted_before || !report.fatal.ok(), &report);
+      const bool stopped =
+          report.interrupted > interrupted_before || report.fatal.code() == StatusCode::kCancelled;
+      RecordDossierOutcome(
+          *profile_id, s.samenwerking_id, report.failures.size() - failures_before,
+          stopped ? "stopped before the end"
+          : report.fatal.ok()
+              ? ""
+              : "ended by an error (" + std::string(StatusCodeName(report.fatal.code())) + ")",
+          &report);
     }
   }
 
+  if (!options.dry_run && collected.ok() && report.mode == "full") {
+    // A dossier this profile no longer takes part in cannot be finished by it.
+    std::set<std::string> listed;
+    for (const Samenwerking& s : targets) listed.insert(s.samenwerking_id);
+    Status forgot = catalog_.ForgetSyncIncompleteExcept(*profile_id, listed);
+    if (!forgot.ok() && report.fatal.ok()) report.fatal = forgot;
+  }
   report.resumed_bytes = resumed_bytes_.exchange(0);
   if (!options.dry_run && report.fatal.ok()) {
     Status purged = PurgeAboveCeiling(options, &report);
@@ -346,10 +360,11 @@ Status SyncExecutor::PurgeAboveCeiling(const SyncOptions& options, SyncReport* r
 
 // What an export of the dossier will say about its last sync (Catalog::MarkSyncIncomplete).
 void SyncExecutor::RecordDossierOutcome(int64_t profile_id, const std::string& samenwerking_id,
-                                        size_t failures, bool stopped, SyncReport* report) {
+                                        size_t failures, const std::string& ended,
+                                        SyncReport* report) {
   std::string undone;
   if (failures > 0) undone = std::to_string(failures) + (failures == 1 ? " failure" : " failures");
-  if (stopped) undone += std::string(undone.empty() ? "" : ", then ") + "stopped before the end";
+  if (!ended.empty()) undone += (undone.empty() ? "" : ", then ") + ended;
   Status st = undone.empty() ? catalog_.MarkSyncComplete(profile_id, samenwerking_id)
                              : catalog_.MarkSyncIncomplete(profile_id, samenwerking_id, undone);
   if (!st.ok() && report->fatal.ok())

@@ -310,6 +310,10 @@ TEST_F(CatalogTest, AnIncompleteSyncIsKeptPerProfileAndDossierUntilOneFinishes) 
   auto other = catalog_->IncompleteSyncs("SAM-10");
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(other->size(), 1u);
+  // A full listing of profile a without SAM-10: a can no longer finish it.
+  ASSERT_TRUE(catalog_->ForgetSyncIncompleteExcept(*a, {"SAM-1"}).ok());
+  EXPECT_TRUE(catalog_->IncompleteSyncs("SAM-10")->empty());
+  EXPECT_EQ(catalog_->IncompleteSyncs("SAM-1")->size(), 1u);  // b's mark is b's
 }
 
 TEST_F(CatalogTest, TheVaultIdIsMadeOnceAndKept) {

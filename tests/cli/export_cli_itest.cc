@@ -199,7 +199,7 @@ TEST_F(ExportCliITest, AnExportAfterASyncThatLeftADocumentOutSaysSoAndExitsParti
   CliResult r = Export(id, out);
   EXPECT_EQ(r.exit_code, kExitPartial) << r.err;
   EXPECT_NE(r.out.find("did not finish: 1 failure"), std::string::npos) << r.out;  // a JSON warning
-  EXPECT_NE(r.out.find("swfvault sync " + id), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("swfvault --profile gemeente-a sync " + id), std::string::npos) << r.out;
   EXPECT_EQ(r.Events().back()["type"], "summary");
   ASSERT_EQ(r.Summary()["syncIncomplete"].size(), 1u) << r.out;
   EXPECT_EQ(r.Summary()["exitCode"], kExitPartial);

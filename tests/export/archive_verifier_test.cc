@@ -229,6 +229,12 @@ TEST_F(ArchiveVerifierTest, PayloadOxumIsReadFromItsOwnLine) {
     text += "X-" + line;                                               // only inside another label
   });
   EXPECT_TRUE(Has(hidden, "bag-info.txt", "Payload-Oxum does not match"));
+  // A continuation line of nothing but blanks is no text: read, not a crash.
+  auto blank = VerifyEdited([&](auto& e) {
+    std::string& text = Find(e, "/bag-info.txt").content;
+    text.insert(text.find('\n', text.find("Payload-Oxum: ")) + 1, " \t\n");
+  });
+  EXPECT_FALSE(Has(blank, "bag-info.txt", "Payload-Oxum"));
 }
 
 TEST_F(ArchiveVerifierTest, ASparseEntryIsAFindingAndNotRead) {

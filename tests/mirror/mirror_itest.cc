@@ -175,9 +175,14 @@ TEST_F(MirrorITest, AnotherVaultsTargetIsRefusedWithExit2UntilAdopted) {
       << refused.out;
   EXPECT_NE(refused.out.find("\"exitCode\":2"), std::string::npos) << refused.out;
   EXPECT_EQ(Snapshot(Target()), mirrored);
+  CliResult elsewhere = Swf({"--vault", other, "mirror", "--to", Target(), "--no-upload",
+                             "--adopt-target", (dir_.path() / "elders").string()});
+  EXPECT_EQ(elsewhere.exit_code, kExitUsage);
+  EXPECT_NE(elsewhere.err.find("is not a target of this run"), std::string::npos) << elsewhere.err;
+  EXPECT_EQ(Snapshot(Target()), mirrored);
 
-  CliResult adopted =
-      Swf({"--vault", other, "mirror", "--to", Target(), "--no-upload", "--adopt-target"});
+  CliResult adopted = Swf(
+      {"--vault", other, "mirror", "--to", Target(), "--no-upload", "--adopt-target", Target()});
   EXPECT_EQ(adopted.exit_code, kExitOk) << adopted.err;
   EXPECT_NE(adopted.err.find("taken over from vault"), std::string::npos) << adopted.err;
   size_t second_dossier_files = 0;  // the dossier the new vault has not synced leaves the tree

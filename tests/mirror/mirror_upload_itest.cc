@@ -736,7 +736,21 @@ TEST_F(MirrorUploadITest, ADropStillOpenForWritingWaitsHoweverLongItPaused) {
     EXPECT_EQ(r.exit_code, kExitOk) << r.err;
     EXPECT_EQ(r.Summary()["waiting"], 1) << r.out;
     EXPECT_EQ(r.Summary()["uploaded"], 0) << r.out;
+    EXPECT_EQ(r.out.find("open for writing"), std::string::npos) << "warned before its hour";
   }
+  // Open for more than an hour: most likely an editor holding it, which the run says.
+  const fs::path state_file = fs::path(target()) / ".swfvault-mirror.json";
+  nlohmann::json state = nlohmann::json::parse(ReadFile(state_file));
+  for (auto& [rel, sighting] : state["drops"].items())
+    sighting["firstSeen"] = sighting["firstSeen"].get<int64_t>() - 7200;
+  WriteFile(state_file, state.dump());
+  CliResult held = Mirror();
+  EXPECT_EQ(held.Summary()["waiting"], 1) << held.out;
+  EXPECT_NE(
+      held.out.find(
+          "groeit.txt is not uploaded: another program has it open for writing (for 120 minutes)"),
+      std::string::npos)
+      << held.out;
   EXPECT_TRUE(RemoteWithContent(half).empty()) << "half a file went up";
   ASSERT_EQ(::write(writer, rest.data(), rest.size()), static_cast<ssize_t>(rest.size()));
   ::close(writer);
