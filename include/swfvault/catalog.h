@@ -94,6 +94,7 @@ class Catalog {
   // Settings of the vault itself (table vault_settings); nullopt when never set.
   Result<std::optional<std::string>> GetSetting(std::string_view key);
   Status SetSetting(std::string_view key, std::string_view value);
+  Status DeleteSetting(std::string_view key);
   // The highest confidentiality this vault may hold, as `init --max-level` set it (setting
   // max_level); nullopt when never set (then the sync's own ceiling alone applies).
   Result<std::optional<Confidentiality>> GetVaultCeiling();

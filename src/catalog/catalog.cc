@@ -315,6 +315,11 @@ Status Catalog::SetSetting(std::string_view key, std::string_view value) {
   return s.Bind(1, key).Bind(2, value).Bind(3, Now()).Run();
 }
 
+Status Catalog::DeleteSetting(std::string_view key) {
+  SWF_ASSIGN_OR_RETURN(SqliteStatement s, db_->Prepare("DELETE FROM vault_settings WHERE key = ?1"));
+  return s.Bind(1, key).Run();
+}
+
 Result<std::optional<Confidentiality>> Catalog::GetVaultCeiling() {
   SWF_ASSIGN_OR_RETURN(std::optional<std::string> value, GetSetting("max_level"));
   if (!value.has_value()) return std::optional<Confidentiality>();
@@ -349,21 +354,22 @@ std::string IncompleteSyncPrefix(const std::string& samenwerking_id) {
   return "incomplete_sync/" + samenwerking_id + "/";
 }
 
+std::string IncompleteSyncKey(const std::string& samenwerking_id, int64_t profile_id) {
+  return IncompleteSyncPrefix(samenwerking_id) + std::to_string(profile_id);
+}
+
 }  // namespace
 
 Status Catalog::MarkSyncIncomplete(int64_t profile_id, const std::string& samenwerking_id,
                                    const std::string& detail) {
   // Written again when unchanged too: its time is that of the last sync that left work undone.
-  return SetSetting(IncompleteSyncPrefix(samenwerking_id) + std::to_string(profile_id), detail);
+  return SetSetting(IncompleteSyncKey(samenwerking_id, profile_id), detail);
 }
 
 Status Catalog::MarkSyncComplete(int64_t profile_id, const std::string& samenwerking_id) {
-  const std::string key = IncompleteSyncPrefix(samenwerking_id) + std::to_string(profile_id);
+  const std::string key = IncompleteSyncKey(samenwerking_id, profile_id);
   SWF_ASSIGN_OR_RETURN(std::optional<std::string> now, GetSetting(key));
-  if (!now.has_value()) return Status::Ok();
-  SWF_ASSIGN_OR_RETURN(SqliteStatement s,
-                       db_->Prepare("DELETE FROM vault_settings WHERE key = ?1"));
-  return s.Bind(1, key).Run();
+  return now.has_value() ? DeleteSetting(key) : Status::Ok();
 }
 
 Status Catalog::ForgetSyncIncompleteExcept(int64_t profile_id,
@@ -385,11 +391,7 @@ Status Catalog::ForgetSyncIncompleteExcept(int64_t profile_id,
       if (listed.count(id) == 0) gone.push_back(key);
     }
   }
-  for (const std::string& key : gone) {
-    SWF_ASSIGN_OR_RETURN(SqliteStatement d,
-                         db_->Prepare("DELETE FROM vault_settings WHERE key = ?1"));
-    SWF_RETURN_IF_ERROR(d.Bind(1, key).Run());
-  }
+  for (const std::string& key : gone) SWF_RETURN_IF_ERROR(DeleteSetting(key));
   return Status::Ok();
 }
 

@@ -102,6 +102,11 @@ Status CheckMdto(const ExportFlags& flags, const Config& config) {
 // --- snapshot ---
 
 // What the catalog says about one dossier, read in one transaction.
+// The line bag-info.txt, the summary and the warning give an incomplete last sync.
+std::string IncompleteLine(const Catalog::IncompleteSync& i) {
+  return "the last sync by profile " + i.profile + " (" + i.at + ") did not finish: " + i.detail;
+}
+
 struct CatalogView {
   Samenwerking samenwerking;
   std::vector<Deelnemer> deelnemers;
@@ -263,10 +268,7 @@ DossierSnapshot MakeSnapshot(CatalogView v, std::vector<ExportDocument> docs,
   s.actieverzoeken = std::move(v.actieverzoeken);
   s.berichten = std::move(v.berichten);
   s.notificaties = std::move(v.notificaties);
-  for (const Catalog::IncompleteSync& i : v.incomplete) {
-    s.sync_incomplete.push_back("the last sync by profile " + i.profile + " (" + i.at +
-                                ") did not finish: " + i.detail);
-  }
+  for (const Catalog::IncompleteSync& i : v.incomplete) s.sync_incomplete.push_back(IncompleteLine(i));
   return s;
 }
 
@@ -316,20 +318,20 @@ Result<ExportPlan> PlanExport(CommandContext& ctx, const ExportFlags& flags) {
 // Exit 1 when the dossier's last sync did not finish: the archive may lack documents.
 int ReportExport(CommandContext& ctx, const ExportFlags& flags, const ExportSummary& r,
                  Confidentiality ceiling, size_t left_out,
-                 const std::vector<std::string>& incomplete,
-                 const std::vector<Catalog::IncompleteSync>& by_profile,
+                 const std::vector<Catalog::IncompleteSync>& incomplete,
                  const std::string& sha256) {
   // Warnings first: the JSON output ends with the summary.
   if (left_out > 0) {
     ctx.output().Warn(std::to_string(left_out) +
                       " documents removed remotely or quarantined have no content in the archive");
   }
-  for (size_t i = 0; i < incomplete.size() && i < by_profile.size(); ++i) {
-    ctx.output().Warn(incomplete[i] +
+  std::vector<std::string> lines;
+  for (const Catalog::IncompleteSync& i : incomplete) {
+    lines.push_back(IncompleteLine(i));
+    ctx.output().Warn(lines.back() +
                       "; the archive holds what the vault held, and may lack documents "
-                      "(its bag-info.txt says so): run 'swfvault --profile " +
-                      by_profile[i].profile + " sync " + flags.samenwerking_id +
-                      "' and export again");
+                      "(its bag-info.txt says so): run 'swfvault --profile " + i.profile +
+                      " sync " + flags.samenwerking_id + "' and export again");
   }
   const int code = incomplete.empty() ? kExitOk : kExitPartial;
   const std::string format(ExportFormatName(r.format));
@@ -344,7 +346,7 @@ int ReportExport(CommandContext& ctx, const ExportFlags& flags, const ExportSumm
                       {"payloadFiles", r.payload_files},
                       {"payloadBytes", r.payload_bytes},
                       {"bytes", r.archive_bytes},
-                      {"syncIncomplete", incomplete},
+                      {"syncIncomplete", lines},
                       {"sha256", sha256},
                       {"exitCode", code}});
   ctx.output().Line(flags.output + ": " + format + " archive of " + flags.samenwerking_id + ", " +
@@ -379,8 +381,7 @@ int RunExport(CommandContext& ctx, const ExportFlags& flags) {
     return Fail(ctx, sha.status().WithContext("the archive was written to " + flags.output +
                                               " but could not be read back for its checksum"));
   }
-  return ReportExport(ctx, flags, *summary, *ceiling, docs->left_out, snapshot.sync_incomplete,
-                      incomplete, *sha);
+  return ReportExport(ctx, flags, *summary, *ceiling, docs->left_out, incomplete, *sha);
 }
 
 // --- verify-archive ---

@@ -18,6 +18,9 @@
 namespace swfvault {
 namespace {
 
+// A drop open for writing this long gets a warning (WarnWhenOpenForLong).
+constexpr int64_t kOpenForLongSeconds = 3600;
+
 // True when some process has `fd`'s file open for writing: a copy that paused longer than the
 // settle time (a slow share, a stalled client) is then still being written, and uploading it
 // now would send half a file. Linux answers through a read lease, which it refuses (EAGAIN)
@@ -28,8 +31,6 @@ namespace {
 // for ever. FUSE is asked (the kernel answers for the opens through the mount). The lease is
 // let go at once; a writer opening meanwhile would break it with a signal, set to SIGURG
 // (ignored by default) instead of SIGIO (which would end the process).
-constexpr int64_t kOpenForLongSeconds = 3600;
-
 bool OpenForWritingElsewhere(int fd) {
   struct statfs fs {};
   if (::fstatfs(fd, &fs) != 0) return false;
