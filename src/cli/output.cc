@@ -78,14 +78,15 @@ void Output::Error(const Status& status) {
     return;
   }
   EndProgress();
-  err_ << "swfvault: error: " << status.message() << " [" << StatusCodeName(status.code())
-       << "]\n";
+  // An error may quote a server's words or a name on a share: one line, as a warning is.
+  err_ << "swfvault: error: " << Printable(status.message()) << " ["
+       << StatusCodeName(status.code()) << "]\n";
 }
 
 void Output::UsageError(const std::string& message, const std::string& command) {
   if (json_) return Error(InvalidArgument(message + "; run '" + command + " --help' for usage"));
   EndProgress();
-  err_ << "swfvault: usage error: " << message << "\n"
+  err_ << "swfvault: usage error: " << Printable(message) << "\n"
        << "Run '" << command << " --help' for usage.\n";
 }
 

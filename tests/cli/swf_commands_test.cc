@@ -48,6 +48,21 @@ TEST(OutputTest, AWarningIsOneLineWhateverANameInItHolds) {
   EXPECT_EQ(nlohmann::json::parse(json_out.str())["message"], "a\nb");  // JSON escapes it
 }
 
+// A run's error may quote a server or name a file on a share: it cannot forge a line either.
+TEST(OutputTest, AnErrorIsOneLineWhateverItQuotes) {
+  std::ostringstream out, err, json_out, json_err;
+  Output human(out, err, /*json=*/false, /*interactive=*/false);
+  human.Error(Unavailable("server said: busy\nswfvault: done \x1b]0;x\x07"));
+  human.UsageError("unknown option --a\x1b[2J", "swfvault sync");
+  EXPECT_EQ(err.str(),
+            "swfvault: error: server said: busy?swfvault: done ?]0;x? [unavailable]\n"
+            "swfvault: usage error: unknown option --a?[2J\n"
+            "Run 'swfvault sync --help' for usage.\n");
+  Output json(json_out, json_err, /*json=*/true, /*interactive=*/false);
+  json.Error(Unavailable("a\nb"));
+  EXPECT_EQ(nlohmann::json::parse(json_out.str())["message"], "a\nb");
+}
+
 TEST(SwfTableTest, ControlCharactersBecomeVisibleAndWidthsCountCharacters) {
   std::ostringstream out, err;
   Output output(out, err, /*json=*/false, /*interactive=*/false);
