@@ -386,26 +386,35 @@ int RunExport(CommandContext& ctx, const ExportFlags& flags) {
 
 // --- verify-archive ---
 
-int RunVerifyArchive(CommandContext& ctx, const std::string& path) {
-  Result<ArchiveReport> report = VerifyArchive(RealFileSystem(), path);
+int RunVerifyArchive(CommandContext& ctx, const std::string& path, const std::string& sha256) {
+  Result<ArchiveReport> report = VerifyArchive(RealFileSystem(), path, sha256);
   if (!report.ok()) return Fail(ctx, report.status());
   for (const ArchiveFinding& f : report->findings) {
     ctx.output().Event({{"type", "finding"}, {"path", f.path}, {"problem", f.problem}});
     ctx.output().Line((f.path.empty() ? path : f.path) + ": " + f.problem);
   }
   int code = report->ok() ? kExitOk : kExitIntegrity;
-  ctx.output().Event({{"type", "summary"}, {"path", path}, {"valid", report->ok()},
-                      {"findings", report->findings.size()}, {"entries", report->entries},
-                      {"payloadFiles", report->payload_files},
-                      {"payloadBytes", report->payload_bytes},
-                      {"historyEntries", report->history_entries}, {"exitCode", code}});
+  ctx.output().Event(
+      {{"type", "summary"},
+       {"path", path},
+       {"valid", report->ok()},
+       {"findings", report->findings.size()},
+       {"entries", report->entries},
+       {"payloadFiles", report->payload_files},
+       {"payloadBytes", report->payload_bytes},
+       {"historyEntries", report->history_entries},
+       {"sha256", sha256.empty() ? nlohmann::json() : nlohmann::json(report->archive_sha256)},
+       {"exitCode", code}});
   ctx.output().Line(path +
                     (report->ok() ? ": valid, "
-                                  : ": INVALID (" + Counted(static_cast<int64_t>(report->findings.size()),
-                                                            "finding", "findings") + "), ") +
+                                  : ": INVALID (" +
+                                        Counted(static_cast<int64_t>(report->findings.size()),
+                                                "finding", "findings") +
+                                        "), ") +
                     Counted(report->entries, "entry", "entries") + ", " +
                     Counted(report->payload_files, "payload file", "payload files") + ", " +
-                    std::to_string(report->payload_bytes) + " payload bytes");
+                    std::to_string(report->payload_bytes) + " payload bytes" +
+                    (sha256.empty() ? "" : ", sha256 " + report->archive_sha256));
   return code;
 }
 
@@ -434,8 +443,22 @@ CommandSpec VerifyArchiveCommand() {
   return {"verify-archive", "check an audit archive is complete and untouched (exit 5 if not)",
           [](CLI::App* app) -> Runner {
             auto path = std::make_shared<std::string>();
+            auto sha256 = std::make_shared<std::string>();
             app->add_option("archive", *path, "archive file (tar, tar.gz, tar.zst or zip)")->required();
-            return [path](CommandContext& ctx) { return RunVerifyArchive(ctx, *path); };
+            app->add_option("--sha256", *sha256,
+                            "the archive's SHA-256 as export reported it (sent apart from the "
+                            "archive): another hash is a finding")
+                ->transform(CLI::Validator(
+                    [](std::string& input) -> std::string {
+                      for (char& c : input)
+                        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                      return IsSha256Hex(input) ? ""
+                                                : "expected 64 hex digits, got '" + input + "'";
+                    },
+                    "HEX"));
+            return [path, sha256](CommandContext& ctx) {
+              return RunVerifyArchive(ctx, *path, *sha256);
+            };
           }};
 }
 

@@ -17,6 +17,7 @@
 #include "export/bag_files.h"
 #include "export/utf8_locale.h"
 #include "export/xml_check.h"
+#include "swfvault/hashing.h"
 
 namespace swfvault {
 namespace {
@@ -27,9 +28,17 @@ namespace {
 constexpr size_t kMaxKeptBytes = 64 * 1024 * 1024;
 constexpr size_t kChunkBytes = 1 << 20;
 
-bool IsManifest(std::string_view rel) {
-  return rel == "manifest-sha256.txt" || rel == "manifest-sha512.txt" || rel == "tagmanifest-sha256.txt";
+// The algorithm of a payload or tag manifest at the bag's top (RFC 8493 2.1.3, 2.2.1):
+// "sha256" for manifest-sha256.txt; "" for any other file.
+std::string_view ManifestAlgorithm(std::string_view rel) {
+  if (rel.find('/') != std::string_view::npos || !rel.ends_with(".txt")) return {};
+  if (rel.starts_with("tag")) rel.remove_prefix(3);
+  if (!rel.starts_with("manifest-")) return {};
+  return rel.substr(9, rel.size() - 9 - 4);
 }
+
+bool IsManifest(std::string_view rel) { return !ManifestAlgorithm(rel).empty(); }
+bool IsTagManifest(std::string_view rel) { return rel.starts_with("tag") && IsManifest(rel); }
 
 // The values of `label` in bag-info.txt (RFC 8493 2.2.2: `Label: value` at the start of a
 // line; a line starting with whitespace continues the value before it).
@@ -72,6 +81,7 @@ struct ReadContext {
   std::vector<char> buffer = std::vector<char>(kChunkBytes);
   size_t head = 0;  // bytes already in `buffer`, read to tell a zip: handed out first
   Status status;
+  std::optional<Sha256Hasher> whole;  // of every byte of the file, when one is expected
 };
 
 la_ssize_t OnRead(struct archive*, void* opaque, const void** buf) {
@@ -85,8 +95,19 @@ la_ssize_t OnRead(struct archive*, void* opaque, const void** buf) {
     ctx->status = n.status();
     return -1;
   }
+  if (ctx->whole) ctx->whole->Update(std::string_view(ctx->buffer.data(), *n));
   *buf = ctx->buffer.data();
   return static_cast<la_ssize_t>(*n);
+}
+
+// Reads what libarchive left of the file (a tar's end blocks, a zip's central directory), so
+// that the hash of the whole file is complete.
+Status HashTheRest(ReadContext& ctx) {
+  for (;;) {
+    SWF_ASSIGN_OR_RETURN(size_t n, ctx.file->Read(ctx.buffer.data(), ctx.buffer.size()));
+    if (n == 0) return Status::Ok();
+    ctx.whole->Update(std::string_view(ctx.buffer.data(), n));
+  }
 }
 
 struct ArchiveDeleter {
@@ -97,6 +118,7 @@ struct ArchiveDeleter {
 struct CentralEntry {
   std::string name;
   uint32_t unix_mode = 0;  // 0 when the entry was not made on a Unix host
+  uint64_t size = 0;       // uncompressed, as unzip would write it
 };
 
 uint64_t Little(const std::string& b, size_t at, int bytes) {
@@ -154,7 +176,7 @@ Result<std::vector<CentralEntry>> ReadCentralDirectory(const std::string& path) 
     if (static_cast<unsigned char>((*cd)[at + 5]) == 3) e.unix_mode = static_cast<uint32_t>(Little(*cd, at + 38, 4) >> 16);
     Span span{Little(*cd, at + 42, 4), Little(*cd, at + 20, 4), (Little(*cd, at + 8, 2) & 8) != 0,
               e.name};
-    const uint64_t uncompressed = Little(*cd, at + 24, 4);
+    e.size = Little(*cd, at + 24, 4);
     // Extra fields: zip64 sizes and offset; a Unicode path (Info-ZIP 0x7075) must say the same
     // name, or unzip would extract the entry under another one than was checked.
     for (size_t x = at + 46 + name_len; x + 4 <= at + 46 + name_len + extra_len;) {
@@ -168,8 +190,7 @@ Result<std::vector<CentralEntry>> ReadCentralDirectory(const std::string& path) 
           *value = Little(*cd, field, 8);
           field += 8;
         };
-        uint64_t ignored = 0;
-        take(uncompressed == 0xFFFFFFFF, &ignored);
+        take(e.size == 0xFFFFFFFF, &e.size);
         take(span.compressed == 0xFFFFFFFF, &span.compressed);
         take(span.offset == 0xFFFFFFFF, &span.offset);
       } else if (id == 0x7075 && (len < 5 || cd->compare(x + 9, len - 5, e.name) != 0)) {
@@ -256,6 +277,9 @@ class BagChecker {
         Add(e.name, "zip central directory marks the entry as neither a file nor a directory");
       } else if (seen_.count(name) == 0) {
         Add(e.name, "zip central directory names an entry that was not read from the archive");
+      } else if (const EntryFacts* f = FindPath(name); f != nullptr && f->size != e.size) {
+        Add(e.name, "zip central directory gives " + std::to_string(e.size) + " bytes, " +
+                        std::to_string(f->size) + " were read");
       }
     }
   }
@@ -277,6 +301,12 @@ class BagChecker {
         continue;
       }
       if (!ReadContent(a, rel, &buf)) return Unreadable(a);
+      const EntryFacts* f = Find(rel);
+      if (archive_entry_size_is_set(entry) && f != nullptr &&
+          f->size != static_cast<uint64_t>(archive_entry_size(entry))) {
+        Add(rel, "declares " + std::to_string(archive_entry_size(entry)) + " bytes, " +
+                     std::to_string(f->size) + " were read");
+      }
     }
   }
 
@@ -286,7 +316,17 @@ class BagChecker {
     CheckManifest("manifest-sha256.txt", true);
     CheckManifest("manifest-sha512.txt", false);
     CheckPayloadOxum();
-    CheckTagManifest();
+    CheckTagManifest("tagmanifest-sha256.txt", true);
+    if (Find("tagmanifest-sha512.txt") != nullptr)
+      CheckTagManifest("tagmanifest-sha512.txt", false);
+    for (const auto& [path, facts] : files_) {
+      const std::string_view algorithm = ManifestAlgorithm(path);
+      if (!algorithm.empty() && algorithm != "sha256" && algorithm != "sha512") {
+        // A validator must check every manifest (RFC 8493 3); one it cannot check fails closed.
+        Add(path, "is a manifest of '" + std::string(algorithm) +
+                      "', which verify-archive cannot check (it checks sha256 and sha512)");
+      }
+    }
     CheckHistory();
     for (const auto& [path, facts] : files_) {
       if (facts.xml && !facts.xml->ok()) Add(path, facts.xml->message());
@@ -380,6 +420,11 @@ class BagChecker {
     auto it = files_.find(rel);
     return it == files_.end() ? nullptr : &it->second;
   }
+  // By the entry's path in the archive, root included.
+  const EntryFacts* FindPath(const std::string& path) {
+    if (!path.starts_with(root_ + "/")) return nullptr;
+    return Find(path.substr(root_.size() + 1));
+  }
 
   void CheckBagit() {
     const EntryFacts* f = Find("bagit.txt");
@@ -428,8 +473,8 @@ class BagChecker {
     }
   }
 
-  void CheckTagManifest() {
-    const std::string name = "tagmanifest-sha256.txt";
+  // Tag manifests list every tag file but the tag manifests (RFC 8493 2.2.1).
+  void CheckTagManifest(const std::string& name, bool sha256) {
     const EntryFacts* f = Find(name);
     if (f == nullptr) return Add(name, "missing");
     std::set<std::string> listed;
@@ -437,11 +482,13 @@ class BagChecker {
       listed.insert(path);
       const EntryFacts* target = Find(path);
       if (target == nullptr) Add(path, "listed in " + name + " but missing");
-      else if (target->digests.sha256 != hash) Add(path, "SHA-256 does not match " + name);
+      else if ((sha256 ? target->digests.sha256 : target->digests.sha512) != hash) {
+        Add(path, std::string(sha256 ? "SHA-256" : "SHA-512") + " does not match " + name);
+      }
     }
     for (const auto& line : f->bad_lines) Add(name, "malformed line '" + line + "'");
     for (const auto& [path, facts] : files_) {
-      if (!path.starts_with("data/") && path != name && listed.count(path) == 0) {
+      if (!path.starts_with("data/") && !IsTagManifest(path) && listed.count(path) == 0) {
         Add(path, "tag file not listed in " + name);
       }
     }
@@ -464,16 +511,19 @@ class BagChecker {
 
 }  // namespace
 
-Result<ArchiveReport> VerifyArchive(FileSystem& fs, const std::string& path) {
+Result<ArchiveReport> VerifyArchive(FileSystem& fs, const std::string& path,
+                                    const std::string& expected_sha256) {
   ScopedUtf8Locale utf8;
   SWF_RETURN_IF_ERROR(utf8.status());
   SWF_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
   ReadContext ctx;
   ctx.file = file.get();
+  if (!expected_sha256.empty()) ctx.whole.emplace();
   // A zip is also judged by its central directory, which is what unzip and desktop tools
   // extract from: read front to back only, a truncated zip, or one whose central directory
   // names other paths or links than its local headers, would pass.
   SWF_ASSIGN_OR_RETURN(ctx.head, file->Read(ctx.buffer.data(), 4));
+  if (ctx.whole) ctx.whole->Update(std::string_view(ctx.buffer.data(), ctx.head));
   const bool zip = ctx.head == 4 && std::string_view(ctx.buffer.data(), 2) == "PK";
   std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
   archive_read_support_filter_all(a.get());
@@ -491,6 +541,14 @@ Result<ArchiveReport> VerifyArchive(FileSystem& fs, const std::string& path) {
   }
   checker.Read(a.get());
   if (!ctx.status.ok()) return ctx.status.WithContext("reading " + path);
+  if (ctx.whole) {
+    SWF_RETURN_IF_ERROR(HashTheRest(ctx).WithContext("reading " + path));
+    report.archive_sha256 = ctx.whole->FinishHex();
+    if (report.archive_sha256 != expected_sha256) {
+      report.findings.push_back({"", "the archive's SHA-256 is " + report.archive_sha256 +
+                                         ", not the expected " + expected_sha256});
+    }
+  }
   if (!zip && EndsLikeAZip(path)) {
     report.findings.push_back({"",
                                "the file also reads as a zip (it ends with a zip's end of "

@@ -182,6 +182,34 @@ TEST_F(ExportCliITest, EveryFormatExportsAndVerifiesClean) {
   }
 }
 
+// The hash an export reports, given to verify-archive, pins the archive: in any case of hex
+// digits; another hash is exit 5; anything but 64 hex digits is a usage error naming --sha256.
+TEST_F(ExportCliITest, VerifyArchiveChecksTheSha256ThatExportReported) {
+  const std::string out = Out("pinned.zip");
+  CliResult r = Export(ids_[0], out);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  std::string sha = r.Summary()["sha256"].get<std::string>();
+  std::string upper = sha;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CliResult v = Swf({"verify-archive", "--sha256", upper, out, "--json"});
+  EXPECT_EQ(v.exit_code, kExitOk) << v.out << v.err;
+  EXPECT_EQ(v.Summary()["sha256"], sha);
+  CliResult human = Swf({"verify-archive", out, "--sha256", sha});
+  EXPECT_NE(human.out.find(": valid, "), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find(", sha256 " + sha), std::string::npos) << human.out;
+
+  std::string other = sha;
+  other[63] = other[63] == 'a' ? 'b' : 'a';
+  CliResult wrong = Swf({"verify-archive", out, "--sha256", other});
+  EXPECT_EQ(wrong.exit_code, kExitIntegrity);
+  EXPECT_NE(wrong.out.find("not the expected " + other), std::string::npos) << wrong.out;
+
+  CliResult bad = Swf({"verify-archive", out, "--sha256", sha.substr(1)});
+  EXPECT_EQ(bad.exit_code, kExitUsage);
+  EXPECT_NE(bad.err.find("--sha256"), std::string::npos) << bad.err;
+  EXPECT_EQ(Swf({"verify-archive", out, "--json"}).Summary()["sha256"], nullptr);
+}
+
 // A document the last sync could not fetch is in neither the vault nor the archive: the
 // export says so (warning, JSON, bag-info.txt) and exits 1, until a sync of the dossier
 // finishes.

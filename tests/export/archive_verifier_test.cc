@@ -4,6 +4,7 @@
 
 #include "export/export_test_support.h"
 #include "support/temp_dir.h"
+#include "swfvault/hashing.h"
 
 namespace swfvault::testing {
 namespace {
@@ -195,6 +196,95 @@ TEST_F(ArchiveVerifierTest, ATarThatAlsoReadsAsAZipIsInvalid) {
   ASSERT_TRUE(Verify("good.tar").empty());
   WriteFile(Path("both.tar"), ReadFile(Path("good.tar")) + ReadFile(Path("other.zip")));
   EXPECT_TRUE(Has(Verify("both.tar"), "", "also reads as a zip"));
+}
+
+// unzip writes as many bytes as the central directory gives: another size there than was
+// read is a finding.
+TEST_F(ArchiveVerifierTest, AZipWhoseDirectoryGivesAnotherSizeIsInvalid) {
+  Export("good.zip", ExportFormat::kZip);
+  std::string bytes = ReadFile(Path("good.zip"));
+  size_t cd = 0;
+  std::string name;
+  while (name.empty() || name.back() == '/') {  // the first file, not a directory
+    cd = bytes.find(std::string("PK\x01\x02", 4), cd + 1);
+    ASSERT_NE(cd, std::string::npos);
+    const size_t name_len = static_cast<unsigned char>(bytes[cd + 28]) |
+                            static_cast<unsigned char>(bytes[cd + 29]) << 8;
+    name = bytes.substr(cd + 46, name_len);
+  }
+  bytes[cd + 24] = static_cast<char>(bytes[cd + 24] + 1);
+  WriteFile(Path("size.zip"), bytes);
+  EXPECT_TRUE(Has(Verify("size.zip"), name, "zip central directory gives")) << name;
+}
+
+// A validator must check every manifest (RFC 8493 3). A tag manifest in SHA-512 is checked
+// too; a manifest in an algorithm verify-archive does not compute is a finding, not a pass.
+TEST_F(ArchiveVerifierTest, EveryManifestIsCheckedOrAFinding) {
+  auto with_tag_sha512 = [this](bool tamper) {
+    return VerifyEdited([this, tamper](auto& entries) {
+      std::string text;
+      for (const ArchiveEntry& e : entries) {
+        const std::string rel = e.path.substr(e.path.find('/') + 1);
+        if (e.type != AE_IFREG || rel.starts_with("data/") || rel.starts_with("tagmanifest-"))
+          continue;
+        text += Sha512HexOf(tamper && rel == "bagit.txt" ? e.content + " " : e.content) + "  " +
+                rel + "\n";
+      }
+      entries.push_back(FileEntry("SAM-1001/tagmanifest-sha512.txt", text));
+    });
+  };
+  EXPECT_TRUE(with_tag_sha512(false).empty());
+  EXPECT_TRUE(
+      Has(with_tag_sha512(true), "bagit.txt", "SHA-512 does not match tagmanifest-sha512.txt"));
+
+  auto findings = VerifyEdited([](auto& entries) {
+    entries.push_back(FileEntry("SAM-1001/manifest-md5.txt", "0123  data/documenten/_CON.txt\n"));
+    entries.push_back(FileEntry("SAM-1001/tagmanifest-sha1.txt", "0123  bagit.txt\n"));
+  });
+  EXPECT_TRUE(Has(findings, "manifest-md5.txt",
+                  "is a manifest of 'md5', which verify-archive cannot check"));
+  EXPECT_TRUE(Has(findings, "tagmanifest-sha1.txt", "is a manifest of 'sha1'"));
+}
+
+// The hash export reported, given apart from the archive, pins it: any other file is a
+// finding, even a valid bag. The whole file counts, a zip's central directory included.
+TEST_F(ArchiveVerifierTest, AnExpectedSha256PinsTheWholeFile) {
+  Export("good.zip", ExportFormat::kZip);
+  for (const std::string name : {"good.tar", "good.zip"}) {
+    const std::string sha = Sha256Hex(ReadFile(Path(name)));
+    Result<ArchiveReport> pinned = VerifyArchive(posix_, Path(name), sha);
+    ASSERT_TRUE(pinned.ok()) << pinned.status().ToString();
+    EXPECT_TRUE(pinned->ok()) << name;
+    EXPECT_EQ(pinned->archive_sha256, sha);
+    std::string other = sha;
+    other[0] = other[0] == '0' ? '1' : '0';
+    Result<ArchiveReport> wrong = VerifyArchive(posix_, Path(name), other);
+    ASSERT_TRUE(wrong.ok());
+    EXPECT_TRUE(
+        Has(wrong->findings, "", "the archive's SHA-256 is " + sha + ", not the expected " + other))
+        << name;
+  }
+  // Bytes after a tar's end, which no tar reader looks at, are in the hash too.
+  const std::string tar = ReadFile(Path("good.tar"));
+  WriteFile(Path("padded.tar"), tar + std::string(3 << 20, '\0'));
+  Result<ArchiveReport> whole =
+      VerifyArchive(posix_, Path("padded.tar"), Sha256Hex(ReadFile(Path("padded.tar"))));
+  ASSERT_TRUE(whole.ok());
+  EXPECT_TRUE(whole->ok()) << whole->findings[0].problem;
+  Result<ArchiveReport> padded = VerifyArchive(posix_, Path("padded.tar"), Sha256Hex(tar));
+  ASSERT_TRUE(padded.ok());
+  EXPECT_TRUE(Has(padded->findings, "", "not the expected " + Sha256Hex(tar)));
+  EXPECT_EQ(padded->findings.size(), 1u);
+  // A zip's comment is in no entry, and changes nothing a front-to-back reader checks.
+  std::string bytes = ReadFile(Path("good.zip"));
+  const std::string sha = Sha256Hex(bytes);
+  bytes[bytes.size() - 2] = 4;  // comment length 4
+  bytes += "note";
+  WriteFile(Path("commented.zip"), bytes);
+  Result<ArchiveReport> commented = VerifyArchive(posix_, Path("commented.zip"), sha);
+  ASSERT_TRUE(commented.ok());
+  EXPECT_TRUE(Has(commented->findings, "", "not the expected " + sha));
+  EXPECT_EQ(commented->findings.size(), 1u) << commented->findings[0].problem;
 }
 
 TEST_F(ArchiveVerifierTest, RemovedPayloadFileIsFound) {
