@@ -36,7 +36,8 @@ Status CheckSnapshot(const DossierSnapshot& s, const ExportOptions& o) {
   return o.no_mdto ? Status::Ok() : CheckMdtoValues(o.mdto);
 }
 
-// Names and descriptions of withheld documents (in FoldAscii form: redaction ignores case)
+// Names and descriptions of withheld documents (as NameCollisionKey gives them: redaction
+// ignores case, "É" as well as "E", and how a letter with an accent is encoded)
 // that occur in no exported document's own name or description (those are not secret, and
 // redacting them would gut the export) and are not the name of an organisation in the dossier
 // (an SV document described as "Gemeente A" does not make that deelnemer's name a secret).
@@ -47,16 +48,16 @@ Secrets SecretsOf(const DossierSnapshot& snapshot,
   for (const auto* e : exported) {
     public_text += e->document.bestands_naam + "\n" + e->document.document_omschrijving + "\n";
   }
-  public_text = FoldAscii(public_text);
-  std::set<std::string> organisations = {FoldAscii(snapshot.source_naam)};
-  for (const Deelnemer& d : snapshot.deelnemers) organisations.insert(FoldAscii(d.naam));
+  public_text = NameCollisionKey(public_text);
+  std::set<std::string> organisations = {NameCollisionKey(snapshot.source_naam)};
+  for (const Deelnemer& d : snapshot.deelnemers) organisations.insert(NameCollisionKey(d.naam));
   Secrets out;
   for (const auto* w : withheld) {
     const Document& d = w->document;
     const std::string& name = d.bestands_naam;
     for (const std::string& s : {name, name.substr(0, name.rfind('.')), d.document_omschrijving,
                                  SanitizeName(name, "")}) {
-      const std::string folded = FoldAscii(s);
+      const std::string folded = NameCollisionKey(s);
       if (s.size() < kMinSecretBytes || public_text.find(folded) != std::string::npos ||
           organisations.count(folded) > 0) {
         continue;
@@ -64,7 +65,7 @@ Secrets SecretsOf(const DossierSnapshot& snapshot,
       // Also as the written files spell it: a name with a quote, a backslash, an ampersand or
       // a newline reads differently inside JSON, HTML and XML.
       for (const std::string& form : {s, JsonEscaped(s), XmlText(s)})
-        out.push_back(FoldAscii(form));
+        out.push_back(NameCollisionKey(form));
     }
   }
   std::sort(out.begin(), out.end());
@@ -253,7 +254,7 @@ Result<BagPlan> Plan(const DossierSnapshot& s, const ExportOptions& o, bool spar
   if (spare_fixed_text && !secrets.empty()) {
     // A withheld "Dossier.pdf" or "data.xlsx" must not stop every export because the bag
     // itself says "Dossier" and "data/": the exporter's own words give nothing away.
-    const std::string fixed = FoldAscii(FixedText(s, o));
+    const std::string fixed = NameCollisionKey(FixedText(s, o));
     std::erase_if(secrets, [&](const std::string& secret) { return fixed.find(secret) != std::string::npos; });
   }
   BagPlan plan;

@@ -115,7 +115,7 @@ std::string JsonEscaped(const std::string& text) {
 
 bool MentionsAny(std::string_view text, const Secrets& secrets) {
   if (secrets.empty()) return false;
-  const std::string folded = FoldAscii(text);
+  const std::string folded = NameCollisionKey(text);
   for (const auto& s : secrets) {
     if (!s.empty() && folded.find(s) != std::string::npos) return true;
   }
