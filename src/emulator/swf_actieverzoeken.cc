@@ -231,22 +231,28 @@ Status SwfApi::ListNotificaties(Call& c, bool one_samenwerking) {
   });
 }
 
-Status SwfApi::GetNotificatie(Call& c) {
+// One of the caller's notifications, as the caller may see it now: one about an SV document
+// is gone for a deelnemer whose access was lowered since (404, as for any other id).
+Result<nlohmann::json> SwfApi::VisibleNotificatie(Call& c) {
   Result<nlohmann::json> n = state_->Get("notificatie", c.arg(1));
   if (!n.ok() || (*n)["deelnemer"] != c.caller.oin) return NotFound("notificatie " + c.arg(1) + " not found");
   if ((*n).value("_sv", false)) {
     Result<Membership> m = Member(c.caller, (*n)["samenwerkingId"]);
     if (!m.ok() || !m->full_access()) return NotFound("notificatie " + c.arg(1) + " not found");
   }
-  nlohmann::json out = PublicView(*n);
+  return n;
+}
+
+Status SwfApi::GetNotificatie(Call& c) {
+  SWF_ASSIGN_OR_RETURN(nlohmann::json n, VisibleNotificatie(c));
+  nlohmann::json out = PublicView(n);
   out["_links"]["self"]["href"] = Base(c.req) + "/notificaties/" + c.arg(1);
   SendJson(c.res, 200, out);
   return Status::Ok();
 }
 
 Status SwfApi::DeleteNotificatie(Call& c) {
-  Result<nlohmann::json> n = state_->Get("notificatie", c.arg(1));
-  if (!n.ok() || (*n)["deelnemer"] != c.caller.oin) return NotFound("notificatie " + c.arg(1) + " not found");
+  SWF_RETURN_IF_ERROR(VisibleNotificatie(c).status());
   SWF_RETURN_IF_ERROR(state_->Delete("notificatie", c.arg(1)));
   c.res.status = 204;
   return Status::Ok();

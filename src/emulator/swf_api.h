@@ -111,6 +111,7 @@ class SwfApi {
   Status ListNotificaties(Call& c, bool one_samenwerking);
   Status GetNotificatie(Call& c);
   Status DeleteNotificatie(Call& c);
+  Result<nlohmann::json> VisibleNotificatie(Call& c);
 
   // Shared helpers (swf_api.cc).
   struct Membership {

@@ -71,6 +71,31 @@ TEST_F(DocumentsTest, SvInvisibleToBeperkteToegangInNotifications) {
   EXPECT_FALSE(Contains(docs, sv_));
 }
 
+// A notification about an SV document stays the deelnemer's, but while its access is
+// beperkt it is not there: GET and DELETE answer 404, as for an id that never existed, and
+// the DELETE removes nothing.
+TEST_F(DocumentsTest, AnSvNotificationIsGoneWhileTheDeelnemersAccessIsLowered) {
+  const std::string sam = NewSamenwerking();
+  HttpsClient a("gemeente-a");
+  HttpsClient o("omgevingsdienst");
+  const std::string sv = Upload("gemeente-a", sam, "later.txt", "strikt", "SV");
+  std::string id;
+  nlohmann::json list = o.Get(Url("/samenwerkingen/" + sam + "/notificaties?aantal=100")).Json();
+  for (const auto& n : list["_embedded"]["notificaties"]) {
+    if (n["properties"].value("documentId", "") == sv) id = n["notificatieId"].get<std::string>();
+  }
+  ASSERT_FALSE(id.empty()) << list.dump();
+  const std::string deelnemer =
+      Url("/samenwerkingen/" + sam + "/deelnemers/" + std::string(kOmgevingsdienst));
+  ASSERT_EQ(a.Patch(deelnemer, {{"privilege", "BEPERKTE_TOEGANG"}}).status, 200);
+  EXPECT_EQ(o.Get(Url("/notificaties/" + id)).status, 404);
+  EXPECT_EQ(o.Delete(Url("/notificaties/" + id)).status, 404);
+  ASSERT_EQ(a.Patch(deelnemer, {{"privilege", "VOLLEDIGE_TOEGANG"}}).status, 200);
+  EXPECT_EQ(o.Get(Url("/notificaties/" + id)).status, 200);
+  EXPECT_EQ(o.Delete(Url("/notificaties/" + id)).status, 204);
+  EXPECT_EQ(o.Get(Url("/notificaties/" + id)).status, 404);
+}
+
 TEST_F(DocumentsTest, SvVisibleToVolledigeToegang) {
   HttpsClient o("omgevingsdienst");
   auto ids = Ids(o.Get(Url("/samenwerkingen/" + sam_ + "/documenten")), "documenten", "documentId");
