@@ -85,6 +85,11 @@ struct HttpResponse {
   }
 };
 
+// A response body over the request's max_buffered_body: kCorruption, which IsBodyOverLimit
+// tells apart from other corruption (a listing then asks for smaller pages).
+Status BodyOverLimit(const std::string& what, size_t limit);
+bool IsBodyOverLimit(const Status& status);
+
 // Maps a non-2xx HTTP response to a Status (see docs/api.md):
 //   401 -> kUnauthenticated, 403 -> kPermissionDenied, 404/410 -> kNotFound,
 //   409/412 -> kConflict, 413 -> kResourceExhausted, 400/415/416/422 and other 4xx ->

@@ -123,11 +123,17 @@ class SwfClient {
                                    const char* plural);
   template <typename T>
   Result<Page<T>> FetchPage(const std::string& path, const ListQuery& query, const char* plural,
-                            int64_t pagina);
+                            int64_t pagina, int64_t size);
+  // FetchPage, asking for smaller pages while the answer is over max_json_bytes (a few very
+  // large berichten): `*pagina` and `*size` become the page and size that were fetched.
+  template <typename T>
+  Result<Page<T>> FetchPageShrinking(const std::string& path, const ListQuery& query,
+                                     const char* plural, int64_t* pagina, int64_t* size);
   template <typename T>
   Result<Page<T>> ParsePage(const std::string& body, const std::string& label, const char* plural,
                             int64_t pagina);
-  std::string PagePath(const std::string& path, const ListQuery& query, int64_t pagina) const;
+  std::string PagePath(const std::string& path, const ListQuery& query, int64_t pagina,
+                       int64_t size) const;
   // A change answered without a body (204, or a 201 with only a Location) is read back with
   // `reread(location)` when given: the change was made, so it must not look like a failure.
   template <typename T>

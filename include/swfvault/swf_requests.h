@@ -18,7 +18,7 @@ namespace swfvault {
 struct SwfClientOptions {
   std::string base_url{};         // e.g. https://host/overheid/samenwerken/api/behandelen/v5
   int page_size = 100;          // `aantal` (the API's maximum)
-  size_t max_json_bytes = 8u << 20;
+  size_t max_json_bytes = 8u << 20;  // a listing page over it comes again in smaller pages
   int max_json_depth = 32;
   int max_pages = 100000;       // a server that never ends a listing is kCorruption
   // Once the first page gives the page count, the next pages are fetched this many at a time

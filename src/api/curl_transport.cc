@@ -171,8 +171,7 @@ size_t WriteCallback(char* data, size_t size, size_t count, void* user) {
   if (t->request.on_body) {
     t->abort = t->request.on_body(std::string_view(data, n));
   } else if (t->response.body.size() + n > t->request.max_buffered_body) {
-    t->abort = Corruption(t->What() + ": response body exceeds the limit of " +
-                          std::to_string(t->request.max_buffered_body) + " bytes");
+    t->abort = BodyOverLimit(t->What(), t->request.max_buffered_body);
   } else {
     t->response.body.append(data, n);
   }

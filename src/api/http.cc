@@ -126,6 +126,19 @@ std::optional<double> ParseRetryAfter(std::string_view value,
   return delta < 0 ? 0.0 : delta;
 }
 
+namespace {
+constexpr std::string_view kOverLimit = ": response body exceeds the limit of ";
+}  // namespace
+
+Status BodyOverLimit(const std::string& what, size_t limit) {
+  return Corruption(what + std::string(kOverLimit) + std::to_string(limit) + " bytes");
+}
+
+bool IsBodyOverLimit(const Status& status) {
+  return status.code() == StatusCode::kCorruption &&
+         status.message().find(kOverLimit) != std::string::npos;
+}
+
 Status HttpErrorStatus(int http_status, const HttpHeaders& headers, std::string_view body,
                        std::string_view what, std::chrono::system_clock::time_point now) {
   std::string message = std::string(what) + ": HTTP " + std::to_string(http_status);

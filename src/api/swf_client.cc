@@ -245,21 +245,46 @@ Result<T> SwfClient::SendAndParse(Call call, const char* what,
   return parsed;
 }
 
-std::string SwfClient::PagePath(const std::string& path, const ListQuery& query,
-                                int64_t pagina) const {
+std::string SwfClient::PagePath(const std::string& path, const ListQuery& query, int64_t pagina,
+                                int64_t size) const {
   std::string q = QueryString(query);
   AddParam(q, "pagina", std::to_string(pagina));
-  AddParam(q, "aantal", std::to_string(options_.page_size));
+  AddParam(q, "aantal", std::to_string(size));
   if (path == "/notificaties") AddParam(q, "page", std::to_string(pagina));  // see docs/api.md
   return path + q;
 }
 
 template <typename T>
 Result<Page<T>> SwfClient::FetchPage(const std::string& path, const ListQuery& query,
-                                     const char* plural, int64_t pagina) {
-  std::string page_path = PagePath(path, query, pagina);
+                                     const char* plural, int64_t pagina, int64_t size) {
+  std::string page_path = PagePath(path, query, pagina, size);
   SWF_ASSIGN_OR_RETURN(std::string body, Exchange(Call{"GET", page_path, "", ""}));
   return ParsePage<T>(body, "GET " + page_path, plural, pagina);
+}
+
+namespace {
+
+// The next smaller page size whose pages tile the current one (20 -> 10 -> 5 -> 1), so that
+// page p of `size` items starts where page p * (size / smaller) does.
+int64_t SmallerPageSize(int64_t size) {
+  for (int64_t f = 2; f * f <= size; ++f) {
+    if (size % f == 0) return size / f;
+  }
+  return 1;
+}
+
+}  // namespace
+
+template <typename T>
+Result<Page<T>> SwfClient::FetchPageShrinking(const std::string& path, const ListQuery& query,
+                                              const char* plural, int64_t* pagina, int64_t* size) {
+  for (;;) {
+    Result<Page<T>> page = FetchPage<T>(path, query, plural, *pagina, *size);
+    if (page.ok() || *size == 1 || !IsBodyOverLimit(page.status())) return page;
+    const int64_t smaller = SmallerPageSize(*size);
+    *pagina *= *size / smaller;
+    *size = smaller;
+  }
 }
 
 template <typename T>
@@ -315,19 +340,25 @@ Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, con
     more = page.page.has_next && !page.items.empty();
     return on_page(page);
   };
-  SWF_ASSIGN_OR_RETURN(Page<T> first, FetchPage<T>(path, query, plural, 0));
+  // Pages too large for max_json_bytes are asked for again in smaller sizes: pagina counts
+  // pages of `size` items.
+  int64_t size = options_.page_size;
+  int64_t pagina = 0;
+  SWF_ASSIGN_OR_RETURN(Page<T> first, FetchPageShrinking<T>(path, query, plural, &pagina, &size));
   const int64_t known_pages = first.page.total_pages;
   SWF_RETURN_IF_ERROR(hand_over(first));
-  int64_t pagina = 1;
+  ++pagina;
+  auto max_pages = [&] { return options_.max_pages * (options_.page_size / size); };
   // The page count is known: fetch the next pages a window at a time (a listing of 20,000
   // documents is 200 round trips), and hand them over in order.
   const int64_t window = std::max(1, options_.parallel_pages);
-  while (more && window > 1 && pagina < known_pages && pagina < options_.max_pages) {
+  bool windows = size == options_.page_size;  // known_pages counts pages of that size
+  while (more && windows && window > 1 && pagina < known_pages && pagina < options_.max_pages) {
     int64_t end = std::min({known_pages, pagina + window, static_cast<int64_t>(options_.max_pages)});
     std::vector<std::string> paths;
     std::vector<HttpRequest> requests;
     for (int64_t p = pagina; p < end; ++p) {
-      paths.push_back(PagePath(path, query, p));
+      paths.push_back(PagePath(path, query, p, size));
       requests.push_back(MakeRequest(Call{"GET", paths.back(), "", ""}));
     }
     size_t n = requests.size();
@@ -338,6 +369,13 @@ Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, con
           if (r.ok()) parsed[i] = ParsePage<T>(r->body, "GET " + paths[i], plural, pagina + i);
         });
     for (size_t i = 0; i < n && more; ++i, ++pagina) {
+      if (!results[i].ok() && IsBodyOverLimit(results[i].status()) && size > 1) {
+        const int64_t smaller = SmallerPageSize(size);  // this page again, smaller, and the
+        pagina *= size / smaller;                       // rest one at a time
+        size = smaller;
+        windows = false;
+        break;
+      }
       if (!results[i].ok()) return results[i].status();
       if (!parsed[i].has_value()) return Internal("GET " + paths[i] + ": completion not reported");
       if (!parsed[i]->ok()) return parsed[i]->status();
@@ -347,11 +385,11 @@ Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, con
   // Page count unknown (only `_links.next`), or the listing grew meanwhile: one at a time.
   // A listing that shrank meanwhile has ended above (`more` false; later answers ignored).
   for (; more; ++pagina) {
-    if (pagina >= options_.max_pages) {
+    if (pagina >= max_pages()) {
       return Corruption("GET " + path + ": listing did not end within " +
                         std::to_string(options_.max_pages) + " pages");
     }
-    SWF_ASSIGN_OR_RETURN(Page<T> page, FetchPage<T>(path, query, plural, pagina));
+    SWF_ASSIGN_OR_RETURN(Page<T> page, FetchPageShrinking<T>(path, query, plural, &pagina, &size));
     SWF_RETURN_IF_ERROR(hand_over(page));
   }
   return Status::Ok();
@@ -515,7 +553,8 @@ Status SwfClient::ForEachDocumentenPage(const std::string& id, const ListQuery& 
 Result<Page<Document>> SwfClient::GetDocumentenPage(const std::string& id, const ListQuery& query,
                                                     int64_t pagina) {
   SWF_RETURN_IF_ERROR(CheckId(id, "samenwerkingId"));
-  return FetchPage<Document>("/samenwerkingen/" + Seg(id) + "/documenten", query, "documenten", pagina);
+  return FetchPage<Document>("/samenwerkingen/" + Seg(id) + "/documenten", query, "documenten",
+                             pagina, options_.page_size);
 }
 
 Result<Document> SwfClient::GetDocument(const std::string& id) {

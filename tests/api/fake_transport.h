@@ -72,7 +72,7 @@ class FakeTransport : public Transport {
       if (request.on_body) {
         SWF_RETURN_IF_ERROR(request.on_body(chunk));
       } else if (response.body.size() + chunk.size() > request.max_buffered_body) {
-        return Corruption(request.url + ": response body exceeds the limit");
+        return BodyOverLimit(request.url, request.max_buffered_body);
       } else {
         response.body.append(chunk);
       }

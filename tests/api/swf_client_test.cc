@@ -104,6 +104,59 @@ TEST(SwfClientPagingTest, OnePageAtATimeWhenParallelPagesIsOne) {
   EXPECT_TRUE(transport.batch_sizes.empty());
 }
 
+// A page over max_json_bytes (a partner's very long texts) is asked for again in smaller
+// pages that tile it (4 -> 2 -> 1), and the listing goes on one page at a time in that size.
+TEST(SwfClientPagingTest, APageTooLargeIsAskedForAgainInSmallerPages) {
+  const std::string base = std::string(kBase) + "/samenwerkingen/SAM-1/documenten?pagina=";
+  auto page = [](int64_t pagina, int64_t size) {
+    json items = json::array();
+    for (int64_t i = pagina * size; i < std::min<int64_t>(12, (pagina + 1) * size); ++i) {
+      items.push_back({{"documentId", "d" + std::to_string(i)},
+                       {"documentOmschrijving", std::string(i == 5 ? 3000 : 10, 'x')}});
+    }
+    return json({{"_embedded", {{"documenten", items}}},
+                 {"page",
+                  {{"number", pagina},
+                   {"size", size},
+                   {"totalElements", 12},
+                   {"totalPages", (12 + size - 1) / size}}}})
+        .dump();
+  };
+  const size_t limit = page(5, 1).size() + 10;  // d5 alone fits, d4 and d5 together do not
+  ASSERT_GT(page(2, 2).size(), limit);
+  FakeTransport transport;
+  SwfClient client(
+      transport,
+      SwfClientOptions{
+          .base_url = kBase, .page_size = 4, .max_json_bytes = limit, .parallel_pages = 3});
+  std::vector<std::string> asked;
+  auto expect = [&](int64_t pagina, int64_t size) {
+    asked.push_back(base + std::to_string(pagina) + "&aantal=" + std::to_string(size));
+    transport.Expect("GET", asked.back(), Ok(page(pagina, size)));
+  };
+  expect(0, 4);
+  expect(1, 4);  // too large, in the window beside page 2
+  expect(2, 4);
+  expect(2, 2);  // d4 d5: still too large
+  for (int p = 4; p < 12; ++p) expect(p, 1);
+  auto docs = client.ListDocumenten("SAM-1");
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) ids.push_back("d" + std::to_string(i));
+  EXPECT_EQ(Ids(*docs), ids);
+  std::vector<std::string> urls;
+  for (const auto& r : transport.requests) urls.push_back(r.url);
+  EXPECT_EQ(urls, asked);
+
+  // One item over the limit on its own still fails, naming the limit.
+  FakeTransport one;
+  SwfClient tight(one, SwfClientOptions{.base_url = kBase, .page_size = 2, .max_json_bytes = 100});
+  one.Expect("GET", base + "0&aantal=2", Ok(page(2, 2)));
+  one.Expect("GET", base + "0&aantal=1", Ok(page(5, 1)));
+  Result<std::vector<Document>> failed = tight.ListDocumenten("SAM-1");
+  EXPECT_TRUE(IsBodyOverLimit(failed.status())) << failed.status().ToString();
+}
+
 TEST(SwfClientPagingTest, AListingThatShrinksEndsAtItsNewLastPage) {
   // Page 0 promised 5 pages; by page 2 there are only 3. The window's later pages (nothing
   // scripted for them: errors) are never looked at.

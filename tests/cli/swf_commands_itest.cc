@@ -502,6 +502,25 @@ TEST_F(SwfCommandsITest, ActieverzoekFullFlowToGereed) {
   EXPECT_EQ(Items(show, "actieverzoek")[0]["melding"], "klaar");
 }
 
+// Berichten of 120 KiB each: a page of 70 of them is over the client's 8 MiB JSON limit, so the
+// listing (and the sync that keeps them) asks for smaller pages instead of failing with exit 5.
+TEST_F(SwfCommandsITest, BerichtenTooLongForOnePageAreListedInSmallerPages) {
+  std::string sam = Start();
+  Invite(sam, kAdviesbureau, "beperkt");
+  std::string av = CreateActieverzoek(sam);
+  const std::string text(120 * 1024, 'b');
+  for (int i = 0; i < 70; ++i) {
+    ASSERT_EQ(Swf({"bericht", "send", av, std::to_string(i) + text}).exit_code, kExitOk) << i;
+  }
+  CliResult berichten = Json({"bericht", "list", av});
+  ASSERT_EQ(berichten.exit_code, kExitOk) << berichten.err;
+  ASSERT_GT(berichten.out.size(), size_t{8} << 20);
+  EXPECT_EQ(Items(berichten, "bericht").size(), 70u);
+  ASSERT_EQ(Swf({"init"}).exit_code, kExitOk);
+  CliResult sync = Swf({"sync", sam});
+  EXPECT_EQ(sync.exit_code, kExitOk) << sync.err;
+}
+
 TEST_F(SwfCommandsITest, CreateWithDocumentsKeepsThem) {
   std::string sam = Start();
   Invite(sam, kOmgevingsdienst, "volledig");
