@@ -148,17 +148,26 @@ struct NotificatieFlags {
 };
 
 // Per samenwerking without a window: that feed; otherwise the global feed by window,
-// narrowed to the samenwerking when one is given.
+// narrowed to the samenwerking when one is given. A samenwerking the caller no longer sees
+// (removed as deelnemer, or the samenwerking deleted) keeps its notifications in the caller's
+// feed (DEELNEMER_VERWIJDERD among them): they are found there. An id neither knows is unknown.
 Result<std::vector<Notificatie>> ListNotificaties(SwfClient& client, const NotificatieFlags& f) {
-  if (!f.sam.empty() && f.sinds.empty() && f.tot.empty()) return client.ListNotificaties(f.sam);
-  // Narrowed here, the global feed would answer an unknown id with nothing: say it is unknown.
-  if (!f.sam.empty()) SWF_RETURN_IF_ERROR(client.GetSamenwerking(f.sam).status());
+  Status gone;  // why the samenwerking itself is not there
+  if (!f.sam.empty() && f.sinds.empty() && f.tot.empty()) {
+    Result<std::vector<Notificatie>> feed = client.ListNotificaties(f.sam);
+    if (feed.ok() || feed.status().code() != StatusCode::kNotFound) return feed;
+    gone = feed.status();
+  } else if (!f.sam.empty()) {
+    gone = client.GetSamenwerking(f.sam).status();
+    if (!gone.ok() && gone.code() != StatusCode::kNotFound) return gone;
+  }
   SWF_ASSIGN_OR_RETURN(std::vector<Notificatie> all, client.ListAllNotificaties({f.sinds, f.tot}));
   if (f.sam.empty()) return all;
   std::vector<Notificatie> mine;
   for (Notificatie& n : all) {
     if (n.samenwerking_id == f.sam) mine.push_back(std::move(n));
   }
+  if (mine.empty() && !gone.ok()) return gone;
   return mine;
 }
 

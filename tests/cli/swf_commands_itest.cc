@@ -574,6 +574,24 @@ TEST_F(SwfCommandsITest, NotificatieListShowsWhatTheStepCausedAndDeleteAlleEmpti
   EXPECT_TRUE(NotificatieTypes(sam, "adviesbureau").empty());
 }
 
+// A deelnemer removed from a samenwerking no longer sees it, but its notifications (the
+// removal among them) stay in its feed: they are listed and deleted by the samenwerking's id.
+TEST_F(SwfCommandsITest, NotificatiesOfASamenwerkingNoLongerSeenAreFoundInTheFeed) {
+  std::string sam = Start();
+  Invite(sam, kAdviesbureau, "beperkt");
+  ASSERT_EQ(Json({"deelnemer", "remove", sam, kAdviesbureau}).exit_code, kExitOk);
+  ASSERT_EQ(Swf({"samenwerking", "show", sam}, "adviesbureau").exit_code, kExitNotFound);
+  EXPECT_EQ(NotificatieTypes(sam, "adviesbureau"),
+            (std::multiset<std::string>{"UITNODIGING_KETENPARTNER", "DEELNEMER_VERWIJDERD"}));
+  CliResult windowed =
+      Json({"notificatie", "list", sam, "--tot", "2100-01-01T00:00:00Z"}, "adviesbureau");
+  EXPECT_EQ(windowed.Summary()["count"], 2) << windowed.out << windowed.err;
+  CliResult del = Json({"notificatie", "delete", "--alle", "--samenwerking", sam}, "adviesbureau");
+  ASSERT_EQ(del.exit_code, kExitOk) << del.err;
+  EXPECT_EQ(del.Summary()["deleted"], 2);
+  EXPECT_EQ(Swf({"notificatie", "list", sam}, "adviesbureau").exit_code, kExitNotFound);
+}
+
 TEST_F(SwfCommandsITest, NotificatieDeleteById) {
   std::string sam = Start();
   Invite(sam, kOmgevingsdienst, "volledig");
