@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "swfvault/model.h"
 
@@ -28,6 +29,12 @@ struct Profile {
   std::string oin;
   std::string base_url;
 };
+
+// True when a profile of the vault other than `oin` is cleared for SV in a samenwerking with
+// these deelnemers (VOLLEDIGE_TOEGANG, or the initiator): the vault keeps its SV documents for
+// that profile, whatever `oin` may see.
+bool AnotherProfileCleared(const std::vector<Profile>& profiles,
+                           const std::vector<Deelnemer>& deelnemers, std::string_view oin);
 
 struct CatalogDocument {
   // For withheld rows only document_id, samenwerking_id and vertrouwelijkheid are set.

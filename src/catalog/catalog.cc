@@ -107,6 +107,18 @@ Samenwerking ReadSamenwerking(const SqliteStatement& s) {
 
 }  // namespace
 
+bool AnotherProfileCleared(const std::vector<Profile>& profiles,
+                           const std::vector<Deelnemer>& deelnemers, std::string_view oin) {
+  for (const Profile& p : profiles) {
+    if (p.oin == oin) continue;
+    for (const Deelnemer& d : deelnemers) {
+      if (d.oin == p.oin && (d.privilege == "VOLLEDIGE_TOEGANG" || d.rol == "INITIATOR"))
+        return true;
+    }
+  }
+  return false;
+}
+
 std::string_view DocumentStateName(DocumentState state) {
   switch (state) {
     case DocumentState::kPresent: return "present";

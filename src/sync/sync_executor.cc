@@ -443,14 +443,7 @@ bool SyncExecutor::LimitedHere(const SyncOptions& options) const {
 
 Result<bool> SyncExecutor::AnotherProfileClearedHere(const SyncOptions& options) {
   SWF_ASSIGN_OR_RETURN(std::vector<Profile> profiles, catalog_.ListProfiles());
-  for (const Profile& p : profiles) {
-    if (p.oin == options.oin) continue;
-    for (const Deelnemer& d : deelnemers_) {
-      if (d.oin == p.oin && (d.privilege == "VOLLEDIGE_TOEGANG" || d.rol == "INITIATOR"))
-        return true;
-    }
-  }
-  return false;
+  return AnotherProfileCleared(profiles, deelnemers_, options.oin);
 }
 
 Status SyncExecutor::KeepActivity(const Samenwerking& s, const std::set<std::string>* nameable) {

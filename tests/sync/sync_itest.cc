@@ -276,6 +276,51 @@ TEST_F(SyncITest, WhatALimitedListingCannotShowIsNeitherMarkedRemovedNorKeptAbov
       std::vector<std::string>{"0"});
 }
 
+// Profiles of one vault share its [[mirror]] targets. A document one profile is cleared for
+// stays in an SV target after the sync of a profile with beperkte toegang in that dossier: the
+// vault keeps it (AnotherProfileClearedHere), and so does the tree, instead of removing it
+// after the one profile's sync and writing it again after the other's, at every `sync --all`.
+TEST_F(SyncITest, ASharedMirrorTargetKeepsWhatAnotherProfileOfTheVaultIsClearedFor) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1}, {"documentsPerDossier", 4}, {"svShare", 0.5}, {"seed", 21}});
+  ASSERT_EQ(Swf({"deelnemer", "invite", ids[0], kAdviesbureau, "--naam", "Adviesbureau BV",
+                 "--privilege", "BEPERKTE_TOEGANG"})
+                .exit_code,
+            kExitOk);
+  const std::string config = WriteProfilesConfig(
+      "shared", VaultDir("shared"),
+      {{"gemeente-a", kGemeenteA, "gemeente-a"}, {"adviesbureau", kAdviesbureau, "adviesbureau"}});
+  const std::filesystem::path target = dir_.path() / "share";
+  WriteFile(config, ReadFile(config) + "\n[[mirror]]\npath = \"" + target.string() +
+                        "\"\nmax_level = \"SV\"\n");
+  ASSERT_EQ(Swf({"init"}, "shared").exit_code, kExitOk);
+  auto tree = [&] {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(target)) {
+      const std::string name = e.path().filename().string();
+      if (e.is_regular_file() && !name.starts_with(".swfvault")) names.insert(name);
+    }
+    return names;
+  };
+  std::set<std::string> first;
+  for (int run = 0; run < 3; ++run) {
+    CliResult r = Swf({"sync", "--all", "--json"}, "shared");
+    ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+    EXPECT_EQ(r.out.find("\"action\":\"removed\""), std::string::npos)
+        << "run " << run << ": " << r.out;
+    if (run == 0) first = tree();
+    EXPECT_EQ(tree(), first) << "run " << run;
+  }
+  size_t sv = 0;
+  for (const nlohmann::json& d : RemoteDocuments(ids[0])) {
+    if (d["vertrouwelijkheidsAanduiding"] != "SV") continue;
+    ++sv;
+    EXPECT_EQ(first.count(SanitizeName(d["bestandsNaam"].get<std::string>(), "")), 1u)
+        << d["bestandsNaam"];
+  }
+  EXPECT_GT(sv, 0u);
+}
+
 // An SV document the vault only quarantined (its download did not match its documentHash)
 // holds no object, only the rejected download in quarantine/. When a lowered privilege hides
 // it, that copy goes too: it is found by the documentHash the catalog kept.
