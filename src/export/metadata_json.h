@@ -17,8 +17,10 @@ namespace swfvault {
 
 using Secrets = std::vector<std::string>;
 
-// True when `text` contains any of `secrets` as a substring, ASCII case ignored ("Geheim.pdf"
-// is found in "zie GEHEIM.PDF"). Secrets are kept in FoldAscii form.
+// True when `text` contains any of `secrets` as a substring, compared as NameCollisionKey gives
+// them ("Geheim.pdf" is found in "zie GEHEIM.PDF", "Éénhoorn" in "EE\u0301NHOORN"; the limits of
+// name_sanitizer.h apply: Latin normalised, Latin/Greek/Cyrillic case-folded). Secrets are kept
+// in that form.
 bool MentionsAny(std::string_view text, const Secrets& secrets);
 // `text` as it appears inside a JSON string these files write (quotes, backslashes and control
 // characters escaped), so that a secret can be found in the written JSON too.

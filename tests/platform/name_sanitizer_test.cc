@@ -324,3 +324,33 @@ TEST(IsUtf8Test, AcceptsWellFormedTextAndRefusesWhatJsonCannotHold) {
 
 }  // namespace
 }  // namespace swfvault::testing
+
+namespace swfvault {
+namespace {
+
+// The key is made a piece at a time, cut before ASCII characters: a mark after an ASCII letter,
+// a fold into several letters, Hangul jamo and bytes that are no UTF-8 come out as they would
+// from the whole text at once.
+TEST(NameCollisionKeyTest, ALongTextFoldsAsItsPiecesDo) {
+  EXPECT_EQ(NameCollisionKey("Cafe\xcc\x81 PLAN E\xcc\x81"
+                             "E\xcc\x81NHOORN"),
+            "caf\xc3\xa9 plan \xc3\xa9\xc3\xa9nhoorn");
+  EXPECT_EQ(NameCollisionKey("STRA\xc3\x9f"
+                             "E \xe1\xba\x9e \xe2\x84\xaa"),
+            "strasse ss k");
+  EXPECT_EQ(NameCollisionKey("A\xcc\x81\xcc\xa3x"), "\xe1\xba\xa1\xcc\x81x");  // marks reordered
+  EXPECT_EQ(NameCollisionKey("\xe1\x84\x80\xe1\x85\xa1!"),
+            "\xe1\x84\x80\xe1\x85\xa1!");  // jamo as they are
+  EXPECT_EQ(NameCollisionKey("A\xff"
+                             "B"),
+            "a_b");
+  std::string text;
+  for (int i = 0; i < 1000; ++i)
+    text +=
+        "Zie RAPPORT E\xcc\x81"
+        "E\xcc\x81N, ";
+  EXPECT_NE(NameCollisionKey(text).find("rapport \xc3\xa9\xc3\xa9n, zie"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace swfvault
