@@ -391,7 +391,8 @@ int RunVerifyArchive(CommandContext& ctx, const std::string& path, const std::st
   if (!report.ok()) return Fail(ctx, report.status());
   for (const ArchiveFinding& f : report->findings) {
     ctx.output().Event({{"type", "finding"}, {"path", f.path}, {"problem", f.problem}});
-    ctx.output().Line((f.path.empty() ? path : f.path) + ": " + f.problem);
+    // Entry names and manifest lines come from the archive, which may be hostile.
+    ctx.output().Line(Printable((f.path.empty() ? path : f.path) + ": " + f.problem));
   }
   int code = report->ok() ? kExitOk : kExitIntegrity;
   ctx.output().Event(

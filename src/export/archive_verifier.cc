@@ -533,22 +533,27 @@ Result<ArchiveReport> VerifyArchive(FileSystem& fs, const std::string& path,
   const int opened = archive_read_open(a.get(), &ctx, nullptr, &OnRead, nullptr);
   ArchiveReport report;
   BagChecker checker(&report);
-  if (opened != ARCHIVE_OK) {
-    if (!ctx.status.ok()) return ctx.status;
-    report.findings.push_back({"", std::string("not a readable archive: ") +
-                                       (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?")});
-    return report;
-  }
-  checker.Read(a.get());
-  if (!ctx.status.ok()) return ctx.status.WithContext("reading " + path);
-  if (ctx.whole) {
+  // The whole file's hash, also of a file that is no archive at all.
+  auto compare_hash = [&]() -> Status {
+    if (!ctx.whole) return Status::Ok();
     SWF_RETURN_IF_ERROR(HashTheRest(ctx).WithContext("reading " + path));
     report.archive_sha256 = ctx.whole->FinishHex();
     if (report.archive_sha256 != expected_sha256) {
       report.findings.push_back({"", "the archive's SHA-256 is " + report.archive_sha256 +
                                          ", not the expected " + expected_sha256});
     }
+    return Status::Ok();
+  };
+  if (opened != ARCHIVE_OK) {
+    if (!ctx.status.ok()) return ctx.status;
+    report.findings.push_back({"", std::string("not a readable archive: ") +
+                                       (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?")});
+    SWF_RETURN_IF_ERROR(compare_hash());
+    return report;
   }
+  checker.Read(a.get());
+  if (!ctx.status.ok()) return ctx.status.WithContext("reading " + path);
+  SWF_RETURN_IF_ERROR(compare_hash());
   if (!zip && EndsLikeAZip(path)) {
     report.findings.push_back({"",
                                "the file also reads as a zip (it ends with a zip's end of "

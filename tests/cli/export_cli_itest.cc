@@ -210,6 +210,25 @@ TEST_F(ExportCliITest, VerifyArchiveChecksTheSha256ThatExportReported) {
   EXPECT_EQ(Swf({"verify-archive", out, "--json"}).Summary()["sha256"], nullptr);
 }
 
+// Findings quote entry names and manifest lines of the archive, which may be hostile: the human
+// output shows them on one line each, without their escape sequences.
+TEST_F(ExportCliITest, VerifyArchiveShowsAHostileEntryNameHarmlessly) {
+  const fs::path root = dir_.path() / "bag";
+  fs::create_directories(root);
+  WriteFile(root / "bagit.txt", "x");
+  WriteFile(dir_.path() / "evil\x1b]0;pwned\x07\nswfvault: valid.txt", "x");
+  const std::string tar = Out("hostile.tar");
+  ASSERT_EQ(
+      std::system(("cd '" + dir_.path().string() + "' && tar -cf '" + tar + "' bag evil*").c_str()),
+      0);
+  CliResult v = Swf({"verify-archive", tar});
+  EXPECT_EQ(v.exit_code, kExitIntegrity);
+  EXPECT_NE(v.out.find("evil?]0;pwned??swfvault: valid.txt: entry outside the bag root 'bag'"),
+            std::string::npos)
+      << v.out;
+  EXPECT_EQ(v.out.find('\x1b'), std::string::npos);
+}
+
 // A document the last sync could not fetch is in neither the vault nor the archive: the
 // export says so (warning, JSON, bag-info.txt) and exits 1, until a sync of the dossier
 // finishes.

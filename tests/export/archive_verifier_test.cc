@@ -264,6 +264,13 @@ TEST_F(ArchiveVerifierTest, AnExpectedSha256PinsTheWholeFile) {
         Has(wrong->findings, "", "the archive's SHA-256 is " + sha + ", not the expected " + other))
         << name;
   }
+  // A file that is no archive at all still gets its hash.
+  WriteFile(Path("garbage.tar"), "no archive");
+  Result<ArchiveReport> garbage =
+      VerifyArchive(posix_, Path("garbage.tar"), Sha256Hex("no archive"));
+  ASSERT_TRUE(garbage.ok());
+  EXPECT_EQ(garbage->archive_sha256, Sha256Hex("no archive"));
+  EXPECT_EQ(garbage->findings.size(), 1u);  // not readable; the hash is the one expected
   // Bytes after a tar's end, which no tar reader looks at, are in the hash too.
   const std::string tar = ReadFile(Path("good.tar"));
   WriteFile(Path("padded.tar"), tar + std::string(3 << 20, '\0'));
