@@ -131,7 +131,7 @@ class SwfClient {
                                      const char* plural, int64_t* pagina, int64_t* size);
   template <typename T>
   Result<Page<T>> ParsePage(const std::string& body, const std::string& label, const char* plural,
-                            int64_t pagina);
+                            int64_t pagina, int64_t size);
   std::string PagePath(const std::string& path, const ListQuery& query, int64_t pagina,
                        int64_t size) const;
   // A change answered without a body (204, or a 201 with only a Location) is read back with

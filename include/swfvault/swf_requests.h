@@ -45,6 +45,7 @@ struct PageInfo {
   int64_t total_elements = -1;  // -1 when the server sent no `page` object
   int64_t total_pages = -1;
   bool has_next = false;
+  size_t body_bytes = 0;  // of the answer this page came in
 };
 
 template <typename T>

@@ -259,7 +259,7 @@ Result<Page<T>> SwfClient::FetchPage(const std::string& path, const ListQuery& q
                                      const char* plural, int64_t pagina, int64_t size) {
   std::string page_path = PagePath(path, query, pagina, size);
   SWF_ASSIGN_OR_RETURN(std::string body, Exchange(Call{"GET", page_path, "", ""}));
-  return ParsePage<T>(body, "GET " + page_path, plural, pagina);
+  return ParsePage<T>(body, "GET " + page_path, plural, pagina, size);
 }
 
 namespace {
@@ -289,7 +289,7 @@ Result<Page<T>> SwfClient::FetchPageShrinking(const std::string& path, const Lis
 
 template <typename T>
 Result<Page<T>> SwfClient::ParsePage(const std::string& body, const std::string& label,
-                                     const char* plural, int64_t pagina) {
+                                     const char* plural, int64_t pagina, int64_t size) {
   SWF_ASSIGN_OR_RETURN(json doc, ParseBoundedJson(body, {options_.max_json_bytes, options_.max_json_depth}, label));
   const json* items = nullptr;
   std::string items_path = std::string("$._embedded.") + plural;
@@ -313,6 +313,7 @@ Result<Page<T>> SwfClient::ParsePage(const std::string& body, const std::string&
   }
   page.page.number = pagina;
   page.page.size = static_cast<int64_t>(page.items.size());
+  page.page.body_bytes = body.size();
   auto info = doc.is_object() ? doc.find("page") : doc.end();
   if (doc.is_object() && info != doc.end() && info->is_object()) {
     page.page.number = IntOr(*info, "number", pagina);
@@ -322,6 +323,12 @@ Result<Page<T>> SwfClient::ParsePage(const std::string& body, const std::string&
     if (page.page.number != pagina) {
       return Corruption(label + ": $.page.number is " + std::to_string(page.page.number) +
                         ", asked for page " + std::to_string(pagina));
+    }
+    // A server that ignored `aantal` numbers its pages in another size: the next pagina asked
+    // for would skip or repeat items.
+    if (static_cast<int64_t>(page.items.size()) > size) {
+      return Corruption(label + ": " + std::to_string(page.items.size()) +
+                        " items on a page, asked for at most " + std::to_string(size));
     }
     page.page.has_next = page.page.number + 1 < page.page.total_pages;
   } else if (doc.is_object()) {
@@ -364,9 +371,10 @@ Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, con
     size_t n = requests.size();
     // Each page is parsed as soon as it arrives, while the rest of the window is in flight.
     std::vector<std::optional<Result<Page<T>>>> parsed(n);
-    std::vector<Result<HttpResponse>> results = transport_.RunBatch(
-        std::move(requests), n, [&](size_t i, const Result<HttpResponse>& r) {
-          if (r.ok()) parsed[i] = ParsePage<T>(r->body, "GET " + paths[i], plural, pagina + i);
+    std::vector<Result<HttpResponse>> results =
+        transport_.RunBatch(std::move(requests), n, [&](size_t i, const Result<HttpResponse>& r) {
+          if (r.ok())
+            parsed[i] = ParsePage<T>(r->body, "GET " + paths[i], plural, pagina + i, size);
         });
     for (size_t i = 0; i < n && more; ++i, ++pagina) {
       if (!results[i].ok() && IsBodyOverLimit(results[i].status()) && size > 1) {
@@ -391,6 +399,14 @@ Status SwfClient::WalkPages(const std::string& path, const ListQuery& query, con
     }
     SWF_ASSIGN_OR_RETURN(Page<T> page, FetchPageShrinking<T>(path, query, plural, &pagina, &size));
     SWF_RETURN_IF_ERROR(hand_over(page));
+    // Pages in a smaller size go back to the full one at its next boundary, once a full page
+    // of items like the last ones would take less than half the limit.
+    const int64_t factor = options_.page_size / size;
+    if (factor > 1 && ((pagina + 1) * size) % options_.page_size == 0 &&
+        page.page.body_bytes * static_cast<size_t>(factor) < options_.max_json_bytes / 2) {
+      pagina = (pagina + 1) / factor - 1;  // the loop's ++pagina then names the next full page
+      size = options_.page_size;
+    }
   }
   return Status::Ok();
 }

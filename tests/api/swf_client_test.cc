@@ -105,7 +105,8 @@ TEST(SwfClientPagingTest, OnePageAtATimeWhenParallelPagesIsOne) {
 }
 
 // A page over max_json_bytes (a partner's very long texts) is asked for again in smaller
-// pages that tile it (4 -> 2 -> 1), and the listing goes on one page at a time in that size.
+// pages that tile it (4 -> 2 -> 1); the listing goes on one page at a time in that size, and
+// back in the full size from its next boundary.
 TEST(SwfClientPagingTest, APageTooLargeIsAskedForAgainInSmallerPages) {
   const std::string base = std::string(kBase) + "/samenwerkingen/SAM-1/documenten?pagina=";
   auto page = [](int64_t pagina, int64_t size) {
@@ -138,7 +139,8 @@ TEST(SwfClientPagingTest, APageTooLargeIsAskedForAgainInSmallerPages) {
   expect(1, 4);  // too large, in the window beside page 2
   expect(2, 4);
   expect(2, 2);  // d4 d5: still too large
-  for (int p = 4; p < 12; ++p) expect(p, 1);
+  for (int p = 4; p < 8; ++p) expect(p, 1);
+  expect(2, 4);  // back to the full size after d7
   auto docs = client.ListDocumenten("SAM-1");
   ASSERT_TRUE(docs.ok()) << docs.status().ToString();
   std::vector<std::string> ids;
@@ -147,6 +149,46 @@ TEST(SwfClientPagingTest, APageTooLargeIsAskedForAgainInSmallerPages) {
   std::vector<std::string> urls;
   for (const auto& r : transport.requests) urls.push_back(r.url);
   EXPECT_EQ(urls, asked);
+
+  // Past the large items the listing goes back to the full size at its next boundary, once a
+  // full page of items like the last would take less than half the limit.
+  FakeTransport back;
+  SwfClient growing(
+      back,
+      SwfClientOptions{
+          .base_url = kBase, .page_size = 4, .max_json_bytes = limit * 4, .parallel_pages = 1});
+  std::vector<std::string> again;
+  auto expect_again = [&](int64_t pagina, int64_t size, FakeResponse r) {
+    again.push_back(base + std::to_string(pagina) + "&aantal=" + std::to_string(size));
+    back.Expect("GET", again.back(), r);
+  };
+  expect_again(0, 4, Ok(page(0, 4)));
+  expect_again(1, 4, Ok(page(1, 4) + std::string(limit * 4, ' ')));  // d4-d7: too large
+  expect_again(2, 2, Ok(page(2, 2)));
+  expect_again(3, 2, Ok(page(3, 2)));
+  expect_again(2, 4, Ok(page(2, 4)));
+  Result<std::vector<Document>> grown = growing.ListDocumenten("SAM-1");
+  ASSERT_TRUE(grown.ok()) << grown.status().ToString();
+  EXPECT_EQ(Ids(*grown), ids);
+  urls.clear();
+  for (const auto& r : back.requests) urls.push_back(r.url);
+  EXPECT_EQ(urls, again);
+
+  // A server that ignores a smaller `aantal` would make the next pages skip items: refused.
+  FakeTransport ignoring;
+  SwfClient strict(
+      ignoring,
+      SwfClientOptions{
+          .base_url = kBase, .page_size = 4, .max_json_bytes = limit, .parallel_pages = 1});
+  ignoring.Expect("GET", base + "0&aantal=4", Ok(page(0, 4)));
+  ignoring.Expect("GET", base + "1&aantal=4", Ok(page(1, 4)));
+  json four = json::parse(page(2, 4));  // d8-d11, small, as page 2 of size 2
+  four["page"]["size"] = 2;
+  ignoring.Expect("GET", base + "2&aantal=2", Ok(four.dump()));
+  Result<std::vector<Document>> skipped = strict.ListDocumenten("SAM-1");
+  EXPECT_EQ(skipped.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(skipped.status().message().find("asked for at most 2"), std::string::npos)
+      << skipped.status().ToString();
 
   // One item over the limit on its own still fails, naming the limit.
   FakeTransport one;
