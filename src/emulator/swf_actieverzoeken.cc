@@ -182,10 +182,18 @@ Status SwfApi::PatchActieverzoek(Call& c) {
   return Status::Ok();
 }
 
+nlohmann::json SwfApi::RenderBericht(const httplib::Request& req, const nlohmann::json& b) {
+  const std::string av = Base(req) + "/actieverzoeken/" + b.value("actieverzoekId", "");
+  nlohmann::json out = PublicView(b);
+  out["_links"] = {{"actieverzoek", {{"href", av}}}, {"berichten", {{"href", av + "/berichten"}}}};
+  return out;
+}
+
 Status SwfApi::ListBerichten(Call& c) {
   SWF_RETURN_IF_ERROR(PartyActieverzoek(c.caller, c.arg(1)).status());
-  return SendPage(c, "berichten", {"bericht", c.arg(1), {}, {}, 0, -1}, {"creatieDatumTijd", "zender"}, {},
-                  [](const nlohmann::json& b) { return PublicView(b); });
+  return SendPage(c, "berichten", {"bericht", c.arg(1), {}, {}, 0, -1},
+                  {"creatieDatumTijd", "zender"}, {},
+                  [&](const nlohmann::json& b) { return RenderBericht(c.req, b); });
 }
 
 Status SwfApi::PostBericht(Call& c) {
@@ -211,7 +219,7 @@ Status SwfApi::PostBericht(Call& c) {
   SWF_RETURN_IF_ERROR(Notify(c.caller, sam, "NIEUW_BERICHT", "Nieuw bericht", false,
                              {{"actieverzoekId", c.arg(1)}, {"berichtId", id}}, other));
   c.res.set_header("Location", Base(c.req) + "/actieverzoeken/" + c.arg(1) + "/berichten");
-  SendJson(c.res, 201, PublicView(b));
+  SendJson(c.res, 201, RenderBericht(c.req, b));
   return Status::Ok();
 }
 

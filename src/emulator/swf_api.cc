@@ -334,6 +334,7 @@ void SwfApi::Register(httplib::Server& server) {
   Route(server, "POST", "/samenwerkingen" + id + "/verzoekdocumenten", bind(&SwfApi::PostVerzoekDocumenten));
   Route(server, "GET", "/samenwerkingen" + id + "/deelnemers", bind(&SwfApi::ListDeelnemers));
   Route(server, "POST", "/samenwerkingen" + id + "/deelnemers", bind(&SwfApi::InviteDeelnemer));
+  Route(server, "GET", "/samenwerkingen" + id + "/deelnemers" + id, bind(&SwfApi::GetDeelnemer));
   Route(server, "PATCH", "/samenwerkingen" + id + "/deelnemers" + id, bind(&SwfApi::PatchDeelnemer));
   Route(server, "DELETE", "/samenwerkingen" + id + "/deelnemers" + id, bind(&SwfApi::RemoveDeelnemer));
   Route(server, "GET", "/samenwerkingen" + id + "/documenten", bind(&SwfApi::ListDocumenten));
@@ -671,16 +672,29 @@ Result<int> SwfApi::LoadVerzoekDocuments(const Caller& caller, const std::string
   return copied;
 }
 
+nlohmann::json SwfApi::RenderDeelnemer(const httplib::Request& req, const nlohmann::json& d) {
+  const std::string sam = Base(req) + "/samenwerkingen/" + d.value("samenwerkingId", "");
+  nlohmann::json out = PublicView(d);
+  out["_links"] = {{"self", {{"href", sam + "/deelnemers/" + d.value("oin", "")}}},
+                   {"samenwerking", {{"href", sam}}}};
+  return out;
+}
+
 Status SwfApi::ListDeelnemers(Call& c) {
   SWF_ASSIGN_OR_RETURN(Membership m, Member(c.caller, c.arg(1)));
   static const std::set<std::string> kFields = {"oin", "rol", "privilege", "uitgenodigdDatumTijd"};
-  const std::string base = Base(c.req) + "/samenwerkingen/" + c.arg(1) + "/deelnemers/";
   return SendPage(c, "deelnemers", {"deelnemer", c.arg(1), {}, {}, 0, -1}, kFields, {},
-                  [&](const nlohmann::json& d) {
-                    nlohmann::json out = PublicView(d);
-                    out["_links"]["self"]["href"] = base + d["oin"].get<std::string>();
-                    return out;
-                  });
+                  [&](const nlohmann::json& d) { return RenderDeelnemer(c.req, d); });
+}
+
+// The resource a deelnemer's self link names (the contract lists only PATCH and DELETE there;
+// a HAL self link is there to be read, as a Spring HATEOAS service serves it).
+Status SwfApi::GetDeelnemer(Call& c) {
+  SWF_ASSIGN_OR_RETURN(Membership m, Member(c.caller, c.arg(1)));
+  Result<nlohmann::json> d = state_->Get("deelnemer", c.arg(1) + "/" + c.arg(2));
+  if (!d.ok()) return NotFound("deelnemer " + c.arg(2) + " not found in " + c.arg(1));
+  SendJson(c.res, 200, RenderDeelnemer(c.req, *d));
+  return Status::Ok();
 }
 
 Status SwfApi::InviteDeelnemer(Call& c) {
@@ -706,7 +720,7 @@ Status SwfApi::InviteDeelnemer(Call& c) {
                              false, {{"oin", oin}, {"privilege", privilege}}));
   SWF_RETURN_IF_ERROR(Touch(m.samenwerking, c.caller));
   c.res.set_header("Location", Base(c.req) + "/samenwerkingen/" + key.substr(0, key.find('/')) + "/deelnemers/" + oin);
-  SendJson(c.res, 201, PublicView(d));
+  SendJson(c.res, 201, RenderDeelnemer(c.req, d));
   return Status::Ok();
 }
 
@@ -726,7 +740,7 @@ Status SwfApi::PatchDeelnemer(Call& c) {
   SWF_RETURN_IF_ERROR(Notify(c.caller, m.samenwerking, "PRIVILEGE_GEWIJZIGD", "Privilege gewijzigd",
                              false, {{"oin", c.arg(2)}, {"privilege", privilege}}));
   SWF_RETURN_IF_ERROR(Touch(m.samenwerking, c.caller));
-  SendJson(c.res, 200, PublicView(d));
+  SendJson(c.res, 200, RenderDeelnemer(c.req, d));
   return Status::Ok();
 }
 

@@ -90,6 +90,7 @@ class SwfApi {
   Status DeleteSamenwerking(Call& c);
   Status PostVerzoekDocumenten(Call& c);
   Status ListDeelnemers(Call& c);
+  Status GetDeelnemer(Call& c);
   Status InviteDeelnemer(Call& c);
   Status PatchDeelnemer(Call& c);
   Status RemoveDeelnemer(Call& c);
@@ -125,6 +126,10 @@ class SwfApi {
   nlohmann::json RenderSamenwerking(const httplib::Request& req, const Caller& caller,
                                     const nlohmann::json& sam);
   nlohmann::json RenderDocument(const httplib::Request& req, const nlohmann::json& doc);
+  // A deelnemer with its self link (GET, PATCH, DELETE) and its samenwerking.
+  nlohmann::json RenderDeelnemer(const httplib::Request& req, const nlohmann::json& d);
+  // A bericht with links to its actieverzoek and the berichten beside it (no GET of one bericht).
+  nlohmann::json RenderBericht(const httplib::Request& req, const nlohmann::json& b);
   nlohmann::json RenderActieverzoek(const httplib::Request& req, const Caller& caller,
                                     const nlohmann::json& av);
   // The document if `caller` may see it (deelnemer, and SV only with full access), with the

@@ -301,6 +301,43 @@ TEST_F(ActieverzoekTest, OutsidersDoNotSeeIt) {
   EXPECT_EQ(b.Patch(Url("/actieverzoeken/" + id), {{"status", "GEWEIGERD"}}).status, 404);
 }
 
+// HAL: every deelnemer and bericht carries _links, and a deelnemer's self link can be read
+// (by deelnemers only: others get 404, as for anything under a samenwerking they are not in).
+TEST_F(ActieverzoekTest, DeelnemersAndBerichtenCarryLinksThatCanBeFollowed) {
+  const std::string sam = NewSamenwerking();
+  HttpsClient a("gemeente-a"), o("omgevingsdienst"), g("gemeente-b");
+  nlohmann::json list = o.Get(Url("/samenwerkingen/" + sam + "/deelnemers")).Json();
+  ASSERT_EQ(list["_embedded"]["deelnemers"].size(), 3u) << list.dump();
+  for (const nlohmann::json& d : list["_embedded"]["deelnemers"]) {
+    const std::string self = d["_links"]["self"]["href"];
+    HttpResponse got = o.Get(self);
+    ASSERT_EQ(got.status, 200) << self;
+    EXPECT_EQ(got.Json()["oin"], d["oin"]);
+    EXPECT_EQ(got.Json()["privilege"], d["privilege"]);
+    EXPECT_EQ(g.Get(self).status, 404) << self;
+  }
+  EXPECT_EQ(o.Get(Url("/samenwerkingen/" + sam + "/deelnemers/" + kGemeenteB)).status, 404);
+  HttpResponse invited =
+      a.Post(Url("/samenwerkingen/" + sam + "/deelnemers"), {{"oin", kGemeenteB}});
+  ASSERT_EQ(invited.status, 201) << invited.body;
+  EXPECT_EQ(invited.Json()["_links"]["self"]["href"], invited.Header("location"));
+  HttpResponse changed = a.Patch(invited.Header("location"), {{"privilege", "VOLLEDIGE_TOEGANG"}});
+  ASSERT_EQ(changed.status, 200);
+  EXPECT_EQ(changed.Json()["_links"]["self"]["href"], invited.Header("location"));
+  EXPECT_EQ(a.Get(invited.Header("location")).Json()["privilege"], "VOLLEDIGE_TOEGANG");
+
+  HttpResponse created = a.Post(Url("/samenwerkingen/" + sam + "/actieverzoeken"),
+                                {{"titel", "Advies"}, {"ontvanger", kAdviesbureau}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string av = created.Json()["actieverzoekId"];
+  HttpResponse sent = a.Post(Url("/actieverzoeken/" + av + "/berichten"), {{"bericht", "Graag"}});
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  EXPECT_EQ(a.Get(sent.Json()["_links"]["actieverzoek"]["href"]).Json()["actieverzoekId"], av);
+  nlohmann::json berichten = a.Get(sent.Json()["_links"]["berichten"]["href"]).Json();
+  ASSERT_EQ(berichten["_embedded"]["berichten"].size(), 1u);
+  EXPECT_EQ(berichten["_embedded"]["berichten"][0]["_links"], sent.Json()["_links"]);
+}
+
 // Rule 1: a partner removed from the samenwerking sees nothing under it, its actieverzoeken
 // and berichten included.
 TEST_F(ActieverzoekTest, ARemovedPartnerLosesItsActieverzoeken) {
