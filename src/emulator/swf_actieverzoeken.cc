@@ -163,6 +163,11 @@ Status SwfApi::PatchActieverzoek(Call& c) {
   if (body.contains("melding") && !body["melding"].is_string() && !body["melding"].is_null()) {
     return InvalidArgument("melding: must be a string");
   }
+  for (auto it = body.begin(); it != body.end(); ++it) {  // as PATCH of a samenwerking
+    if (it.key() != "status" && it.key() != "melding") {
+      return InvalidArgument(Excerpt(it.key()) + ": cannot be changed");
+    }
+  }
   SWF_ASSIGN_OR_RETURN(nlohmann::json sam, state_->Get("samenwerking", av["samenwerkingId"]));
   if (sam["status"] == "GESLOTEN") return Conflict("samenwerking is closed");
   auto party = av["zender"] == c.caller.oin ? ActieverzoekParty::kZender : ActieverzoekParty::kOntvanger;

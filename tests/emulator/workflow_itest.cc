@@ -301,6 +301,24 @@ TEST_F(ActieverzoekTest, OutsidersDoNotSeeIt) {
   EXPECT_EQ(b.Patch(Url("/actieverzoeken/" + id), {{"status", "GEWEIGERD"}}).status, 404);
 }
 
+// A PATCH of an actieverzoek names a field it cannot change (400, as for a samenwerking) and
+// changes nothing, its status included.
+TEST_F(ActieverzoekTest, APatchWithAFieldThatCannotChangeIsRefusedWhole) {
+  const std::string sam = NewSamenwerking();
+  HttpsClient a("gemeente-a");
+  HttpResponse created = a.Post(Url("/samenwerkingen/" + sam + "/actieverzoeken"),
+                                {{"titel", "Advies"}, {"ontvanger", kAdviesbureau}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string av = created.Json()["actieverzoekId"];
+  HttpResponse titel =
+      a.Patch(Url("/actieverzoeken/" + av), {{"status", "INGETROKKEN"}, {"titel", "Anders"}});
+  EXPECT_EQ(titel.status, 400);
+  EXPECT_EQ(InvalidParam(titel), "titel");
+  nlohmann::json now = a.Get(Url("/actieverzoeken/" + av)).Json();
+  EXPECT_EQ(now["status"], "OPEN");
+  EXPECT_EQ(now["titel"], "Advies");
+}
+
 // HAL: every deelnemer and bericht carries _links, and a deelnemer's self link can be read
 // (by deelnemers only: others get 404, as for anything under a samenwerking they are not in).
 TEST_F(ActieverzoekTest, DeelnemersAndBerichtenCarryLinksThatCanBeFollowed) {
