@@ -43,6 +43,11 @@ struct MirrorOptions {
   std::vector<std::string> samenwerking_ids;  // empty = every dossier in the catalog
   // Drop folders (used only when an uploader is passed to Update).
   std::string oin;                      // acting organisation, for the privilege check
+  // The other profiles of the config, on the same server: in a dossier where `oin` has
+  // beperkte toegang, SV that one of them is cleared for stays in the tree (the vault keeps it
+  // for that profile; profiles sharing a target would otherwise take it out and put it back in
+  // turn). Profiles the catalog remembers but the config no longer has do not count.
+  std::vector<Profile> other_profiles;
   int64_t settle_seconds = 5;           // a drop must look unchanged this long
   uint64_t max_upload_bytes = 4ull << 30;
   std::string default_level = "RV";  // what a drop gets when its sidecar does not say

@@ -194,14 +194,26 @@ int RunTargets(CommandContext& ctx, Vault& vault, const std::vector<MirrorOption
   return total->interrupted ? kExitInterrupted : code;
 }
 
-// A target's options from the config: its [[mirror]] entry, then the [upload] defaults.
-MirrorOptions TargetOptions(const MirrorTarget& t, const Config& config, const std::string& oin,
-                            const StopFlag* stop) {
+std::string_view WithoutTrailingSlashes(std::string_view url) {
+  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  return url;
+}
+
+// A target's options from the config: its [[mirror]] entry, then the [upload] defaults; the
+// acting profile (none: no privilege check) and the config's other profiles on its server.
+MirrorOptions TargetOptions(const MirrorTarget& t, const Config& config,
+                            const ConnectionProfile& acting, const StopFlag* stop) {
   MirrorOptions o;
   o.stop = stop;
   o.target_dir = t.path;
   o.ceiling = t.max_level;
-  o.oin = oin;
+  o.oin = acting.oin;
+  for (const ConnectionProfile& p : config.profiles) {
+    if (!acting.oin.empty() && p.oin != acting.oin &&
+        WithoutTrailingSlashes(p.base_url) == WithoutTrailingSlashes(acting.base_url)) {
+      o.other_profiles.push_back({0, p.name, p.oin, p.base_url});
+    }
+  }
   o.settle_seconds = t.settle_seconds;
   o.max_upload_bytes = t.max_upload_bytes.value_or(config.upload.max_upload_bytes);
   o.upload_local_edits = t.upload_local_edits;
@@ -267,12 +279,12 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
   const StopFlag& stop = StopGracefullyOnSignals(ctx);
   std::unique_ptr<Connection> connection;
   std::unique_ptr<OutboxUploader> uploader;
-  ConnectionProfile profile;
+  // The acting profile also decides what the tree shows (privilege), with or without uploads.
+  Result<ConnectionProfile> p = ctx.ResolveProfile();
+  ConnectionProfile profile = p.ok() ? *p : ConnectionProfile{};
   if (!flags.no_upload) {
-    Result<ConnectionProfile> p = ctx.ResolveProfile();
     Result<std::unique_ptr<Connection>> c = p.ok() ? Connect(*p, &stop) : Result<std::unique_ptr<Connection>>(p.status());
     if (c.ok()) {
-      profile = *p;
       connection = std::move(*c);
       uploader = std::make_unique<OutboxUploader>(*connection->client, (*vault)->catalog(), (*vault)->store(),
                                                   profile.max_level);
@@ -282,7 +294,7 @@ int RunMirror(CommandContext& ctx, const MirrorFlags& flags) {
   }
   std::vector<MirrorOptions> runs;
   for (const MirrorTarget& t : targets) {
-    runs.push_back(TargetOptions(t, *config, profile.oin, &stop));
+    runs.push_back(TargetOptions(t, *config, profile, &stop));
     ApplyFlags(flags, &runs.back());
   }
   MirrorReport total;
@@ -431,7 +443,8 @@ int MirrorAfterSync(CommandContext& ctx, Vault& vault, const Config& config,
                     const StopFlag& stop) {
   OutboxUploader uploader(client, vault.catalog(), vault.store(), ceiling);
   std::vector<MirrorOptions> runs;
-  for (const MirrorTarget& t : config.mirrors) runs.push_back(TargetOptions(t, config, profile.oin, &stop));
+  for (const MirrorTarget& t : config.mirrors)
+    runs.push_back(TargetOptions(t, config, profile, &stop));
   MirrorReport total;
   return RunTargets(ctx, vault, runs, &uploader, stop, &total);
 }

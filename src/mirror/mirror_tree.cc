@@ -218,7 +218,6 @@ Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& optio
   in.ceiling = options.ceiling;
   in.state = state.files;
   SWF_ASSIGN_OR_RETURN(std::vector<Samenwerking> all, catalog.ListSamenwerkingen());
-  std::vector<Profile> profiles;  // read when first needed
   for (Samenwerking& s : all) {
     bool wanted = options.samenwerking_ids.empty();
     for (const std::string& id : options.samenwerking_ids) wanted |= id == s.samenwerking_id;
@@ -228,16 +227,12 @@ Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& optio
       continue;
     }
     SWF_ASSIGN_OR_RETURN(bool limited, HasLimitedAccess(catalog, s.samenwerking_id, options.oin));
-    if (limited) {
-      // The vault keeps SV here for another of its profiles (the sync's
-      // AnotherProfileClearedHere): so does the tree, or profiles sharing a target would remove
-      // and write those documents again in turn, at every `sync --all`.
-      if (profiles.empty()) {
-        SWF_ASSIGN_OR_RETURN(profiles, catalog.ListProfiles());
-      }
+    if (limited && !options.other_profiles.empty()) {
+      // Another configured profile is cleared here: the vault keeps SV for it, and so does the
+      // tree, or profiles sharing a target would remove and write it again in turn.
       SWF_ASSIGN_OR_RETURN(std::vector<Deelnemer> deelnemers,
                            catalog.ListDeelnemers(s.samenwerking_id));
-      limited = !AnotherProfileCleared(profiles, deelnemers, options.oin);
+      limited = !AnotherProfileCleared(options.other_profiles, deelnemers, options.oin);
     }
     for (CatalogDocument& d : docs) {
       // Privilege lowered to BEPERKTE_TOEGANG: we may no longer hold SV here (rule 12).

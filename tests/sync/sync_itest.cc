@@ -319,6 +319,20 @@ TEST_F(SyncITest, ASharedMirrorTargetKeepsWhatAnotherProfileOfTheVaultIsClearedF
         << d["bestandsNaam"];
   }
   EXPECT_GT(sv, 0u);
+
+  // A profile the config no longer has keeps nothing in the tree, though the catalog still
+  // knows it: the beperkte profile alone shows RV only (also without uploads).
+  const std::string alone = WriteProfilesConfig("alone", VaultDir("shared"),
+                                                {{"adviesbureau", kAdviesbureau, "adviesbureau"}});
+  WriteFile(alone, ReadFile(alone) + "\n[[mirror]]\npath = \"" + target.string() +
+                       "\"\nmax_level = \"SV\"\n");
+  CliResult m = Swf({"mirror", "--no-upload"}, "alone");
+  ASSERT_EQ(m.exit_code, kExitOk) << m.err;
+  const std::set<std::string> limited = tree();
+  for (const nlohmann::json& d : RemoteDocuments(ids[0])) {
+    const std::string name = SanitizeName(d["bestandsNaam"].get<std::string>(), "");
+    EXPECT_EQ(limited.count(name), d["vertrouwelijkheidsAanduiding"] == "SV" ? 0u : 1u) << name;
+  }
 }
 
 // An SV document the vault only quarantined (its download did not match its documentHash)
