@@ -14,6 +14,7 @@
 #include "swfvault/archive_verifier.h"
 #include "swfvault/exit_codes.h"
 #include "swfvault/hashing.h"
+#include "swfvault/name_sanitizer.h"
 #include "swfvault_version.h"
 
 namespace swfvault {
@@ -451,8 +452,7 @@ CommandSpec VerifyArchiveCommand() {
                             "archive): another hash is a finding")
                 ->transform(CLI::Validator(
                     [](std::string& input) -> std::string {
-                      for (char& c : input)
-                        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                      input = FoldAscii(input);
                       return IsSha256Hex(input) ? ""
                                                 : "expected 64 hex digits, got '" + input + "'";
                     },

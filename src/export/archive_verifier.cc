@@ -313,12 +313,11 @@ class BagChecker {
   void CheckBag() {
     if (files_.empty()) return Add("", "archive holds no files");
     CheckBagit();
-    CheckManifest("manifest-sha256.txt", true);
-    CheckManifest("manifest-sha512.txt", false);
+    CheckManifest("manifest-sha256.txt");
+    CheckManifest("manifest-sha512.txt");
     CheckPayloadOxum();
-    CheckTagManifest("tagmanifest-sha256.txt", true);
-    if (Find("tagmanifest-sha512.txt") != nullptr)
-      CheckTagManifest("tagmanifest-sha512.txt", false);
+    CheckTagManifest("tagmanifest-sha256.txt");
+    if (Find("tagmanifest-sha512.txt") != nullptr) CheckTagManifest("tagmanifest-sha512.txt");
     for (const auto& [path, facts] : files_) {
       const std::string_view algorithm = ManifestAlgorithm(path);
       if (!algorithm.empty() && algorithm != "sha256" && algorithm != "sha512") {
@@ -432,7 +431,17 @@ class BagChecker {
     if (f->content != kBagitTxt) Add("bagit.txt", "is not a BagIt 1.0 declaration in UTF-8");
   }
 
-  void CheckManifest(const std::string& name, bool sha256) {
+  // Adds a finding when `target`'s digest in the algorithm of `manifest` (sha256 or sha512, as
+  // its name says) is not `hash`.
+  void CompareDigest(const std::string& manifest, const std::string& path, const EntryFacts& target,
+                     const std::string& hash) {
+    const bool sha256 = ManifestAlgorithm(manifest) == "sha256";
+    if ((sha256 ? target.digests.sha256 : target.digests.sha512) != hash) {
+      Add(path, std::string(sha256 ? "SHA-256" : "SHA-512") + " does not match " + manifest);
+    }
+  }
+
+  void CheckManifest(const std::string& name) {
     const EntryFacts* f = Find(name);
     if (f == nullptr) return Add(name, "missing");
     std::set<std::string> listed;
@@ -441,9 +450,8 @@ class BagChecker {
       const EntryFacts* target = Find(path);
       if (!path.starts_with("data/")) Add(name, "lists '" + path + "', which is not payload");
       else if (target == nullptr) Add(path, "listed in " + name + " but missing");
-      else if ((sha256 ? target->digests.sha256 : target->digests.sha512) != hash) {
-        Add(path, std::string(sha256 ? "SHA-256" : "SHA-512") + " does not match " + name);
-      }
+      else
+        CompareDigest(name, path, *target, hash);
     }
     for (const auto& line : f->bad_lines) Add(name, "malformed line '" + line + "'");
     for (const auto& [path, facts] : files_) {
@@ -474,7 +482,7 @@ class BagChecker {
   }
 
   // Tag manifests list every tag file but the tag manifests (RFC 8493 2.2.1).
-  void CheckTagManifest(const std::string& name, bool sha256) {
+  void CheckTagManifest(const std::string& name) {
     const EntryFacts* f = Find(name);
     if (f == nullptr) return Add(name, "missing");
     std::set<std::string> listed;
@@ -482,9 +490,8 @@ class BagChecker {
       listed.insert(path);
       const EntryFacts* target = Find(path);
       if (target == nullptr) Add(path, "listed in " + name + " but missing");
-      else if ((sha256 ? target->digests.sha256 : target->digests.sha512) != hash) {
-        Add(path, std::string(sha256 ? "SHA-256" : "SHA-512") + " does not match " + name);
-      }
+      else
+        CompareDigest(name, path, *target, hash);
     }
     for (const auto& line : f->bad_lines) Add(name, "malformed line '" + line + "'");
     for (const auto& [path, facts] : files_) {

@@ -111,6 +111,8 @@ std::string Today(Clock& clock);
 // True when `oin` takes part in the dossier with BEPERKTE_TOEGANG (it may not hold or send SV).
 // A catalog error is an error, never "not limited".
 Result<bool> HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin);
+// The same, of a deelnemer list already read.
+bool LimitedIn(const std::vector<Deelnemer>& deelnemers, const std::string& oin);
 
 // Where the mirror moves its own file before removing it (TreeDir::RemoveIfSame), one in each
 // folder of a dossier; a run that ended right then leaves it behind.

@@ -226,13 +226,14 @@ Result<MirrorPlanInput> GatherInput(Catalog& catalog, const MirrorOptions& optio
       for (const CatalogDocument& d : docs) in.untouched_documents.insert(d.document.document_id);
       continue;
     }
-    SWF_ASSIGN_OR_RETURN(bool limited, HasLimitedAccess(catalog, s.samenwerking_id, options.oin));
-    if (limited && !options.other_profiles.empty()) {
-      // Another configured profile is cleared here: the vault keeps SV for it, and so does the
-      // tree, or profiles sharing a target would remove and write it again in turn.
+    bool limited = false;
+    if (!options.oin.empty()) {
       SWF_ASSIGN_OR_RETURN(std::vector<Deelnemer> deelnemers,
                            catalog.ListDeelnemers(s.samenwerking_id));
-      limited = !AnotherProfileCleared(options.other_profiles, deelnemers, options.oin);
+      // Unless another configured profile is cleared here: the vault keeps SV for it, and so
+      // does the tree, or profiles sharing a target would remove and write it again in turn.
+      limited = LimitedIn(deelnemers, options.oin) &&
+                !AnotherProfileCleared(options.other_profiles, deelnemers, options.oin);
     }
     for (CatalogDocument& d : docs) {
       // Privilege lowered to BEPERKTE_TOEGANG: we may no longer hold SV here (rule 12).
@@ -262,13 +263,18 @@ Status UploadEditsAndPlaceThem(MirrorRun& run, MirrorPlan* plan) {
 
 }  // namespace
 
-Result<bool> HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id, const std::string& oin) {
-  if (oin.empty()) return false;
-  SWF_ASSIGN_OR_RETURN(std::vector<Deelnemer> list, catalog.ListDeelnemers(samenwerking_id));
-  for (const Deelnemer& p : list) {
+bool LimitedIn(const std::vector<Deelnemer>& deelnemers, const std::string& oin) {
+  for (const Deelnemer& p : deelnemers) {
     if (p.oin == oin) return p.privilege == "BEPERKTE_TOEGANG";
   }
   return false;
+}
+
+Result<bool> HasLimitedAccess(Catalog& catalog, const std::string& samenwerking_id,
+                              const std::string& oin) {
+  if (oin.empty()) return false;
+  SWF_ASSIGN_OR_RETURN(std::vector<Deelnemer> list, catalog.ListDeelnemers(samenwerking_id));
+  return LimitedIn(list, oin);
 }
 
 std::string Today(Clock& clock) {
