@@ -43,6 +43,10 @@ std::string SanitizeName(std::string_view name, std::string_view fallback = kFal
 // U+10FFFF): what JSON, the API and the state file can hold.
 bool IsUtf8(std::string_view text);
 
+// Length of the well-formed UTF-8 sequence that starts at text[i] (i < text.size()), with its
+// code point in *code_point; 0 when the byte there starts none (IsUtf8's rules).
+size_t Utf8SequenceAt(std::string_view text, size_t i, char32_t* code_point);
+
 // Returns the NFC form of valid UTF-8 `utf8` within the limit described above; invalid
 // sequences become `_`.
 std::string NormalizeNfc(std::string_view utf8);

@@ -1,6 +1,7 @@
 #include "cli/output.h"
 
 #include "swfvault/exit_codes.h"
+#include "swfvault/name_sanitizer.h"
 
 namespace swfvault {
 
@@ -8,25 +9,31 @@ std::string Counted(int64_t n, const std::string& one, const std::string& many) 
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+namespace {
+
+// Code points a terminal acts on instead of showing: C0 and C1 controls and DEL, the bidi
+// marks, embeddings, overrides and isolates that reorder a line, and the line and paragraph
+// separators some terminals break a line at.
+bool ActsOnTerminal(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
 std::string Printable(const std::string& text) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
-    const auto third = i + 2 < text.size() ? static_cast<unsigned char>(text[i + 2]) : 0;
-    if (c < 0x20 || c == 0x7F) {
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    const size_t len = Utf8SequenceAt(text, i, &cp);
+    // A byte that is no UTF-8 (a bare 0x9B is CSI to a terminal in 8-bit mode) shows as '?'.
+    if (len == 0 || ActsOnTerminal(cp)) {
       out += '?';
-    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // C1 controls (U+0080..U+009F)
-      out += '?';
-      i += 1;
-    } else if (c == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) ||
-                             (next == 0x81 && third >= 0xA6 && third <= 0xA9))) {  // bidi
-      out += '?';
-      i += 2;
     } else {
-      out += text[i];
+      out.append(text, i, len);
     }
+    i += len == 0 ? 1 : len;
   }
   return out;
 }

@@ -17,7 +17,8 @@ std::string Counted(int64_t n, const std::string& one, const std::string& many);
 
 // Text as a terminal may show it in a human line: text from the server, a partner or a file
 // name on a share could hold escape sequences that retitle or clear the terminal, a newline
-// that forges a line, or a bidi override that reorders it. Those become '?'.
+// that forges a line, or a bidi override or mark that reorders it. Those become '?', and so
+// does every byte that is not UTF-8.
 std::string Printable(const std::string& text);
 
 class Output {

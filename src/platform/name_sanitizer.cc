@@ -594,24 +594,15 @@ std::u32string SanitizeCodePoints(std::string_view name) {
 
 }  // namespace
 
+size_t Utf8SequenceAt(std::string_view text, size_t i, char32_t* code_point) {
+  return ValidSequenceLength(text, i, code_point);
+}
+
 bool IsUtf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    const size_t len = b < 0x80                 ? 1
-                       : b >= 0xC2 && b <= 0xDF ? 2
-                       : b >= 0xE0 && b <= 0xEF ? 3
-                       : b >= 0xF0 && b <= 0xF4 ? 4
-                                                : 0;
-    if (len == 0 || i + len > text.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    const auto second = len > 1 ? static_cast<unsigned char>(text[i + 1]) : 0;
-    if ((b == 0xE0 && second < 0xA0) || (b == 0xED && second >= 0xA0) ||  // overlong, surrogate
-        (b == 0xF0 && second < 0x90) || (b == 0xF4 && second >= 0x90)) {  // overlong, > U+10FFFF
-      return false;
-    }
-    i += len;
+  char32_t cp = 0;
+  for (size_t i = 0, len = 0; i < text.size(); i += len) {
+    len = ValidSequenceLength(text, i, &cp);
+    if (len == 0) return false;
   }
   return true;
 }

@@ -63,6 +63,23 @@ TEST(OutputTest, AnErrorIsOneLineWhateverItQuotes) {
   EXPECT_EQ(nlohmann::json::parse(json_out.str())["message"], "a\nb");
 }
 
+// Marks that reorder a line and bytes that are no UTF-8 (a bare 0x9B is CSI to a terminal in
+// 8-bit mode) show as '?'; every other character, accented or not, stays as it is.
+TEST(OutputTest, PrintableHidesMarksAndBytesThatAreNoUtf8) {
+  EXPECT_EQ(Printable("a\xe2\x80\x8e"
+                      "b\xe2\x80\x8f"
+                      "c\xd8\x9c"
+                      "d\xe2\x80\xa8"
+                      "e\xe2\x81\xa6"
+                      "f"),
+            "a?b?c?d?e?f");
+  EXPECT_EQ(Printable("x\x9b"
+                      "2J \x80 \xc0\x9b \xff \xe2\x80"),
+            "x?2J ? ?? ? ??");
+  EXPECT_EQ(Printable("Advies \xe2\x80\x93 r\xc3\xa9sum\xc3\xa9 \xf0\x9f\x93\x84"),
+            "Advies \xe2\x80\x93 r\xc3\xa9sum\xc3\xa9 \xf0\x9f\x93\x84");
+}
+
 TEST(SwfTableTest, ControlCharactersBecomeVisibleAndWidthsCountCharacters) {
   std::ostringstream out, err;
   Output output(out, err, /*json=*/false, /*interactive=*/false);
