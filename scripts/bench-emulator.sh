@@ -15,7 +15,7 @@ pki=$PKI
 work=$WORK
 base=$EMU_BASE
 admin=$EMU_ADMIN
-tls=(--cacert "$pki/ca.crt" --cert "$pki/gemeente-a.crt" --key "$pki/gemeente-a.key" -s)
+tls=(--cacert "$pki/ca.crt" --cert "$pki/gemeente-a.crt" --key "$pki/gemeente-a.key" -H "X-OIN: 00000001000000001000" -s)
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 gen() {  # dossiers docs min max seed -> first samenwerkingId
@@ -31,7 +31,7 @@ echo "  generated in $(echo "$t1 - $t0" | bc) s"
 doc=$(curl "${tls[@]}" "$base/samenwerkingen/$sam/documenten" | json 'd["_embedded"]["documenten"][0]["documentId"]')
 speed=$(curl "${tls[@]}" -o /dev/null -w '%{speed_download}' "$base/documenten/$doc/content")
 echo "large download: $size bytes at $(echo "scale=1; $speed / 1048576" | bc) MiB/s"
-echo "  command: curl --cacert ca.crt --cert gemeente-a.crt --key gemeente-a.key -o /dev/null -w '%{speed_download}' $base/documenten/<id>/content"
+echo "  command: curl --cacert ca.crt --cert gemeente-a.crt --key gemeente-a.key -H X-OIN:... -o /dev/null -w '%{speed_download}' $base/documenten/<id>/content"
 
 echo "generating $small small documents (1-4 KiB) ..."
 sam=$(gen 1 "$small" 1024 4096 43)

@@ -268,8 +268,9 @@ as gemeente-a samenwerking delete "$SAM"
 expect_rc 0 "samenwerking deleted"
 as gemeente-a samenwerking show "$SAM"
 expect_rc 9 "it is gone"
-# Each of its five documents goes, and those who could see it are told (rule 6).
-notified omgevingsdienst DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD
+# Each of its seven documents goes (five RV, two SV), and those who could see it are told (rule
+# 6): the omgevingsdienst, with volledige toegang, of every one.
+notified omgevingsdienst DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD
 quiet_all
 
 step "11. the leverancier acts for gemeente-b through its mandate"
@@ -292,7 +293,7 @@ expect "summary.get('status')" GESLOTEN "leverancier stops it for gemeente-b"
 notified omgevingsdienst SAMENWERKING_GESLOTEN
 as leverancier --oin $GB samenwerking delete "$SAM2"
 expect_rc 0 "and deletes it"
-notified omgevingsdienst DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD
+notified omgevingsdienst DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD,DOCUMENT_VERWIJDERD
 quiet_all
 
 echo

@@ -35,22 +35,12 @@ Status CheckId(const std::string& id, const char* what) {
   return Status::Ok();
 }
 
-// Filter keys keep their operator brackets ("laatstAangepastDatumTijd[gt]").
-std::string KeyEncode(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '[' || c == ']') {
-      out += c;
-    } else {
-      out += UrlEncode(std::string_view(&c, 1));
-    }
-  }
-  return out;
-}
-
+// A filter key's operator brackets are percent-encoded like any other reserved character
+// ("laatstAangepastDatumTijd%5Bgt%5D"), as the real client sends them: a servlet container
+// refuses them raw.
 void AddParam(std::string& query, std::string_view key, std::string_view value) {
   query += query.empty() ? "?" : "&";
-  query += KeyEncode(key) + "=" + UrlEncode(value);
+  query += UrlEncode(key) + "=" + UrlEncode(value);
 }
 
 std::string QueryString(const ListQuery& q) {

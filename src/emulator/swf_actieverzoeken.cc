@@ -37,11 +37,19 @@ bool IsParty(const nlohmann::json& av, const std::string& oin) {
 
 }  // namespace
 
+// A notification about an SV document is made only for deelnemers with full access (Notify).
+// It stays visible while the deelnemer keeps that access, and after the samenwerking is
+// deleted (its DOCUMENT_VERWIJDERD notices go out as the deelnemers go); a deelnemer whose
+// access was lowered, or who was removed, no longer sees it.
 SqlCondition SwfApi::VisibleNotificaties(const std::string& oin) {
-  return {"json_extract(body,'$._sv') = 0 OR parent IN (SELECT d.parent FROM objects d WHERE "
-          "d.kind='deelnemer' AND json_extract(d.body,'$.oin') = ? AND "
-          "(json_extract(d.body,'$.rol') = 'INITIATOR' OR json_extract(d.body,'$.privilege') = 'VOLLEDIGE_TOEGANG'))",
-          {oin}};
+  return {
+      "json_extract(body,'$._sv') = 0 OR parent IN (SELECT d.parent FROM objects d WHERE "
+      "d.kind='deelnemer' AND json_extract(d.body,'$.oin') = ? AND "
+      "(json_extract(d.body,'$.rol') = 'INITIATOR' OR json_extract(d.body,'$.privilege') = "
+      "'VOLLEDIGE_TOEGANG'))"
+      " OR NOT EXISTS (SELECT 1 FROM objects s WHERE s.kind='samenwerking' AND s.id = "
+      "objects.parent)",
+      {oin}};
 }
 
 Result<nlohmann::json> SwfApi::PartyActieverzoek(const Caller& caller, const std::string& id) {
@@ -163,10 +171,14 @@ Status SwfApi::PatchActieverzoek(Call& c) {
   if (body.contains("melding") && !body["melding"].is_string() && !body["melding"].is_null()) {
     return InvalidArgument("melding: must be a string");
   }
-  for (auto it = body.begin(); it != body.end(); ++it) {  // as PATCH of a samenwerking
-    if (it.key() != "status" && it.key() != "melding") {
-      return InvalidArgument(Excerpt(it.key()) + ": cannot be changed");
-    }
+  // Other fields cannot change (as in a PATCH of a samenwerking); the real UI sends titel,
+  // omschrijving and productId along unchanged, so a field with its current value is taken.
+  const nlohmann::json current = PublicView(av);
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (it.key() == "status" || it.key() == "melding") continue;
+    const bool unchanged =
+        current.contains(it.key()) ? current[it.key()] == it.value() : it.value().is_null();
+    if (!unchanged) return InvalidArgument(Excerpt(it.key()) + ": cannot be changed");
   }
   SWF_ASSIGN_OR_RETURN(nlohmann::json sam, state_->Get("samenwerking", av["samenwerkingId"]));
   if (sam["status"] == "GESLOTEN") return Conflict("samenwerking is closed");
@@ -244,12 +256,13 @@ Status SwfApi::ListNotificaties(Call& c, bool one_samenwerking) {
   });
 }
 
-// One of the caller's notifications, as the caller may see it now: one about an SV document
-// is gone for a deelnemer whose access was lowered since (404, as for any other id).
+// One of the caller's notifications, as the caller may see it now (VisibleNotificaties): one
+// about an SV document is gone for a deelnemer whose access was lowered since (404, as for any
+// other id).
 Result<nlohmann::json> SwfApi::VisibleNotificatie(Call& c) {
   Result<nlohmann::json> n = state_->Get("notificatie", c.arg(1));
   if (!n.ok() || (*n)["deelnemer"] != c.caller.oin) return NotFound("notificatie " + c.arg(1) + " not found");
-  if ((*n).value("_sv", false)) {
+  if ((*n).value("_sv", false) && state_->Get("samenwerking", (*n)["samenwerkingId"]).ok()) {
     Result<Membership> m = Member(c.caller, (*n)["samenwerkingId"]);
     if (!m.ok() || !m->full_access()) return NotFound("notificatie " + c.arg(1) + " not found");
   }

@@ -237,15 +237,22 @@ Result<Caller> SwfApi::Authenticate(const httplib::Request& req) {
   Caller c;
   SWF_ASSIGN_OR_RETURN(c.cert_oin, ClientCertificateOin(req.ssl));
   c.oin = c.cert_oin;
+  // The acting organisation travels in the OIN header on every call (contract section 1); a
+  // call without it is 401, so a client that names the header wrongly learns it here, not in
+  // production.
   const char* header = options_.oin_header.c_str();
-  if (req.has_header(header)) {
-    std::string claimed = req.get_header_value(header);
-    if (!IsOin(claimed)) return Unauthenticated(options_.oin_header + " header is not a 20-digit OIN");
-    if (claimed != c.cert_oin && !state_->Get("mandaat", c.cert_oin + ":" + claimed).ok()) {
-      return PermissionDenied("certificate of " + c.cert_oin + " has no mandate to act for " + claimed);
-    }
-    c.oin = claimed;
+  if (!req.has_header(header)) {
+    return Unauthenticated(options_.oin_header +
+                           " header missing: every call names the OIN it acts for");
   }
+  std::string claimed = req.get_header_value(header);
+  if (!IsOin(claimed))
+    return Unauthenticated(options_.oin_header + " header is not a 20-digit OIN");
+  if (claimed != c.cert_oin && !state_->Get("mandaat", c.cert_oin + ":" + claimed).ok()) {
+    return PermissionDenied("certificate of " + c.cert_oin + " has no mandate to act for " +
+                            claimed);
+  }
+  c.oin = claimed;
   Result<nlohmann::json> org = state_->Get("organisatie", c.oin);
   c.naam = org.ok() ? org->value("naam", c.oin) : "Organisatie " + c.oin;
   c.rol = org.ok() ? org->value("rol", "KETENPARTNER") : "KETENPARTNER";
@@ -295,6 +302,14 @@ void SwfApi::Route(httplib::Server& s, const std::string& method, const std::str
   std::string re = "(?:" + EscapeRegex(options_.prefix) + ")?" + pattern;
   routes_.emplace_back(method, pattern);
   auto fn = [this, handler, lock](const httplib::Request& req, httplib::Response& res) {
+    // The servlet container of a Spring service (Tomcat) refuses '[' and ']' in a request
+    // target unless they are percent-encoded, as the real client sends filter operators
+    // ("eventDatumTijd%5Bgt%5D"); a client that sends them raw fails there, so it fails here.
+    if (req.target.find_first_of("[]") != std::string::npos) {
+      return WriteProblem(
+          req, res,
+          InvalidArgument("request target: '[' and ']' must be percent-encoded (%5B, %5D)"));
+    }
     std::unique_lock<std::recursive_mutex> guard(*mu_);
     Result<Caller> caller = Authenticate(req);
     if (!caller.ok()) return WriteProblem(req, res, caller.status());

@@ -248,10 +248,17 @@ TEST_F(DocumentsTest, ARefusedUploadsBodyIsReadToItsEndNotTakenForARequest) {
   const std::string prefix = kDefaultApiPrefix;
   const std::string body = "--grens\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
                            "Content-Type: text/plain\r\n\r\nniet voor jou\r\n--grens--\r\n";
-  const std::string upload = "POST " + prefix + "/samenwerkingen/" + sam_ + "/documenten HTTP/1.1\r\n"
-                             "Host: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=grens\r\n"
-                             "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  const std::string next = "GET " + prefix + "/samenwerkingen HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  const std::string upload = "POST " + prefix + "/samenwerkingen/" + sam_ +
+                             "/documenten HTTP/1.1\r\n"
+                             "Host: 127.0.0.1\r\nX-OIN: " +
+                             std::string(kGemeenteB) +
+                             "\r\nContent-Type: multipart/form-data; boundary=grens\r\n"
+                             "Content-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string next =
+      "GET " + prefix +
+      "/samenwerkingen HTTP/1.1\r\nHost: 127.0.0.1\r\nX-OIN: " + std::string(kGemeenteB) +
+      "\r\n\r\n";
   RawTlsReply r = RawTlsExchange(emulator_->port(), "gemeente-b", upload + next, 500);  // not a deelnemer
   ASSERT_TRUE(r.error.empty()) << r.error;
   EXPECT_EQ(r.received.rfind("HTTP/1.1 404", 0), 0u) << r.received;
@@ -392,7 +399,9 @@ TEST_F(DocumentsTest, FilterAndSortDocuments) {
     EXPECT_LE(d["bestandsGrootte"].get<int64_t>(), prev);
     prev = d["bestandsGrootte"];
   }
-  HttpResponse later = a.Get(Url("/samenwerkingen/" + sam_ + "/documenten?creatieDatumTijd[gt]=2999-01-01T00:00:00.000%2B01:00"));
+  HttpResponse later =
+      a.Get(Url("/samenwerkingen/" + sam_ +
+                "/documenten?creatieDatumTijd%5Bgt%5D=2999-01-01T00:00:00.000%2B01:00"));
   EXPECT_EQ(later.Json()["page"]["totalElements"], 0);
   EXPECT_FALSE(later.Json().contains("_embedded"));
 }

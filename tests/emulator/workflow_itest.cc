@@ -103,7 +103,8 @@ TEST_F(WorkflowTest, ClosedSamenwerkingIsReadOnlyAndThenDeletable) {
 }
 
 // Rule 6 for a removed samenwerking: its documents' removal is notified, and what the
-// deelnemers were told before (the close) stays in their notifications; no SV subject leaks.
+// deelnemers were told before (the close) stays in their notifications; no SV subject reaches
+// a deelnemer with beperkte toegang.
 TEST_F(WorkflowTest, RemovingASamenwerkingNotifiesItsDocumentsAndKeepsEarlierNotifications) {
   const std::string id = NewSamenwerking();
   const std::string rv = Upload("gemeente-a", id, "rv.txt", "regulier");
@@ -124,6 +125,17 @@ TEST_F(WorkflowTest, RemovingASamenwerkingNotifiesItsDocumentsAndKeepsEarlierNot
   EXPECT_EQ(for_o.count("DOCUMENT_VERWIJDERD " + rv), 1u);
   EXPECT_EQ(for_b.count("DOCUMENT_VERWIJDERD " + rv), 1u);
   for (const auto& n : for_b) EXPECT_EQ(n.find(sv), std::string::npos) << n;
+  // The deelnemer with full access held the SV document: it learns of its removal too, in the
+  // list and by id, although its deelnemer row went with the samenwerking.
+  EXPECT_EQ(for_o.count("DOCUMENT_VERWIJDERD " + sv), 1u);
+  nlohmann::json gone =
+      o.Get(Url("/notificaties?samenwerkingId=" + id + "&notificatieType=DOCUMENT_VERWIJDERD"))
+          .Json();
+  for (const auto& x : gone["_embedded"]["notificaties"]) {
+    EXPECT_EQ(o.Get(Url("/notificaties/" + x["notificatieId"].get<std::string>())).status, 200)
+        << x.dump();
+  }
+  EXPECT_EQ(gone["page"]["totalElements"], 2);
 }
 
 // A JSON route takes only a body that says it is JSON (contract: 415 wrong content type).
@@ -303,7 +315,7 @@ TEST_F(ActieverzoekTest, OutsidersDoNotSeeIt) {
 
 // A PATCH of an actieverzoek names a field it cannot change (400, as for a samenwerking) and
 // changes nothing, its status included.
-TEST_F(ActieverzoekTest, APatchWithAFieldThatCannotChangeIsRefusedWhole) {
+TEST_F(ActieverzoekTest, APatchThatChangesAFieldThatCannotChangeIsRefusedWhole) {
   const std::string sam = NewSamenwerking();
   HttpsClient a("gemeente-a");
   HttpResponse created = a.Post(Url("/samenwerkingen/" + sam + "/actieverzoeken"),
@@ -317,6 +329,12 @@ TEST_F(ActieverzoekTest, APatchWithAFieldThatCannotChangeIsRefusedWhole) {
   nlohmann::json now = a.Get(Url("/actieverzoeken/" + av)).Json();
   EXPECT_EQ(now["status"], "OPEN");
   EXPECT_EQ(now["titel"], "Advies");
+  // The real UI sends the fields it shows along, unchanged: those are taken.
+  HttpResponse same = a.Patch(
+      Url("/actieverzoeken/" + av),
+      {{"status", "INGETROKKEN"}, {"titel", "Advies"}, {"omschrijving", now["omschrijving"]}});
+  EXPECT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(a.Get(Url("/actieverzoeken/" + av)).Json()["status"], "INGETROKKEN");
 }
 
 // HAL: every deelnemer and bericht carries _links, and a deelnemer's self link can be read
@@ -500,8 +518,17 @@ TEST_F(ActieverzoekTest, NotificationsAreDeletableByTheirOwnerOnly) {
 
 TEST_F(ActieverzoekTest, NotificationTimeFilters) {
   HttpsClient o("omgevingsdienst");
-  EXPECT_EQ(o.Get(Url("/notificaties?eventDatumTijd[gt]=2999-01-01T00:00:00.000Z")).Json()["page"]["totalElements"], 0);
-  EXPECT_GE(o.Get(Url("/notificaties?eventDatumTijd[lte]=2999-01-01T00:00:00.000Z")).Json()["page"]["totalElements"].get<int>(), 1);
+  EXPECT_EQ(o.Get(Url("/notificaties?eventDatumTijd%5Bgt%5D=2999-01-01T00:00:00.000Z"))
+                .Json()["page"]["totalElements"],
+            0);
+  EXPECT_GE(o.Get(Url("/notificaties?eventDatumTijd%5Blte%5D=2999-01-01T00:00:00.000Z"))
+                .Json()["page"]["totalElements"]
+                .get<int>(),
+            1);
+  // Brackets sent raw are refused, as the real service's servlet container refuses them.
+  HttpResponse raw = o.Get(Url("/notificaties?eventDatumTijd[gt]=2999-01-01T00:00:00.000Z"));
+  EXPECT_EQ(raw.status, 400) << raw.body;
+  EXPECT_NE(raw.Json().value("detail", "").find("percent-encoded"), std::string::npos) << raw.body;
   // Java ZonedDateTime.toString() form with a zone id, URL-encoded.
   EXPECT_GE(o.Get(Url("/notificaties?eventDatumTijd%5Bgt%5D=2020-08-06T12:00%2B02:00%5BEurope%2FAmsterdam%5D"))
                 .Json()["page"]["totalElements"].get<int>(), 1);

@@ -1,9 +1,12 @@
 #include "support/https_client.h"
 
 #include <curl/curl.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "support/emulator_process.h"
 
@@ -29,6 +32,21 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// The subject serialNumber of a PEM certificate (the OIN in a PKIoverheid one), or "".
+std::string CertificateSerialNumber(const std::string& cert_file) {
+  if (cert_file.empty()) return "";
+  FILE* f = std::fopen(cert_file.c_str(), "r");
+  if (f == nullptr) return "";
+  X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  if (x == nullptr) return "";
+  char buf[64] = {};
+  const int n =
+      X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_serialNumber, buf, sizeof buf);
+  X509_free(x);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
 }  // namespace
 
 nlohmann::json HttpResponse::Json() const { 
@@ -46,7 +64,11 @@ HttpsClient::HttpsClient(const std::string& org)
                   org.empty() ? "" : PkiDir() + "/" + org + ".key", "") {}
 
 HttpsClient::HttpsClient(const std::string& cert, const std::string& key, const std::string& ca)
-    : curl_(curl_easy_init()), cert_(cert), key_(key), ca_(ca.empty() ? PkiDir() + "/ca.crt" : ca) {}
+    : curl_(curl_easy_init()),
+      cert_(cert),
+      key_(key),
+      ca_(ca.empty() ? PkiDir() + "/ca.crt" : ca),
+      oin_(CertificateSerialNumber(cert)) {}
 
 HttpsClient::~HttpsClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 

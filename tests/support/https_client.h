@@ -39,7 +39,8 @@ class HttpsClient {
   HttpsClient(const HttpsClient&) = delete;
   HttpsClient& operator=(const HttpsClient&) = delete;
 
-  // Sends the OIN header (X-OIN unless `header` is given) on every request; "" = stop.
+  // Sends the OIN header on every request: the certificate's own OIN (its subject
+  // serialNumber) until set_oin names another (X-OIN unless `header` is given); "" = none.
   void set_oin(const std::string& oin, const std::string& header = "X-OIN");
 
   HttpResponse Get(const std::string& url, const std::map<std::string, std::string>& headers = {});
