@@ -53,6 +53,10 @@ struct ConnectionProfile {
   double requests_per_second = 0;  // 0 = unlimited
 };
 
+// Largest max_upload_bytes a config or --max-upload-bytes accepts: 1 TiB (the API states no
+// limit; this catches typos).
+inline constexpr uint64_t kMaxUploadBytesCap = uint64_t{1} << 40;
+
 // What an upload gets when a sidecar (or a flag of `swfvault push`) does not say otherwise.
 struct UploadDefaults {
   std::string level = "RV";  // vertrouwelijkheidsAanduiding: "RV" or "SV"

@@ -113,6 +113,7 @@ int RunCliWith(const std::vector<std::string>& args, std::ostream& out, std::ost
     auto runner = spec.define(sub);
     sub->callback([&run, runner] { run = runner; });
   }
+  RefuseEmptyValues(app);
 
   // A command's options may stand before it too (rclone's convention); CLI11 wants them after.
   std::vector<std::string> ordered = MoveCommandOptionsAfterCommand(app, args);

@@ -263,6 +263,33 @@ std::optional<double> IsoInstantSeconds(std::string_view s) {
   return seconds;
 }
 
+namespace {
+constexpr char kAllowEmpty[] = "allow-empty";
+}  // namespace
+
+CLI::Option* AllowEmpty(CLI::Option* option) {
+  // A check that passes everything, found again by its name; no description, so --help
+  // shows nothing of it.
+  return option->check(CLI::Validator([](std::string&) { return std::string(); }, "", kAllowEmpty));
+}
+
+void RefuseEmptyValues(CLI::App& app) {
+  for (CLI::Option* option : app.get_options([](CLI::Option*) { return true; })) {
+    if (option->get_type_size_max() == 0) continue;  // a flag
+    try {
+      option->get_validator(kAllowEmpty);
+      continue;
+    } catch (const CLI::OptionNotFound&) {
+    }
+    option->check(CLI::Validator(
+        [](std::string& input) {
+          return input.empty() ? std::string("must not be empty") : std::string();
+        },
+        ""));
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) RefuseEmptyValues(*sub);
+}
+
 CLI::Validator IsoInstant() {
   return CLI::Validator(
       [](std::string& input) -> std::string {

@@ -5,6 +5,7 @@
 #define SWFVAULT_CLI_COMMAND_H_
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -90,15 +91,32 @@ CLI::Validator Between(T lo, T hi) {
   return CLI::Validator(
       [=](std::string& input) -> std::string {
         T value{};
-        if (!CLI::detail::lexical_cast(input, value)) {
-          return "expected " + kind + " " + range + ", got '" + input + "'";
+        // A whole number is read whole, as from_chars reads it: CLI11 takes "-1" for an
+        // unsigned type as its largest value, and a number too large as that too.
+        bool read = false;
+        if constexpr (std::is_integral_v<T>) {
+          const char* end = input.data() + input.size();
+          const auto [at, error] = std::from_chars(input.data(), end, value);
+          read = error == std::errc() && at == end;
+        } else {
+          read = CLI::detail::lexical_cast(input, value);
         }
+        if (!read) return "expected " + kind + " " + range + ", got '" + input + "'";
         // Written so that NaN is out of every range too.
         if (!(value >= lo && value <= hi)) return input + " is out of range: expected " + kind + " " + range;
         return {};
       },
       range);
 }
+
+// Marks an option whose empty value means something (clearing a field): RefuseEmptyValues
+// leaves it alone.
+CLI::Option* AllowEmpty(CLI::Option* option);
+
+// Every option and argument below `app` that takes a value refuses an empty one with a usage
+// error that names it, unless AllowEmpty marked it: `--samenwerking "$SAM"` with $SAM unset must
+// not pass for no filter at all (`notificatie delete --alle` would empty the whole feed).
+void RefuseEmptyValues(CLI::App& app);
 
 // An instant as the API writes it: "2026-11-30T10:45:00Z", with optional fractions of a
 // second and a "+01:00"-style offset instead of Z.

@@ -63,15 +63,15 @@ int RunDelete(CommandContext& ctx, const std::string& id) {
 
 struct LabelFlags {
   std::string id, level, omschrijving;
+  const CLI::Option* omschrijving_option = nullptr;  // given: also "" (clears the description)
 };
 
 int RunLabel(CommandContext& ctx, const LabelFlags& f) {
-  if (f.level.empty() && f.omschrijving.empty()) {
-    return UsageFail(ctx, "give --level and/or --omschrijving");
-  }
+  const bool omschrijving = f.omschrijving_option->count() > 0;
+  if (f.level.empty() && !omschrijving) return UsageFail(ctx, "give --level and/or --omschrijving");
   DocumentChange change;
   if (!f.level.empty()) change.vertrouwelijkheids_aanduiding = f.level;
-  if (!f.omschrijving.empty()) change.document_omschrijving = f.omschrijving;
+  if (omschrijving) change.document_omschrijving = f.omschrijving;
   return WithConnection(ctx, [&](Connection& conn) {
     Result<Document> d = conn.client->ChangeDocument(f.id, change);
     if (!d.ok()) return Fail(ctx, d.status());
@@ -278,7 +278,8 @@ void DefineLabel(SwfCommandGroup& group) {
   label->add_option("DOC-ID", f->id, "documentId")->required();
   label->add_option("--level", f->level, "RV or SV")
       ->transform(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
-  label->add_option("--omschrijving", f->omschrijving, "documentOmschrijving");
+  f->omschrijving_option = AllowEmpty(label->add_option("--omschrijving", f->omschrijving,
+                                                        "documentOmschrijving (\"\" clears it)"));
   group.On(label, [f](CommandContext& ctx) { return RunLabel(ctx, *f); });
 }
 

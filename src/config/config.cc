@@ -164,9 +164,6 @@ Status ReadProfiles(const toml::table& root, const ConnectionProfile& defaults, 
   return Status::Ok();
 }
 
-// Largest accepted max_upload_bytes: 1 TiB (the API has no stated limit; this catches typos).
-constexpr int64_t kMaxUploadCap = int64_t{1} << 40;
-
 Status ReadMirrorTarget(const toml::table& t, const std::string& where, MirrorTarget* m) {
   SWF_RETURN_IF_ERROR(CheckKnownKeys(t, where, {"path", "max_level", "settle_seconds",
                                                 "max_upload_bytes", "local_edits"}));
@@ -175,7 +172,8 @@ Status ReadMirrorTarget(const toml::table& t, const std::string& where, MirrorTa
   SWF_RETURN_IF_ERROR(ReadLevel(t, "max_level", where, &m->max_level));
   SWF_RETURN_IF_ERROR(ReadInt(t, "settle_seconds", where, 0, 86400, &m->settle_seconds));
   uint64_t cap = 0;  // 0 = not set here
-  SWF_RETURN_IF_ERROR(ReadInt(t, "max_upload_bytes", where, 1, kMaxUploadCap, &cap));
+  SWF_RETURN_IF_ERROR(
+      ReadInt(t, "max_upload_bytes", where, 1, static_cast<int64_t>(kMaxUploadBytesCap), &cap));
   if (cap > 0) m->max_upload_bytes = cap;
   std::string local_edits = "conflict-copy";
   SWF_RETURN_IF_ERROR(ReadString(t, "local_edits", where, &local_edits));
@@ -234,7 +232,8 @@ Status ReadUpload(const toml::table& root, const std::string& origin, Config* co
   if (!u.taal.empty() && !LooksLikeLanguage(u.taal)) {
     return InvalidArgument(where + ".default_taal: '" + u.taal + "' is not a language code (e.g. nl)");
   }
-  return ReadInt(*t, "max_upload_bytes", where, 1, kMaxUploadCap, &u.max_upload_bytes);
+  return ReadInt(*t, "max_upload_bytes", where, 1, static_cast<int64_t>(kMaxUploadBytesCap),
+                 &u.max_upload_bytes);
 }
 
 Status ReadMdto(const toml::table& root, const std::string& origin, Config* config) {
@@ -339,6 +338,11 @@ Result<ConnectionProfile> Config::FindProfile(const std::string& name) const {
 
 Status ValidateProfile(const ConnectionProfile& p) {
   std::string who = "profile '" + p.name + "'";
+  if (p.base_url.empty()) {
+    return InvalidArgument(who +
+                           ": no base_url: give --base-url URL, or a config that sets it (--config "
+                           "FILE or $SWFVAULT_CONFIG)");
+  }
   if (p.base_url.rfind("https://", 0) != 0) {
     return InvalidArgument(who + ": base_url '" + p.base_url + "' must start with https://");
   }

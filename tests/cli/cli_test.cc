@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -49,7 +50,14 @@ TEST(CliTest, NumberOptionsSayWhatWasWrongInWords) {
             "--transfers: expected a whole number from 1 to 64, got '2.5'"},
            {{"gc", "--grace-hours", "2000000"}, "expected a number from 0 to 1000000"},
            {{"mirror", "--max-upload-bytes", "0"},
-            "--max-upload-bytes: 0 is out of range: expected a whole number at least 1"}}) {
+            "--max-upload-bytes: 0 is out of range: expected a whole number from 1 to "
+            "1099511627776"},
+           // CLI11 alone reads both as the largest unsigned number: no limit at all.
+           {{"mirror", "--max-upload-bytes", "-1"},
+            "--max-upload-bytes: expected a whole number from 1 to 1099511627776, got '-1'"},
+           {{"mirror", "--max-upload-bytes", "18446744073709551616"}, "got '18446744073709551616'"},
+           {{"sync", "--transfers", "8x"},
+            "--transfers: expected a whole number from 1 to 64, got '8x'"}}) {
     CliRun r = Cli(c.args);
     EXPECT_EQ(r.code, kExitUsage) << c.args[1];
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
@@ -472,6 +480,64 @@ TEST(CliTest, EmptyOutputOfGetIsAUsageErrorNamingTheOption) {
       EXPECT_NE(r.err.find("empty path"), std::string::npos) << r.err;
     }
   }
+}
+
+// An empty value is refused wherever it stands, naming the option or argument: `--samenwerking
+// "$SAM"` with $SAM unset must not pass for "no filter" (`notificatie delete --alle` would then
+// empty the whole feed). Global options, options of a command and of a command in a group, and
+// arguments alike.
+TEST(CliTest, AnEmptyValueIsAUsageErrorNamingWhatWasEmpty) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string named;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"notificatie", "delete", "--alle", "--samenwerking", ""}, "--samenwerking"},
+           {{"--vault", "", "status"}, "--vault"},
+           {{"status", "--config", ""}, "--config"},
+           {{"--profile", "", "sync"}, "--profile"},
+           {{"sync", "--metrics-file", "", "SAM-1"}, "--metrics-file"},
+           {{"export", "SAM-1", "--format", ""}, "--format"},
+           {{"mirror", "--to", ""}, "--to"},
+           {{"show", ""}, "document"},
+           {{"ls", ""}, "samenwerking"},
+           {{"samenwerking", "start", "--verzoek", "1", "--titel", ""}, "--titel"},
+           {{"document", "label", "", "--level", "RV"}, "DOC-ID"}}) {
+    CliRun r = Cli(c.args);
+    EXPECT_EQ(r.code, kExitUsage) << c.named << ": " << r.err;
+    EXPECT_NE(r.err.find("usage error: " + c.named + ": must not be empty"), std::string::npos)
+        << r.err;
+  }
+  // Where empty means something, it is taken: --omschrijving "" clears a description (the
+  // run then stops at the missing server, not at the command line).
+  CliRun clear = Cli({"document", "label", "DOC-1", "--omschrijving", ""});
+  EXPECT_EQ(clear.err.find("must not be empty"), std::string::npos) << clear.err;
+  EXPECT_NE(clear.err.find("no base_url"), std::string::npos) << clear.err;
+}
+
+TEST(CliTest, RefuseEmptyValuesLeavesFlagsAndWhatAllowEmptyMarked) {
+  CLI::App app{"t"};
+  std::string a, b, c;
+  bool flag = false;
+  app.add_option("--a", a);
+  AllowEmpty(app.add_option("--b", b));
+  app.add_flag("--flag", flag);
+  CLI::App* sub = app.add_subcommand("sub");
+  sub->add_option("C", c);
+  RefuseEmptyValues(app);
+  // CLI11 takes the arguments reversed.
+  auto parse = [&](std::vector<std::string> args) {
+    app.clear();
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
+  };
+  b = "set";
+  EXPECT_NO_THROW(parse({"--b", "", "--flag", "--a", "x"}));
+  EXPECT_EQ(b, "");
+  EXPECT_EQ(a, "x");
+  EXPECT_THROW(parse({"--a", ""}), CLI::ValidationError);
+  EXPECT_THROW(parse({"sub", ""}), CLI::ValidationError);
+  EXPECT_NO_THROW(parse({"sub", "c"}));
 }
 
 }  // namespace

@@ -266,6 +266,11 @@ TEST_F(SwfCommandsITest, AddShowLabelDelete) {
   EXPECT_NE((label.out + label.err).find("is SV now"), std::string::npos) << label.out << label.err;
   CliResult again = Json({"document", "show", id});
   EXPECT_EQ(Items(again, "document")[0]["documentOmschrijving"], "geheim");
+  // An empty description is a change too: it clears the one there is.
+  CliResult cleared = Json({"document", "label", id, "--omschrijving", ""});
+  ASSERT_EQ(cleared.exit_code, 0) << cleared.err;
+  EXPECT_EQ(Items(Json({"document", "show", id}), "document")[0].value("documentOmschrijving", "-"),
+            "");
   CliResult del = Json({"document", "delete", id});
   ASSERT_EQ(del.exit_code, 0) << del.err;
   EXPECT_EQ(Swf({"document", "show", id}).exit_code, kExitNotFound);
