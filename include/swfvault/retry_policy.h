@@ -26,7 +26,10 @@ struct RetryOptions {
   int max_attempts = 6;             // total tries of one item, first one included
   double base_delay_seconds = 0.5;  // backoff cap for the first retry, doubled each time
   double max_delay_seconds = 60;    // backoff cap
-  double budget_seconds = 600;      // per item: elapsed time + next delay must stay within
+  // Per item: time since its first failure + the next delay must stay within this. Room for
+  // the longest Retry-After (15 min) and the backoff around it; the time an item waited for
+  // its first try behind others (a long first pass) does not count.
+  double budget_seconds = 1800;
   double min_retry_after_seconds = 1;
   double max_retry_after_seconds = 900;
 };
@@ -57,7 +60,8 @@ class RetryPolicy {
   // 500/502/504: the work may have been done and only the answer lost).
   static bool MayHaveActed(const Status& failure);
 
-  // `attempts` = tries made so far (>= 1), `elapsed_seconds` = time spent on the item so far.
+  // `attempts` = tries made so far (>= 1), `elapsed_seconds` = time since the item's first
+  // failure.
   RetryDecision Decide(const Status& failure, int attempts, double elapsed_seconds) const;
 
   const RetryOptions& options() const { return options_; }

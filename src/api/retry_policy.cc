@@ -116,7 +116,7 @@ bool RetryPolicy::MayHaveActed(const Status& failure) {
 }
 
 Result<HttpResponse> RetryingTransport::Send(HttpRequest request) {
-  double start = sleeper_.NowSeconds();
+  double first_failure = -1;
   bool may_have_acted = false;  // an earlier attempt failed in a way that leaves it open
   for (int attempt = 1;; ++attempt) {
     auto delivered = std::make_shared<bool>(false);
@@ -130,7 +130,9 @@ Result<HttpResponse> RetryingTransport::Send(HttpRequest request) {
     }
     if (result.ok() || *delivered || !RetryPolicy::MayRepeat(request, result.status())) return result;
     may_have_acted = may_have_acted || RetryPolicy::MayHaveActed(result.status());
-    RetryDecision d = policy_.Decide(result.status(), attempt, sleeper_.NowSeconds() - start);
+    const double now = sleeper_.NowSeconds();
+    if (first_failure < 0) first_failure = now;
+    RetryDecision d = policy_.Decide(result.status(), attempt, now - first_failure);
     if (!d.retry) return result;
     sleeper_.SleepFor(d.delay_seconds);
   }
@@ -139,9 +141,11 @@ Result<HttpResponse> RetryingTransport::Send(HttpRequest request) {
 std::vector<Result<HttpResponse>> RetryingTransport::RunBatch(std::vector<HttpRequest> requests,
                                                               size_t max_parallel,
                                                               const CompletionCallback& on_done) {
-  const double start = sleeper_.NowSeconds();
   std::vector<std::optional<Result<HttpResponse>>> outcomes(requests.size());
   std::vector<int> attempts(requests.size(), 0);
+  // Each request's budget counts from its own first failure: in a long batch the last ones
+  // start late, and that wait is not time spent retrying them.
+  std::vector<double> first_failure(requests.size(), -1);
   std::vector<size_t> pending(requests.size());
   for (size_t i = 0; i < pending.size(); ++i) pending[i] = i;
   while (!pending.empty()) {
@@ -157,7 +161,9 @@ std::vector<Result<HttpResponse>> RetryingTransport::RunBatch(std::vector<HttpRe
       size_t i = pending[k];
       ++attempts[i];
       if (!r.ok() && !*delivered[k] && RetryPolicy::MayRepeat(requests[i], r.status())) {
-        RetryDecision d = policy_.Decide(r.status(), attempts[i], sleeper_.NowSeconds() - start);
+        const double now = sleeper_.NowSeconds();
+        if (first_failure[i] < 0) first_failure[i] = now;
+        RetryDecision d = policy_.Decide(r.status(), attempts[i], now - first_failure[i]);
         if (d.retry) {
           retry.push_back(i);
           delay = std::max(delay, d.delay_seconds);

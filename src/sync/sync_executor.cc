@@ -123,7 +123,7 @@ struct SyncExecutor::FetchItem {
   const Document* doc = nullptr;  // in the SyncPlan, which outlives the fetch
   std::unique_ptr<Attempt> now;   // the attempt in flight or being published
   Status last;                    // outcome of the last attempt
-  double started = 0;
+  double first_failure = -1;      // when an attempt first failed: the retry budget counts from here
   uint32_t token = 0;  // index in FetchAll's items, the publisher's handle
   int attempts = 0;
   bool done = false;
@@ -832,7 +832,6 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
     FetchItem& item = items[i];
     bytes_total_ += fetches[i]->bestands_grootte.value_or(0);
     item.doc = fetches[i];
-    item.started = sleeper_.NowSeconds();
     item.token = static_cast<uint32_t>(i);
     pending.push_back(&item);
   }
@@ -899,8 +898,11 @@ void SyncExecutor::FetchAll(const std::vector<const Document*>& fetches,
         if (item->last.ok()) ++succeeded;
         continue;
       }
-      double elapsed = sleeper_.NowSeconds() - item->started;
-      RetryDecision decision = policy.Decide(item->last, item->attempts, elapsed);
+      // From the item's first failure: a first pass over thousands of documents can take longer
+      // than the budget, and the items it reached last would get no retry at all.
+      const double now = sleeper_.NowSeconds();
+      if (item->first_failure < 0) item->first_failure = now;
+      RetryDecision decision = policy.Decide(item->last, item->attempts, now - item->first_failure);
       if (!decision.retry) {
         item->done = true;
         ++report->counts.failed;

@@ -6,6 +6,7 @@
 #define SWFVAULT_TESTS_API_FAKE_TRANSPORT_H_
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@ class FakeTransport : public Transport {
   void Enqueue(FakeResponse response) { any_.push_back(std::move(response)); }
 
   Result<HttpResponse> Send(HttpRequest request) override {
+    if (on_send) on_send(request);
     requests.push_back(request);
     auto it = routes_.find(request.method + " " + request.url);
     std::deque<FakeResponse>* queue = nullptr;
@@ -55,6 +57,7 @@ class FakeTransport : public Transport {
   }
 
   size_t chunk_size = 7;  // small, so sinks see several chunks
+  std::function<void(const HttpRequest&)> on_send{};  // called first (a fake clock may advance)
   std::vector<HttpRequest> requests{};
   std::vector<size_t> batch_sizes{};  // one entry per RunBatch call
 

@@ -318,5 +318,44 @@ TEST(RetryingTransportTest, BatchRetriesOnlyTheFailedItems) {
   EXPECT_EQ(done, (std::vector<size_t>{0, 2, 1}));
 }
 
+// An item's retry budget counts from its own first failure: a batch whose first requests take
+// longer than the whole budget still retries the one that failed after them.
+TEST(RetryingTransportTest, ABatchItemReachedLateStillHasItsWholeBudget) {
+  FakeTransport inner;
+  FakeSleeper sleeper;
+  RetryOptions options;
+  options.budget_seconds = 60;
+  inner.Expect("GET", "https://h/slow", FakeResponse{200, {}, "slow", Status::Ok()});
+  inner.Expect("GET", "https://h/b", FakeResponse{503, {{"Retry-After", "5"}}, "", Status::Ok()});
+  inner.Expect("GET", "https://h/b", FakeResponse{200, {}, "b", Status::Ok()});
+  inner.on_send = [&](const HttpRequest& r) {
+    if (r.url == "https://h/slow") sleeper.now += 3600;  // an hour-long download
+  };
+  RetryingTransport transport(inner, FixedJitter(0.5, options), sleeper);
+  std::vector<HttpRequest> batch = {{.url = "https://h/slow"}, {.url = "https://h/b"}};
+  auto results = transport.RunBatch(batch, 1, nullptr);
+  ASSERT_TRUE(results[1].ok()) << results[1].status().ToString();
+  EXPECT_EQ(results[1]->body, "b");
+  EXPECT_EQ(sleeper.sleeps, (std::vector<double>{5}));
+  // Send as well: the budget starts at the first failure, not before the first try.
+  inner.Expect("GET", "https://h/c", FakeResponse{503, {{"Retry-After", "5"}}, "", Status::Ok()});
+  inner.Expect("GET", "https://h/c", FakeResponse{200, {}, "c", Status::Ok()});
+  inner.on_send = [&](const HttpRequest&) {
+    if (inner.requests.size() == 3) sleeper.now += 3600;  // the first try of c takes an hour
+  };
+  auto c = transport.Send(HttpRequest{.url = "https://h/c"});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->body, "c");
+}
+
+// The longest Retry-After (15 min) fits the default budget: it is honoured, not given up on.
+TEST(RetryPolicyTest, TheLongestRetryAfterFitsTheDefaultBudget) {
+  Status s = Http(503);
+  s.set_retry_after_seconds(900);
+  RetryDecision d = FixedJitter(0.5).Decide(s, 1, 0);
+  EXPECT_TRUE(d.retry) << d.reason;
+  EXPECT_EQ(d.delay_seconds, 900);
+}
+
 }  // namespace
 }  // namespace swfvault::testing

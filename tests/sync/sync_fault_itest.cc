@@ -242,6 +242,60 @@ TEST_P(VaultUnwritableITest, EndsTheRunAndNothingMoreIsDownloaded) {
   }
 }
 
+// A clock that moves on an hour each time it is read, and waits without sleeping: as if every
+// step of the run took an hour.
+class HourlySleeper : public Sleeper {
+ public:
+  double NowSeconds() override { return now_ += 3600; }
+  void SleepFor(double seconds) override { now_ += seconds; }
+
+ private:
+  double now_ = 0;
+};
+
+// Rule 7's budget is per item, from its first failure: a first pass that takes longer than the
+// whole budget (a dossier of thousands of documents) still retries the items that failed in
+// it. Measured from the start of the pass, every such item had used up its budget already.
+TEST_F(SyncFaultITest, AFirstPassLongerThanTheBudgetStillRetriesWhatFailedInIt) {
+  std::vector<std::string> ids =
+      Generate({{"dossiers", 1}, {"documentsPerDossier", 6}, {"svShare", 0.0}, {"seed", 47}});
+  const std::string busy = RemoteDocuments(ids[0]).back()["documentId"];
+  emulator_->Admin(
+      "PUT", "/_emulator/faults",
+      {{"faults", {{{"type", "status"}, {"status", 503}, {"count", 1}, {"documentId", busy}}}}});
+  PosixFileSystem fs;
+  SystemClock clock;
+  std::string dir = (dir_.path() / "vault-hourly").string();
+  ASSERT_TRUE(Vault::Init(fs, clock, dir).ok());
+  auto vault = Vault::Open(fs, clock, dir, Vault::Access::kExclusive);
+  ASSERT_TRUE(vault.ok()) << vault.status().ToString();
+  CurlTransportOptions o;
+  o.client_cert_file = PkiDir() + "/gemeente-a.crt";
+  o.client_key_file = PkiDir() + "/gemeente-a.key";
+  o.ca_bundle_file = PkiDir() + "/ca.crt";
+  o.oin = "00000001000000001000";
+  auto transport = CurlTransport::Create(o);
+  ASSERT_TRUE(transport.ok()) << transport.status().ToString();
+  SwfClient client(**transport, SwfClientOptions{.base_url = emulator_->base_url()});
+  SyncObserver quiet;
+  HourlySleeper hourly;
+  SyncExecutor executor(client, **transport, (*vault)->store(), (*vault)->catalog(), hourly, quiet);
+  SyncOptions options;
+  options.profile_name = "gemeente-a";
+  options.oin = o.oin;
+  options.base_url = emulator_->base_url();
+  options.samenwerking_ids = ids;
+  options.transfers = 2;
+  options.retry.budget_seconds = 600;
+
+  SyncReport report = executor.Run(options);
+  EXPECT_TRUE(report.fatal.ok()) << report.fatal.ToString();
+  EXPECT_EQ(report.counts.failed, 0);
+  EXPECT_EQ(report.counts.fetched, 6);
+  nlohmann::json faults = emulator_->Admin("GET", "/_emulator/faults");
+  EXPECT_EQ(faults["faults"][0]["remaining"], 0) << faults.dump() << ": the 503 was never sent";
+}
+
 // A listing without a documentHash (or with one that is no SHA-256): the content could not be
 // checked, so it is not downloaded or stored; the document fails by name and the others sync.
 TEST_F(SyncFaultITest, ADocumentListedWithoutItsHashFailsByNameAndIsNotDownloaded) {
