@@ -75,8 +75,15 @@ RetryDecision RetryPolicy::Decide(const Status& failure, int attempts, double el
   if (attempts >= options_.max_attempts) return {false, 0, "attempts exhausted"};
   RetryDecision decision{true, 0, ""};
   if (auto server = failure.retry_after_seconds()) {
-    decision.delay_seconds = std::clamp(*server, options_.min_retry_after_seconds,
-                                        options_.max_retry_after_seconds);
+    if (*server > options_.max_retry_after_seconds) {
+      // More than a run waits: asking again sooner would ignore the server, so the item ends
+      // here ("retry later") and the next scheduled run comes back for it.
+      return {false, *server,
+              "the server asks to wait " + std::to_string(static_cast<int64_t>(*server)) +
+                  " s, more than a run waits (" +
+                  std::to_string(static_cast<int64_t>(options_.max_retry_after_seconds)) + " s)"};
+    }
+    decision.delay_seconds = std::max(*server, options_.min_retry_after_seconds);
     decision.reason = "Retry-After";
   } else {
     double cap = options_.base_delay_seconds * std::pow(2.0, std::max(0, attempts - 1));

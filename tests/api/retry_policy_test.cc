@@ -63,15 +63,22 @@ TEST(RetryPolicyTest, HonoursRetryAfter) {
   EXPECT_EQ(d.delay_seconds, 42);
 }
 
-TEST(RetryPolicyTest, ClampsRetryAfterToOneSecondAndFifteenMinutes) {
+// Less than a second waits a second; more than 15 minutes is more than a run waits: the item
+// is not retried before the time the server gave (the next run comes back for it).
+TEST(RetryPolicyTest, RetryAfterIsHonouredFromOneSecondUpToFifteenMinutes) {
   RetryOptions options;
   options.budget_seconds = 10000;
   Status low = Http(429);
   low.set_retry_after_seconds(0);
+  Status longest = Http(429);
+  longest.set_retry_after_seconds(900);
   Status high = Http(429);
   high.set_retry_after_seconds(86400);
   EXPECT_EQ(FixedJitter(0.5, options).Decide(low, 1, 0).delay_seconds, 1);
-  EXPECT_EQ(FixedJitter(0.5, options).Decide(high, 1, 0).delay_seconds, 900);
+  EXPECT_EQ(FixedJitter(0.5, options).Decide(longest, 1, 0).delay_seconds, 900);
+  RetryDecision beyond = FixedJitter(0.5, options).Decide(high, 1, 0);
+  EXPECT_FALSE(beyond.retry);
+  EXPECT_NE(beyond.reason.find("wait 86400 s"), std::string::npos) << beyond.reason;
 }
 
 TEST(RetryPolicyTest, BackoffDoublesWithFullJitter) {
