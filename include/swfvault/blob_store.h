@@ -255,6 +255,9 @@ class BlobStore {
   std::string vault_dir_;
   std::mutex pending_mu_;
   std::map<std::string, std::vector<std::string>> pending_dir_syncs_;  // dir -> objects
+  // Held while a shard directory is looked for, made and synced: a shard another thread has
+  // made but not yet synced is not there for an object to go into.
+  std::mutex shards_mu_;
   // Write buffers, reused from writer to writer. At most kMaxWriteBuffers exist (4 MiB): when
   // all are taken (many finished downloads waiting for their commit), TakeBuffer returns null
   // and the writer writes its chunks as they come.

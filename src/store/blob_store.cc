@@ -158,6 +158,10 @@ Status BlobWriter::Quarantine(std::string_view expected_sha256, uint64_t expecte
   if (!moved.ok()) return Fail(Corruption(what + "; not published, discarded"));
   (void)store_->fs_->MakeReadOnly(target);
   done_ = true;
+  // The catalog records where the evidence is: it must still be there after a crash.
+  if (Status synced = store_->fs_->SyncDir(store_->quarantine_dir()); !synced.ok()) {
+    what += " (the quarantine directory could not be synced: " + synced.message() + ")";
+  }
   quarantine_path_ = target;
   return Corruption(what + "; not published, quarantined at " + target);
 }
@@ -192,7 +196,13 @@ Result<CommitResult> BlobWriter::Publish(const BlobRecord& blob, const CommitOpt
     st = fs.Rename(path_, target);
     if (!st.ok()) return Fail(st);
     done_ = true;
-    SWF_RETURN_IF_ERROR(fs.SyncDir(DirName(target)));
+    st = fs.SyncDir(DirName(target));
+    if (!st.ok()) {
+      // Rule 4: not known to be on disk, so not left for a later commit to find, take for
+      // good and sync again: it goes, and the next commit writes it anew.
+      (void)fs.RemoveFile(target);
+      return st.WithContext("fsync of object directory failed, repaired object discarded");
+    }
     return CommitResult{blob, false, /*repaired=*/true};
   }
   if (!st.ok()) return Fail(st);
@@ -257,6 +267,9 @@ std::string BlobStore::PartialPath(std::string_view document_id, std::string_vie
 
 Status BlobStore::EnsureShardDir(std::string_view sha256) {
   std::string shard = DirName(ObjectPath(sha256));
+  // One thread at a time: one that found the shard another had just made would put its object
+  // there, and record it, before (or although) the objects directory was synced.
+  std::lock_guard<std::mutex> lock(shards_mu_);
   auto st = fs_->Stat(shard);
   if (st.ok()) return Status::Ok();
   if (st.status().code() != StatusCode::kNotFound) return st.status();
@@ -507,8 +520,9 @@ Status BlobStore::SyncPublishedDirs() {
       if (fs_->RemoveFile(path).ok()) ++discarded;
     }
   }
-  return IoError(st.message() + "; " + std::to_string(discarded) +
-                 " unsynced objects discarded, write them again");
+  // With its own code: a full or read-only disk ends the run as one (rule 4).
+  return st.WithContext(std::to_string(discarded) +
+                        " unsynced objects discarded, write them again");
 }
 
 Result<int> BlobStore::RemoveOlderThan(const std::string& dir, int64_t max_age_seconds,

@@ -213,6 +213,49 @@ TEST_F(BlobStoreTest, CommitOverDamagedObjectRepairsIt) {
   EXPECT_EQ(fs_.Stat(store_.ObjectPath(sha))->mode, 0400u);
 }
 
+// Rule 4 on the repair path: the bytes that replaced a damaged object are not known to be on
+// disk when its directory's fsync fails. They go, so the next commit writes them anew and
+// syncs once more, instead of finding them, taking them for good and syncing again.
+TEST_F(BlobStoreTest, ARepairWhoseDirectorySyncFailsIsDiscardedAndWrittenAnew) {
+  std::string data = Content(20'000);
+  ASSERT_TRUE(Put(data).ok());
+  std::string sha = Sha256Hex(data);
+  FlipByte(store_.ObjectPath(sha), 123);
+  fs_.FailNth(FsOp::kSyncDir, 1, EIO);
+  auto failed = Put(data);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), StatusCode::kIoError) << failed.status().ToString();
+  EXPECT_FALSE(*store_.Has(sha));
+  auto again = Put(data);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(again->deduplicated);
+  EXPECT_TRUE(store_.Verify(again->blob, VerifyMode::kFull).ok());
+}
+
+// The catalog records where quarantined bytes are kept: their directory is synced, so the
+// evidence is still there after a crash; when that sync fails, the report says so.
+TEST_F(BlobStoreTest, QuarantinedBytesAreSyncedIntoTheirDirectory) {
+  std::string data = Content(5'000);
+  std::string promised = Sha256Hex("promised");
+  int before = fs_.Count(FsOp::kSyncDir);
+  {
+    auto writer = store_.BeginWrite();
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Append(data).ok());
+    ASSERT_EQ((*writer)->Commit(promised, data.size()).status().code(), StatusCode::kCorruption);
+  }
+  EXPECT_EQ(fs_.Count(FsOp::kSyncDir) - before, 1);
+  fs_.FailNth(FsOp::kSyncDir, 1, EIO);
+  auto writer = store_.BeginWrite();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append(data + "!").ok());
+  auto r = (*writer)->Commit(promised, data.size() + 1);
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("quarantine directory could not be synced"),
+            std::string::npos)
+      << r.status().message();
+}
+
 TEST_F(BlobStoreTest, VerifyFullCatchesFlippedByte) {
   auto r = Put(Content(30'000));
   ASSERT_TRUE(r.ok());
@@ -373,6 +416,17 @@ TEST_F(BlobStoreGroupCommitTest, FailedDirectorySyncDiscardsThePendingObjects) {
   EXPECT_NE(st.message().find("2 unsynced objects discarded"), std::string::npos);
   EXPECT_FALSE(*store_.Has(a->blob.sha256));
   EXPECT_FALSE(*store_.Has(b->blob.sha256));
+}
+
+// A full disk stays a full disk: the run ends with the disk-full code, not as an I/O error
+// that each later dossier runs into item by item.
+TEST_F(BlobStoreGroupCommitTest, AFailedDirectorySyncKeepsItsCode) {
+  auto a = PutDeferred(store_, "first");
+  ASSERT_TRUE(a.ok());
+  fs_.FailNth(FsOp::kSyncDir, 1, ENOSPC, /*sticky=*/true);
+  Status st = store_.SyncPublishedDirs();
+  EXPECT_EQ(st.code(), StatusCode::kResourceExhausted) << st.ToString();
+  EXPECT_NE(st.message().find("1 unsynced objects discarded"), std::string::npos) << st.message();
 }
 
 TEST_F(BlobStoreGroupCommitTest, FailedSyncOfOneShardDiscardsThePendingObjectsOfEveryShard) {
