@@ -5,11 +5,11 @@
 // returns whether to retry and after what delay. Only kUnavailable failures without an HTTP
 // status (timeouts, resets) or with 408, 429, 500, 502, 503, 504 are retried. A server's
 // Retry-After is honoured within [1 s, 15 min]: less than 1 s waits 1 s; more than 15 min is
-// more than a run waits, so the item is not retried in this run (nor asked for before the
-// server said). Otherwise the delay is exponential backoff with full jitter. Nothing is retried
-// once the per-item budget would be exceeded. Randomness and time come in through seams, so tests
-// neither sleep nor guess. RetryPolicy is immutable after construction and safe to share between
-// threads when its random source is.
+// more than a run waits, so the item is not retried in this run (the next run asks again).
+// Otherwise the delay is exponential backoff with full jitter. Nothing is retried once the per-item
+// budget would be exceeded. Randomness and time come in through seams, so tests neither sleep nor
+// guess. RetryPolicy is immutable after construction and safe to share between threads when its
+// random source is.
 #ifndef SWFVAULT_RETRY_POLICY_H_
 #define SWFVAULT_RETRY_POLICY_H_
 

@@ -76,8 +76,8 @@ RetryDecision RetryPolicy::Decide(const Status& failure, int attempts, double el
   RetryDecision decision{true, 0, ""};
   if (auto server = failure.retry_after_seconds()) {
     if (*server > options_.max_retry_after_seconds) {
-      // More than a run waits: asking again sooner would ignore the server, so the item ends
-      // here ("retry later") and the next scheduled run comes back for it.
+      // More than a run waits; asking again sooner within it would ignore the server. The item
+      // ends here ("retry later") and the next scheduled run comes back for it.
       return {false, *server,
               "the server asks to wait " + std::to_string(static_cast<int64_t>(*server)) +
                   " s, more than a run waits (" +

@@ -72,6 +72,7 @@ struct CommandSpec {
   std::function<std::function<int(CommandContext&)>(CLI::App* app)> define;
 };
 
+// Give it with transform(): a whole number is written back in decimal, as it was read.
 // A check that an option's value is a number of type T from `lo` to `hi` (inclusive; `hi` at
 // T's maximum means "at least lo"). Its message names what was wrong in words, e.g.
 // "expected a whole number from 1 to 64, got 'abc'" (CLI11's Range says "not in range" of
@@ -98,6 +99,8 @@ CLI::Validator Between(T lo, T hi) {
           const char* end = input.data() + input.size();
           const auto [at, error] = std::from_chars(input.data(), end, value);
           read = error == std::errc() && at == end;
+          // As read here, so CLI11 stores the same number: it would take "0100" for octal 64.
+          if (read) input = std::to_string(value);
         } else {
           read = CLI::detail::lexical_cast(input, value);
         }

@@ -464,13 +464,14 @@ CommandSpec MirrorCommand() {
                             "highest confidentiality the target may hold: RV (default) or SV")
                 ->transform(CLI::IsMember({"RV", "SV"}, CLI::ignore_case))
                 ->needs(to);
-            app->add_option("--settle-seconds", flags->settle_seconds,
-                            "a dropped file must be unchanged this long before it is uploaded (default 5)")
-                ->check(Between(int64_t{0}, int64_t{86400}));
+            app->add_option(
+                   "--settle-seconds", flags->settle_seconds,
+                   "a dropped file must be unchanged this long before it is uploaded (default 5)")
+                ->transform(Between(int64_t{0}, int64_t{86400}));
             app->add_option(
                    "--max-upload-bytes", flags->max_upload_bytes,
                    "largest file a drop folder accepts (default: the config's, else 4 GiB)")
-                ->check(Between(uint64_t{1}, kMaxUploadBytesCap));
+                ->transform(Between(uint64_t{1}, kMaxUploadBytesCap));
             app->add_option("--local-edits", flags->local_edits,
                             "a mirrored file edited in place: conflict-copy (default) or upload (as a new document)")
                 ->check(CLI::IsMember({"conflict-copy", "upload"}));

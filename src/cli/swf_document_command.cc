@@ -2,6 +2,7 @@
 // SWF (no vault). `get` streams into a temp file beside the target, resumes a dropped transfer
 // with Range/If-Range, and renames into place only when the SHA-256 matches documentHash.
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.h"
@@ -190,7 +191,7 @@ Status Download(Connection& conn, const Document& doc, DownloadTarget& target, i
                 const StopFlag& stop) {
   SWF_RETURN_IF_ERROR(target.Restart());
   RetryPolicy policy;
-  auto started = std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> first_failure;  // the budget counts from it
   std::string etag;
   for (*attempts = 1;; ++*attempts) {
     std::shared_ptr<DownloadResult> result;
@@ -203,7 +204,9 @@ Status Download(Connection& conn, const Document& doc, DownloadTarget& target, i
       continue;
     }
     if (stop.requested()) return StoppedOnRequest("document get " + doc.document_id);
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const auto now = std::chrono::steady_clock::now();
+    if (!first_failure) first_failure = now;
+    double elapsed = std::chrono::duration<double>(now - *first_failure).count();
     RetryDecision decision = policy.Decide(st, *attempts, elapsed);
     if (!decision.retry) return st;
     // The connection's sleeper wakes on a stop: a Retry-After wait is cut short too.

@@ -519,10 +519,11 @@ CommandSpec SyncCommand() {
                             "highest confidentiality the vault may hold: RV or SV")
                 ->transform(CLI::IsMember({"RV", "SV"}, CLI::ignore_case));
             app->add_option("--transfers", flags->transfers, "parallel downloads")
-                ->check(Between(1, 64));
-            app->add_option("--transfer-threads", flags->transfer_threads,
-                            "threads sharing the parallel downloads (default: one per core, at most 4)")
-                ->check(Between(1, 16));
+                ->transform(Between(1, 64));
+            app->add_option(
+                   "--transfer-threads", flags->transfer_threads,
+                   "threads sharing the parallel downloads (default: one per core, at most 4)")
+                ->transform(Between(1, 16));
             app->add_flag("--dry-run", flags->dry_run, "show the plan, change nothing");
             app->add_flag("--allow-mass-delete", flags->allow_mass_delete,
                           "mark removed what vanished from a listing even when the mass-delete "

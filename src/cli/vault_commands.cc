@@ -709,16 +709,17 @@ CommandSpec GcCommand() {
             auto partials = std::make_shared<double>(-1);
             auto quarantine = std::make_shared<double>(-1);
             app->add_option("--grace-hours", *grace, "minimum age of what is removed")
-                ->check(Between(0.0, 1e6));
-            app->add_option("--partial-max-age-hours", *partials,
-                            "also remove partial downloads not written to for this long (default: keep "
-                            "them; a full sync removes those no document needs)")
-                ->check(Between(0.0, 1e6));
+                ->transform(Between(0.0, 1e6));
+            app->add_option(
+                   "--partial-max-age-hours", *partials,
+                   "also remove partial downloads not written to for this long (default: keep "
+                   "them; a full sync removes those no document needs)")
+                ->transform(Between(0.0, 1e6));
             app->add_option(
                    "--quarantine-max-age-hours", *quarantine,
                    "also remove quarantined files (rejected downloads, objects that failed "
                    "verify) at least this old (default: keep them as evidence)")
-                ->check(Between(0.0, 1e6));
+                ->transform(Between(0.0, 1e6));
             return [grace, partials, quarantine](CommandContext& ctx) {
               return RunGc(ctx, *grace, *partials, *quarantine);
             };

@@ -38,9 +38,10 @@ bool IsParty(const nlohmann::json& av, const std::string& oin) {
 }  // namespace
 
 // A notification about an SV document is made only for deelnemers with full access (Notify).
-// It stays visible while the deelnemer keeps that access, and after the samenwerking is
-// deleted (its DOCUMENT_VERWIJDERD notices go out as the deelnemers go); a deelnemer whose
-// access was lowered, or who was removed, no longer sees it.
+// It stays visible while the deelnemer keeps that access; a deelnemer whose access was
+// lowered, or who was removed, no longer sees it. Once the samenwerking is deleted it is
+// visible as it was then: DeleteSamenwerking drops the hidden ones and keeps the rest (its
+// own DOCUMENT_VERWIJDERD notices go out as the deelnemer rows go).
 SqlCondition SwfApi::VisibleNotificaties(const std::string& oin) {
   return {
       "json_extract(body,'$._sv') = 0 OR parent IN (SELECT d.parent FROM objects d WHERE "

@@ -233,6 +233,11 @@ std::string SwfApi::Base(const httplib::Request& req) const {
   return "https://" + (host.empty() ? std::string("localhost") : host) + options_.prefix;
 }
 
+Status SwfApi::CheckRequestTarget(const httplib::Request& req) {
+  if (req.target.find_first_of("[]") == std::string::npos) return Status::Ok();
+  return InvalidArgument("request target: '[' and ']' must be percent-encoded (%5B, %5D)");
+}
+
 Result<Caller> SwfApi::Authenticate(const httplib::Request& req) {
   Caller c;
   SWF_ASSIGN_OR_RETURN(c.cert_oin, ClientCertificateOin(req.ssl));
@@ -302,14 +307,8 @@ void SwfApi::Route(httplib::Server& s, const std::string& method, const std::str
   std::string re = "(?:" + EscapeRegex(options_.prefix) + ")?" + pattern;
   routes_.emplace_back(method, pattern);
   auto fn = [this, handler, lock](const httplib::Request& req, httplib::Response& res) {
-    // The servlet container of a Spring service (Tomcat) refuses '[' and ']' in a request
-    // target unless they are percent-encoded, as the real client sends filter operators
-    // ("eventDatumTijd%5Bgt%5D"); a client that sends them raw fails there, so it fails here.
-    if (req.target.find_first_of("[]") != std::string::npos) {
-      return WriteProblem(
-          req, res,
-          InvalidArgument("request target: '[' and ']' must be percent-encoded (%5B, %5D)"));
-    }
+    if (Status target = CheckRequestTarget(req); !target.ok())
+      return WriteProblem(req, res, target);
     std::unique_lock<std::recursive_mutex> guard(*mu_);
     Result<Caller> caller = Authenticate(req);
     if (!caller.ok()) return WriteProblem(req, res, caller.status());
@@ -633,6 +632,18 @@ Status SwfApi::DeleteSamenwerking(Call& c) {
   for (const auto& d : docs.items) {
     SWF_RETURN_IF_ERROR(Notify(c.caller, m.samenwerking, "DOCUMENT_VERWIJDERD", "Document verwijderd", IsSv(d),
                                {{"documentId", d["documentId"]}, {"documentNaam", d["bestandsNaam"]}}));
+  }
+  // The notifications stay, as each deelnemer may see them now: one about an SV document that
+  // is hidden from its deelnemer (access lowered, or removed, since) goes, so that it does not
+  // come back once the deelnemer rows that hide it are gone (VisibleNotificaties).
+  SWF_ASSIGN_OR_RETURN(ListResult notes, state_->List({"notificatie", id, {}, {}, 0, -1}));
+  for (const auto& n : notes.items) {
+    if (!n.value("_sv", false)) continue;
+    Result<nlohmann::json> d =
+        state_->Get("deelnemer", id + "/" + n["deelnemer"].get<std::string>());
+    const bool full = d.ok() && (d->value("rol", "") == "INITIATOR" ||
+                                 d->value("privilege", "") == "VOLLEDIGE_TOEGANG");
+    if (!full) SWF_RETURN_IF_ERROR(state_->Delete("notificatie", n["notificatieId"]));
   }
   SWF_ASSIGN_OR_RETURN(ListResult avs, state_->List({"actieverzoek", id, {}, {}, 0, -1}));
   for (const auto& av : avs.items) {

@@ -80,6 +80,10 @@ class SwfApi {
   // The methods some route serves `path` with (HEAD with GET); empty for an unknown path.
   std::set<std::string> AllowedMethods(const std::string& path) const;
   Result<Caller> Authenticate(const httplib::Request& req);
+  // 400 for '[' or ']' sent raw in the request target: the servlet container of a Spring
+  // service (Tomcat) refuses them unless percent-encoded, as the real client sends filter
+  // operators ("eventDatumTijd%5Bgt%5D"); a client that sends them raw fails here too.
+  static Status CheckRequestTarget(const httplib::Request& req);
   std::string Base(const httplib::Request& req) const;
 
   // samenwerkingen and deelnemers (swf_api.cc)

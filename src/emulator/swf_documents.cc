@@ -302,6 +302,7 @@ void SwfApi::RegisterUpload(httplib::Server& server) {
       WriteProblem(req, res, why);
       if (body_read || !DrainSmallBody(req, reader)) CloseAfterAnswer(res);
     };
+    if (Status target = CheckRequestTarget(req); !target.ok()) return refuse(target, false);
     Caller caller;
     {
       std::lock_guard<std::recursive_mutex> lock(*mu_);

@@ -64,6 +64,11 @@ TEST(CliTest, NumberOptionsSayWhatWasWrongInWords) {
   }
   EXPECT_NE(Cli({"verify", "--help"}).out.find("--sample FLOAT:above 0, up to 100"),
             std::string::npos);
+  // A leading zero is decimal, as the check reads it (CLI11 alone takes "010" for octal 8 and
+  // refuses "08"): the run gets past the command line, to the missing vault.
+  CliRun leading_zero = Cli({"sync", "--transfers", "08", "SAM-1"});
+  EXPECT_EQ(leading_zero.err.find("--transfers"), std::string::npos) << leading_zero.err;
+  EXPECT_NE(leading_zero.err.find("no vault given"), std::string::npos) << leading_zero.err;
 }
 
 TEST(CliTest, InstantsAreReadWithTheirFractionAndOffset) {

@@ -266,6 +266,15 @@ TEST_F(DocumentsTest, ARefusedUploadsBodyIsReadToItsEndNotTakenForARequest) {
   EXPECT_FALSE(r.closed_by_server) << "closed with the body unread";
 }
 
+// The upload route refuses raw brackets in its target as every other route does.
+TEST_F(DocumentsTest, AnUploadWithRawBracketsInItsTargetIs400) {
+  HttpsClient a("gemeente-a");
+  HttpResponse r = a.PostMultipart(Url("/samenwerkingen/" + sam_ + "/documenten?taal[x]=nl"),
+                                   {{"file", "x", "x.txt", "text/plain"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.Json().value("detail", "").find("percent-encoded"), std::string::npos) << r.body;
+}
+
 TEST_F(DocumentsTest, NonMultipartUploadIs415) {
   HttpsClient a("gemeente-a");
   HttpResponse r = a.Send("POST", Url("/samenwerkingen/" + sam_ + "/documenten"), "{}", "application/json");

@@ -138,6 +138,32 @@ TEST_F(WorkflowTest, RemovingASamenwerkingNotifiesItsDocumentsAndKeepsEarlierNot
   EXPECT_EQ(gone["page"]["totalElements"], 2);
 }
 
+// A notification about an SV document that a deelnemer lost sight of (its access lowered) does
+// not come back when the samenwerking is deleted and the deelnemer rows that hid it go.
+TEST_F(WorkflowTest, AnSvNotificationHiddenByALoweredPrivilegeStaysHiddenAfterRemoval) {
+  const std::string id = NewSamenwerking();
+  HttpsClient a("gemeente-a"), b("adviesbureau");
+  const std::string deelnemer =
+      Url("/samenwerkingen/" + id + "/deelnemers/" + std::string(kAdviesbureau));
+  ASSERT_EQ(a.Patch(deelnemer, {{"privilege", "VOLLEDIGE_TOEGANG"}}).status, 200);
+  const std::string sv = Upload("gemeente-a", id, "geheim.txt", "strikt", "SV");
+  auto mentions_sv = [&] {
+    nlohmann::json n = b.Get(Url("/notificaties?samenwerkingId=" + id + "&aantal=100")).Json();
+    int count = 0;
+    for (const auto& x : n.value("_embedded", nlohmann::json::object())
+                             .value("notificaties", nlohmann::json::array())) {
+      count += x["properties"].value("documentId", "") == sv ? 1 : 0;
+    }
+    return count;
+  };
+  ASSERT_EQ(mentions_sv(), 1);  // DOCUMENT_TOEGEVOEGD, while it had full access
+  ASSERT_EQ(a.Patch(deelnemer, {{"privilege", "BEPERKTE_TOEGANG"}}).status, 200);
+  EXPECT_EQ(mentions_sv(), 0);
+  ASSERT_EQ(a.Patch(Url("/samenwerkingen/" + id), {{"status", "GESLOTEN"}}).status, 200);
+  ASSERT_EQ(a.Delete(Url("/samenwerkingen/" + id)).status, 204);
+  EXPECT_EQ(mentions_sv(), 0);
+}
+
 // A JSON route takes only a body that says it is JSON (contract: 415 wrong content type).
 TEST_F(WorkflowTest, AJsonBodyOfAnotherContentTypeIs415) {
   const std::string sam = NewSamenwerking();

@@ -173,6 +173,42 @@ TEST_F(SyncFaultITest, PersistentServerErrorsEndTheRunWithTheRetryableCode) {
   EXPECT_TRUE(ObjectNames().empty());
 }
 
+// A sync as gemeente-a run in this process, on a new vault at `dir` that goes through `fs` and
+// waits through `sleeper`: for tests that make the file system or the clock act on cue.
+struct InProcessSync {
+  SystemClock clock;
+  std::unique_ptr<Vault> vault;
+  std::unique_ptr<CurlTransport> transport;
+  std::unique_ptr<SwfClient> client;
+  SyncObserver quiet;
+  std::unique_ptr<SyncExecutor> executor;
+  SyncOptions options;
+};
+
+void StartInProcessSync(FileSystem& fs, Sleeper& sleeper, const std::string& dir,
+                        const std::string& base_url, const std::vector<std::string>& ids,
+                        InProcessSync* s) {
+  ASSERT_TRUE(Vault::Init(fs, s->clock, dir).ok());
+  auto vault = Vault::Open(fs, s->clock, dir, Vault::Access::kExclusive);
+  ASSERT_TRUE(vault.ok()) << vault.status().ToString();
+  s->vault = std::move(*vault);
+  CurlTransportOptions o;
+  o.client_cert_file = PkiDir() + "/gemeente-a.crt";
+  o.client_key_file = PkiDir() + "/gemeente-a.key";
+  o.ca_bundle_file = PkiDir() + "/ca.crt";
+  o.oin = "00000001000000001000";
+  auto transport = CurlTransport::Create(o);
+  ASSERT_TRUE(transport.ok()) << transport.status().ToString();
+  s->transport = std::move(*transport);
+  s->client = std::make_unique<SwfClient>(*s->transport, SwfClientOptions{.base_url = base_url});
+  s->executor = std::make_unique<SyncExecutor>(*s->client, *s->transport, s->vault->store(),
+                                               s->vault->catalog(), sleeper, s->quiet);
+  s->options.profile_name = "gemeente-a";
+  s->options.oin = o.oin;
+  s->options.base_url = base_url;
+  s->options.samenwerking_ids = ids;
+}
+
 // Rule 4: the first ENOSPC ends the run with the disk-full status, and so does a vault the run
 // may not write (EACCES, EROFS: a unit without the vault in ReadWritePaths) with its own; no
 // further download starts (not the rest of the dossier, not the next dossier) and no temp file
@@ -185,30 +221,14 @@ TEST_P(VaultUnwritableITest, EndsTheRunAndNothingMoreIsDownloaded) {
                                            {"maxSize", 65536}, {"svShare", 0.0}, {"seed", 35}});
   PosixFileSystem posix;
   FaultyFileSystem fs(&posix);
-  SystemClock clock;
   std::string dir = (dir_.path() / "vol").string();
-  ASSERT_TRUE(Vault::Init(fs, clock, dir).ok());
-  auto vault = Vault::Open(fs, clock, dir, Vault::Access::kExclusive);
-  ASSERT_TRUE(vault.ok()) << vault.status().ToString();
-  CurlTransportOptions o;
-  o.client_cert_file = PkiDir() + "/gemeente-a.crt";
-  o.client_key_file = PkiDir() + "/gemeente-a.key";
-  o.ca_bundle_file = PkiDir() + "/ca.crt";
-  o.oin = "00000001000000001000";
-  auto transport = CurlTransport::Create(o);
-  ASSERT_TRUE(transport.ok()) << transport.status().ToString();
-  SwfClient client(**transport, SwfClientOptions{.base_url = emulator_->base_url()});
-  SyncObserver quiet;
-  SyncExecutor executor(client, **transport, (*vault)->store(), (*vault)->catalog(), RealSleeper(), quiet);
-  SyncOptions options;
-  options.profile_name = "gemeente-a";
-  options.oin = o.oin;
-  options.base_url = emulator_->base_url();
-  options.samenwerking_ids = ids;
-  options.transfers = 4;
+  InProcessSync run;
+  ASSERT_NO_FATAL_FAILURE(
+      StartInProcessSync(fs, RealSleeper(), dir, emulator_->base_url(), ids, &run));
+  run.options.transfers = 4;
   fs.FailNth(FsOp::kAppend, 10, error, /*sticky=*/true);
 
-  SyncReport report = executor.Run(options);
+  SyncReport report = run.executor->Run(run.options);
   EXPECT_EQ(report.fatal.code(),
             error == ENOSPC ? StatusCode::kResourceExhausted : StatusCode::kPermissionDenied)
       << report.fatal.ToString();
@@ -234,7 +254,7 @@ TEST_P(VaultUnwritableITest, EndsTheRunAndNothingMoreIsDownloaded) {
             << " at the 10th write: " << report.counts.fetched << " fetched, " << content_requests
             << " content requests of 80 documents\n";
   EXPECT_LE(content_requests, 40) << "downloads went on after the disk was full";
-  auto held = (*vault)->catalog().ListDocuments(ids[1]);
+  auto held = run.vault->catalog().ListDocuments(ids[1]);
   ASSERT_TRUE(held.ok());
   EXPECT_TRUE(held->empty()) << "the second dossier was started";
   for (const char* sub : {"tmp", "partial"}) {
@@ -264,31 +284,14 @@ TEST_F(SyncFaultITest, AFirstPassLongerThanTheBudgetStillRetriesWhatFailedInIt) 
       "PUT", "/_emulator/faults",
       {{"faults", {{{"type", "status"}, {"status", 503}, {"count", 1}, {"documentId", busy}}}}});
   PosixFileSystem fs;
-  SystemClock clock;
-  std::string dir = (dir_.path() / "vault-hourly").string();
-  ASSERT_TRUE(Vault::Init(fs, clock, dir).ok());
-  auto vault = Vault::Open(fs, clock, dir, Vault::Access::kExclusive);
-  ASSERT_TRUE(vault.ok()) << vault.status().ToString();
-  CurlTransportOptions o;
-  o.client_cert_file = PkiDir() + "/gemeente-a.crt";
-  o.client_key_file = PkiDir() + "/gemeente-a.key";
-  o.ca_bundle_file = PkiDir() + "/ca.crt";
-  o.oin = "00000001000000001000";
-  auto transport = CurlTransport::Create(o);
-  ASSERT_TRUE(transport.ok()) << transport.status().ToString();
-  SwfClient client(**transport, SwfClientOptions{.base_url = emulator_->base_url()});
-  SyncObserver quiet;
   HourlySleeper hourly;
-  SyncExecutor executor(client, **transport, (*vault)->store(), (*vault)->catalog(), hourly, quiet);
-  SyncOptions options;
-  options.profile_name = "gemeente-a";
-  options.oin = o.oin;
-  options.base_url = emulator_->base_url();
-  options.samenwerking_ids = ids;
-  options.transfers = 2;
-  options.retry.budget_seconds = 600;
+  InProcessSync run;
+  ASSERT_NO_FATAL_FAILURE(StartInProcessSync(fs, hourly, (dir_.path() / "vault-hourly").string(),
+                                             emulator_->base_url(), ids, &run));
+  run.options.transfers = 2;
+  run.options.retry.budget_seconds = 600;
 
-  SyncReport report = executor.Run(options);
+  SyncReport report = run.executor->Run(run.options);
   EXPECT_TRUE(report.fatal.ok()) << report.fatal.ToString();
   EXPECT_EQ(report.counts.failed, 0);
   EXPECT_EQ(report.counts.fetched, 6);
