@@ -72,11 +72,11 @@ struct CommandSpec {
   std::function<std::function<int(CommandContext&)>(CLI::App* app)> define;
 };
 
-// Give it with transform(): a whole number is written back in decimal, as it was read.
 // A check that an option's value is a number of type T from `lo` to `hi` (inclusive; `hi` at
 // T's maximum means "at least lo"). Its message names what was wrong in words, e.g.
 // "expected a whole number from 1 to 64, got 'abc'" (CLI11's Range says "not in range" of
-// text that is no number, and prints 0.000000 for a double).
+// text that is no number, and prints 0.000000 for a double). Give it with transform(): a whole
+// number is written back in decimal, as it was read.
 template <typename T>
 CLI::Validator Between(T lo, T hi) {
   auto text = [](T v) {

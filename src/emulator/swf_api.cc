@@ -241,7 +241,6 @@ Status SwfApi::CheckRequestTarget(const httplib::Request& req) {
 Result<Caller> SwfApi::Authenticate(const httplib::Request& req) {
   Caller c;
   SWF_ASSIGN_OR_RETURN(c.cert_oin, ClientCertificateOin(req.ssl));
-  c.oin = c.cert_oin;
   // The acting organisation travels in the OIN header on every call (contract section 1); a
   // call without it is 401, so a client that names the header wrongly learns it here, not in
   // production.
@@ -405,9 +404,12 @@ std::set<std::string> SwfApi::AllowedMethods(const std::string& path) const {
   return allowed;
 }
 
-bool SwfApi::Membership::full_access() const {
-  return initiator() || deelnemer.value("privilege", "") == "VOLLEDIGE_TOEGANG";
+bool SwfApi::HasFullAccess(const nlohmann::json& deelnemer) {
+  return deelnemer.value("rol", "") == "INITIATOR" ||
+         deelnemer.value("privilege", "") == "VOLLEDIGE_TOEGANG";
 }
+
+bool SwfApi::Membership::full_access() const { return HasFullAccess(deelnemer); }
 
 Result<SwfApi::Membership> SwfApi::Member(const Caller& caller, const std::string& sam_id) {
   Membership m;
@@ -439,8 +441,7 @@ Status SwfApi::Notify(const Caller& caller, const nlohmann::json& sam, const std
   for (const nlohmann::json& d : deelnemers.items) {
     const std::string oin = d["oin"];
     if (only_oin.empty() ? oin == caller.oin : oin != only_oin) continue;
-    bool full = d.value("rol", "") == "INITIATOR" || d.value("privilege", "") == "VOLLEDIGE_TOEGANG";
-    if (sv_subject && !full) continue;
+    if (sv_subject && !HasFullAccess(d)) continue;
     nlohmann::json n = {{"notificatieId", NewUuid()},
                         {"notificatieType", type},
                         {"samenwerkingId", sam_id},
@@ -641,9 +642,8 @@ Status SwfApi::DeleteSamenwerking(Call& c) {
     if (!n.value("_sv", false)) continue;
     Result<nlohmann::json> d =
         state_->Get("deelnemer", id + "/" + n["deelnemer"].get<std::string>());
-    const bool full = d.ok() && (d->value("rol", "") == "INITIATOR" ||
-                                 d->value("privilege", "") == "VOLLEDIGE_TOEGANG");
-    if (!full) SWF_RETURN_IF_ERROR(state_->Delete("notificatie", n["notificatieId"]));
+    if (!d.ok() || !HasFullAccess(*d))
+      SWF_RETURN_IF_ERROR(state_->Delete("notificatie", n["notificatieId"]));
   }
   SWF_ASSIGN_OR_RETURN(ListResult avs, state_->List({"actieverzoek", id, {}, {}, 0, -1}));
   for (const auto& av : avs.items) {

@@ -119,6 +119,8 @@ class SwfApi {
   Result<nlohmann::json> VisibleNotificatie(Call& c);
 
   // Shared helpers (swf_api.cc).
+  // A deelnemer row with full access: the initiator, or VOLLEDIGE_TOEGANG.
+  static bool HasFullAccess(const nlohmann::json& deelnemer);
   struct Membership {
     nlohmann::json samenwerking;
     nlohmann::json deelnemer;
